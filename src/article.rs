@@ -1,0 +1,76 @@
+//! The pipeline for one article: structure → sentences → features → labels → clean text.
+//!
+//! [`clean`] is the whole of klartext's work on one text; reading files and writing outputs are
+//! the callers' business (see [`crate::batch`]).
+
+use crate::features::{self, SentenceFeatures};
+use crate::labels::{self, AdSpan, Label};
+use crate::lang::{self, Language};
+use crate::rules::RuleSet;
+use crate::sentences::{self, Sentence};
+use crate::structure::{self, BlockKind, Span, Structure};
+
+/// One article after cleaning: what was found in it and what is left of it.
+#[derive(Clone, Debug)]
+pub struct CleanArticle {
+    pub language: Language,
+    pub structure: Structure,
+    pub sentences: Vec<Sentence>,
+    pub features: Vec<SentenceFeatures>,
+    pub labels: Vec<Label>,
+    pub ads: Vec<AdSpan>,
+    /// The title, then every editorial heading and paragraph, one per line.
+    pub clean_text: String,
+    /// Editorial headings, in order.
+    pub headings: Vec<String>,
+}
+
+impl CleanArticle {
+    pub fn title<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.structure.blocks.first().filter(|b| b.kind == BlockKind::Title).map(|b| b.span.of(text))
+    }
+}
+
+/// Runs the whole pipeline on one article.
+pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
+    let language = lang::detect(text);
+    let structure = structure::parse(text, rules);
+    let sentences = sentences::segment(text, &structure, &language.code, rules);
+    let features = features::extract(text, &sentences, rules);
+    let labels = labels::decode(&features, &sentences, rules.weights());
+    let ads = labels::ad_spans(&sentences, &features, &labels, rules);
+    let (clean_text, headings) = render(text, &structure, &sentences, &labels);
+    CleanArticle { language, structure, sentences, features, labels, ads, clean_text, headings }
+}
+
+/// The clean text and the editorial headings: every block minus its promo sentences. The pieces
+/// of a block left on both sides of a cut are joined with one space.
+fn render(text: &str, structure: &Structure, sentences: &[Sentence], labels: &[Label]) -> (String, Vec<String>) {
+    let mut removed: Vec<Vec<Span>> = vec![Vec::new(); structure.blocks.len()];
+    for (sentence, label) in sentences.iter().zip(labels) {
+        if *label == Label::Promo {
+            removed[sentence.block].push(sentence.span);
+        }
+    }
+    let mut out = String::new();
+    let mut headings = Vec::new();
+    for (block, cuts) in structure.blocks.iter().zip(&removed) {
+        let mut pieces = Vec::new();
+        let mut at = block.span.start;
+        for cut in cuts {
+            pieces.push(&text[at..cut.start]);
+            at = cut.end;
+        }
+        pieces.push(&text[at..block.span.end]);
+        let line = pieces.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            continue;
+        }
+        if block.kind == BlockKind::Heading && cuts.is_empty() {
+            headings.push(line.clone());
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    (out, headings)
+}

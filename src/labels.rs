@@ -1,0 +1,217 @@
+//! Labels: editorial or promo for every sentence, decided over the whole article, and the ad
+//! spans they form.
+//!
+//! An insert is a contiguous run of sentences, so the labels are decoded jointly with a
+//! two-state Viterbi: each sentence adds its promo score minus the bias to the promo state, and
+//! every change of label costs something, much more inside a block than between blocks. That is
+//! how a neutral sentence that opens an ad paragraph ("Seit August 2024 gelten neue Regeln …")
+//! goes with its paragraph, while one promo cue in the middle of an editorial paragraph does not
+//! flip it. Ties go to editorial: removing editorial text is worse than missing an ad.
+
+use crate::features::SentenceFeatures;
+use crate::rules::{Category, Position, RuleSet, Weights};
+use crate::sentences::Sentence;
+use crate::structure::Span;
+
+/// What a sentence is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    Editorial,
+    Promo,
+}
+
+/// One promotional passage: contiguous promo sentences, possibly over several blocks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdSpan {
+    /// From the start of its first sentence to the end of its last (bytes of the article text).
+    pub span: Span,
+    /// Indices of its sentences.
+    pub sentences: std::ops::Range<usize>,
+    pub category: Category,
+    /// Confidence from 0 to 1: the logistic of the run's summed margin over the bias.
+    pub score: f64,
+    /// Ids of the rules with positive weight that fired in it, in order of first firing.
+    pub rules: Vec<String>,
+}
+
+/// The most likely label sequence.
+pub fn decode(features: &[SentenceFeatures], sentences: &[Sentence], weights: Weights) -> Vec<Label> {
+    let n = features.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // back[i][s]: the state at i-1 on the best path that is in state s at i (0 editorial, 1 promo).
+    let mut back = vec![[0u8; 2]; n];
+    let mut best = [0.0, features[0].score - weights.bias];
+    for i in 1..n {
+        let switch = if sentences[i].block == sentences[i - 1].block {
+            weights.switch_in_paragraph
+        } else {
+            weights.switch_between_paragraphs
+        };
+        let emit = [0.0, features[i].score - weights.bias];
+        let mut next = [0.0; 2];
+        for state in 0..2 {
+            let stay = best[state];
+            let change = best[1 - state] - switch;
+            // `>=` keeps the path that stays, so ties never create a label change.
+            let (score, from) = if stay >= change { (stay, state) } else { (change, 1 - state) };
+            next[state] = score + emit[state];
+            back[i][state] = from as u8;
+        }
+        best = next;
+    }
+    let mut state = if best[1] > best[0] { 1 } else { 0 };
+    let mut labels = vec![Label::Editorial; n];
+    for i in (0..n).rev() {
+        labels[i] = if state == 1 { Label::Promo } else { Label::Editorial };
+        state = back[i][state] as usize;
+    }
+    labels
+}
+
+/// Groups promo runs into ad spans. A run is cut where a new block opens with a strong opener
+/// (a label, a "PS:", a related-link line) or where two blocks sell different things.
+pub fn ad_spans(
+    sentences: &[Sentence],
+    features: &[SentenceFeatures],
+    labels: &[Label],
+    rules: &RuleSet,
+) -> Vec<AdSpan> {
+    let mut ads = Vec::new();
+    let mut i = 0;
+    while i < labels.len() {
+        if labels[i] != Label::Promo {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        while end < labels.len() && labels[end] == Label::Promo {
+            if sentences[end].block != sentences[end - 1].block
+                && starts_new_insert(start, end, sentences, features, rules)
+            {
+                break;
+            }
+            end += 1;
+        }
+        ads.push(ad_span(start..end, sentences, features, rules));
+        i = end;
+    }
+    ads
+}
+
+/// Whether the block that begins at sentence `at` opens a new insert rather than continuing the
+/// one that began at `run_start`.
+fn starts_new_insert(
+    run_start: usize,
+    at: usize,
+    sentences: &[Sentence],
+    features: &[SentenceFeatures],
+    rules: &RuleSet,
+) -> bool {
+    let opener = features[at].cues.iter().any(|&r| {
+        let rule = &rules.rules()[r];
+        rule.weight >= 1.0 && matches!(rule.position, Position::ParagraphStart | Position::Standalone)
+    });
+    if opener {
+        return true;
+    }
+    let block_end = (at..sentences.len()).find(|&k| sentences[k].block != sentences[at].block).unwrap_or(sentences.len());
+    let before = dominant_category(&features[run_start..at], rules);
+    let after = dominant_category(&features[at..block_end], rules);
+    matches!((before, after), (Some(a), Some(b)) if a != b && a != Category::SponsoredLabel)
+}
+
+/// The category with the largest summed weight among the cues, labels counting only when
+/// nothing else speaks.
+fn dominant_category(features: &[SentenceFeatures], rules: &RuleSet) -> Option<Category> {
+    let mut totals: Vec<(Category, f64)> = Vec::new();
+    for f in features {
+        for &r in &f.cues {
+            let rule = &rules.rules()[r];
+            if let (Some(category), true) = (rule.category, rule.weight > 0.0) {
+                match totals.iter_mut().find(|(c, _)| *c == category) {
+                    Some((_, total)) => *total += rule.weight,
+                    None => totals.push((category, rule.weight)),
+                }
+            }
+        }
+    }
+    let best = |skip_label: bool| {
+        totals
+            .iter()
+            .filter(|(c, _)| !skip_label || *c != Category::SponsoredLabel)
+            .fold(None, |best: Option<(Category, f64)>, &(c, w)| match best {
+                Some((_, bw)) if bw >= w => best,
+                _ => Some((c, w)),
+            })
+            .map(|(c, _)| c)
+    };
+    best(true).or_else(|| best(false))
+}
+
+fn ad_span(
+    run: std::ops::Range<usize>,
+    sentences: &[Sentence],
+    features: &[SentenceFeatures],
+    rules: &RuleSet,
+) -> AdSpan {
+    let bias = rules.weights().bias;
+    let margin: f64 = features[run.clone()].iter().map(|f| f.score - bias).sum();
+    let mut ids: Vec<String> = Vec::new();
+    for f in &features[run.clone()] {
+        for &r in &f.cues {
+            let rule = &rules.rules()[r];
+            if rule.weight > 0.0 && !ids.contains(&rule.id) {
+                ids.push(rule.id.clone());
+            }
+        }
+    }
+    AdSpan {
+        span: Span::new(sentences[run.start].span.start, sentences[run.end - 1].span.end),
+        category: dominant_category(&features[run.clone()], rules).unwrap_or(Category::Other),
+        score: 1.0 / (1.0 + (-margin).exp()),
+        rules: ids,
+        sentences: run,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(block: usize) -> Sentence {
+        Sentence { span: Span::new(0, 0), block }
+    }
+
+    fn run(scores: &[(usize, f64)]) -> Vec<Label> {
+        let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
+        let features: Vec<_> =
+            scores.iter().map(|&(_, score)| SentenceFeatures { cues: vec![], score }).collect();
+        let weights = Weights { bias: 0.5, switch_in_paragraph: 0.7, switch_between_paragraphs: 0.05 };
+        decode(&features, &sentences, weights)
+    }
+
+    use Label::{Editorial as E, Promo as P};
+
+    #[test]
+    fn a_neutral_opener_goes_with_its_ad_paragraph() {
+        assert_eq!(run(&[(0, 0.0), (0, 0.0), (1, 0.0), (1, 1.0), (1, 0.8), (1, 1.5), (2, 0.0)]), [E, E, P, P, P, P, E]);
+    }
+
+    #[test]
+    fn one_cue_inside_an_editorial_paragraph_does_not_flip_it() {
+        assert_eq!(run(&[(0, 0.0), (0, 0.9), (0, 0.0)]), [E, E, E]);
+    }
+
+    #[test]
+    fn a_strong_sentence_glued_to_the_end_of_a_paragraph_is_cut_alone() {
+        assert_eq!(run(&[(0, 0.0), (0, 0.0), (0, 2.0), (1, 0.0)]), [E, E, P, E]);
+    }
+
+    #[test]
+    fn ties_stay_editorial() {
+        assert_eq!(run(&[(0, 0.5)]), [E]);
+    }
+}

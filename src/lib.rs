@@ -1,0 +1,59 @@
+//! klartext turns scraped news articles into clean editorial text.
+//!
+//! Inline promotional inserts (native ads, lead-magnet offers, broker and newsletter pitches,
+//! "Anzeige" notes, "Lesen Sie auch" lines) are found sentence by sentence and removed; what
+//! remains comes out as clean text plus metadata: language, title, dateline, headings, and every
+//! ad span with its category, score and the rules that fired.
+//!
+//! # Overview
+//!
+//! One pipeline, one direction, one module per stage:
+//!
+//! | stage | module | gives |
+//! |---|---|---|
+//! | read | [`batch`] | decoded article texts (files, folders) |
+//! | structure | [`structure`] | title, dateline, headings, paragraphs |
+//! | sentences | [`sentences`] | sentence spans per block |
+//! | features | [`features`] | the cues that fired on each sentence, a score |
+//! | labels | [`labels`] | editorial / promo per sentence, ad spans |
+//! | outputs | [`output`] | clean text, metadata, manifest |
+//!
+//! The rules every stage reads (cue patterns, weights, abbreviations, dateline formats) are data:
+//! see [`rules::RuleSet`] and the `rules/` folder.
+//!
+//! # Example
+//!
+//! ```
+//! use klartext::{clean, RuleSet};
+//!
+//! let rules = RuleSet::builtin();
+//! let text = "Stadt baut neue Brücke\n\
+//!             Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\n\
+//!             Unser Newsletter liefert Ihnen jeden Morgen die wichtigsten Nachrichten. Jetzt kostenlos abonnieren\n\
+//!             Die Kosten liegen bei zwölf Millionen Euro.\n";
+//! let article = clean(text, &rules);
+//! assert_eq!(article.ads.len(), 1);
+//! assert_eq!(
+//!     article.clean_text,
+//!     "Stadt baut neue Brücke\n\
+//!      Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\n\
+//!      Die Kosten liegen bei zwölf Millionen Euro.\n"
+//! );
+//! ```
+
+pub mod article;
+pub mod batch;
+pub mod error;
+pub mod features;
+pub mod labels;
+pub mod lang;
+pub mod output;
+pub mod rules;
+pub mod sentences;
+pub mod structure;
+
+pub use article::{clean, CleanArticle};
+pub use error::{Error, ErrorKind, Result};
+pub use labels::{AdSpan, Label};
+pub use rules::{Category, RuleSet};
+pub use sentences::Sentence;

@@ -1,0 +1,153 @@
+//! Outputs: the metadata record of an article and the manifest line of a run.
+//!
+//! # `<rel>.json`, one per article
+//!
+//! ```json
+//! {
+//!   "id": "de/amazon-ki-wettlauf.txt",
+//!   "language": "de",
+//!   "language_confidence": 1.0,
+//!   "title": "Amazon investiert 200 Milliarden Euro in KI-Wettlauf",
+//!   "dateline": { "text": "06.02.2026 - 08:41:11", "datetime": "2026-02-06T08:41:11" },
+//!   "headings": ["KI-Infrastruktur als Wachstumstreiber"],
+//!   "counts": { "paragraphs": 13, "sentences": 40, "editorial_sentences": 31,
+//!               "promo_sentences": 9, "ads": 2, "chars_in": 5873, "chars_out": 4102 },
+//!   "ads": [ { "start": 1302, "end": 2050, "text": "Seit August 2024 …",
+//!              "category": "lead_magnet", "score": 0.9702,
+//!              "rules": ["de.offer.free", "de.lead_magnet"] } ]
+//! }
+//! ```
+//!
+//! - `id`: the input path relative to the folder it was found in (`/`-separated), or the file
+//!   name of a file given directly.
+//! - `language`: ISO 639-1 where one exists, else ISO 639-3, `und` when unknown;
+//!   `language_confidence` from 0 to 1.
+//! - `title`: the first non-empty line, or `null` for an empty article.
+//! - `dateline`: `null`, or the raw text cut from the article and its ISO 8601 `datetime`
+//!   (`null` when it did not parse).
+//! - `headings`: the editorial subheadings kept in the clean text, in order.
+//! - `counts`: `paragraphs` (body blocks that are not headings, before cleaning), `sentences`
+//!   (body sentences, title excluded), `editorial_sentences` + `promo_sentences` = `sentences`,
+//!   `ads`, and `chars_in` / `chars_out`: characters of the input and of the clean text.
+//! - `ads`: one object per promotional passage. `start` and `end` are offsets in Unicode scalar
+//!   values (characters, as dolma counts them) into the original text, end exclusive; `text` is
+//!   that slice; `category` one of `lead_magnet`, `trading`, `newsletter`, `event`,
+//!   `subscription`, `affiliate`, `app`, `social`, `sponsored_label`, `related_link`, `other`;
+//!   `score` the confidence from 0 to 1; `rules` the ids of the rules that fired in it.
+//!
+//! # `manifest.jsonl`, one line per input file
+//!
+//! `{"id": …, "language": …, "ads": 2, "sentences": 40, "status": "ok"}`; for a file that could
+//! not be cleaned, `language` is `null`, the counts are 0 and `status` is the error message.
+
+use serde::Serialize;
+
+use crate::article::CleanArticle;
+use crate::labels::Label;
+use crate::rules::Category;
+use crate::structure::BlockKind;
+
+/// The metadata record of one article (`<rel>.json`).
+#[derive(Serialize, Debug)]
+pub struct Metadata<'a> {
+    pub id: &'a str,
+    pub language: &'a str,
+    pub language_confidence: f64,
+    pub title: Option<&'a str>,
+    pub dateline: Option<DatelineRecord<'a>>,
+    pub headings: &'a [String],
+    pub counts: Counts,
+    pub ads: Vec<AdRecord<'a>>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct DatelineRecord<'a> {
+    pub text: &'a str,
+    pub datetime: Option<&'a str>,
+}
+
+#[derive(Serialize, Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub paragraphs: usize,
+    pub sentences: usize,
+    pub editorial_sentences: usize,
+    pub promo_sentences: usize,
+    pub ads: usize,
+    pub chars_in: usize,
+    pub chars_out: usize,
+}
+
+#[derive(Serialize, Debug)]
+pub struct AdRecord<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    pub category: Category,
+    pub score: f64,
+    pub rules: &'a [String],
+}
+
+/// One line of `manifest.jsonl`.
+#[derive(Serialize, Debug, Clone)]
+pub struct ManifestLine {
+    pub id: String,
+    pub language: Option<String>,
+    pub ads: usize,
+    pub sentences: usize,
+    pub status: String,
+}
+
+/// Rounds a figure for output so that records stay short and stable.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Character (Unicode scalar) offset of byte offset `byte`.
+fn char_offset(text: &str, byte: usize) -> usize {
+    if text.is_ascii() {
+        byte
+    } else {
+        text[..byte].chars().count()
+    }
+}
+
+impl<'a> Metadata<'a> {
+    pub fn new(id: &'a str, text: &'a str, article: &'a CleanArticle) -> Metadata<'a> {
+        let promo = article.labels.iter().filter(|l| **l == Label::Promo).count();
+        let counts = Counts {
+            paragraphs: article.structure.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph).count(),
+            sentences: article.sentences.len(),
+            editorial_sentences: article.sentences.len() - promo,
+            promo_sentences: promo,
+            ads: article.ads.len(),
+            chars_in: text.chars().count(),
+            chars_out: article.clean_text.chars().count(),
+        };
+        let ads = article
+            .ads
+            .iter()
+            .map(|ad| AdRecord {
+                start: char_offset(text, ad.span.start),
+                end: char_offset(text, ad.span.end),
+                text: ad.span.of(text),
+                category: ad.category,
+                score: round4(ad.score),
+                rules: &ad.rules,
+            })
+            .collect();
+        Metadata {
+            id,
+            language: &article.language.code,
+            language_confidence: round4(article.language.confidence),
+            title: article.title(text),
+            dateline: article
+                .structure
+                .dateline
+                .as_ref()
+                .map(|d| DatelineRecord { text: &d.text, datetime: d.datetime.as_deref() }),
+            headings: &article.headings,
+            counts,
+            ads,
+        }
+    }
+}

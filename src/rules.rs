@@ -1,0 +1,504 @@
+//! Rules: the data the engine runs on.
+//!
+//! A [`RuleSet`] is loaded from TOML files (one per language plus `common.toml`) and plain-text
+//! abbreviation lists (`<lang>.abbreviations.txt`). The files under `rules/` in the repository are
+//! compiled into the binary as the defaults; `--rules DIR` replaces them with a folder of the same
+//! shape. Every rule carries example sentences it must and must not match, checked by
+//! [`RuleSet::check_examples`], so a rule and its evidence never drift apart.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use regex::{Regex, RegexSet};
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+
+/// The kind of promotional passage a rule speaks for. Serialized in snake case (`lead_magnet`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    LeadMagnet,
+    Trading,
+    Newsletter,
+    Event,
+    Subscription,
+    Affiliate,
+    App,
+    Social,
+    SponsoredLabel,
+    RelatedLink,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 11] = [
+        Category::LeadMagnet,
+        Category::Trading,
+        Category::Newsletter,
+        Category::Event,
+        Category::Subscription,
+        Category::Affiliate,
+        Category::App,
+        Category::Social,
+        Category::SponsoredLabel,
+        Category::RelatedLink,
+        Category::Other,
+    ];
+
+    /// The snake-case name used in rules files and metadata.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::LeadMagnet => "lead_magnet",
+            Category::Trading => "trading",
+            Category::Newsletter => "newsletter",
+            Category::Event => "event",
+            Category::Subscription => "subscription",
+            Category::Affiliate => "affiliate",
+            Category::App => "app",
+            Category::Social => "social",
+            Category::SponsoredLabel => "sponsored_label",
+            Category::RelatedLink => "related_link",
+            Category::Other => "other",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// Where in its block a sentence must stand for a rule to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// Anywhere.
+    Any,
+    /// The first sentence of a block (a one-sentence block included).
+    ParagraphStart,
+    /// The last sentence of a block of two or more sentences.
+    ParagraphEnd,
+    /// The only sentence of its block.
+    Standalone,
+}
+
+/// One cue: a pattern over a sentence and the weight it adds to the sentence's promo score.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    /// `common` or an ISO 639-1 code.
+    pub language: String,
+    pub category: Option<Category>,
+    pub weight: f64,
+    pub position: Position,
+    pub pattern: Regex,
+    pub must_match: Vec<String>,
+    pub must_not_match: Vec<String>,
+}
+
+/// How the labeller turns sentence scores into a labelled sequence.
+#[derive(Clone, Copy, Debug)]
+pub struct Weights {
+    /// The score a sentence must beat to count as promo on its own.
+    pub bias: f64,
+    /// Cost of a label change between two sentences of one block.
+    pub switch_in_paragraph: f64,
+    /// Cost of a label change between two blocks.
+    pub switch_between_paragraphs: f64,
+}
+
+/// Compiled dateline patterns and the month names they may use.
+#[derive(Debug)]
+pub struct DatelineRules {
+    /// Anchored at the start of a block; named groups day, month or month_name, year, and
+    /// optionally hour, minute, second, ampm.
+    pub patterns: Vec<Regex>,
+    pub months: HashMap<String, u32>,
+}
+
+/// Everything the engine loads: cue rules, weights, dateline patterns, abbreviations.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    matcher: RegexSet,
+    weights: Weights,
+    datelines: DatelineRules,
+    structure: StructureRules,
+    abbreviations: HashMap<String, HashSet<String>>,
+    starters: HashMap<String, HashSet<String>>,
+}
+
+/// What tells a heading from other short lines.
+#[derive(Debug)]
+pub struct StructureRules {
+    /// Bylines and credits: short lines that are never headings.
+    pub not_headings: Regex,
+    pub heading_max_words: usize,
+}
+
+/// One rules file: its name (shown in errors) and its text.
+pub struct RuleSource {
+    pub name: String,
+    pub text: String,
+}
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("common.toml", include_str!("../rules/common.toml")),
+    ("de.toml", include_str!("../rules/de.toml")),
+    ("en.toml", include_str!("../rules/en.toml")),
+    ("de.abbreviations.txt", include_str!("../rules/de.abbreviations.txt")),
+    ("en.abbreviations.txt", include_str!("../rules/en.abbreviations.txt")),
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    language: String,
+    weights: Option<WeightsFile>,
+    dateline: Option<DatelineFile>,
+    structure: Option<StructureFile>,
+    sentences: Option<SentencesFile>,
+    #[serde(default)]
+    rule: Vec<RuleFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeightsFile {
+    bias: f64,
+    switch_in_paragraph: f64,
+    switch_between_paragraphs: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatelineFile {
+    #[serde(default)]
+    prefixes: Vec<String>,
+    #[serde(default)]
+    weekdays: Vec<String>,
+    #[serde(default)]
+    dates: Vec<Spanned<String>>,
+    time: Option<Spanned<String>>,
+    #[serde(default)]
+    months: BTreeMap<String, u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentencesFile {
+    #[serde(default)]
+    starters: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StructureFile {
+    not_headings: Spanned<String>,
+    heading_max_words: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: Spanned<String>,
+    category: Option<Spanned<String>>,
+    weight: f64,
+    #[serde(rename = "where")]
+    position: Option<Spanned<String>>,
+    pattern: Spanned<String>,
+    #[serde(rename = "match", default)]
+    must_match: Vec<String>,
+    #[serde(default)]
+    no_match: Vec<String>,
+}
+
+/// Line and column (both from 1) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn error_at(source: &RuleSource, offset: usize, message: impl Into<String>) -> Error {
+    let (line, column) = line_col(&source.text, offset);
+    Error::rules(&source.name, line, column, message)
+}
+
+impl RuleSet {
+    /// The rules compiled into the binary (the `rules/` folder of the repository).
+    pub fn builtin() -> RuleSet {
+        let sources = BUILTIN
+            .iter()
+            .map(|(name, text)| RuleSource { name: format!("rules/{name}"), text: text.to_string() })
+            .collect();
+        RuleSet::from_sources(sources).expect("the built-in rules are valid (tested)")
+    }
+
+    /// Loads every `*.toml` and `*.abbreviations.txt` file of a folder, replacing the defaults.
+    pub fn from_dir(dir: &Path) -> Result<RuleSet> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut paths = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if name.ends_with(".toml") || name.ends_with(".abbreviations.txt") {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        if paths.is_empty() {
+            return Err(Error::usage(format!(
+                "{}: no rules files (*.toml, *.abbreviations.txt) in this folder",
+                dir.display()
+            )));
+        }
+        let mut sources = Vec::new();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            sources.push(RuleSource { name: path.display().to_string(), text });
+        }
+        RuleSet::from_sources(sources)
+    }
+
+    /// Builds a rule set from named texts. Exactly one file must hold `[weights]` and the
+    /// dateline `time` pattern.
+    pub fn from_sources(sources: Vec<RuleSource>) -> Result<RuleSet> {
+        let mut rules = Vec::new();
+        let mut weights = None;
+        let mut prefixes = Vec::new();
+        let mut weekdays = Vec::new();
+        let mut structure = None;
+        let mut dates: Vec<(String, usize, usize)> = Vec::new();
+        let mut time: Option<(String, usize, usize)> = None;
+        let mut months = HashMap::new();
+        let mut abbreviations: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut starters: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut seen_ids: HashMap<String, String> = HashMap::new();
+
+        for (index, source) in sources.iter().enumerate() {
+            let file_name = Path::new(&source.name).file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if let Some(lang) = file_name.strip_suffix(".abbreviations.txt") {
+                let set = abbreviations.entry(lang.to_string()).or_default();
+                for line in source.text.lines() {
+                    let word = line.trim();
+                    if !word.is_empty() && !word.starts_with('#') {
+                        set.insert(word.trim_end_matches('.').to_string());
+                    }
+                }
+                continue;
+            }
+            let file: RulesFile = toml::from_str(&source.text).map_err(|e| {
+                let offset = e.span().map_or(0, |s| s.start);
+                error_at(source, offset, e.message().trim().to_string())
+            })?;
+            if let Some(w) = file.weights {
+                if weights.is_some() {
+                    return Err(error_at(source, 0, "[weights] is given in more than one rules file"));
+                }
+                weights = Some(Weights {
+                    bias: w.bias,
+                    switch_in_paragraph: w.switch_in_paragraph,
+                    switch_between_paragraphs: w.switch_between_paragraphs,
+                });
+            }
+            if let Some(d) = file.dateline {
+                prefixes.extend(d.prefixes);
+                weekdays.extend(d.weekdays);
+                for date in d.dates {
+                    let span = date.span();
+                    dates.push((date.into_inner(), index, span.start));
+                }
+                if let Some(t) = d.time {
+                    let span = t.span();
+                    time = Some((t.into_inner(), index, span.start));
+                }
+                months.extend(d.months.into_iter().map(|(k, v)| (k.to_lowercase(), v)));
+            }
+            if let Some(st) = file.structure {
+                let span = st.not_headings.span();
+                let regex = Regex::new(st.not_headings.get_ref())
+                    .map_err(|e| error_at(source, span.start, format!("invalid not_headings pattern: {e}")))?;
+                structure = Some(StructureRules { not_headings: regex, heading_max_words: st.heading_max_words });
+            }
+            if let Some(sentences) = file.sentences {
+                starters.entry(file.language.clone()).or_default().extend(sentences.starters);
+            }
+            for r in file.rule {
+                let id_span = r.id.span();
+                let id = r.id.into_inner();
+                if let Some(other) = seen_ids.insert(id.clone(), source.name.clone()) {
+                    return Err(error_at(
+                        source,
+                        id_span.start,
+                        format!("rule id `{id}` is already used in {other}; ids must be unique"),
+                    ));
+                }
+                let category = match r.category {
+                    None => None,
+                    Some(c) => Some(Category::from_name(c.get_ref()).ok_or_else(|| {
+                        let names: Vec<_> = Category::ALL.iter().map(|c| c.name()).collect();
+                        error_at(
+                            source,
+                            c.span().start,
+                            format!("unknown category `{}`; use one of {}", c.get_ref(), names.join(", ")),
+                        )
+                    })?),
+                };
+                let position = match r.position.as_ref().map(|p| p.get_ref().as_str()) {
+                    None | Some("any") => Position::Any,
+                    Some("paragraph_start") => Position::ParagraphStart,
+                    Some("paragraph_end") => Position::ParagraphEnd,
+                    Some("standalone") => Position::Standalone,
+                    Some(other) => {
+                        return Err(error_at(
+                            source,
+                            r.position.as_ref().map_or(0, |p| p.span().start),
+                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_end or standalone"),
+                        ))
+                    }
+                };
+                let pattern_span = r.pattern.span();
+                let pattern = Regex::new(r.pattern.get_ref()).map_err(|e| {
+                    error_at(source, pattern_span.start, format!("rule `{id}`: invalid pattern: {e}"))
+                })?;
+                rules.push(Rule {
+                    id,
+                    language: file.language.clone(),
+                    category,
+                    weight: r.weight,
+                    position,
+                    pattern,
+                    must_match: r.must_match,
+                    must_not_match: r.no_match,
+                });
+            }
+        }
+
+        let first = sources.first().map(|s| s.name.as_str()).unwrap_or("rules");
+        let structure = structure
+            .ok_or_else(|| Error::rules(first, 1, 1, "no file gives [structure] (not_headings, heading_max_words)"))?;
+        let weights = weights.ok_or_else(|| Error::rules(first, 1, 1, "no file gives [weights] (bias, switch_in_paragraph, switch_between_paragraphs)"))?;
+        let (time, time_file, time_offset) =
+            time.ok_or_else(|| Error::rules(first, 1, 1, "no file gives [dateline] time"))?;
+        let alternation = |words: &[String]| words.iter().map(|p| regex::escape(p)).collect::<Vec<_>>().join("|");
+        let prefix_alt = alternation(&prefixes);
+        let weekday_alt = alternation(&weekdays);
+        let mut patterns = Vec::new();
+        for (date, file, offset) in dates {
+            let full = format!(
+                r"^(?:(?i:{prefix_alt})(?:\s+(?i:am|on|le|el|vom))?\s*:?\s*)?(?:(?:{weekday_alt})\.?,?\s+)?(?:{date}){time}"
+            );
+            let regex = Regex::new(&full).map_err(|e| {
+                let (f, o) = if Regex::new(&time).is_err() { (time_file, time_offset) } else { (file, offset) };
+                error_at(&sources[f], o, format!("invalid dateline pattern: {e}"))
+            })?;
+            patterns.push(regex);
+        }
+        let matcher = RegexSet::new(rules.iter().map(|r| r.pattern.as_str()))
+            .expect("every pattern compiled on its own");
+        Ok(RuleSet {
+            rules,
+            matcher,
+            weights,
+            datelines: DatelineRules { patterns, months },
+            structure,
+            abbreviations,
+            starters,
+        })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn weights(&self) -> Weights {
+        self.weights
+    }
+
+    pub fn datelines(&self) -> &DatelineRules {
+        &self.datelines
+    }
+
+    pub fn structure(&self) -> &StructureRules {
+        &self.structure
+    }
+
+    /// Indices (into [`RuleSet::rules`]) of the rules whose pattern matches `text`.
+    pub fn matching(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
+        self.matcher.matches(text).into_iter()
+    }
+
+    /// Whether `word` (without its final period) is a known abbreviation in `language`.
+    pub fn is_abbreviation(&self, language: &str, word: &str) -> bool {
+        self.abbreviations.get(language).is_some_and(|set| set.contains(word))
+    }
+
+    /// Whether `word` typically opens a sentence in `language` (after a number with a period).
+    pub fn is_sentence_starter(&self, language: &str, word: &str) -> bool {
+        self.starters.get(language).is_some_and(|set| set.contains(word))
+    }
+
+    /// Runs every rule's example sentences; returns one line per failure.
+    pub fn check_examples(&self) -> Vec<String> {
+        let mut failures = Vec::new();
+        for rule in &self.rules {
+            for s in &rule.must_match {
+                if !rule.pattern.is_match(s) {
+                    failures.push(format!("{}: should match: {s}", rule.id));
+                }
+            }
+            for s in &rule.must_not_match {
+                if rule.pattern.is_match(s) {
+                    failures.push(format!("{}: should not match: {s}", rule.id));
+                }
+            }
+        }
+        failures
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_common(extra: &str) -> Result<RuleSet> {
+        RuleSet::from_sources(vec![
+            RuleSource { name: "common.toml".into(), text: BUILTIN[0].1.to_string() },
+            RuleSource { name: "x.toml".into(), text: extra.to_string() },
+        ])
+    }
+
+    #[test]
+    fn builtin_rules_load_and_pass_their_examples() {
+        let rules = RuleSet::builtin();
+        assert!(rules.rules().len() > 20);
+        assert_eq!(rules.check_examples(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn invalid_regex_names_file_line_and_column() {
+        let err = with_common("language = \"xx\"\n\n[[rule]]\nid = \"a\"\nweight = 1.0\npattern = '(unclosed'\n")
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("x.toml:6:11:"), "{text}");
+        assert!(text.contains("invalid pattern"), "{text}");
+    }
+
+    #[test]
+    fn invalid_toml_names_the_line() {
+        let err = with_common("language = \"xx\"\n[[rule]]\nid = \n").unwrap_err();
+        assert!(err.to_string().starts_with("x.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_category_and_duplicate_id_are_refused() {
+        let err = with_common("language = \"xx\"\n[[rule]]\nid = \"a\"\ncategory = \"spam\"\nweight = 1.0\npattern = 'a'\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown category `spam`"), "{err}");
+        let err = with_common("language = \"xx\"\n[[rule]]\nid = \"form.url\"\nweight = 1.0\npattern = 'a'\n")
+            .unwrap_err();
+        assert!(err.to_string().starts_with("x.toml:3:6:"), "{err}");
+    }
+}

@@ -1,0 +1,228 @@
+//! Structure: the title, the dateline, and the blocks (headings and paragraphs) of an article.
+//!
+//! Every non-empty line is one block; blank lines carry no meaning. The first block is the title.
+//! A dateline is looked for at the start of the first few blocks after it, either filling a line
+//! of its own or glued to the first word of a paragraph (`06.02.2026 - 08:41:11Amazon stellt …`,
+//! as scrapers leave it); it is cut out of the block and parsed into ISO 8601 when it can be.
+
+use crate::rules::RuleSet;
+
+/// A byte range of the article text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    pub fn of(self, text: &str) -> &str {
+        &text[self.start..self.end]
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start >= self.end
+    }
+}
+
+/// What a block is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Title,
+    /// A short line without final punctuation followed by more text.
+    Heading,
+    Paragraph,
+}
+
+/// One line of the article: its kind and its trimmed span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub span: Span,
+}
+
+/// A dateline found in the article: where it was, its raw text and, when the date is valid, its
+/// ISO 8601 form (`2026-02-06`, `2026-02-06T08:41` or `2026-02-06T08:41:11`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dateline {
+    pub span: Span,
+    pub text: String,
+    pub datetime: Option<String>,
+}
+
+/// The structure of one article. `blocks` no longer contain the dateline.
+#[derive(Clone, Debug, Default)]
+pub struct Structure {
+    pub blocks: Vec<Block>,
+    pub dateline: Option<Dateline>,
+}
+
+/// How many blocks after the title may hold the dateline (a byline may stand before it).
+const DATELINE_SEARCH_BLOCKS: usize = 3;
+
+/// Characters that end a sentence or a line of dialogue: a line ending in one is not a heading.
+const FINAL_PUNCTUATION: &[char] = &['.', '!', '?', ':', ';', '…', '"', '“', '”', '»', '«', '\''];
+
+/// Splits an article into title, dateline and blocks.
+pub fn parse(text: &str, rules: &RuleSet) -> Structure {
+    let mut blocks = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            let start = offset + (line.len() - line.trim_start().len());
+            blocks.push(Block { kind: BlockKind::Paragraph, span: Span::new(start, start + trimmed.len()) });
+        }
+        offset += line.len();
+    }
+    if let Some(first) = blocks.first_mut() {
+        first.kind = BlockKind::Title;
+    }
+
+    let mut dateline = None;
+    for index in 1..blocks.len().min(DATELINE_SEARCH_BLOCKS + 1) {
+        if let Some((found, rest)) = find_dateline(text, blocks[index].span, rules) {
+            dateline = Some(found);
+            match rest {
+                Some(rest) => blocks[index].span = rest,
+                None => {
+                    blocks.remove(index);
+                }
+            }
+            break;
+        }
+    }
+
+    let structure = rules.structure();
+    let count = blocks.len();
+    for i in 1..count {
+        let line = blocks[i].span.of(text);
+        let words = line.split_whitespace().count();
+        let is_heading = i + 1 < count
+            && words <= structure.heading_max_words
+            && !line.ends_with(FINAL_PUNCTUATION)
+            && line.chars().any(char::is_alphabetic)
+            && !structure.not_headings.is_match(line);
+        if is_heading {
+            blocks[i].kind = BlockKind::Heading;
+        }
+    }
+    Structure { blocks, dateline }
+}
+
+/// Separators between a dateline and the text glued to it.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '–' | '—' | '|' | ',' | ':' | '/' | '·' | '•')
+}
+
+/// A dateline at the start of `block`: the dateline and what is left of the block, if anything.
+fn find_dateline(text: &str, block: Span, rules: &RuleSet) -> Option<(Dateline, Option<Span>)> {
+    let line = block.of(text);
+    let datelines = rules.datelines();
+    for pattern in &datelines.patterns {
+        let Some(caps) = pattern.captures(line) else { continue };
+        let Some(datetime) = iso_datetime(&caps, &datelines.months) else { continue };
+        let end = caps.get(0).map_or(0, |m| m.end());
+        let raw = line[..end].trim_end_matches(is_separator);
+        let rest_start = end + line[end..].len() - line[end..].trim_start_matches(is_separator).len();
+        let has_time = caps.name("hour").is_some();
+        let next = line[end..].chars().next();
+        // A date followed by a space and an ordinary word ("12. März 2025 war …") is part of a
+        // sentence, not a dateline; a time, a separator, the end of the line or a glued word
+        // (scrapers drop the line break) mark a dateline.
+        let glued = next.is_some_and(char::is_alphabetic);
+        let acceptable = has_time || glued || next.is_none() || rest_start > end && line[end..rest_start].trim().len() > 0;
+        if !acceptable {
+            continue;
+        }
+        let dateline = Dateline {
+            span: Span::new(block.start, block.start + raw.len()),
+            text: raw.to_string(),
+            datetime: Some(datetime),
+        };
+        let rest = (rest_start < line.len()).then(|| Span::new(block.start + rest_start, block.end));
+        return Some((dateline, rest));
+    }
+    None
+}
+
+fn iso_datetime(caps: &regex::Captures<'_>, months: &std::collections::HashMap<String, u32>) -> Option<String> {
+    let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let year = number("year")? as i32;
+    let month = match number("month") {
+        Some(m) => m,
+        None => {
+            let name = caps.name("month_name")?.as_str().trim_end_matches('.').to_lowercase();
+            *months.get(&name)?
+        }
+    };
+    let day = number("day")?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, month, day)?;
+    let Some(mut hour) = number("hour") else {
+        return Some(date.format("%Y-%m-%d").to_string());
+    };
+    if let Some(ampm) = caps.name("ampm") {
+        let pm = ampm.as_str().starts_with(['p', 'P']);
+        hour = match (pm, hour) {
+            (true, h) if h < 12 => h + 12,
+            (false, 12) => 0,
+            (_, h) => h,
+        };
+    }
+    let minute = number("minute")?;
+    let time = match number("second") {
+        Some(second) => chrono::NaiveTime::from_hms_opt(hour, minute, second)?.format("%H:%M:%S"),
+        None => chrono::NaiveTime::from_hms_opt(hour, minute, 0)?.format("%H:%M"),
+    };
+    Some(format!("{}T{}", date.format("%Y-%m-%d"), time))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dateline(line: &str) -> Option<(String, Option<String>, String)> {
+        let text = format!("Titel\n{line}\nMehr Text hier.\n");
+        let s = parse(&text, &RuleSet::builtin());
+        let d = s.dateline?;
+        let next = s.blocks[1].span.of(&text).to_string();
+        Some((d.text, d.datetime, next))
+    }
+
+    #[test]
+    fn datelines_in_several_formats() {
+        let cases: &[(&str, &str, &str, &str)] = &[
+            ("06.02.2026 - 08:41:11Amazon stellt bereit.", "06.02.2026 - 08:41:11", "2026-02-06T08:41:11", "Amazon stellt bereit."),
+            ("12.03.2025, 14:30 Uhr", "12.03.2025, 14:30 Uhr", "2025-03-12T14:30", "Mehr Text hier."),
+            ("Stand: 4. Juni 2025", "Stand: 4. Juni 2025", "2025-06-04", "Mehr Text hier."),
+            ("2025-09-18 07:15", "2025-09-18 07:15", "2025-09-18T07:15", "Mehr Text hier."),
+            ("March 12, 2025, 2:30 p.m. ET", "March 12, 2025, 2:30 p.m. ET", "2025-03-12T14:30", "Mehr Text hier."),
+            ("Updated: 4 June 2025", "Updated: 4 June 2025", "2025-06-04", "Mehr Text hier."),
+            ("Feb 5, 2026 08:41Shares fell.", "Feb 5, 2026 08:41", "2026-02-05T08:41", "Shares fell."),
+            ("Sun, Sep 14, 2025 at 9:32 PM", "Sun, Sep 14, 2025 at 9:32 PM", "2025-09-14T21:32", "Mehr Text hier."),
+            ("12/03/2025 09:41Firefighters came.", "12/03/2025 09:41", "2025-12-03T09:41", "Firefighters came."),
+        ];
+        for (line, raw, iso, next) in cases {
+            let (r, d, n) = dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
+            assert_eq!((r.as_str(), d.as_deref(), n.as_str()), (*raw, Some(*iso), *next), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_date_inside_a_sentence_is_not_a_dateline() {
+        assert_eq!(dateline("12. März 2025 war ein kalter Tag."), None);
+        assert_eq!(dateline("31.02.2025 - 10:00 kein Datum"), None);
+    }
+
+    #[test]
+    fn headings_are_short_unpunctuated_lines_before_more_text() {
+        let text = "Titel\nVon Jana Krüger\nEin Absatz.\nZwischentitel hier\nNoch ein Absatz.\nLetzte Zeile";
+        let s = parse(text, &RuleSet::builtin());
+        let kinds: Vec<_> = s.blocks.iter().map(|b| b.kind).collect();
+        use BlockKind::*;
+        assert_eq!(kinds, [Title, Paragraph, Paragraph, Heading, Paragraph, Paragraph]);
+    }
+}
