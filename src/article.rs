@@ -36,8 +36,14 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
     let language = lang::detect(text);
     let structure = structure::parse(text, rules);
     let sentences = sentences::segment(text, &structure, &language.code, rules);
-    let features = features::extract(text, &sentences, rules);
-    let labels = labels::decode(&features, &sentences, rules.weights());
+    let features = features::extract(text, &structure, &sentences, &language.code, rules);
+    let binds: Vec<bool> = structure
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| b.kind == BlockKind::Heading && structure.blocks.get(i + 1).is_some_and(|n| n.kind == BlockKind::Paragraph))
+        .collect();
+    let labels = labels::decode(&features, &sentences, &binds, rules.weights());
     let ads = labels::ad_spans(&sentences, &features, &labels, rules);
     let (clean_text, headings) = render(text, &structure, &sentences, &labels);
     CleanArticle { language, structure, sentences, features, labels, ads, clean_text, headings }

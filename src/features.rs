@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use crate::rules::{Position, RuleSet};
 use crate::sentences::Sentence;
+use crate::structure::{BlockKind, Structure};
 
 /// The cues that fired on one sentence (indices into [`RuleSet::rules`]) and their summed weight.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,6 +24,7 @@ struct Place {
     first: bool,
     last: bool,
     alone: bool,
+    in_short_run: bool,
 }
 
 impl Place {
@@ -32,38 +34,93 @@ impl Place {
             Position::ParagraphStart => self.first,
             Position::ParagraphEnd => self.last && !self.alone,
             Position::Standalone => self.alone,
+            Position::ShortLineRun => self.in_short_run,
         }
     }
 }
 
-/// Features of every sentence, in order.
-pub fn extract(text: &str, sentences: &[Sentence], rules: &RuleSet) -> Vec<SentenceFeatures> {
+/// Features of every sentence, in order. `language` is the article's; a sentence written in
+/// another language that has rules (an English promo in a German article) gets that language's
+/// rules instead, so that cues are neither missed nor counted twice.
+pub fn extract(
+    text: &str,
+    structure: &Structure,
+    sentences: &[Sentence],
+    language: &str,
+    rules: &RuleSet,
+) -> Vec<SentenceFeatures> {
+    let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
+    let mut masked_block = (usize::MAX, String::new());
     sentences
         .iter()
         .enumerate()
         .map(|(i, sentence)| {
             let first = i == 0 || sentences[i - 1].block != sentence.block;
             let last = i + 1 == sentences.len() || sentences[i + 1].block != sentence.block;
-            let place = Place { first, last, alone: first && last };
-            let masked = mask_quotes(sentence.span.of(text));
-            let cues: Vec<usize> =
-                rules.matching(&masked).filter(|&r| place.allows(rules.rules()[r].position)).collect();
-            let score = cues.iter().map(|&r| rules.rules()[r].weight).sum();
+            let place = Place { first, last, alone: first && last, in_short_run: short_runs[sentence.block] };
+            if masked_block.0 != sentence.block {
+                let block = structure.blocks[sentence.block].span;
+                masked_block = (sentence.block, mask_quotes(block.of(text)).into_owned());
+            }
+            let base = structure.blocks[sentence.block].span.start;
+            let masked = &masked_block.1[sentence.span.start - base..sentence.span.end - base];
+            let sentence_language = rules.sentence_language(masked, language);
+            let mut cues = Vec::new();
+            let mut score = 0.0;
+            for r in rules.matching(masked) {
+                let rule = &rules.rules()[r];
+                if !place.allows(rule.position) || !(rule.language == "common" || rule.language == sentence_language) {
+                    continue;
+                }
+                // Each further match of the same cue adds half its weight, up to three matches:
+                // a sentence that names a broker, a bonus and a depot says more than one that
+                // names only one of them.
+                let matches = rule.pattern.find_iter(masked).take(3).count().max(1);
+                score += rule.weight * (1.0 + 0.5 * (matches - 1) as f64);
+                cues.push(r);
+            }
             SentenceFeatures { cues, score }
         })
         .collect()
 }
 
+/// For every block, whether it belongs to a run of at least `min_run` consecutive short lines
+/// without final punctuation. Editorial text alternates headings and paragraphs; product boxes
+/// and ad teasers stack such lines (headline, product, price, code, button).
+fn short_line_runs(text: &str, structure: &Structure, min_run: usize) -> Vec<bool> {
+    let blocks = &structure.blocks;
+    let short: Vec<bool> = blocks
+        .iter()
+        .map(|b| b.kind != BlockKind::Title && !b.span.of(text).ends_with(['.', '!', '?', '…', '"', '“', '”']))
+        .collect();
+    let mut marks = vec![false; blocks.len()];
+    let mut i = 0;
+    while i < blocks.len() {
+        let mut j = i;
+        while j < blocks.len() && short[j] {
+            j += 1;
+        }
+        // The last short line before a paragraph is most likely that paragraph's heading.
+        let end = if j < blocks.len() && blocks[j].kind == BlockKind::Paragraph { j - 1 } else { j };
+        if end > i && end - i >= min_run {
+            marks[i..end].iter_mut().for_each(|m| *m = true);
+        }
+        i = j.max(i + 1);
+    }
+    marks
+}
+
 /// Pairs of quotation marks whose contents are quoted speech.
 const QUOTE_PAIRS: &[(char, char)] = &[('„', '“'), ('“', '”'), ('"', '"'), ('«', '»'), ('»', '«'), ('‚', '‘'), ('‹', '›')];
 
-/// The sentence with the contents of every closed pair of quotation marks replaced by spaces.
+/// The text with the contents of every closed pair of quotation marks replaced by spaces, byte
+/// for byte, so offsets into the text stay valid in the result.
 pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
     if !sentence.contains(|c| QUOTE_PAIRS.iter().any(|&(open, _)| open == c)) {
         return Cow::Borrowed(sentence);
     }
     let chars: Vec<char> = sentence.chars().collect();
-    let mut masked = chars.clone();
+    let mut blank = vec![false; chars.len()];
     let mut i = 0;
     while i < chars.len() {
         let Some(&(_, close)) = QUOTE_PAIRS.iter().find(|&&(open, _)| open == chars[i]) else {
@@ -72,15 +129,21 @@ pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
         };
         match chars[i + 1..].iter().position(|&c| c == close) {
             Some(len) => {
-                for c in &mut masked[i + 1..i + 1 + len] {
-                    *c = ' ';
-                }
+                blank[i + 1..i + 1 + len].iter_mut().for_each(|b| *b = true);
                 i += len + 2;
             }
             None => i += 1,
         }
     }
-    Cow::Owned(masked.into_iter().collect())
+    let mut masked = String::with_capacity(sentence.len());
+    for (c, blank) in chars.into_iter().zip(blank) {
+        if blank {
+            masked.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            masked.push(c);
+        }
+    }
+    Cow::Owned(masked)
 }
 
 #[cfg(test)]
@@ -90,6 +153,7 @@ mod tests {
     #[test]
     fn quotes_are_blanked() {
         assert_eq!(mask_quotes("Er sagte: „Jetzt kostenlos testen“ und ging."), "Er sagte: „                    “ und ging.");
+        assert_eq!(mask_quotes("„Grüße“").len(), "„Grüße“".len());
         assert_eq!(mask_quotes("The slogan \"free for all\" stuck."), "The slogan \"            \" stuck.");
         assert_eq!(mask_quotes("Kein Zitat hier."), "Kein Zitat hier.");
         assert_eq!(mask_quotes("Offen „ohne Ende"), "Offen „ohne Ende");

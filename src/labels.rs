@@ -34,22 +34,33 @@ pub struct AdSpan {
     pub rules: Vec<String>,
 }
 
-/// The most likely label sequence.
-pub fn decode(features: &[SentenceFeatures], sentences: &[Sentence], weights: Weights) -> Vec<Label> {
+/// The most likely label sequence. `binds_to_next[b]` says that block `b` introduces block
+/// `b + 1` (a heading before its paragraph), so a label change between them costs
+/// `switch_after_heading`.
+pub fn decode(
+    features: &[SentenceFeatures],
+    sentences: &[Sentence],
+    binds_to_next: &[bool],
+    weights: Weights,
+) -> Vec<Label> {
     let n = features.len();
     if n == 0 {
         return Vec::new();
     }
+    let emission = paragraph_supported(features, sentences, weights);
     // back[i][s]: the state at i-1 on the best path that is in state s at i (0 editorial, 1 promo).
     let mut back = vec![[0u8; 2]; n];
-    let mut best = [0.0, features[0].score - weights.bias];
+    let mut best = [0.0, emission[0]];
     for i in 1..n {
-        let switch = if sentences[i].block == sentences[i - 1].block {
+        let (previous, block) = (sentences[i - 1].block, sentences[i].block);
+        let switch = if block == previous {
             weights.switch_in_paragraph
+        } else if binds_to_next.get(previous).copied().unwrap_or(false) && block == previous + 1 {
+            weights.switch_after_heading
         } else {
             weights.switch_between_paragraphs
         };
-        let emit = [0.0, features[i].score - weights.bias];
+        let emit = [0.0, emission[i]];
         let mut next = [0.0; 2];
         for state in 0..2 {
             let stay = best[state];
@@ -68,6 +79,26 @@ pub fn decode(features: &[SentenceFeatures], sentences: &[Sentence], weights: We
         state = back[i][state] as usize;
     }
     labels
+}
+
+/// Each sentence's promo margin (score minus bias), raised by `paragraph_support` for every
+/// further sentence of its block beyond the first that is promo on its own (at most three). An
+/// insert that pitches in several sentences carries its neutral opener along; a single pitch
+/// glued to an editorial paragraph does not carry its neighbours.
+fn paragraph_supported(features: &[SentenceFeatures], sentences: &[Sentence], weights: Weights) -> Vec<f64> {
+    let margins: Vec<f64> = features.iter().map(|f| f.score - weights.bias).collect();
+    let mut out = margins.clone();
+    let mut start = 0;
+    while start < sentences.len() {
+        let block = sentences[start].block;
+        let end = (start..sentences.len()).find(|&k| sentences[k].block != block).unwrap_or(sentences.len());
+        for i in start..end {
+            let others = (start..end).filter(|&k| k != i && margins[k] > 0.0).count();
+            out[i] += weights.paragraph_support * others.saturating_sub(1).min(3) as f64;
+        }
+        start = end;
+    }
+    out
 }
 
 /// Groups promo runs into ad spans. A run is cut where a new block opens with a strong opener
@@ -189,8 +220,14 @@ mod tests {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let features: Vec<_> =
             scores.iter().map(|&(_, score)| SentenceFeatures { cues: vec![], score }).collect();
-        let weights = Weights { bias: 0.5, switch_in_paragraph: 0.7, switch_between_paragraphs: 0.05 };
-        decode(&features, &sentences, weights)
+        let weights = Weights {
+            bias: 0.5,
+            switch_in_paragraph: 0.45,
+            switch_between_paragraphs: 0.05,
+            switch_after_heading: 0.8,
+            paragraph_support: 0.3,
+        };
+        decode(&features, &sentences, &[], weights)
     }
 
     use Label::{Editorial as E, Promo as P};
@@ -198,6 +235,11 @@ mod tests {
     #[test]
     fn a_neutral_opener_goes_with_its_ad_paragraph() {
         assert_eq!(run(&[(0, 0.0), (0, 0.0), (1, 0.0), (1, 1.0), (1, 0.8), (1, 1.5), (2, 0.0)]), [E, E, P, P, P, P, E]);
+    }
+
+    #[test]
+    fn a_neutral_sentence_before_a_single_glued_pitch_stays() {
+        assert_eq!(run(&[(0, 0.0), (1, 0.0), (1, 2.0), (2, 0.0)]), [E, E, P, E]);
     }
 
     #[test]

@@ -27,6 +27,18 @@ enum Command {
     /// Clean files and folders of articles; write clean text, metadata and a manifest.
     #[command(after_help = CLEAN_HELP)]
     Clean(CleanArgs),
+    /// Show how one article is read: every sentence with its label, score and the cues that fired.
+    #[command(after_help = "Example:\n  klartext explain ../shared/seed/amazon-ki-wettlauf.txt")]
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// The article file.
+    file: PathBuf,
+    /// Use the rules in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
 }
 
 const CLEAN_HELP: &str = "\
@@ -131,10 +143,21 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     Ok(errors.is_empty())
 }
 
+/// Runs `explain`: one line per block and sentence, marked `+` for promo, `·` for editorial.
+fn explain(args: ExplainArgs) -> Result<bool, Fatal> {
+    let rules = load_rules(&args.rules)?;
+    let bytes = std::fs::read(&args.file).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
+    let text = batch::decode(bytes).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
+    let article = klartext::clean(&text, &rules);
+    print!("{}", klartext::explain::render(&text, &article, &rules));
+    Ok(true)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Clean(args) => clean(args),
+        Command::Explain(args) => explain(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -80,6 +80,8 @@ pub enum Position {
     ParagraphEnd,
     /// The only sentence of its block.
     Standalone,
+    /// A block in a run of short lines without final punctuation (see `short_line_run`).
+    ShortLineRun,
 }
 
 /// One cue: a pattern over a sentence and the weight it adds to the sentence's promo score.
@@ -105,6 +107,10 @@ pub struct Weights {
     pub switch_in_paragraph: f64,
     /// Cost of a label change between two blocks.
     pub switch_between_paragraphs: f64,
+    /// Cost of a label change between a heading and the paragraph it introduces.
+    pub switch_after_heading: f64,
+    /// Added to a sentence's margin for each further promo sentence in its block.
+    pub paragraph_support: f64,
 }
 
 /// Compiled dateline patterns and the month names they may use.
@@ -126,6 +132,7 @@ pub struct RuleSet {
     structure: StructureRules,
     abbreviations: HashMap<String, HashSet<String>>,
     starters: HashMap<String, HashSet<String>>,
+    stopwords: BTreeMap<String, HashSet<String>>,
 }
 
 /// What tells a heading from other short lines.
@@ -134,6 +141,8 @@ pub struct StructureRules {
     /// Bylines and credits: short lines that are never headings.
     pub not_headings: Regex,
     pub heading_max_words: usize,
+    /// How many short unpunctuated lines in a row make a run (a product box, a teaser block).
+    pub short_line_run: usize,
 }
 
 /// One rules file: its name (shown in errors) and its text.
@@ -168,6 +177,8 @@ struct WeightsFile {
     bias: f64,
     switch_in_paragraph: f64,
     switch_between_paragraphs: f64,
+    switch_after_heading: f64,
+    paragraph_support: f64,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +200,8 @@ struct DatelineFile {
 struct SentencesFile {
     #[serde(default)]
     starters: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +209,7 @@ struct SentencesFile {
 struct StructureFile {
     not_headings: Spanned<String>,
     heading_max_words: usize,
+    short_line_run: usize,
 }
 
 #[derive(Deserialize)]
@@ -275,6 +289,7 @@ impl RuleSet {
         let mut months = HashMap::new();
         let mut abbreviations: HashMap<String, HashSet<String>> = HashMap::new();
         let mut starters: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut stopwords: BTreeMap<String, HashSet<String>> = BTreeMap::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
 
         for (index, source) in sources.iter().enumerate() {
@@ -301,6 +316,8 @@ impl RuleSet {
                     bias: w.bias,
                     switch_in_paragraph: w.switch_in_paragraph,
                     switch_between_paragraphs: w.switch_between_paragraphs,
+                    switch_after_heading: w.switch_after_heading,
+                    paragraph_support: w.paragraph_support,
                 });
             }
             if let Some(d) = file.dateline {
@@ -320,10 +337,16 @@ impl RuleSet {
                 let span = st.not_headings.span();
                 let regex = Regex::new(st.not_headings.get_ref())
                     .map_err(|e| error_at(source, span.start, format!("invalid not_headings pattern: {e}")))?;
-                structure = Some(StructureRules { not_headings: regex, heading_max_words: st.heading_max_words });
+                structure = Some(StructureRules {
+                    not_headings: regex,
+                    heading_max_words: st.heading_max_words,
+                    short_line_run: st.short_line_run,
+                });
             }
             if let Some(sentences) = file.sentences {
                 starters.entry(file.language.clone()).or_default().extend(sentences.starters);
+                let words = stopwords.entry(file.language.clone()).or_default();
+                words.extend(sentences.stopwords.into_iter().map(|w| w.to_lowercase()));
             }
             for r in file.rule {
                 let id_span = r.id.span();
@@ -351,11 +374,12 @@ impl RuleSet {
                     Some("paragraph_start") => Position::ParagraphStart,
                     Some("paragraph_end") => Position::ParagraphEnd,
                     Some("standalone") => Position::Standalone,
+                    Some("short_line_run") => Position::ShortLineRun,
                     Some(other) => {
                         return Err(error_at(
                             source,
                             r.position.as_ref().map_or(0, |p| p.span().start),
-                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_end or standalone"),
+                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_end, standalone or short_line_run"),
                         ))
                     }
                 };
@@ -379,7 +403,7 @@ impl RuleSet {
         let first = sources.first().map(|s| s.name.as_str()).unwrap_or("rules");
         let structure = structure
             .ok_or_else(|| Error::rules(first, 1, 1, "no file gives [structure] (not_headings, heading_max_words)"))?;
-        let weights = weights.ok_or_else(|| Error::rules(first, 1, 1, "no file gives [weights] (bias, switch_in_paragraph, switch_between_paragraphs)"))?;
+        let weights = weights.ok_or_else(|| Error::rules(first, 1, 1, "no file gives [weights] (bias, switch_in_paragraph, switch_between_paragraphs, switch_after_heading, paragraph_support)"))?;
         let (time, time_file, time_offset) =
             time.ok_or_else(|| Error::rules(first, 1, 1, "no file gives [dateline] time"))?;
         let alternation = |words: &[String]| words.iter().map(|p| regex::escape(p)).collect::<Vec<_>>().join("|");
@@ -406,6 +430,7 @@ impl RuleSet {
             structure,
             abbreviations,
             starters,
+            stopwords,
         })
     }
 
@@ -438,6 +463,28 @@ impl RuleSet {
     /// Whether `word` typically opens a sentence in `language` (after a number with a period).
     pub fn is_sentence_starter(&self, language: &str, word: &str) -> bool {
         self.starters.get(language).is_some_and(|set| set.contains(word))
+    }
+
+    /// The language of one sentence among those with stopword lists: the one whose stopwords
+    /// it uses most, if that beats the article's language by two words; else `article`.
+    pub fn sentence_language<'a>(&'a self, sentence: &str, article: &'a str) -> &'a str {
+        if self.stopwords.len() < 2 {
+            return article;
+        }
+        let mut counts: Vec<(&str, usize)> = self.stopwords.keys().map(|k| (k.as_str(), 0)).collect();
+        for word in sentence.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+            let word = word.to_lowercase();
+            for (language, count) in counts.iter_mut() {
+                if self.stopwords[*language].contains(&word) {
+                    *count += 1;
+                }
+            }
+        }
+        let own = counts.iter().find(|(l, _)| *l == article).map_or(0, |c| c.1);
+        match counts.iter().max_by_key(|(_, c)| *c) {
+            Some(&(best, count)) if count >= own + 2 => best,
+            _ => article,
+        }
     }
 
     /// Runs every rule's example sentences; returns one line per failure.

@@ -103,7 +103,7 @@ pub fn parse(text: &str, rules: &RuleSet) -> Structure {
         let words = line.split_whitespace().count();
         let is_heading = i + 1 < count
             && words <= structure.heading_max_words
-            && !line.ends_with(FINAL_PUNCTUATION)
+            && (!line.ends_with(FINAL_PUNCTUATION) || is_quoted_line(line))
             && line.chars().any(char::is_alphabetic)
             && !structure.not_headings.is_match(line);
         if is_heading {
@@ -111,6 +111,11 @@ pub fn parse(text: &str, rules: &RuleSet) -> Structure {
         }
     }
     Structure { blocks, dateline }
+}
+
+/// A line that is one quotation from start to end (a slogan used as a subheading).
+fn is_quoted_line(line: &str) -> bool {
+    line.starts_with(['„', '“', '"', '»', '«']) && line.ends_with(['“', '”', '"', '«', '»'])
 }
 
 /// Separators between a dateline and the text glued to it.

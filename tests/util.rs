@@ -1,0 +1,53 @@
+//! A small harness for integration tests: a temporary folder to build inputs in, and the
+//! `klartext` binary run on it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary folder that is removed when the test ends.
+pub struct Dir {
+    root: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir { root: tempfile::tempdir().expect("temporary folder") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.root.path()
+    }
+
+    /// Writes `contents` to `rel` below the folder, creating parent folders.
+    pub fn create(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.root.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn json(&self, rel: &str) -> serde_json::Value {
+        serde_json::from_str(&self.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// `klartext ARGS…` run inside the folder.
+    pub fn klartext(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_klartext")).args(args).current_dir(self.path()).output().unwrap()
+    }
+}
+
+/// The repository root (where `corpus/` and `rules/` are).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Non-empty lines, right-trimmed.
+pub fn lines(text: &str) -> Vec<String> {
+    text.lines().map(|l| l.trim_end().to_string()).filter(|l| !l.trim().is_empty()).collect()
+}
