@@ -27,7 +27,11 @@ pub struct CleanArticle {
 
 impl CleanArticle {
     pub fn title<'t>(&self, text: &'t str) -> Option<&'t str> {
-        self.structure.blocks.first().filter(|b| b.kind == BlockKind::Title).map(|b| b.span.of(text))
+        self.structure
+            .blocks
+            .first()
+            .filter(|b| b.kind == BlockKind::Title)
+            .map(|b| b.span.of(text))
     }
 }
 
@@ -41,17 +45,37 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
         .blocks
         .iter()
         .enumerate()
-        .map(|(i, b)| b.kind == BlockKind::Heading && structure.blocks.get(i + 1).is_some_and(|n| n.kind == BlockKind::Paragraph))
+        .map(|(i, b)| {
+            b.kind == BlockKind::Heading
+                && structure
+                    .blocks
+                    .get(i + 1)
+                    .is_some_and(|n| n.kind == BlockKind::Paragraph)
+        })
         .collect();
     let labels = labels::decode(&features, &sentences, &binds, rules.weights());
     let ads = labels::ad_spans(&sentences, &features, &labels, rules);
     let (clean_text, headings) = render(text, &structure, &sentences, &labels);
-    CleanArticle { language, structure, sentences, features, labels, ads, clean_text, headings }
+    CleanArticle {
+        language,
+        structure,
+        sentences,
+        features,
+        labels,
+        ads,
+        clean_text,
+        headings,
+    }
 }
 
 /// The clean text and the editorial headings: every block minus its promo sentences. The pieces
 /// of a block left on both sides of a cut are joined with one space.
-fn render(text: &str, structure: &Structure, sentences: &[Sentence], labels: &[Label]) -> (String, Vec<String>) {
+fn render(
+    text: &str,
+    structure: &Structure,
+    sentences: &[Sentence],
+    labels: &[Label],
+) -> (String, Vec<String>) {
     let mut removed: Vec<Vec<Span>> = vec![Vec::new(); structure.blocks.len()];
     for (sentence, label) in sentences.iter().zip(labels) {
         if *label == Label::Promo {
@@ -68,7 +92,12 @@ fn render(text: &str, structure: &Structure, sentences: &[Sentence], labels: &[L
             at = cut.end;
         }
         pieces.push(&text[at..block.span.end]);
-        let line = pieces.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+        let line = pieces
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         if line.is_empty() {
             continue;
         }

@@ -28,7 +28,10 @@ pub struct WalkOptions {
 
 impl Default for WalkOptions {
     fn default() -> Self {
-        WalkOptions { extensions: vec!["txt".into(), "md".into()], follow_links: false }
+        WalkOptions {
+            extensions: vec!["txt".into(), "md".into()],
+            follow_links: false,
+        }
     }
 }
 
@@ -59,7 +62,9 @@ fn resolve(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
     };
     let mut existing = absolute.as_path();
     let mut tail = Vec::new();
@@ -114,7 +119,11 @@ fn has_extension(path: &Path, extensions: &[String]) -> bool {
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
-    entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+    entry.depth() > 0
+        && entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with('.'))
 }
 
 /// The `/`-separated id of a relative path.
@@ -134,7 +143,12 @@ pub fn discover(inputs: &[PathBuf], out: &Path, options: &WalkOptions) -> Vec<Jo
     for input in inputs {
         if input.is_file() {
             let name = PathBuf::from(input.file_name().unwrap_or_default());
-            jobs.push(Job { path: input.clone(), id: id_of(&name), out_stem: out.join(&name).with_extension(""), error: None });
+            jobs.push(Job {
+                path: input.clone(),
+                id: id_of(&name),
+                out_stem: out.join(&name).with_extension(""),
+                error: None,
+            });
             continue;
         }
         let walker = walkdir::WalkDir::new(input)
@@ -145,7 +159,9 @@ pub fn discover(inputs: &[PathBuf], out: &Path, options: &WalkOptions) -> Vec<Jo
         for entry in walker {
             match entry {
                 Ok(entry) => {
-                    if !entry.file_type().is_file() || !has_extension(entry.path(), &options.extensions) {
+                    if !entry.file_type().is_file()
+                        || !has_extension(entry.path(), &options.extensions)
+                    {
                         continue;
                     }
                     let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
@@ -163,7 +179,12 @@ pub fn discover(inputs: &[PathBuf], out: &Path, options: &WalkOptions) -> Vec<Jo
                         Some(io) => io.to_string(),
                         None => err.to_string(),
                     };
-                    jobs.push(Job { id: id_of(rel), out_stem: out.join(rel), path, error: Some(reason) });
+                    jobs.push(Job {
+                        id: id_of(rel),
+                        out_stem: out.join(rel),
+                        path,
+                        error: Some(reason),
+                    });
                 }
             }
         }
@@ -174,7 +195,9 @@ pub fn discover(inputs: &[PathBuf], out: &Path, options: &WalkOptions) -> Vec<Jo
             continue;
         }
         if let Some(first) = taken.get(&job.out_stem) {
-            job.error = Some(format!("its output name is already taken by {first}; rename one of the two files"));
+            job.error = Some(format!(
+                "its output name is already taken by {first}; rename one of the two files"
+            ));
         } else {
             taken.insert(job.out_stem.clone(), job.id.clone());
         }
@@ -189,9 +212,10 @@ pub fn decode(bytes: Vec<u8>) -> Result<String> {
         return Err(Error::not_text("binary file (contains NUL bytes)"));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         Error::not_text(format!(
-            "invalid UTF-8 at byte {}; convert the file to UTF-8",
-            e.utf8_error().valid_up_to()
+            "invalid UTF-8 at byte {at} (line {line}); convert the file to UTF-8"
         ))
     })?;
     if text.starts_with('\u{feff}') {
@@ -226,7 +250,10 @@ fn clean_job(job: &Job, rules: &RuleSet) -> Result<Outcome> {
     let meta = Metadata::new(&job.id, &text, &article);
     let mut json = serde_json::to_vec_pretty(&meta).expect("metadata serializes");
     json.push(b'\n');
-    write_atomic(&output_path(&job.out_stem, "txt"), article.clean_text.as_bytes())?;
+    write_atomic(
+        &output_path(&job.out_stem, "txt"),
+        article.clean_text.as_bytes(),
+    )?;
     write_atomic(&output_path(&job.out_stem, "json"), &json)?;
     Ok(Outcome {
         manifest: ManifestLine {
@@ -244,7 +271,13 @@ fn clean_job(job: &Job, rules: &RuleSet) -> Result<Outcome> {
 
 fn failed(job: &Job, reason: String) -> Outcome {
     Outcome {
-        manifest: ManifestLine { id: job.id.clone(), language: None, ads: 0, sentences: 0, status: reason },
+        manifest: ManifestLine {
+            id: job.id.clone(),
+            language: None,
+            ads: 0,
+            sentences: 0,
+            status: reason,
+        },
         chars_in: 0,
         chars_out: 0,
         ok: false,
@@ -253,7 +286,12 @@ fn failed(job: &Job, reason: String) -> Outcome {
 
 /// Cleans every job in parallel, calling `tick` after each, and writes `manifest.jsonl` into
 /// `out`. Returns the outcomes in job order.
-pub fn run(jobs: &[Job], out: &Path, rules: &RuleSet, tick: &(dyn Fn() + Sync)) -> Result<Vec<Outcome>> {
+pub fn run(
+    jobs: &[Job],
+    out: &Path,
+    rules: &RuleSet,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Outcome>> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let outcomes: Vec<Outcome> = jobs
         .par_iter()

@@ -15,9 +15,17 @@ pub struct Error {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A file could not be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A rules file is broken: the place and what is wrong there.
-    Rules { file: String, line: usize, column: usize, message: String },
+    Rules {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// An article file is not UTF-8 text.
     NotText { reason: String },
     /// The command line asks for something impossible (an output folder inside an input, say).
@@ -30,10 +38,20 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error { kind: ErrorKind::Io { path: path.into(), source } }
+        Error {
+            kind: ErrorKind::Io {
+                path: path.into(),
+                source,
+            },
+        }
     }
 
-    pub(crate) fn rules(file: &str, line: usize, column: usize, message: impl Into<String>) -> Error {
+    pub(crate) fn rules(
+        file: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Error {
         Error {
             kind: ErrorKind::Rules {
                 file: file.to_string(),
@@ -45,11 +63,17 @@ impl Error {
     }
 
     pub(crate) fn not_text(reason: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::NotText { reason: reason.into() } }
+        Error {
+            kind: ErrorKind::NotText {
+                reason: reason.into(),
+            },
+        }
     }
 
     pub fn usage(message: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Usage(message.into()) }
+        Error {
+            kind: ErrorKind::Usage(message.into()),
+        }
     }
 }
 
@@ -57,7 +81,12 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::Io { path, source } => write!(f, "{}: {}", path.display(), source),
-            ErrorKind::Rules { file, line, column, message } => {
+            ErrorKind::Rules {
+                file,
+                line,
+                column,
+                message,
+            } => {
                 write!(f, "{file}:{line}:{column}: {message}")
             }
             ErrorKind::NotText { reason } => write!(f, "not text: {reason}"),

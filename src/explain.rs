@@ -12,12 +12,21 @@ use crate::structure::BlockKind;
 /// announced with its category and score before its first sentence.
 pub fn render(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "language: {} ({:.2})", article.language.code, article.language.confidence);
+    let _ = writeln!(
+        out,
+        "language: {} ({:.2})",
+        article.language.code, article.language.confidence
+    );
     if let Some(title) = article.title(text) {
         let _ = writeln!(out, "title:    {title}");
     }
     if let Some(d) = &article.structure.dateline {
-        let _ = writeln!(out, "dateline: {} -> {}", d.text, d.datetime.as_deref().unwrap_or("?"));
+        let _ = writeln!(
+            out,
+            "dateline: {} -> {}",
+            d.text,
+            d.datetime.as_deref().unwrap_or("?")
+        );
     }
     let bias = rules.weights().bias;
     let mut block = usize::MAX;
@@ -32,16 +41,30 @@ pub fn render(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
             let _ = writeln!(out, "\n[{kind}]");
         }
         if let Some(ad) = article.ads.iter().find(|ad| ad.sentences.start == i) {
-            let _ = writeln!(out, "  >>> ad: {} (score {:.2})", ad.category.name(), ad.score);
+            let _ = writeln!(
+                out,
+                "  >>> ad: {} (score {:.2})",
+                ad.category.name(),
+                ad.score
+            );
         }
         let f = &article.features[i];
-        let mark = if article.labels[i] == Label::Promo { "AD" } else { "ok" };
+        let mark = if article.labels[i] == Label::Promo {
+            "AD"
+        } else {
+            "ok"
+        };
         let cues: Vec<String> = f
             .cues
             .iter()
             .map(|&r| format!("{} {:+.2}", rules.rules()[r].id, rules.rules()[r].weight))
             .collect();
-        let _ = writeln!(out, "  {mark} {:+.2} | {}", f.score - bias, sentence.span.of(text));
+        let _ = writeln!(
+            out,
+            "  {mark} {:+.2} | {}",
+            f.score - bias,
+            sentence.span.of(text)
+        );
         if !cues.is_empty() {
             let _ = writeln!(out, "           cues: {}", cues.join(", "));
         }

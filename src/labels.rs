@@ -34,6 +34,14 @@ pub struct AdSpan {
     pub rules: Vec<String>,
 }
 
+/// Decoder states. A promo run that begins inside a block (a pitch glued into an editorial
+/// paragraph) is `Glued`; one that begins at a block start is `Promo`. Only `Promo` runs continue
+/// freely into the next block: a run that starts mid-paragraph and carries on past it is far
+/// more likely an advertorial whose neutral opening sentences belong to it.
+const EDITORIAL: usize = 0;
+const PROMO: usize = 1;
+const GLUED: usize = 2;
+
 /// The most likely label sequence. `binds_to_next[b]` says that block `b` introduces block
 /// `b + 1` (a heading before its paragraph), so a label change between them costs
 /// `switch_after_heading`.
@@ -48,34 +56,61 @@ pub fn decode(
         return Vec::new();
     }
     let emission = paragraph_supported(features, sentences, weights);
-    // back[i][s]: the state at i-1 on the best path that is in state s at i (0 editorial, 1 promo).
-    let mut back = vec![[0u8; 2]; n];
-    let mut best = [0.0, emission[0]];
+    const NEVER: f64 = f64::NEG_INFINITY;
+    // back[i][s]: the state at i-1 on the best path that is in state s at i.
+    let mut back = vec![[0u8; 3]; n];
+    let mut best = [0.0, emission[0], NEVER];
     for i in 1..n {
         let (previous, block) = (sentences[i - 1].block, sentences[i].block);
-        let switch = if block == previous {
-            weights.switch_in_paragraph
-        } else if binds_to_next.get(previous).copied().unwrap_or(false) && block == previous + 1 {
-            weights.switch_after_heading
+        let inside = block == previous;
+        let between =
+            if binds_to_next.get(previous).copied().unwrap_or(false) && block == previous + 1 {
+                weights.switch_after_heading
+            } else {
+                weights.switch_between_paragraphs
+            };
+        // cost[from][to] of the step from sentence i-1 to sentence i.
+        let cost = if inside {
+            let s = weights.switch_in_paragraph;
+            [[0.0, NEVER, -s], [-s, 0.0, NEVER], [-s, NEVER, 0.0]]
         } else {
-            weights.switch_between_paragraphs
+            let glued_on = -(between + weights.glued_run_continues);
+            [
+                [0.0, -between, NEVER],
+                [-between, 0.0, NEVER],
+                [-between, glued_on, NEVER],
+            ]
         };
-        let emit = [0.0, emission[i]];
-        let mut next = [0.0; 2];
-        for state in 0..2 {
-            let stay = best[state];
-            let change = best[1 - state] - switch;
-            // `>=` keeps the path that stays, so ties never create a label change.
-            let (score, from) = if stay >= change { (stay, state) } else { (change, 1 - state) };
-            next[state] = score + emit[state];
-            back[i][state] = from as u8;
+        let emit = [0.0, emission[i], emission[i]];
+        let mut next = [NEVER; 3];
+        for to in 0..3 {
+            // Candidates in the order stay, then the others: on a tie the label does not change.
+            let mut order = [to, (to + 1) % 3, (to + 2) % 3];
+            order[1..].sort_unstable();
+            for from in order {
+                let score = best[from] + cost[from][to];
+                if score > next[to] {
+                    next[to] = score;
+                    back[i][to] = from as u8;
+                }
+            }
+            next[to] += emit[to];
         }
         best = next;
     }
-    let mut state = if best[1] > best[0] { 1 } else { 0 };
+    let mut state = EDITORIAL;
+    for s in [PROMO, GLUED] {
+        if best[s] > best[state] {
+            state = s;
+        }
+    }
     let mut labels = vec![Label::Editorial; n];
     for i in (0..n).rev() {
-        labels[i] = if state == 1 { Label::Promo } else { Label::Editorial };
+        labels[i] = if state == EDITORIAL {
+            Label::Editorial
+        } else {
+            Label::Promo
+        };
         state = back[i][state] as usize;
     }
     labels
@@ -85,16 +120,22 @@ pub fn decode(
 /// further sentence of its block beyond the first that is promo on its own (at most three). An
 /// insert that pitches in several sentences carries its neutral opener along; a single pitch
 /// glued to an editorial paragraph does not carry its neighbours.
-fn paragraph_supported(features: &[SentenceFeatures], sentences: &[Sentence], weights: Weights) -> Vec<f64> {
+fn paragraph_supported(
+    features: &[SentenceFeatures],
+    sentences: &[Sentence],
+    weights: Weights,
+) -> Vec<f64> {
     let margins: Vec<f64> = features.iter().map(|f| f.score - weights.bias).collect();
     let mut out = margins.clone();
     let mut start = 0;
     while start < sentences.len() {
         let block = sentences[start].block;
-        let end = (start..sentences.len()).find(|&k| sentences[k].block != block).unwrap_or(sentences.len());
-        for i in start..end {
+        let end = (start..sentences.len())
+            .find(|&k| sentences[k].block != block)
+            .unwrap_or(sentences.len());
+        for (i, margin) in out.iter_mut().enumerate().take(end).skip(start) {
             let others = (start..end).filter(|&k| k != i && margins[k] > 0.0).count();
-            out[i] += weights.paragraph_support * others.saturating_sub(1).min(3) as f64;
+            *margin += weights.paragraph_support * others.saturating_sub(1).min(3) as f64;
         }
         start = end;
     }
@@ -143,12 +184,18 @@ fn starts_new_insert(
 ) -> bool {
     let opener = features[at].cues.iter().any(|&r| {
         let rule = &rules.rules()[r];
-        rule.weight >= 1.0 && matches!(rule.position, Position::ParagraphStart | Position::Standalone)
+        rule.weight >= 1.0
+            && matches!(
+                rule.position,
+                Position::ParagraphStart | Position::Standalone
+            )
     });
     if opener {
         return true;
     }
-    let block_end = (at..sentences.len()).find(|&k| sentences[k].block != sentences[at].block).unwrap_or(sentences.len());
+    let block_end = (at..sentences.len())
+        .find(|&k| sentences[k].block != sentences[at].block)
+        .unwrap_or(sentences.len());
     let before = dominant_category(&features[run_start..at], rules);
     let after = dominant_category(&features[at..block_end], rules);
     matches!((before, after), (Some(a), Some(b)) if a != b && a != Category::SponsoredLabel)
@@ -200,7 +247,10 @@ fn ad_span(
         }
     }
     AdSpan {
-        span: Span::new(sentences[run.start].span.start, sentences[run.end - 1].span.end),
+        span: Span::new(
+            sentences[run.start].span.start,
+            sentences[run.end - 1].span.end,
+        ),
         category: dominant_category(&features[run.clone()], rules).unwrap_or(Category::Other),
         score: 1.0 / (1.0 + (-margin).exp()),
         rules: ids,
@@ -213,19 +263,28 @@ mod tests {
     use super::*;
 
     fn sentence(block: usize) -> Sentence {
-        Sentence { span: Span::new(0, 0), block }
+        Sentence {
+            span: Span::new(0, 0),
+            block,
+        }
     }
 
     fn run(scores: &[(usize, f64)]) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
-        let features: Vec<_> =
-            scores.iter().map(|&(_, score)| SentenceFeatures { cues: vec![], score }).collect();
+        let features: Vec<_> = scores
+            .iter()
+            .map(|&(_, score)| SentenceFeatures {
+                cues: vec![],
+                score,
+            })
+            .collect();
         let weights = Weights {
             bias: 0.5,
             switch_in_paragraph: 0.45,
             switch_between_paragraphs: 0.05,
             switch_after_heading: 0.8,
             paragraph_support: 0.3,
+            glued_run_continues: 1.5,
         };
         decode(&features, &sentences, &[], weights)
     }
@@ -234,7 +293,18 @@ mod tests {
 
     #[test]
     fn a_neutral_opener_goes_with_its_ad_paragraph() {
-        assert_eq!(run(&[(0, 0.0), (0, 0.0), (1, 0.0), (1, 1.0), (1, 0.8), (1, 1.5), (2, 0.0)]), [E, E, P, P, P, P, E]);
+        assert_eq!(
+            run(&[
+                (0, 0.0),
+                (0, 0.0),
+                (1, 0.0),
+                (1, 1.0),
+                (1, 0.8),
+                (1, 1.5),
+                (2, 0.0)
+            ]),
+            [E, E, P, P, P, P, E]
+        );
     }
 
     #[test]
@@ -250,6 +320,22 @@ mod tests {
     #[test]
     fn a_strong_sentence_glued_to_the_end_of_a_paragraph_is_cut_alone() {
         assert_eq!(run(&[(0, 0.0), (0, 0.0), (0, 2.0), (1, 0.0)]), [E, E, P, E]);
+    }
+
+    #[test]
+    fn a_run_that_starts_mid_paragraph_and_goes_on_takes_the_whole_paragraph() {
+        assert_eq!(
+            run(&[
+                (0, 0.0),
+                (1, 0.0),
+                (1, 0.0),
+                (1, 1.2),
+                (1, 0.9),
+                (2, 3.0),
+                (3, 0.0)
+            ]),
+            [E, P, P, P, P, P, E]
+        );
     }
 
     #[test]

@@ -22,8 +22,14 @@ pub fn detect(text: &str) -> Language {
         end -= 1;
     }
     match whatlang::detect(&text[..end]) {
-        Some(info) => Language { code: iso_639_1(info.lang().code()), confidence: info.confidence() },
-        None => Language { code: "und".to_string(), confidence: 0.0 },
+        Some(info) => Language {
+            code: iso_639_1(info.lang().code()),
+            confidence: info.confidence(),
+        },
+        None => Language {
+            code: "und".to_string(),
+            confidence: 0.0,
+        },
     }
 }
 
@@ -40,10 +46,14 @@ mod tests {
 
     #[test]
     fn german_and_english_get_two_letter_codes() {
-        let de = detect("Die Bundesregierung hat am Montag beschlossen, die Steuern für Unternehmen zu senken.");
+        let de = detect(
+            "Die Bundesregierung hat am Montag beschlossen, die Steuern für Unternehmen zu senken.",
+        );
         assert_eq!(de.code, "de");
         assert!(de.confidence > 0.5);
-        let en = detect("The government decided on Monday to lower taxes for companies across the country.");
+        let en = detect(
+            "The government decided on Monday to lower taxes for companies across the country.",
+        );
         assert_eq!(en.code, "en");
         assert_eq!(detect("").code, "und");
     }

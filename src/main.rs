@@ -65,7 +65,12 @@ struct CleanArgs {
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
     /// File endings read from folders, comma-separated.
-    #[arg(long, value_name = "EXT,...", value_delimiter = ',', default_value = "txt,md")]
+    #[arg(
+        long,
+        value_name = "EXT,...",
+        value_delimiter = ',',
+        default_value = "txt,md"
+    )]
     ext: Vec<String>,
     /// Follow symbolic links inside input folders.
     #[arg(long)]
@@ -107,13 +112,18 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
             .map_err(|e| Fatal(format!("cannot start {n} threads: {e}")))?;
     }
     batch::check_paths(&args.inputs, &args.out)?;
-    let options = WalkOptions { extensions: args.ext, follow_links: args.follow };
+    let options = WalkOptions {
+        extensions: args.ext,
+        follow_links: args.follow,
+    };
     let jobs = batch::discover(&args.inputs, &args.out, &options);
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(jobs.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} articles, {per_sec}, ETA {eta}")
-                .expect("valid template"),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} articles, {per_sec}, ETA {eta}",
+            )
+            .expect("valid template"),
         );
         bar
     } else {
@@ -130,7 +140,11 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
         let ads: usize = outcomes.iter().map(|o| o.manifest.ads).sum();
         let chars_in: usize = outcomes.iter().map(|o| o.chars_in).sum();
         let chars_out: usize = outcomes.iter().map(|o| o.chars_out).sum();
-        let removed = if chars_in == 0 { 0.0 } else { 100.0 * (1.0 - chars_out as f64 / chars_in as f64) };
+        let removed = if chars_in == 0 {
+            0.0
+        } else {
+            100.0 * (1.0 - chars_out as f64 / chars_in as f64)
+        };
         eprintln!(
             "klartext: {} articles, {} ads found, {:.1}% of text removed, {} errors; output in {}",
             outcomes.len(),
@@ -146,7 +160,8 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
 /// Runs `explain`: one line per block and sentence, marked `+` for promo, `·` for editorial.
 fn explain(args: ExplainArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
-    let bytes = std::fs::read(&args.file).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
+    let bytes =
+        std::fs::read(&args.file).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
     let text = batch::decode(bytes).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
     let article = klartext::clean(&text, &rules);
     print!("{}", klartext::explain::render(&text, &article, &rules));

@@ -113,9 +113,18 @@ fn char_offset(text: &str, byte: usize) -> usize {
 
 impl<'a> Metadata<'a> {
     pub fn new(id: &'a str, text: &'a str, article: &'a CleanArticle) -> Metadata<'a> {
-        let promo = article.labels.iter().filter(|l| **l == Label::Promo).count();
+        let promo = article
+            .labels
+            .iter()
+            .filter(|l| **l == Label::Promo)
+            .count();
         let counts = Counts {
-            paragraphs: article.structure.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph).count(),
+            paragraphs: article
+                .structure
+                .blocks
+                .iter()
+                .filter(|b| b.kind == BlockKind::Paragraph)
+                .count(),
             sentences: article.sentences.len(),
             editorial_sentences: article.sentences.len() - promo,
             promo_sentences: promo,
@@ -140,11 +149,10 @@ impl<'a> Metadata<'a> {
             language: &article.language.code,
             language_confidence: round4(article.language.confidence),
             title: article.title(text),
-            dateline: article
-                .structure
-                .dateline
-                .as_ref()
-                .map(|d| DatelineRecord { text: &d.text, datetime: d.datetime.as_deref() }),
+            dateline: article.structure.dateline.as_ref().map(|d| DatelineRecord {
+                text: &d.text,
+                datetime: d.datetime.as_deref(),
+            }),
             headings: &article.headings,
             counts,
             ads,

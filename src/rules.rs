@@ -111,6 +111,8 @@ pub struct Weights {
     pub switch_after_heading: f64,
     /// Added to a sentence's margin for each further promo sentence in its block.
     pub paragraph_support: f64,
+    /// Extra cost for a promo run that began inside a block to go on into the next block.
+    pub glued_run_continues: f64,
 }
 
 /// Compiled dateline patterns and the month names they may use.
@@ -155,8 +157,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ("common.toml", include_str!("../rules/common.toml")),
     ("de.toml", include_str!("../rules/de.toml")),
     ("en.toml", include_str!("../rules/en.toml")),
-    ("de.abbreviations.txt", include_str!("../rules/de.abbreviations.txt")),
-    ("en.abbreviations.txt", include_str!("../rules/en.abbreviations.txt")),
+    (
+        "de.abbreviations.txt",
+        include_str!("../rules/de.abbreviations.txt"),
+    ),
+    (
+        "en.abbreviations.txt",
+        include_str!("../rules/en.abbreviations.txt"),
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -179,6 +187,7 @@ struct WeightsFile {
     switch_between_paragraphs: f64,
     switch_after_heading: f64,
     paragraph_support: f64,
+    glued_run_continues: f64,
 }
 
 #[derive(Deserialize)]
@@ -245,7 +254,10 @@ impl RuleSet {
     pub fn builtin() -> RuleSet {
         let sources = BUILTIN
             .iter()
-            .map(|(name, text)| RuleSource { name: format!("rules/{name}"), text: text.to_string() })
+            .map(|(name, text)| RuleSource {
+                name: format!("rules/{name}"),
+                text: text.to_string(),
+            })
             .collect();
         RuleSet::from_sources(sources).expect("the built-in rules are valid (tested)")
     }
@@ -256,7 +268,10 @@ impl RuleSet {
         let mut paths = Vec::new();
         for entry in entries {
             let path = entry.map_err(|e| Error::io(dir, e))?.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             if name.ends_with(".toml") || name.ends_with(".abbreviations.txt") {
                 paths.push(path);
             }
@@ -271,7 +286,10 @@ impl RuleSet {
         let mut sources = Vec::new();
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            sources.push(RuleSource { name: path.display().to_string(), text });
+            sources.push(RuleSource {
+                name: path.display().to_string(),
+                text,
+            });
         }
         RuleSet::from_sources(sources)
     }
@@ -293,7 +311,10 @@ impl RuleSet {
         let mut seen_ids: HashMap<String, String> = HashMap::new();
 
         for (index, source) in sources.iter().enumerate() {
-            let file_name = Path::new(&source.name).file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let file_name = Path::new(&source.name)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("");
             if let Some(lang) = file_name.strip_suffix(".abbreviations.txt") {
                 let set = abbreviations.entry(lang.to_string()).or_default();
                 for line in source.text.lines() {
@@ -310,7 +331,11 @@ impl RuleSet {
             })?;
             if let Some(w) = file.weights {
                 if weights.is_some() {
-                    return Err(error_at(source, 0, "[weights] is given in more than one rules file"));
+                    return Err(error_at(
+                        source,
+                        0,
+                        "[weights] is given in more than one rules file",
+                    ));
                 }
                 weights = Some(Weights {
                     bias: w.bias,
@@ -318,6 +343,7 @@ impl RuleSet {
                     switch_between_paragraphs: w.switch_between_paragraphs,
                     switch_after_heading: w.switch_after_heading,
                     paragraph_support: w.paragraph_support,
+                    glued_run_continues: w.glued_run_continues,
                 });
             }
             if let Some(d) = file.dateline {
@@ -335,8 +361,13 @@ impl RuleSet {
             }
             if let Some(st) = file.structure {
                 let span = st.not_headings.span();
-                let regex = Regex::new(st.not_headings.get_ref())
-                    .map_err(|e| error_at(source, span.start, format!("invalid not_headings pattern: {e}")))?;
+                let regex = Regex::new(st.not_headings.get_ref()).map_err(|e| {
+                    error_at(
+                        source,
+                        span.start,
+                        format!("invalid not_headings pattern: {e}"),
+                    )
+                })?;
                 structure = Some(StructureRules {
                     not_headings: regex,
                     heading_max_words: st.heading_max_words,
@@ -344,7 +375,10 @@ impl RuleSet {
                 });
             }
             if let Some(sentences) = file.sentences {
-                starters.entry(file.language.clone()).or_default().extend(sentences.starters);
+                starters
+                    .entry(file.language.clone())
+                    .or_default()
+                    .extend(sentences.starters);
                 let words = stopwords.entry(file.language.clone()).or_default();
                 words.extend(sentences.stopwords.into_iter().map(|w| w.to_lowercase()));
             }
@@ -365,7 +399,11 @@ impl RuleSet {
                         error_at(
                             source,
                             c.span().start,
-                            format!("unknown category `{}`; use one of {}", c.get_ref(), names.join(", ")),
+                            format!(
+                                "unknown category `{}`; use one of {}",
+                                c.get_ref(),
+                                names.join(", ")
+                            ),
                         )
                     })?),
                 };
@@ -385,7 +423,11 @@ impl RuleSet {
                 };
                 let pattern_span = r.pattern.span();
                 let pattern = Regex::new(r.pattern.get_ref()).map_err(|e| {
-                    error_at(source, pattern_span.start, format!("rule `{id}`: invalid pattern: {e}"))
+                    error_at(
+                        source,
+                        pattern_span.start,
+                        format!("rule `{id}`: invalid pattern: {e}"),
+                    )
                 })?;
                 rules.push(Rule {
                     id,
@@ -401,12 +443,24 @@ impl RuleSet {
         }
 
         let first = sources.first().map(|s| s.name.as_str()).unwrap_or("rules");
-        let structure = structure
-            .ok_or_else(|| Error::rules(first, 1, 1, "no file gives [structure] (not_headings, heading_max_words)"))?;
-        let weights = weights.ok_or_else(|| Error::rules(first, 1, 1, "no file gives [weights] (bias, switch_in_paragraph, switch_between_paragraphs, switch_after_heading, paragraph_support)"))?;
+        let structure = structure.ok_or_else(|| {
+            Error::rules(
+                first,
+                1,
+                1,
+                "no file gives [structure] (not_headings, heading_max_words)",
+            )
+        })?;
+        let weights = weights.ok_or_else(|| Error::rules(first, 1, 1, "no file gives [weights] (bias, switch_in_paragraph, switch_between_paragraphs, switch_after_heading, paragraph_support, glued_run_continues)"))?;
         let (time, time_file, time_offset) =
             time.ok_or_else(|| Error::rules(first, 1, 1, "no file gives [dateline] time"))?;
-        let alternation = |words: &[String]| words.iter().map(|p| regex::escape(p)).collect::<Vec<_>>().join("|");
+        let alternation = |words: &[String]| {
+            words
+                .iter()
+                .map(|p| regex::escape(p))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
         let prefix_alt = alternation(&prefixes);
         let weekday_alt = alternation(&weekdays);
         let mut patterns = Vec::new();
@@ -415,7 +469,11 @@ impl RuleSet {
                 r"^(?:(?i:{prefix_alt})(?:\s+(?i:am|on|le|el|vom))?\s*:?\s*)?(?:(?:{weekday_alt})\.?,?\s+)?(?:{date}){time}"
             );
             let regex = Regex::new(&full).map_err(|e| {
-                let (f, o) = if Regex::new(&time).is_err() { (time_file, time_offset) } else { (file, offset) };
+                let (f, o) = if Regex::new(&time).is_err() {
+                    (time_file, time_offset)
+                } else {
+                    (file, offset)
+                };
                 error_at(&sources[f], o, format!("invalid dateline pattern: {e}"))
             })?;
             patterns.push(regex);
@@ -457,12 +515,16 @@ impl RuleSet {
 
     /// Whether `word` (without its final period) is a known abbreviation in `language`.
     pub fn is_abbreviation(&self, language: &str, word: &str) -> bool {
-        self.abbreviations.get(language).is_some_and(|set| set.contains(word))
+        self.abbreviations
+            .get(language)
+            .is_some_and(|set| set.contains(word))
     }
 
     /// Whether `word` typically opens a sentence in `language` (after a number with a period).
     pub fn is_sentence_starter(&self, language: &str, word: &str) -> bool {
-        self.starters.get(language).is_some_and(|set| set.contains(word))
+        self.starters
+            .get(language)
+            .is_some_and(|set| set.contains(word))
     }
 
     /// The language of one sentence among those with stopword lists: the one whose stopwords
@@ -471,8 +533,12 @@ impl RuleSet {
         if self.stopwords.len() < 2 {
             return article;
         }
-        let mut counts: Vec<(&str, usize)> = self.stopwords.keys().map(|k| (k.as_str(), 0)).collect();
-        for word in sentence.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+        let mut counts: Vec<(&str, usize)> =
+            self.stopwords.keys().map(|k| (k.as_str(), 0)).collect();
+        for word in sentence
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+        {
             let word = word.to_lowercase();
             for (language, count) in counts.iter_mut() {
                 if self.stopwords[*language].contains(&word) {
@@ -480,7 +546,10 @@ impl RuleSet {
                 }
             }
         }
-        let own = counts.iter().find(|(l, _)| *l == article).map_or(0, |c| c.1);
+        let own = counts
+            .iter()
+            .find(|(l, _)| *l == article)
+            .map_or(0, |c| c.1);
         match counts.iter().max_by_key(|(_, c)| *c) {
             Some(&(best, count)) if count >= own + 2 => best,
             _ => article,
@@ -512,8 +581,14 @@ mod tests {
 
     fn with_common(extra: &str) -> Result<RuleSet> {
         RuleSet::from_sources(vec![
-            RuleSource { name: "common.toml".into(), text: BUILTIN[0].1.to_string() },
-            RuleSource { name: "x.toml".into(), text: extra.to_string() },
+            RuleSource {
+                name: "common.toml".into(),
+                text: BUILTIN[0].1.to_string(),
+            },
+            RuleSource {
+                name: "x.toml".into(),
+                text: extra.to_string(),
+            },
         ])
     }
 
@@ -526,8 +601,10 @@ mod tests {
 
     #[test]
     fn invalid_regex_names_file_line_and_column() {
-        let err = with_common("language = \"xx\"\n\n[[rule]]\nid = \"a\"\nweight = 1.0\npattern = '(unclosed'\n")
-            .unwrap_err();
+        let err = with_common(
+            "language = \"xx\"\n\n[[rule]]\nid = \"a\"\nweight = 1.0\npattern = '(unclosed'\n",
+        )
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("x.toml:6:11:"), "{text}");
         assert!(text.contains("invalid pattern"), "{text}");
@@ -544,8 +621,10 @@ mod tests {
         let err = with_common("language = \"xx\"\n[[rule]]\nid = \"a\"\ncategory = \"spam\"\nweight = 1.0\npattern = 'a'\n")
             .unwrap_err();
         assert!(err.to_string().contains("unknown category `spam`"), "{err}");
-        let err = with_common("language = \"xx\"\n[[rule]]\nid = \"form.url\"\nweight = 1.0\npattern = 'a'\n")
-            .unwrap_err();
+        let err = with_common(
+            "language = \"xx\"\n[[rule]]\nid = \"form.url\"\nweight = 1.0\npattern = 'a'\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("x.toml:3:6:"), "{err}");
     }
 }

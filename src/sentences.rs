@@ -19,23 +19,37 @@ pub struct Sentence {
 }
 
 /// Every sentence of every block but the title, in order.
-pub fn segment(text: &str, structure: &Structure, language: &str, rules: &RuleSet) -> Vec<Sentence> {
+pub fn segment(
+    text: &str,
+    structure: &Structure,
+    language: &str,
+    rules: &RuleSet,
+) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (index, block) in structure.blocks.iter().enumerate() {
         if block.kind == BlockKind::Title {
             continue;
         }
-        out.extend(split(text, block.span, language, rules).into_iter().map(|span| Sentence { span, block: index }));
+        out.extend(
+            split(text, block.span, language, rules)
+                .into_iter()
+                .map(|span| Sentence { span, block: index }),
+        );
     }
     out
 }
 
 /// Languages that write ordinal numbers with a period ("am 1. August", "2. Bundesliga").
-const ORDINAL_DOT_LANGUAGES: &[&str] = &["de", "da", "no", "nb", "fi", "cs", "sk", "pl", "hu", "et", "lv", "sl", "hr", "sr", "is"];
+const ORDINAL_DOT_LANGUAGES: &[&str] = &[
+    "de", "da", "no", "nb", "fi", "cs", "sk", "pl", "hu", "et", "lv", "sl", "hr", "sr", "is",
+];
 
 /// Quotes and brackets that may close a sentence after its final punctuation.
 fn is_closing(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '“' | '’' | '‘' | '»' | '«' | ')' | ']' | '›' | '‹')
+    matches!(
+        c,
+        '"' | '\'' | '”' | '“' | '’' | '‘' | '»' | '«' | ')' | ']' | '›' | '‹'
+    )
 }
 
 fn is_terminator(c: char) -> bool {
@@ -44,7 +58,10 @@ fn is_terminator(c: char) -> bool {
 
 /// Opening quotes and brackets that may stand before the first word of a sentence or token.
 fn is_opening(c: char) -> bool {
-    matches!(c, '"' | '\'' | '„' | '“' | '‚' | '‘' | '»' | '«' | '(' | '[' | '›' | '‹' | '¿' | '¡')
+    matches!(
+        c,
+        '"' | '\'' | '„' | '“' | '‚' | '‘' | '»' | '«' | '(' | '[' | '›' | '‹' | '¿' | '¡'
+    )
 }
 
 /// Splits the text of `block` into trimmed sentence spans, in order.
@@ -74,7 +91,13 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
             continue; // end of block, or no space after the punctuation ("3.5", "z.B.")
         }
         let ellipsis = line[i..end].starts_with("..") || line[i..end].contains('…');
-        if is_boundary(&line[start..i], only_period && !ellipsis, rest, language, rules) {
+        if is_boundary(
+            &line[start..i],
+            only_period && !ellipsis,
+            rest,
+            language,
+            rules,
+        ) {
             push_trimmed(&mut sentences, block.start, line, start, end);
             start = end;
         }
@@ -88,7 +111,10 @@ fn push_trimmed(out: &mut Vec<Span>, base: usize, line: &str, start: usize, end:
     let lead = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
     if !trimmed.is_empty() {
-        out.push(Span::new(base + start + lead, base + start + lead + trimmed.len()));
+        out.push(Span::new(
+            base + start + lead,
+            base + start + lead + trimmed.len(),
+        ));
     }
 }
 
@@ -103,7 +129,11 @@ fn is_boundary(before: &str, period: bool, rest: &str, language: &str, rules: &R
     if !period {
         return true;
     }
-    let word = before.rsplit(char::is_whitespace).next().unwrap_or("").trim_start_matches(is_opening);
+    let word = before
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(is_opening);
     if word.is_empty() {
         return true;
     }
@@ -118,7 +148,10 @@ fn is_boundary(before: &str, period: bool, rest: &str, language: &str, rules: &R
     if is_dotted_abbreviation(word) {
         return false; // "U.S.", "z.B.", "e.g."
     }
-    if word.chars().all(|c| c.is_ascii_digit()) && word.len() <= 2 && ORDINAL_DOT_LANGUAGES.contains(&language) {
+    if word.chars().all(|c| c.is_ascii_digit())
+        && word.len() <= 2
+        && ORDINAL_DOT_LANGUAGES.contains(&language)
+    {
         // "am 1. August", "die 2. Bundesliga": an ordinal. A following month or noun is part of
         // the same sentence; only a word that typically opens a sentence makes it a boundary.
         let next_word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
@@ -151,22 +184,102 @@ mod tests {
     #[test]
     fn table() {
         let cases: &[(&str, &str, &str, &[&str])] = &[
-            ("plain", "de", "Das ist gut. Das auch.", &["Das ist gut.", "Das auch."]),
-            ("abbreviation", "de", "Er kam z. B. am Montag. Dann ging er.", &["Er kam z. B. am Montag.", "Dann ging er."]),
-            ("dotted", "de", "Es gibt z.B. Äpfel. Und Birnen.", &["Es gibt z.B. Äpfel.", "Und Birnen."]),
-            ("ordinal date", "de", "Am 1. August 2024 begann es. Dann nicht.", &["Am 1. August 2024 begann es.", "Dann nicht."]),
-            ("ordinal noun", "de", "Er spielt in der 2. Bundesliga. Sie nicht.", &["Er spielt in der 2. Bundesliga.", "Sie nicht."]),
-            ("number ends sentence", "de", "Er wurde Zweiter in Runde 3. Die anderen folgten.", &["Er wurde Zweiter in Runde 3.", "Die anderen folgten."]),
-            ("decimal", "de", "Der Umsatz stieg auf 35,6 Mrd. Euro. Gut.", &["Der Umsatz stieg auf 35,6 Mrd. Euro.", "Gut."]),
-            ("quote", "de", "„Ich habe keine Zeit.“ Wir gehen.", &["„Ich habe keine Zeit.“", "Wir gehen."]),
-            ("question in quote", "de", "„Warum?“, fragte sie. Er schwieg.", &["„Warum?“, fragte sie.", "Er schwieg."]),
-            ("cta without period", "de", "Der Leitfaden hilft. Jetzt herunterladen", &["Der Leitfaden hilft.", "Jetzt herunterladen"]),
-            ("initials", "en", "J. R. Smith said so. Then he left.", &["J. R. Smith said so.", "Then he left."]),
-            ("title", "en", "Mr. Brown arrived. Mrs. Green left.", &["Mr. Brown arrived.", "Mrs. Green left."]),
-            ("us", "en", "He moved to the U.S. in 1990. It rained.", &["He moved to the U.S. in 1990.", "It rained."]),
-            ("english number", "en", "They finished in 3. The rest followed.", &["They finished in 3.", "The rest followed."]),
-            ("exclamation", "en", "Wow! Great news? Yes.", &["Wow!", "Great news?", "Yes."]),
-            ("lowercase after", "en", "It cost approx. ten dollars.", &["It cost approx. ten dollars."]),
+            (
+                "plain",
+                "de",
+                "Das ist gut. Das auch.",
+                &["Das ist gut.", "Das auch."],
+            ),
+            (
+                "abbreviation",
+                "de",
+                "Er kam z. B. am Montag. Dann ging er.",
+                &["Er kam z. B. am Montag.", "Dann ging er."],
+            ),
+            (
+                "dotted",
+                "de",
+                "Es gibt z.B. Äpfel. Und Birnen.",
+                &["Es gibt z.B. Äpfel.", "Und Birnen."],
+            ),
+            (
+                "ordinal date",
+                "de",
+                "Am 1. August 2024 begann es. Dann nicht.",
+                &["Am 1. August 2024 begann es.", "Dann nicht."],
+            ),
+            (
+                "ordinal noun",
+                "de",
+                "Er spielt in der 2. Bundesliga. Sie nicht.",
+                &["Er spielt in der 2. Bundesliga.", "Sie nicht."],
+            ),
+            (
+                "number ends sentence",
+                "de",
+                "Er wurde Zweiter in Runde 3. Die anderen folgten.",
+                &["Er wurde Zweiter in Runde 3.", "Die anderen folgten."],
+            ),
+            (
+                "decimal",
+                "de",
+                "Der Umsatz stieg auf 35,6 Mrd. Euro. Gut.",
+                &["Der Umsatz stieg auf 35,6 Mrd. Euro.", "Gut."],
+            ),
+            (
+                "quote",
+                "de",
+                "„Ich habe keine Zeit.“ Wir gehen.",
+                &["„Ich habe keine Zeit.“", "Wir gehen."],
+            ),
+            (
+                "question in quote",
+                "de",
+                "„Warum?“, fragte sie. Er schwieg.",
+                &["„Warum?“, fragte sie.", "Er schwieg."],
+            ),
+            (
+                "cta without period",
+                "de",
+                "Der Leitfaden hilft. Jetzt herunterladen",
+                &["Der Leitfaden hilft.", "Jetzt herunterladen"],
+            ),
+            (
+                "initials",
+                "en",
+                "J. R. Smith said so. Then he left.",
+                &["J. R. Smith said so.", "Then he left."],
+            ),
+            (
+                "title",
+                "en",
+                "Mr. Brown arrived. Mrs. Green left.",
+                &["Mr. Brown arrived.", "Mrs. Green left."],
+            ),
+            (
+                "us",
+                "en",
+                "He moved to the U.S. in 1990. It rained.",
+                &["He moved to the U.S. in 1990.", "It rained."],
+            ),
+            (
+                "english number",
+                "en",
+                "They finished in 3. The rest followed.",
+                &["They finished in 3.", "The rest followed."],
+            ),
+            (
+                "exclamation",
+                "en",
+                "Wow! Great news? Yes.",
+                &["Wow!", "Great news?", "Yes."],
+            ),
+            (
+                "lowercase after",
+                "en",
+                "It cost approx. ten dollars.",
+                &["It cost approx. ten dollars."],
+            ),
         ];
         for (name, language, text, expected) in cases {
             assert_eq!(sentences(text, language), *expected, "case {name}");

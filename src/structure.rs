@@ -74,7 +74,10 @@ pub fn parse(text: &str, rules: &RuleSet) -> Structure {
         let trimmed = line.trim();
         if !trimmed.is_empty() {
             let start = offset + (line.len() - line.trim_start().len());
-            blocks.push(Block { kind: BlockKind::Paragraph, span: Span::new(start, start + trimmed.len()) });
+            blocks.push(Block {
+                kind: BlockKind::Paragraph,
+                span: Span::new(start, start + trimmed.len()),
+            });
         }
         offset += line.len();
     }
@@ -98,19 +101,26 @@ pub fn parse(text: &str, rules: &RuleSet) -> Structure {
 
     let structure = rules.structure();
     let count = blocks.len();
-    for i in 1..count {
-        let line = blocks[i].span.of(text);
+    for (i, block) in blocks.iter_mut().enumerate().skip(1) {
+        let line = block.span.of(text);
         let words = line.split_whitespace().count();
         let is_heading = i + 1 < count
             && words <= structure.heading_max_words
             && (!line.ends_with(FINAL_PUNCTUATION) || is_quoted_line(line))
             && line.chars().any(char::is_alphabetic)
+            && !has_inner_sentence_end(line)
             && !structure.not_headings.is_match(line);
         if is_heading {
-            blocks[i].kind = BlockKind::Heading;
+            block.kind = BlockKind::Heading;
         }
     }
     Structure { blocks, dateline }
+}
+
+/// Whether a sentence ends inside the line (". ", "! ", "? "): a heading is one sentence at most.
+/// A line quoted as a whole is looked at without its quotes' contents.
+fn has_inner_sentence_end(line: &str) -> bool {
+    !is_quoted_line(line) && [". ", "! ", "? "].iter().any(|end| line.contains(end))
 }
 
 /// A line that is one quotation from start to end (a slogan used as a subheading).
@@ -128,18 +138,26 @@ fn find_dateline(text: &str, block: Span, rules: &RuleSet) -> Option<(Dateline, 
     let line = block.of(text);
     let datelines = rules.datelines();
     for pattern in &datelines.patterns {
-        let Some(caps) = pattern.captures(line) else { continue };
-        let Some(datetime) = iso_datetime(&caps, &datelines.months) else { continue };
+        let Some(caps) = pattern.captures(line) else {
+            continue;
+        };
+        let Some(datetime) = iso_datetime(&caps, &datelines.months) else {
+            continue;
+        };
         let end = caps.get(0).map_or(0, |m| m.end());
         let raw = line[..end].trim_end_matches(is_separator);
-        let rest_start = end + line[end..].len() - line[end..].trim_start_matches(is_separator).len();
+        let rest_start =
+            end + line[end..].len() - line[end..].trim_start_matches(is_separator).len();
         let has_time = caps.name("hour").is_some();
         let next = line[end..].chars().next();
         // A date followed by a space and an ordinary word ("12. März 2025 war …") is part of a
         // sentence, not a dateline; a time, a separator, the end of the line or a glued word
         // (scrapers drop the line break) mark a dateline.
         let glued = next.is_some_and(char::is_alphabetic);
-        let acceptable = has_time || glued || next.is_none() || rest_start > end && line[end..rest_start].trim().len() > 0;
+        let acceptable = has_time
+            || glued
+            || next.is_none()
+            || rest_start > end && !line[end..rest_start].trim().is_empty();
         if !acceptable {
             continue;
         }
@@ -148,19 +166,27 @@ fn find_dateline(text: &str, block: Span, rules: &RuleSet) -> Option<(Dateline, 
             text: raw.to_string(),
             datetime: Some(datetime),
         };
-        let rest = (rest_start < line.len()).then(|| Span::new(block.start + rest_start, block.end));
+        let rest =
+            (rest_start < line.len()).then(|| Span::new(block.start + rest_start, block.end));
         return Some((dateline, rest));
     }
     None
 }
 
-fn iso_datetime(caps: &regex::Captures<'_>, months: &std::collections::HashMap<String, u32>) -> Option<String> {
+fn iso_datetime(
+    caps: &regex::Captures<'_>,
+    months: &std::collections::HashMap<String, u32>,
+) -> Option<String> {
     let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
     let year = number("year")? as i32;
     let month = match number("month") {
         Some(m) => m,
         None => {
-            let name = caps.name("month_name")?.as_str().trim_end_matches('.').to_lowercase();
+            let name = caps
+                .name("month_name")?
+                .as_str()
+                .trim_end_matches('.')
+                .to_lowercase();
             *months.get(&name)?
         }
     };
@@ -200,19 +226,68 @@ mod tests {
     #[test]
     fn datelines_in_several_formats() {
         let cases: &[(&str, &str, &str, &str)] = &[
-            ("06.02.2026 - 08:41:11Amazon stellt bereit.", "06.02.2026 - 08:41:11", "2026-02-06T08:41:11", "Amazon stellt bereit."),
-            ("12.03.2025, 14:30 Uhr", "12.03.2025, 14:30 Uhr", "2025-03-12T14:30", "Mehr Text hier."),
-            ("Stand: 4. Juni 2025", "Stand: 4. Juni 2025", "2025-06-04", "Mehr Text hier."),
-            ("2025-09-18 07:15", "2025-09-18 07:15", "2025-09-18T07:15", "Mehr Text hier."),
-            ("March 12, 2025, 2:30 p.m. ET", "March 12, 2025, 2:30 p.m. ET", "2025-03-12T14:30", "Mehr Text hier."),
-            ("Updated: 4 June 2025", "Updated: 4 June 2025", "2025-06-04", "Mehr Text hier."),
-            ("Feb 5, 2026 08:41Shares fell.", "Feb 5, 2026 08:41", "2026-02-05T08:41", "Shares fell."),
-            ("Sun, Sep 14, 2025 at 9:32 PM", "Sun, Sep 14, 2025 at 9:32 PM", "2025-09-14T21:32", "Mehr Text hier."),
-            ("12/03/2025 09:41Firefighters came.", "12/03/2025 09:41", "2025-12-03T09:41", "Firefighters came."),
+            (
+                "06.02.2026 - 08:41:11Amazon stellt bereit.",
+                "06.02.2026 - 08:41:11",
+                "2026-02-06T08:41:11",
+                "Amazon stellt bereit.",
+            ),
+            (
+                "12.03.2025, 14:30 Uhr",
+                "12.03.2025, 14:30 Uhr",
+                "2025-03-12T14:30",
+                "Mehr Text hier.",
+            ),
+            (
+                "Stand: 4. Juni 2025",
+                "Stand: 4. Juni 2025",
+                "2025-06-04",
+                "Mehr Text hier.",
+            ),
+            (
+                "2025-09-18 07:15",
+                "2025-09-18 07:15",
+                "2025-09-18T07:15",
+                "Mehr Text hier.",
+            ),
+            (
+                "March 12, 2025, 2:30 p.m. ET",
+                "March 12, 2025, 2:30 p.m. ET",
+                "2025-03-12T14:30",
+                "Mehr Text hier.",
+            ),
+            (
+                "Updated: 4 June 2025",
+                "Updated: 4 June 2025",
+                "2025-06-04",
+                "Mehr Text hier.",
+            ),
+            (
+                "Feb 5, 2026 08:41Shares fell.",
+                "Feb 5, 2026 08:41",
+                "2026-02-05T08:41",
+                "Shares fell.",
+            ),
+            (
+                "Sun, Sep 14, 2025 at 9:32 PM",
+                "Sun, Sep 14, 2025 at 9:32 PM",
+                "2025-09-14T21:32",
+                "Mehr Text hier.",
+            ),
+            (
+                "12/03/2025 09:41Firefighters came.",
+                "12/03/2025 09:41",
+                "2025-12-03T09:41",
+                "Firefighters came.",
+            ),
         ];
         for (line, raw, iso, next) in cases {
             let (r, d, n) = dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
-            assert_eq!((r.as_str(), d.as_deref(), n.as_str()), (*raw, Some(*iso), *next), "{line}");
+            assert_eq!(
+                (r.as_str(), d.as_deref(), n.as_str()),
+                (*raw, Some(*iso), *next),
+                "{line}"
+            );
         }
     }
 
@@ -228,6 +303,9 @@ mod tests {
         let s = parse(text, &RuleSet::builtin());
         let kinds: Vec<_> = s.blocks.iter().map(|b| b.kind).collect();
         use BlockKind::*;
-        assert_eq!(kinds, [Title, Paragraph, Paragraph, Heading, Paragraph, Paragraph]);
+        assert_eq!(
+            kinds,
+            [Title, Paragraph, Paragraph, Heading, Paragraph, Paragraph]
+        );
     }
 }

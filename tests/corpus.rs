@@ -2,12 +2,10 @@
 //! annotation (`corpus/README.md`): the clean text derived from the annotation, the language,
 //! the title, the dateline, the headings, and the number and categories of the ads.
 
-mod util;
-
 use std::path::{Path, PathBuf};
 
+use crate::util::{lines, repo, Dir};
 use serde::Deserialize;
-use util::{lines, repo, Dir};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,7 +33,9 @@ fn derive_clean(text: &str, cuts: &[&str]) -> Vec<String> {
     let mut spans: Vec<(usize, usize)> = cuts
         .iter()
         .map(|c| {
-            let start = text.find(c).unwrap_or_else(|| panic!("annotation not in article: {c}"));
+            let start = text
+                .find(c)
+                .unwrap_or_else(|| panic!("annotation not in article: {c}"));
             (start, start + c.len())
         })
         .collect();
@@ -50,7 +50,13 @@ fn derive_clean(text: &str, cuts: &[&str]) -> Vec<String> {
     marked.push_str(&text[at..]);
     marked
         .split('\n')
-        .map(|line| line.split('\0').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "))
+        .map(|line| {
+            line.split('\0')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|l| !l.is_empty())
         .collect()
 }
@@ -74,11 +80,26 @@ fn every_corpus_article_comes_out_as_annotated() {
     let root = repo().join("corpus");
     let dir = Dir::new();
     let out = dir.path().join("out");
-    let result = dir.klartext(&["clean", root.to_str().unwrap(), "--ext", "txt", "--out", out.to_str().unwrap()]);
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let result = dir.klartext(&[
+        "clean",
+        root.to_str().unwrap(),
+        "--ext",
+        "txt",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
 
     let articles = annotated_articles(&root);
-    assert!(articles.len() >= 12, "the corpus has {} annotated articles", articles.len());
+    assert!(
+        articles.len() >= 12,
+        "the corpus has {} annotated articles",
+        articles.len()
+    );
     let mut failures = Vec::new();
     for (article, gold) in &articles {
         let rel = article.strip_prefix(&root).unwrap().with_extension("");
@@ -87,8 +108,10 @@ fn every_corpus_article_comes_out_as_annotated() {
         cuts.extend(gold.dateline.as_deref());
         let expected = derive_clean(&text, &cuts);
         let got = lines(&std::fs::read_to_string(out.join(rel.with_extension("txt"))).unwrap());
-        let meta: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join(rel.with_extension("json"))).unwrap()).unwrap();
+        let meta: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join(rel.with_extension("json"))).unwrap(),
+        )
+        .unwrap();
 
         let name = rel.display();
         if got != expected {
@@ -96,22 +119,65 @@ fn every_corpus_article_comes_out_as_annotated() {
             let extra: Vec<_> = got.iter().filter(|l| !expected.contains(l)).collect();
             failures.push(format!("{name}: clean text differs\n  expected lines missing: {missing:#?}\n  unexpected lines: {extra:#?}"));
         }
-        let check = |failures: &mut Vec<String>, what: &str, got: serde_json::Value, want: serde_json::Value| {
+        let check = |failures: &mut Vec<String>,
+                     what: &str,
+                     got: serde_json::Value,
+                     want: serde_json::Value| {
             if got != want {
                 failures.push(format!("{name}: {what} is {got}, annotated {want}"));
             }
         };
-        check(&mut failures, "language", meta["language"].clone(), gold.language.clone().into());
-        check(&mut failures, "title", meta["title"].clone(), gold.title.clone().into());
-        check(&mut failures, "dateline", meta["dateline"]["text"].clone(), gold.dateline.clone().into());
-        check(&mut failures, "datetime", meta["dateline"]["datetime"].clone(), gold.datetime.clone().into());
-        check(&mut failures, "headings", meta["headings"].clone(), gold.headings.clone().into());
+        check(
+            &mut failures,
+            "language",
+            meta["language"].clone(),
+            gold.language.clone().into(),
+        );
+        check(
+            &mut failures,
+            "title",
+            meta["title"].clone(),
+            gold.title.clone().into(),
+        );
+        check(
+            &mut failures,
+            "dateline",
+            meta["dateline"]["text"].clone(),
+            gold.dateline.clone().into(),
+        );
+        check(
+            &mut failures,
+            "datetime",
+            meta["dateline"]["datetime"].clone(),
+            gold.datetime.clone().into(),
+        );
+        check(
+            &mut failures,
+            "headings",
+            meta["headings"].clone(),
+            gold.headings.clone().into(),
+        );
         let categories: Vec<String> = gold.ad.iter().map(|a| a.category.clone()).collect();
-        let got_categories: Vec<serde_json::Value> =
-            meta["ads"].as_array().unwrap().iter().map(|a| a["category"].clone()).collect();
-        check(&mut failures, "ad categories", got_categories.into(), categories.into());
+        let got_categories: Vec<serde_json::Value> = meta["ads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["category"].clone())
+            .collect();
+        check(
+            &mut failures,
+            "ad categories",
+            got_categories.into(),
+            categories.into(),
+        );
     }
-    assert!(failures.is_empty(), "{} of {} articles differ:\n{}", failures.len(), articles.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} articles differ:\n{}",
+        failures.len(),
+        articles.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -134,17 +200,30 @@ fn the_seed_matches_the_shared_expected_text_when_it_is_there() {
     let dir = Dir::new();
     let result = dir.klartext(&["clean", shared.to_str().unwrap(), "--out", "o"]);
     assert!(result.status.success());
-    assert_eq!(lines(&dir.read("o/amazon-ki-wettlauf.txt")), lines(&expected));
+    assert_eq!(
+        lines(&dir.read("o/amazon-ki-wettlauf.txt")),
+        lines(&expected)
+    );
     let meta = dir.json("o/amazon-ki-wettlauf.json");
     assert_eq!(meta["language"], "de");
     assert_eq!(meta["counts"]["ads"], 2);
     assert_eq!(meta["ads"].as_array().unwrap().len(), 2);
-    assert_eq!(meta["title"], "Amazon investiert 200 Milliarden Euro in KI-Wettlauf");
+    assert_eq!(
+        meta["title"],
+        "Amazon investiert 200 Milliarden Euro in KI-Wettlauf"
+    );
     assert_eq!(meta["dateline"]["datetime"], "2026-02-06T08:41:11");
     let text = std::fs::read_to_string(&corpus_copy).unwrap();
     for ad in meta["ads"].as_array().unwrap() {
-        let (start, end) = (ad["start"].as_u64().unwrap() as usize, ad["end"].as_u64().unwrap() as usize);
+        let (start, end) = (
+            ad["start"].as_u64().unwrap() as usize,
+            ad["end"].as_u64().unwrap() as usize,
+        );
         let slice: String = text.chars().skip(start).take(end - start).collect();
-        assert_eq!(slice, ad["text"].as_str().unwrap(), "offsets are character offsets into the input");
+        assert_eq!(
+            slice,
+            ad["text"].as_str().unwrap(),
+            "offsets are character offsets into the input"
+        );
     }
 }

@@ -13,7 +13,9 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Dir {
-        Dir { root: tempfile::tempdir().expect("temporary folder") }
+        Dir {
+            root: tempfile::tempdir().expect("temporary folder"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -38,7 +40,11 @@ impl Dir {
 
     /// `klartext ARGS…` run inside the folder.
     pub fn klartext(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_klartext")).args(args).current_dir(self.path()).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_klartext"))
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .unwrap()
     }
 }
 
@@ -49,5 +55,8 @@ pub fn repo() -> PathBuf {
 
 /// Non-empty lines, right-trimmed.
 pub fn lines(text: &str) -> Vec<String> {
-    text.lines().map(|l| l.trim_end().to_string()).filter(|l| !l.trim().is_empty()).collect()
+    text.lines()
+        .map(|l| l.trim_end().to_string())
+        .filter(|l| !l.trim().is_empty())
+        .collect()
 }

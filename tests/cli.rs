@@ -1,0 +1,259 @@
+//! The `klartext clean` command from the outside: outputs, manifest, errors and exit codes.
+//! One case per macro call; each runs in its own temporary folder.
+
+use crate::util::{lines, Dir};
+
+const ARTICLE: &str = "Stadt baut neue Brücke\n\
+    Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\n\
+    Unser Newsletter liefert Ihnen jeden Morgen die wichtigsten Nachrichten. Jetzt kostenlos abonnieren\n\
+    Die Kosten liegen bei zwölf Millionen Euro.\n";
+
+/// `clitest!(name, |dir| { … })` defines a test that gets a fresh [`Dir`].
+macro_rules! clitest {
+    ($name:ident, |$dir:ident| $body:block) => {
+        #[test]
+        fn $name() {
+            let $dir = Dir::new();
+            $body
+        }
+    };
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn manifest(dir: &Dir, out: &str) -> Vec<serde_json::Value> {
+    dir.read(&format!("{out}/manifest.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+clitest!(folder_paths_are_mirrored_and_the_ad_is_removed, |dir| {
+    dir.create("in/a/one.txt", ARTICLE);
+    dir.create("in/two.md", ARTICLE);
+    dir.create("in/skip.html", ARTICLE);
+    dir.create("in/.hidden.txt", ARTICLE);
+    let out = dir.klartext(&["clean", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        lines(&dir.read("out/a/one.txt")),
+        [
+            "Stadt baut neue Brücke",
+            "Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.",
+            "Die Kosten liegen bei zwölf Millionen Euro."
+        ]
+    );
+    let meta = dir.json("out/a/one.json");
+    assert_eq!(meta["id"], "a/one.txt");
+    assert_eq!(meta["ads"][0]["category"], "newsletter");
+    assert_eq!(meta["counts"]["ads"], 1);
+    assert_eq!(meta["counts"]["promo_sentences"], 2);
+    let ids: Vec<_> = manifest(&dir, "out")
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["a/one.txt", "two.md"]);
+    assert!(
+        !dir.path().join("out/skip.txt").exists() && !dir.path().join("out/.hidden.txt").exists()
+    );
+    assert!(
+        stderr(&out).contains("2 articles, 2 ads found"),
+        "{}",
+        stderr(&out)
+    );
+});
+
+clitest!(ext_chooses_the_file_endings, |dir| {
+    dir.create("in/x.html", ARTICLE);
+    dir.create("in/y.txt", ARTICLE);
+    let out = dir.klartext(&["clean", "in", "--ext", "html", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.path().join("out/x.txt").exists());
+    assert!(!dir.path().join("out/y.txt").exists());
+});
+
+clitest!(a_file_given_directly_lands_at_the_top, |dir| {
+    dir.create("deep/er/story.txt", ARTICLE);
+    let out = dir.klartext(&["clean", "deep/er/story.txt", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(dir.json("out/story.json")["id"], "story.txt");
+});
+
+clitest!(dotted_names_keep_their_stem, |dir| {
+    dir.create("in/a.expected.txt", ARTICLE);
+    dir.create("in/a.txt", ARTICLE);
+    let out = dir.klartext(&["clean", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(dir.json("out/a.expected.json")["id"], "a.expected.txt");
+    assert_eq!(dir.json("out/a.json")["id"], "a.txt");
+});
+
+clitest!(bad_files_get_a_manifest_line_and_exit_1, |dir| {
+    dir.create("in/good.txt", ARTICLE);
+    dir.create("in/latin1.txt", b"Titel\nGr\xfc\xdfe aus K\xf6ln.\n");
+    dir.create("in/binary.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    dir.create("in/same.md", ARTICLE);
+    dir.create("in/same.txt", ARTICLE);
+    let out = dir.klartext(&["clean", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines = manifest(&dir, "out");
+    let status = |id: &str| {
+        lines.iter().find(|l| l["id"] == id).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(status("good.txt"), "ok");
+    assert!(
+        status("latin1.txt").contains("invalid UTF-8 at byte 8 (line 2)"),
+        "{}",
+        status("latin1.txt")
+    );
+    assert!(
+        status("binary.txt").contains("binary"),
+        "{}",
+        status("binary.txt")
+    );
+    assert_eq!(status("same.md"), "ok");
+    assert!(
+        status("same.txt").contains("already taken by same.md"),
+        "{}",
+        status("same.txt")
+    );
+    assert!(dir.path().join("out/good.txt").exists());
+    assert!(stderr(&out).contains("3 errors"), "{}", stderr(&out));
+});
+
+#[cfg(unix)]
+clitest!(
+    a_dangling_link_followed_is_reported_and_the_rest_goes_on,
+    |dir| {
+        dir.create("in/good.txt", ARTICLE);
+        std::os::unix::fs::symlink(
+            dir.path().join("nowhere.txt"),
+            dir.path().join("in/broken.txt"),
+        )
+        .unwrap();
+        let out = dir.klartext(&["clean", "in", "--follow", "--out", "out"]);
+        assert_eq!(out.status.code(), Some(1));
+        let lines = manifest(&dir, "out");
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["id"], "broken.txt");
+        assert_ne!(lines[0]["status"], "ok");
+        // Without --follow the link is not followed and not reported.
+        let out = dir.klartext(&["clean", "in", "--out", "out2"]);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(manifest(&dir, "out2").len(), 1);
+    }
+);
+
+clitest!(a_missing_input_exits_2_with_one_line, |dir| {
+    let out = dir.klartext(&["clean", "nope", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.starts_with("klartext: nope:"), "{message}");
+    assert!(!dir.path().join("out").exists());
+});
+
+clitest!(a_bad_flag_exits_2, |dir| {
+    let out = dir.klartext(&["clean", "--frobnicate", "x", "--out", "o"]);
+    assert_eq!(out.status.code(), Some(2));
+});
+
+clitest!(out_inside_or_equal_to_an_input_folder_is_refused, |dir| {
+    dir.create("in/a.txt", ARTICLE);
+    for target in ["in", "in/out", "./in/../in/sub"] {
+        let out = dir.klartext(&["clean", "in", "--out", target]);
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        assert!(
+            stderr(&out).contains("inside the input folder"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(!dir.path().join("in/out").exists() && !dir.path().join("in/a.json").exists());
+});
+
+clitest!(an_input_file_inside_out_is_refused, |dir| {
+    dir.create("out/a.txt", ARTICLE);
+    let out = dir.klartext(&["clean", "out/a.txt", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(dir.read("out/a.txt"), ARTICLE);
+});
+
+clitest!(
+    inputs_are_never_written_and_output_is_the_same_for_any_thread_count,
+    |dir| {
+        for i in 0..12 {
+            dir.create(
+                &format!("in/{i:02}.txt"),
+                ARTICLE.replace("zwölf", &format!("{i}")),
+            );
+        }
+        dir.create(
+            "in/seed.txt",
+            include_str!("../corpus/de/amazon-ki-wettlauf.txt"),
+        );
+        let before: Vec<Vec<u8>> = (0..12)
+            .map(|i| std::fs::read(dir.path().join(format!("in/{i:02}.txt"))).unwrap())
+            .collect();
+        assert_eq!(
+            dir.klartext(&["clean", "in", "--out", "one", "-j", "1"])
+                .status
+                .code(),
+            Some(0)
+        );
+        assert_eq!(
+            dir.klartext(&["clean", "in", "--out", "two", "-j", "2"])
+                .status
+                .code(),
+            Some(0)
+        );
+        let after: Vec<Vec<u8>> = (0..12)
+            .map(|i| std::fs::read(dir.path().join(format!("in/{i:02}.txt"))).unwrap())
+            .collect();
+        assert_eq!(before, after);
+        for name in [
+            "manifest.jsonl",
+            "seed.json",
+            "seed.txt",
+            "05.json",
+            "11.txt",
+        ] {
+            assert_eq!(
+                dir.read(&format!("one/{name}")),
+                dir.read(&format!("two/{name}")),
+                "{name}"
+            );
+        }
+    }
+);
+
+clitest!(a_broken_rules_file_names_file_line_and_column, |dir| {
+    dir.create("in/a.txt", ARTICLE);
+    let rules = crate::util::repo().join("rules");
+    for entry in std::fs::read_dir(&rules).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        dir.create(&format!("rules/{name}"), std::fs::read(&path).unwrap());
+    }
+    dir.create(
+        "rules/xx.toml",
+        "language = \"xx\"\n\n[[rule]]\nid = \"xx.bad\"\nweight = 1.0\npattern = '(unclosed'\n",
+    );
+    let out = dir.klartext(&["clean", "in", "--rules", "rules", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.contains("xx.toml:6:11: rule `xx.bad`: invalid pattern"),
+        "{message}"
+    );
+    std::fs::remove_file(dir.path().join("rules/xx.toml")).unwrap();
+    // The copied rules behave exactly like the built-in ones.
+    let out = dir.klartext(&["clean", "in", "--rules", "rules", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(dir.json("out/a.json")["counts"]["ads"], 1);
+});

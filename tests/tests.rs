@@ -1,0 +1,6 @@
+//! Integration tests: one binary, one module per area, the temp-folder harness in `util`.
+
+mod util;
+
+mod cli;
+mod corpus;
