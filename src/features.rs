@@ -72,8 +72,7 @@ pub fn extract(
             let sentence_language = rules.sentence_language(masked, language);
             let mut cues = Vec::new();
             let mut score = 0.0;
-            for r in rules.matching(masked) {
-                let rule = &rules.rules()[r];
+            for (r, rule) in rules.rules().iter().enumerate() {
                 if !place.allows(rule.position)
                     || !(rule.language == "common" || rule.language == sentence_language)
                 {
@@ -82,9 +81,11 @@ pub fn extract(
                 // Each further match of the same cue adds half its weight, up to three matches:
                 // a sentence that names a broker, a bonus and a depot says more than one that
                 // names only one of them.
-                let matches = rule.pattern.find_iter(masked).take(3).count().max(1);
-                score += rule.weight * (1.0 + 0.5 * (matches - 1) as f64);
-                cues.push(r);
+                let matches = rule.pattern.find_iter(masked).take(3).count();
+                if matches > 0 {
+                    score += rule.weight * (1.0 + 0.5 * (matches - 1) as f64);
+                    cues.push(r);
+                }
             }
             SentenceFeatures { cues, score }
         })

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -128,7 +128,6 @@ pub struct DatelineRules {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    matcher: RegexSet,
     weights: Weights,
     datelines: DatelineRules,
     structure: StructureRules,
@@ -478,11 +477,8 @@ impl RuleSet {
             })?;
             patterns.push(regex);
         }
-        let matcher = RegexSet::new(rules.iter().map(|r| r.pattern.as_str()))
-            .expect("every pattern compiled on its own");
         Ok(RuleSet {
             rules,
-            matcher,
             weights,
             datelines: DatelineRules { patterns, months },
             structure,
@@ -506,11 +502,6 @@ impl RuleSet {
 
     pub fn structure(&self) -> &StructureRules {
         &self.structure
-    }
-
-    /// Indices (into [`RuleSet::rules`]) of the rules whose pattern matches `text`.
-    pub fn matching(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
-        self.matcher.matches(text).into_iter()
     }
 
     /// Whether `word` (without its final period) is a known abbreviation in `language`.
