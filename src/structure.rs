@@ -22,10 +22,6 @@ impl Span {
     pub fn of(self, text: &str) -> &str {
         &text[self.start..self.end]
     }
-
-    pub fn is_empty(self) -> bool {
-        self.start >= self.end
-    }
 }
 
 /// What a block is.
