@@ -8,8 +8,9 @@ use crate::labels::Label;
 use crate::rules::RuleSet;
 use crate::structure::BlockKind;
 
-/// Renders the account. Promo sentences are marked `AD`, editorial ones `ok`; each ad span is
-/// announced with its category and score before its first sentence.
+/// Renders the account. Promo sentences are marked `AD`, editorial ones `ok`, each with the
+/// margin the decoder weighed (score minus bias, plus support from its paragraph); each ad span
+/// is announced with its category and score before its first sentence.
 pub fn render(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -28,7 +29,8 @@ pub fn render(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
             d.datetime.as_deref().unwrap_or("?")
         );
     }
-    let bias = rules.weights().bias;
+    let emissions =
+        crate::labels::emissions(&article.features, &article.sentences, rules.weights());
     let mut block = usize::MAX;
     for (i, sentence) in article.sentences.iter().enumerate() {
         if sentence.block != block {
@@ -62,7 +64,7 @@ pub fn render(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
         let _ = writeln!(
             out,
             "  {mark} {:+.2} | {}",
-            f.score - bias,
+            emissions[i],
             sentence.span.of(text)
         );
         if !cues.is_empty() {

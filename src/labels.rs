@@ -10,7 +10,7 @@
 
 use crate::features::SentenceFeatures;
 use crate::rules::{Category, Position, RuleSet, Weights};
-use crate::sentences::Sentence;
+use crate::sentences::{block_end, Sentence};
 use crate::structure::Span;
 
 /// What a sentence is.
@@ -55,7 +55,7 @@ pub fn decode(
     if n == 0 {
         return Vec::new();
     }
-    let emission = paragraph_supported(features, sentences, weights);
+    let emission = emissions(features, sentences, weights);
     const NEVER: f64 = f64::NEG_INFINITY;
     // back[i][s]: the state at i-1 on the best path that is in state s at i.
     let mut back = vec![[0u8; 3]; n];
@@ -116,11 +116,11 @@ pub fn decode(
     labels
 }
 
-/// Each sentence's promo margin (score minus bias), raised by `paragraph_support` for every
+/// What the decoder adds for labelling each sentence promo: its margin (score minus bias), raised by `paragraph_support` for every
 /// further sentence of its block beyond the first that is promo on its own (at most three). An
 /// insert that pitches in several sentences carries its neutral opener along; a single pitch
 /// glued to an editorial paragraph does not carry its neighbours.
-fn paragraph_supported(
+pub fn emissions(
     features: &[SentenceFeatures],
     sentences: &[Sentence],
     weights: Weights,
@@ -129,10 +129,7 @@ fn paragraph_supported(
     let mut out = margins.clone();
     let mut start = 0;
     while start < sentences.len() {
-        let block = sentences[start].block;
-        let end = (start..sentences.len())
-            .find(|&k| sentences[k].block != block)
-            .unwrap_or(sentences.len());
+        let end = block_end(sentences, start);
         for (i, margin) in out.iter_mut().enumerate().take(end).skip(start) {
             let others = (start..end).filter(|&k| k != i && margins[k] > 0.0).count();
             *margin += weights.paragraph_support * others.saturating_sub(1).min(3) as f64;
@@ -193,11 +190,8 @@ fn starts_new_insert(
     if opener {
         return true;
     }
-    let block_end = (at..sentences.len())
-        .find(|&k| sentences[k].block != sentences[at].block)
-        .unwrap_or(sentences.len());
     let before = dominant_category(&features[run_start..at], rules);
-    let after = dominant_category(&features[at..block_end], rules);
+    let after = dominant_category(&features[at..block_end(sentences, at)], rules);
     matches!((before, after), (Some(a), Some(b)) if a != b && a != Category::SponsoredLabel)
 }
 

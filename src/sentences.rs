@@ -18,6 +18,14 @@ pub struct Sentence {
     pub block: usize,
 }
 
+/// The index after the last sentence of the block that sentence `start` stands in.
+pub fn block_end(sentences: &[Sentence], start: usize) -> usize {
+    let block = sentences[start].block;
+    (start..sentences.len())
+        .find(|&k| sentences[k].block != block)
+        .unwrap_or(sentences.len())
+}
+
 /// Every sentence of every block but the title, in order.
 pub fn segment(
     text: &str,
