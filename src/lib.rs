@@ -49,6 +49,7 @@ pub mod features;
 pub mod labels;
 pub mod lang;
 pub mod output;
+pub mod records;
 pub mod rules;
 pub mod sentences;
 pub mod structure;

@@ -27,9 +27,38 @@ enum Command {
     /// Clean files and folders of articles; write clean text, metadata and a manifest.
     #[command(after_help = CLEAN_HELP)]
     Clean(CleanArgs),
+    /// Split text into sentences: JSONL in (`text`, optional `lang`), JSONL out with `sentences` added.
+    #[command(after_help = SENTENCES_HELP)]
+    Sentences(SentencesArgs),
     /// Show how one article is read: every sentence with its label, score and the cues that fired.
     #[command(after_help = "Example:\n  klartext explain ../shared/seed/amazon-ki-wettlauf.txt")]
     Explain(ExplainArgs),
+}
+
+const SENTENCES_HELP: &str = "\
+Reads JSON objects, one per line, from the files or from stdin; writes each object with every key
+kept and `sentences` added: the sentence strings of `text`, in order, each a trimmed substring.
+The language comes from --lang, else the object's `lang`, else detection. A line that is not an
+object with a string `text` is reported on stderr with its file and line and written back with an
+`error` field; the exit code is then 1.
+
+Example:
+  echo '{\"text\": \"Er kam am 1. August. Dann ging er.\"}' | klartext sentences
+  {\"text\":\"Er kam am 1. August. Dann ging er.\",\"sentences\":[\"Er kam am 1. August.\",\"Dann ging er.\"]}";
+
+#[derive(clap::Args)]
+struct SentencesArgs {
+    /// JSONL files (default: stdin).
+    files: Vec<PathBuf>,
+    /// Write `{start, end, text}` objects (character offsets into `text`) instead of strings.
+    #[arg(long)]
+    offsets: bool,
+    /// Use this language (ISO 639-1) for every record.
+    #[arg(long, value_name = "CODE")]
+    lang: Option<String>,
+    /// Use the rules in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -157,6 +186,70 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     Ok(errors.is_empty())
 }
 
+/// Runs `sentences`; returns whether every line was a record with text.
+fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
+    use std::io::{BufRead, Write};
+    let rules = load_rules(&args.rules)?;
+    let options = klartext::records::SentenceOptions {
+        language: args.lang,
+        offsets: args.offsets,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut all_good = true;
+    let inputs: Vec<(String, Box<dyn BufRead>)> = if args.files.is_empty() {
+        vec![("<stdin>".to_string(), Box::new(std::io::stdin().lock()))]
+    } else {
+        let mut readers: Vec<(String, Box<dyn BufRead>)> = Vec::new();
+        for path in &args.files {
+            let file =
+                std::fs::File::open(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+            readers.push((
+                path.display().to_string(),
+                Box::new(std::io::BufReader::new(file)),
+            ));
+        }
+        readers
+    };
+    for (name, reader) in inputs {
+        for (number, line) in reader.lines().enumerate() {
+            let line = line.map_err(|e| Fatal(format!("{name}:{}: {e}", number + 1)))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let result = match serde_json::from_str::<serde_json::Value>(&line) {
+                Ok(serde_json::Value::Object(mut record)) => {
+                    klartext::records::add_sentences(&mut record, &options, &rules).map(|()| record)
+                }
+                Ok(_) => Err("not a JSON object".to_string()),
+                Err(e) => Err(format!("invalid JSON: {e}")),
+            };
+            let record = result.unwrap_or_else(|message| {
+                eprintln!("klartext: {name}:{}: {message}", number + 1);
+                all_good = false;
+                let mut record = serde_json::Map::new();
+                record.insert("input".into(), line.clone().into());
+                record.insert("error".into(), message.into());
+                record
+            });
+            let written = serde_json::to_writer(&mut out, &record)
+                .map_err(std::io::Error::from)
+                .and_then(|()| out.write_all(b"\n"));
+            match written {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(all_good),
+                Err(e) => return Err(Fatal(format!("writing output: {e}"))),
+            }
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Fatal(format!("writing output: {e}")))
+        }
+        _ => Ok(all_good),
+    }
+}
+
 /// Runs `explain`: one line per block and sentence, marked `+` for promo, `·` for editorial.
 fn explain(args: ExplainArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
@@ -173,6 +266,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Clean(args) => clean(args),
         Command::Explain(args) => explain(args),
+        Command::Sentences(args) => sentences(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

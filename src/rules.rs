@@ -133,6 +133,7 @@ pub struct RuleSet {
     structure: StructureRules,
     abbreviations: HashMap<String, HashSet<String>>,
     starters: HashMap<String, HashSet<String>>,
+    titles: HashMap<String, HashSet<String>>,
     stopwords: BTreeMap<String, HashSet<String>>,
 }
 
@@ -210,6 +211,8 @@ struct SentencesFile {
     starters: Vec<String>,
     #[serde(default)]
     stopwords: Vec<String>,
+    #[serde(default)]
+    titles: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -306,6 +309,7 @@ impl RuleSet {
         let mut months = HashMap::new();
         let mut abbreviations: HashMap<String, HashSet<String>> = HashMap::new();
         let mut starters: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut titles: HashMap<String, HashSet<String>> = HashMap::new();
         let mut stopwords: BTreeMap<String, HashSet<String>> = BTreeMap::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
 
@@ -378,6 +382,10 @@ impl RuleSet {
                     .entry(file.language.clone())
                     .or_default()
                     .extend(sentences.starters);
+                titles
+                    .entry(file.language.clone())
+                    .or_default()
+                    .extend(sentences.titles);
                 let words = stopwords.entry(file.language.clone()).or_default();
                 words.extend(sentences.stopwords.into_iter().map(|w| w.to_lowercase()));
             }
@@ -484,6 +492,7 @@ impl RuleSet {
             structure,
             abbreviations,
             starters,
+            titles,
             stopwords,
         })
     }
@@ -504,7 +513,16 @@ impl RuleSet {
         &self.structure
     }
 
-    /// Whether `word` (without its final period) is a known abbreviation in `language`.
+    /// Whether `word` (without its final period) is an abbreviation that always stands before
+    /// what it names ("Dr", "Nr", "Mr") and so never ends a sentence.
+    pub fn is_title(&self, language: &str, word: &str) -> bool {
+        self.titles
+            .get(language)
+            .is_some_and(|set| set.contains(word))
+    }
+
+    /// Whether `word` (without its final period) is an abbreviation in `language` that may
+    /// also end a sentence ("usw", "Inc"): it does when a typical sentence opener follows.
     pub fn is_abbreviation(&self, language: &str, word: &str) -> bool {
         self.abbreviations
             .get(language)

@@ -72,16 +72,68 @@ fn is_opening(c: char) -> bool {
     )
 }
 
+/// A line at least this long that ends in a lowercase word or a comma and is followed by a
+/// capitalised line is taken as hard-wrapped (German nouns start in uppercase), not as a heading.
+const WRAPPED_LINE_MIN_CHARS: usize = 50;
+
+/// Splits free text (not a structured article) into sentence spans. A line break ends a
+/// sentence (headings and list items carry no period) unless the text is wrapped: the next line
+/// starts in lowercase, or a long line without final punctuation runs on into the next.
+pub fn split_text(text: &str, language: &str, rules: &RuleSet) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut segment: Option<Span> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let start = offset + (line.len() - line.trim_start().len());
+        offset += line.len();
+        if trimmed.is_empty() {
+            if let Some(done) = segment.take() {
+                out.extend(split(text, done, language, rules));
+            }
+            continue;
+        }
+        let span = Span::new(start, start + trimmed.len());
+        segment = match segment {
+            Some(open) if continues(open.of(text), trimmed) => {
+                Some(Span::new(open.start, span.end))
+            }
+            Some(done) => {
+                out.extend(split(text, done, language, rules));
+                Some(span)
+            }
+            None => Some(span),
+        };
+    }
+    if let Some(done) = segment {
+        out.extend(split(text, done, language, rules));
+    }
+    out
+}
+
+/// Whether `next` continues the sentence that `previous` (the text so far) leaves open.
+fn continues(previous: &str, next: &str) -> bool {
+    if next.starts_with(char::is_lowercase) {
+        return true;
+    }
+    let last_line = previous.rsplit('\n').next().unwrap_or(previous);
+    last_line.chars().count() >= WRAPPED_LINE_MIN_CHARS
+        && last_line.ends_with(|c: char| c.is_lowercase() || c == ',')
+        && next.starts_with(char::is_alphabetic)
+}
+
 /// Splits the text of `block` into trimmed sentence spans, in order.
 pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Span> {
     let line = block.of(text);
-    let mut sentences = Vec::new();
-    let mut start = 0;
+    let list = ListItems::find(line);
+    let mut cuts: Vec<usize> = list.starts.clone();
+    let mut last_cut = 0;
     let mut chars = line.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if !is_terminator(c) {
+        if !is_terminator(c) || list.marker_dots.contains(&i) {
             continue;
         }
+        // The whole run of final punctuation and closing quotes is decided at once.
         let mut end = i + c.len_utf8();
         let mut only_period = c == '.';
         while let Some(&(j, d)) = chars.peek() {
@@ -93,25 +145,182 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
             end = j + d.len_utf8();
             chars.next();
         }
+        if !only_period_run(&line[i..end]) {
+            // fall through: "?", "!", "?!", "…" and mixed runs are decided below
+        } else if end - i > 1 && line[..i].ends_with(['[', '(']) {
+            continue; // an omission mark: "[...]", "(...)"
+        }
+        if c == '.' && end == i + 1 && line[end..].starts_with(" .") {
+            // A spaced ellipsis ". . ." or ". . . .".
+            let mut dots = 1;
+            while line[end..].starts_with(" .") {
+                end += 2;
+                dots += 1;
+            }
+            end += line[end..].len() - line[end..].trim_start_matches(is_closing).len();
+            while let Some(&(j, d)) = chars.peek() {
+                if j >= end {
+                    break;
+                }
+                chars.next();
+                let _ = d;
+            }
+            let rest = line[end..].trim_start();
+            let attached = line[..i].ends_with(|p: char| !p.is_whitespace());
+            if rest.is_empty() || dots < 4 {
+                continue; // three dots leave something out inside the sentence
+            }
+            if attached {
+                // "word. . . . Next": the period ends the sentence, the ellipsis opens the next.
+                cuts.push(i + 1);
+                last_cut = i + 1;
+            } else if !rest.starts_with(char::is_lowercase) {
+                cuts.push(end);
+                last_cut = end;
+            }
+            continue;
+        }
         let after = &line[end..];
         let rest = after.trim_start();
         if rest.is_empty() || rest.len() == after.len() {
             continue; // end of block, or no space after the punctuation ("3.5", "z.B.")
         }
-        let ellipsis = line[i..end].starts_with("..") || line[i..end].contains('…');
-        if is_boundary(
-            &line[start..i],
-            only_period && !ellipsis,
-            rest,
-            language,
-            rules,
-        ) {
-            push_trimmed(&mut sentences, block.start, line, start, end);
-            start = end;
+        let run = &line[i..end];
+        let ellipsis = run.starts_with("..") || run.contains('…');
+        let quoted = run.contains(|c: char| is_closing(c) && c != ')' && c != ']');
+        let candidate = Candidate {
+            period: only_period && !ellipsis,
+            ellipsis,
+            quoted,
+        };
+        if is_boundary(&line[last_cut..i], candidate, rest, language, rules) {
+            cuts.push(end);
+            last_cut = end;
         }
     }
-    push_trimmed(&mut sentences, block.start, line, start, line.len());
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut sentences = Vec::new();
+    let mut from = 0;
+    for cut in cuts.into_iter().chain(std::iter::once(line.len())) {
+        push_trimmed(&mut sentences, block.start, line, from, cut);
+        from = cut;
+    }
     sentences
+}
+
+/// Inline enumerations: "1.) The first item 2.) The second item", "• 9. … • 10. …",
+/// "a. … b. … c. …". A marker at the very start of a segment is always one; elsewhere markers
+/// count only as a consecutive sequence of at least two, each followed by a capitalised word.
+#[derive(Debug, Default)]
+struct ListItems {
+    /// Byte offsets where a new item begins (its bullet or number), the first excluded.
+    starts: Vec<usize>,
+    /// Byte offsets of the periods that belong to markers ("1." in "1. The"): never boundaries.
+    marker_dots: Vec<usize>,
+}
+
+/// One marker: where it starts, its ordinal, where its period is (if any).
+struct Marker {
+    start: usize,
+    ordinal: u32,
+    dot: Option<usize>,
+}
+
+impl ListItems {
+    fn find(line: &str) -> ListItems {
+        let markers = Self::markers(line);
+        let mut items = ListItems::default();
+        if let Some(first) = markers.first().filter(|m| m.start == 0) {
+            items.marker_dots.extend(first.dot);
+        }
+        let mut k = 0;
+        while k < markers.len() {
+            let mut run = k + 1;
+            while run < markers.len() && markers[run].ordinal == markers[run - 1].ordinal + 1 {
+                run += 1;
+            }
+            if run - k >= 2 {
+                for (n, m) in markers[k..run].iter().enumerate() {
+                    items.marker_dots.extend(m.dot);
+                    if n > 0 || m.start > 0 {
+                        items.starts.push(m.start);
+                    }
+                }
+            }
+            k = run;
+        }
+        items.starts.retain(|&s| s > 0);
+        items
+    }
+
+    fn markers(line: &str) -> Vec<Marker> {
+        let bytes = line.as_bytes();
+        let mut out = Vec::new();
+        let mut word_start = 0;
+        for (i, c) in line
+            .char_indices()
+            .chain(std::iter::once((line.len(), ' ')))
+        {
+            if !c.is_whitespace() {
+                continue;
+            }
+            let token = &line[word_start..i];
+            let at = word_start;
+            word_start = i + c.len_utf8();
+            if token.is_empty() || (at > 0 && !line[..at].ends_with(char::is_whitespace)) {
+                continue;
+            }
+            let body = token.trim_start_matches(['•', '⁃', '▪', '◦', '-', '–', '*']);
+            let offset = at + token.len() - body.len();
+            let (core, dot) = if let Some(core) = body.strip_suffix(".)") {
+                (core, Some(offset + core.len()))
+            } else if let Some(core) = body.strip_suffix(')') {
+                (core, None)
+            } else if let Some(core) = body.strip_suffix('.') {
+                (core, Some(offset + core.len()))
+            } else {
+                continue;
+            };
+            let ordinal = if !core.is_empty()
+                && core.len() <= 3
+                && core.bytes().all(|b| b.is_ascii_digit())
+            {
+                core.parse().unwrap_or(0)
+            } else if core.len() == 1 && bytes[offset].is_ascii_lowercase() {
+                u32::from(bytes[offset] - b'a') + 1
+            } else {
+                continue;
+            };
+            let next = line[i..].trim_start();
+            if !next.starts_with(char::is_uppercase) {
+                continue;
+            }
+            // A bare bullet before the number belongs to the item: "• 9. The first item".
+            let start = if body.len() == token.len() {
+                bullet_before(line, at).unwrap_or(at)
+            } else {
+                at
+            };
+            out.push(Marker {
+                start,
+                ordinal,
+                dot,
+            });
+        }
+        out
+    }
+}
+
+/// The offset of a lone bullet ("•") standing right before the token at `at`, if any.
+fn bullet_before(line: &str, at: usize) -> Option<usize> {
+    let before = line[..at].trim_end();
+    let bullet = before
+        .chars()
+        .last()
+        .filter(|c| matches!(c, '•' | '⁃' | '▪' | '◦' | '*'))?;
+    let start = before.len() - bullet.len_utf8();
+    (start == 0 || line[..start].ends_with(char::is_whitespace)).then_some(start)
 }
 
 fn push_trimmed(out: &mut Vec<Span>, base: usize, line: &str, start: usize, end: usize) {
@@ -126,46 +335,103 @@ fn push_trimmed(out: &mut Vec<Span>, base: usize, line: &str, start: usize, end:
     }
 }
 
+/// Whether a run of final punctuation is periods only (with closing quotes or brackets).
+fn only_period_run(run: &str) -> bool {
+    run.chars().all(|c| c == '.' || is_closing(c))
+}
+
+/// What a boundary candidate's punctuation is.
+#[derive(Clone, Copy)]
+struct Candidate {
+    /// A single period (no "?", "!", ellipsis).
+    period: bool,
+    /// "..." or "…".
+    ellipsis: bool,
+    /// The run closes a quotation ("?“", ".\"").
+    quoted: bool,
+}
+
 /// Decides a candidate: `before` is the sentence so far (up to the punctuation), `rest` the text
 /// after the white space.
-fn is_boundary(before: &str, period: bool, rest: &str, language: &str, rules: &RuleSet) -> bool {
-    let next = rest.trim_start_matches(is_opening).chars().next();
-    let Some(next) = next else { return true };
+fn is_boundary(
+    before: &str,
+    candidate: Candidate,
+    rest: &str,
+    language: &str,
+    rules: &RuleSet,
+) -> bool {
+    let rest = rest.trim_start_matches(is_opening);
+    let Some(next) = rest.chars().next() else {
+        return true;
+    };
+    let mut tokens = before.split_whitespace().rev();
+    let word = tokens.next().unwrap_or("").trim_start_matches(is_opening);
     if next.is_lowercase() {
-        return false;
+        // Edited text starts sentences in uppercase, but mail and web text often does not. A
+        // lowercase word still follows a sentence end after "?" or "!" outside quotes ("“Why?”
+        // he asked" goes on), and after a period that closes an ordinary word (not an
+        // abbreviation, which is what a period before lowercase usually marks).
+        if candidate.ellipsis || candidate.quoted {
+            return false;
+        }
+        if !candidate.period {
+            return true;
+        }
+        return is_ordinary_word(word)
+            && !rules.is_title(language, word)
+            && !rules.is_abbreviation(language, word);
     }
-    if !period {
+    if !candidate.period {
         return true;
     }
-    let word = before
-        .rsplit(char::is_whitespace)
-        .next()
-        .unwrap_or("")
-        .trim_start_matches(is_opening);
     if word.is_empty() {
         return true;
     }
-    if rules.is_abbreviation(language, word) {
-        return false;
+    let next_word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let starter = rules.is_sentence_starter(language, &next_word);
+    if rules.is_title(language, word) {
+        return false; // "Dr. Weber", "Nr. 5": always followed by what they name
+    }
+    if rules.is_abbreviation(language, word) || is_dotted_abbreviation(word) {
+        return starter; // "… & Co. It closed", "in the U.S. How about you?"
     }
     let mut letters = word.chars();
-    let first = letters.next();
-    if first.is_some_and(char::is_alphabetic) && letters.next().is_none() {
-        return false; // an initial ("J. R. Smith") or a one-letter abbreviation ("z. B.")
+    if let (Some(letter), None) = (letters.next(), letters.next()) {
+        if letter.is_alphabetic() {
+            // "z. B.", "J. R. Smith": part of a chain of one-letter abbreviations or initials;
+            // "you and I. Did you …": a one-letter word ending a sentence.
+            let previous = tokens.next().unwrap_or("");
+            let chained = previous.len() <= 3
+                && previous.ends_with('.')
+                && previous.chars().filter(|c| c.is_alphabetic()).count() == 1;
+            return letter.is_uppercase() && !chained && starter;
+        }
     }
-    if is_dotted_abbreviation(word) {
-        return false; // "U.S.", "z.B.", "e.g."
-    }
-    if word.chars().all(|c| c.is_ascii_digit())
-        && word.len() <= 2
+    let number = word.trim_start_matches(['-', '–']);
+    if !number.is_empty()
+        && number.len() <= 2
+        && number.bytes().all(|b| b.is_ascii_digit())
         && ORDINAL_DOT_LANGUAGES.contains(&language)
     {
-        // "am 1. August", "die 2. Bundesliga": an ordinal. A following month or noun is part of
-        // the same sentence; only a word that typically opens a sentence makes it a boundary.
-        let next_word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
-        return rules.is_sentence_starter(language, &next_word);
+        // "am 1. August", "die 2. Bundesliga", "1. -3. Jahrhundert": an ordinal. Only a word
+        // that typically opens a sentence makes it a boundary ("… in Runde 3. Die anderen …").
+        return starter;
     }
     true
+}
+
+/// A word that is not shaped like an abbreviation: at least three letters with a vowel
+/// ("party", "dog"), or no letters and no digits at all (an emoticon such as ":-)").
+fn is_ordinary_word(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() {
+        return !word.is_empty() && !word.chars().any(|c| c.is_ascii_digit());
+    }
+    letters.len() == word.trim_end_matches(is_closing).chars().count()
+        && letters.len() >= 3
+        && letters
+            .iter()
+            .any(|c| "aeiouyäöüéèáàíóú".contains(c.to_lowercase().next().unwrap_or(*c)))
 }
 
 /// Letters separated by periods, at most two letters each: "U.S", "z.B", "e.g", "Ph.D".

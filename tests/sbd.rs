@@ -1,0 +1,117 @@
+//! Sentence boundaries measured on the public benchmark in `tests/data/sbd/` (pySBD golden
+//! rules, Universal Dependencies; see `SOURCES.md` there for origin and licences).
+//!
+//! Metrics as `SOURCES.md` defines them: golden files, the share of cases whose sentences equal
+//! the gold after whitespace is collapsed; UD files, boundary F1 over offsets where a sentence
+//! ends inside the whitespace-collapsed text. Tuning happens on golden and `*_dev`; `*_test`
+//! figures are reported, never tuned to. `KLARTEXT_SBD_SHOW=1 cargo test sbd -- --nocapture`
+//! prints every case that differs.
+
+use std::collections::BTreeSet;
+
+use klartext::{sentences, RuleSet};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Case {
+    id: String,
+    lang: String,
+    text: String,
+    sentences: Vec<String>,
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn cases(file: &str) -> Vec<Case> {
+    let path = crate::util::repo().join("tests/data/sbd").join(file);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn predicted(case: &Case, rules: &RuleSet) -> Vec<String> {
+    sentences::split_text(&case.text, &case.lang, rules)
+        .into_iter()
+        .map(|s| collapse(s.of(&case.text)))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Offsets in the collapsed text where an inner sentence ends.
+fn inner_ends(sentences: &[String]) -> BTreeSet<usize> {
+    let mut ends = BTreeSet::new();
+    let mut at = 0;
+    for s in sentences {
+        at += s.len();
+        ends.insert(at);
+        at += 1;
+    }
+    ends.remove(&(at.saturating_sub(1)));
+    ends
+}
+
+fn show() -> bool {
+    std::env::var_os("KLARTEXT_SBD_SHOW").is_some()
+}
+
+/// Share of cases split exactly as the gold.
+fn exact(file: &str, rules: &RuleSet) -> f64 {
+    let cases = cases(file);
+    let mut right = 0;
+    for case in &cases {
+        let gold: Vec<String> = case.sentences.iter().map(|s| collapse(s)).collect();
+        let got = predicted(case, rules);
+        if got == gold {
+            right += 1;
+        } else if show() {
+            println!("{}\n  gold: {gold:?}\n  got:  {got:?}", case.id);
+        }
+    }
+    right as f64 / cases.len() as f64
+}
+
+/// Boundary F1 over all cases.
+fn boundary_f1(file: &str, rules: &RuleSet) -> f64 {
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    for case in cases(file) {
+        let gold = inner_ends(&case.sentences.iter().map(|s| collapse(s)).collect::<Vec<_>>());
+        let got_sentences = predicted(&case, rules);
+        let got = inner_ends(&got_sentences);
+        tp += gold.intersection(&got).count();
+        fp += got.difference(&gold).count();
+        fn_ += gold.difference(&got).count();
+        if show() && gold != got {
+            println!("{}\n  gold: {:?}\n  got:  {got_sentences:?}", case.id, case.sentences);
+        }
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    2.0 * precision * recall / (precision + recall).max(f64::EPSILON)
+}
+
+#[test]
+fn sentence_boundaries_on_the_benchmark() {
+    let rules = RuleSet::builtin();
+    // (file, metric, figure klartext must not fall below).
+    let table: [(&str, fn(&str, &RuleSet) -> f64, f64); 6] = [
+        ("golden_de.jsonl", exact, 0.97),
+        ("golden_en.jsonl", exact, 0.98),
+        ("ud_de_dev.jsonl", boundary_f1, 0.99),
+        ("ud_en_dev.jsonl", boundary_f1, 0.99),
+        ("ud_de_test.jsonl", boundary_f1, 0.99),
+        ("ud_en_test.jsonl", boundary_f1, 0.993),
+    ];
+    let mut below = Vec::new();
+    for (file, metric, floor) in table {
+        let figure = metric(file, &rules);
+        println!("{file}: {figure:.3} (floor {floor})");
+        if figure < floor {
+            below.push(format!("{file}: {figure:.3} < {floor}"));
+        }
+    }
+    assert!(below.is_empty(), "below target: {below:?}");
+}
