@@ -39,8 +39,9 @@ const SENTENCES_HELP: &str = "\
 Reads JSON objects, one per line, from the files or from stdin; writes each object with every key
 kept and `sentences` added: the sentence strings of `text`, in order, each a trimmed substring.
 The language comes from --lang, else the object's `lang`, else detection. A line that is not an
-object with a string `text` is reported on stderr with its file and line and written back with an
-`error` field; the exit code is then 1.
+object with a string `text` is reported on stderr with its file and line and written out with an
+`error` field (an object keeps its keys; anything else comes as `{\"input\": line, \"error\": …}`);
+the exit code is then 1.
 
 Example:
   echo '{\"text\": \"Er kam am 1. August. Dann ging er.\"}' | klartext sentences
@@ -217,21 +218,30 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
             if line.trim().is_empty() {
                 continue;
             }
-            let result = match serde_json::from_str::<serde_json::Value>(&line) {
+            let record = match serde_json::from_str::<serde_json::Value>(&line) {
                 Ok(serde_json::Value::Object(mut record)) => {
-                    klartext::records::add_sentences(&mut record, &options, &rules).map(|()| record)
+                    if let Err(message) =
+                        klartext::records::add_sentences(&mut record, &options, &rules)
+                    {
+                        eprintln!("klartext: {name}:{}: {message}", number + 1);
+                        all_good = false;
+                        record.insert("error".into(), message.into());
+                    }
+                    record
                 }
-                Ok(_) => Err("not a JSON object".to_string()),
-                Err(e) => Err(format!("invalid JSON: {e}")),
+                parsed => {
+                    let message = match parsed {
+                        Ok(_) => "not a JSON object".to_string(),
+                        Err(e) => format!("invalid JSON: {e}"),
+                    };
+                    eprintln!("klartext: {name}:{}: {message}", number + 1);
+                    all_good = false;
+                    let mut record = serde_json::Map::new();
+                    record.insert("input".into(), line.clone().into());
+                    record.insert("error".into(), message.into());
+                    record
+                }
             };
-            let record = result.unwrap_or_else(|message| {
-                eprintln!("klartext: {name}:{}: {message}", number + 1);
-                all_good = false;
-                let mut record = serde_json::Map::new();
-                record.insert("input".into(), line.clone().into());
-                record.insert("error".into(), message.into());
-                record
-            });
             let written = serde_json::to_writer(&mut out, &record)
                 .map_err(std::io::Error::from)
                 .and_then(|()| out.write_all(b"\n"));

@@ -118,7 +118,10 @@ fn continues(previous: &str, next: &str) -> bool {
     }
     let last_line = previous.rsplit('\n').next().unwrap_or(previous);
     last_line.chars().count() >= WRAPPED_LINE_MIN_CHARS
-        && last_line.ends_with(|c: char| c.is_lowercase() || c == ',')
+        && (last_line.ends_with(',')
+            || last_line.split_whitespace().last().is_some_and(|w| {
+                w.starts_with(char::is_lowercase) && w.ends_with(char::is_alphabetic)
+            }))
         && next.starts_with(char::is_alphabetic)
 }
 
@@ -186,12 +189,13 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
             continue; // end of block, or no space after the punctuation ("3.5", "z.B.")
         }
         let run = &line[i..end];
-        let ellipsis = run.starts_with("..") || run.contains('…');
-        let quoted = run.contains(|c: char| is_closing(c) && c != ')' && c != ']');
+        let ellipsis = (run.starts_with("..") || run.contains('…')) && !run.contains(['?', '!']);
+        let quoted = run.contains(is_closing);
         let candidate = Candidate {
             period: only_period && !ellipsis,
             ellipsis,
             quoted,
+            exclamation: !run.contains('?'),
         };
         if is_boundary(&line[last_cut..i], candidate, rest, language, rules) {
             cuts.push(end);
@@ -347,7 +351,9 @@ struct Candidate {
     period: bool,
     /// "..." or "…".
     ellipsis: bool,
-    /// The run closes a quotation ("?“", ".\"").
+    /// No question mark in the run.
+    exclamation: bool,
+    /// The run closes a quotation or a parenthesis ("?“", ".\"", "!)").
     quoted: bool,
 }
 
@@ -366,6 +372,10 @@ fn is_boundary(
     };
     let mut tokens = before.split_whitespace().rev();
     let word = tokens.next().unwrap_or("").trim_start_matches(is_opening);
+    let next_token = rest.split_whitespace().next().unwrap_or("");
+    if !next_token.contains(char::is_alphanumeric) && !next_token.starts_with(is_opening) {
+        return false; // an emoticon or symbol closes the sentence before it: "I love her. :)"
+    }
     if next.is_lowercase() {
         // Edited text starts sentences in uppercase, but mail and web text often does not. A
         // lowercase word still follows a sentence end after "?" or "!" outside quotes ("“Why?”
@@ -375,17 +385,28 @@ fn is_boundary(
             return false;
         }
         if !candidate.period {
-            return true;
+            // "Yahoo! in the accounting department": a capitalised name may carry a "!".
+            return !(candidate.exclamation && word.starts_with(char::is_uppercase));
         }
+        let capitalised: String = word
+            .chars()
+            .take(1)
+            .flat_map(char::to_uppercase)
+            .chain(word.chars().skip(1))
+            .collect();
         return is_ordinary_word(word)
-            && !rules.is_title(language, word)
-            && !rules.is_abbreviation(language, word);
+            && ![word, capitalised.as_str()]
+                .iter()
+                .any(|w| rules.is_title(language, w) || rules.is_abbreviation(language, w));
     }
     if !candidate.period {
         return true;
     }
     if word.is_empty() {
         return true;
+    }
+    if before.trim() == word && word.len() <= 3 && word.bytes().all(|b| b.is_ascii_digit()) {
+        return false; // "4. Die gängige Auffassung …": a numbered point, not a sentence
     }
     let next_word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
     let starter = rules.is_sentence_starter(language, &next_word);
@@ -420,15 +441,15 @@ fn is_boundary(
     true
 }
 
-/// A word that is not shaped like an abbreviation: at least three letters with a vowel
-/// ("party", "dog"), or no letters and no digits at all (an emoticon such as ":-)").
+/// A word that is not shaped like an abbreviation: at least two letters with a vowel
+/// ("party", "it"), or no letters and no digits at all (an emoticon such as ":-)").
 fn is_ordinary_word(word: &str) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.is_empty() {
         return !word.is_empty() && !word.chars().any(|c| c.is_ascii_digit());
     }
     letters.len() == word.trim_end_matches(is_closing).chars().count()
-        && letters.len() >= 3
+        && letters.len() >= 2
         && letters
             .iter()
             .any(|c| "aeiouyäöüéèáàíóú".contains(c.to_lowercase().next().unwrap_or(*c)))
@@ -453,6 +474,25 @@ mod tests {
             .into_iter()
             .map(|s| s.of(text).to_string())
             .collect()
+    }
+
+    #[test]
+    fn free_text_lines() {
+        let rules = RuleSet::builtin();
+        let text = "Fit in vier Wochen\n\nSchwangere Frauen sollten während der \nersten Monate Folsäure nehmen.\n• 1. Essen Sie gesund!\n• 2. Treiben Sie Sport!";
+        let got: Vec<&str> = split_text(text, "de", &rules)
+            .into_iter()
+            .map(|s| s.of(text))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Fit in vier Wochen",
+                "Schwangere Frauen sollten während der \nersten Monate Folsäure nehmen.",
+                "• 1. Essen Sie gesund!",
+                "• 2. Treiben Sie Sport!"
+            ]
+        );
     }
 
     #[test]
@@ -553,6 +593,90 @@ mod tests {
                 "en",
                 "It cost approx. ten dollars.",
                 &["It cost approx. ten dollars."],
+            ),
+            (
+                "inline list",
+                "en",
+                "1.) The first item 2.) The second item",
+                &["1.) The first item", "2.) The second item"],
+            ),
+            (
+                "letter list",
+                "en",
+                "a. The first item b. The second item",
+                &["a. The first item", "b. The second item"],
+            ),
+            (
+                "numbered point",
+                "de",
+                "1. Dies ist eine Punkteliste.",
+                &["1. Dies ist eine Punkteliste."],
+            ),
+            (
+                "ordinal range",
+                "de",
+                "Funde aus dem 1. -3. Jahrhundert. Mehr nicht.",
+                &["Funde aus dem 1. -3. Jahrhundert.", "Mehr nicht."],
+            ),
+            (
+                "sentence-final abbreviation",
+                "en",
+                "They signed with Briggs & Co. It closed.",
+                &["They signed with Briggs & Co.", "It closed."],
+            ),
+            (
+                "title never ends",
+                "en",
+                "Mr. Smith met Dr. Jones.",
+                &["Mr. Smith met Dr. Jones."],
+            ),
+            (
+                "lowercase start",
+                "en",
+                "call them now. they are waiting.",
+                &["call them now.", "they are waiting."],
+            ),
+            (
+                "question lowercase",
+                "en",
+                "are you kidding? why would you?",
+                &["are you kidding?", "why would you?"],
+            ),
+            (
+                "quoted question",
+                "en",
+                "\"Why?\" he asked.",
+                &["\"Why?\" he asked."],
+            ),
+            (
+                "brand with bang",
+                "en",
+                "She works at Yahoo! in sales.",
+                &["She works at Yahoo! in sales."],
+            ),
+            (
+                "parenthesis",
+                "en",
+                "He teaches (He worked as an engineer.) at the school.",
+                &["He teaches (He worked as an engineer.) at the school."],
+            ),
+            (
+                "spaced ellipsis",
+                "en",
+                "It ended with a period . . . . Next one.",
+                &["It ended with a period . . . .", "Next one."],
+            ),
+            (
+                "omission",
+                "en",
+                "\"Bohr [...] used stairways [...]\" (Smith 55).",
+                &["\"Bohr [...] used stairways [...]\" (Smith 55)."],
+            ),
+            (
+                "emoticon",
+                "en",
+                "She is great. I love her. :)",
+                &["She is great.", "I love her. :)"],
             ),
         ];
         for (name, language, text, expected) in cases {

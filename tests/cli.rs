@@ -257,3 +257,81 @@ clitest!(a_broken_rules_file_names_file_line_and_column, |dir| {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(dir.json("out/a.json")["counts"]["ads"], 1);
 });
+
+/// `klartext sentences` with the given stdin.
+fn sentences(dir: &Dir, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_klartext"))
+        .arg("sentences")
+        .args(args)
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+clitest!(sentences_adds_a_list_and_keeps_every_key_in_order, |dir| {
+    let out = sentences(
+        &dir,
+        &[],
+        "{\"z\":1,\"text\":\"Er kam am 1. August. Dann ging er.\",\"lang\":\"de\",\"a\":2}\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "{\"z\":1,\"text\":\"Er kam am 1. August. Dann ging er.\",\"lang\":\"de\",\"a\":2,\"sentences\":[\"Er kam am 1. August.\",\"Dann ging er.\"]}\n"
+    );
+});
+
+clitest!(sentences_offsets_are_characters, |dir| {
+    let out = sentences(
+        &dir,
+        &["--offsets", "--lang", "de"],
+        "{\"text\":\"Größe zählt. Ja.\"}\n",
+    );
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        record["sentences"],
+        serde_json::json!([{"start": 0, "end": 12, "text": "Größe zählt."}, {"start": 13, "end": 16, "text": "Ja."}])
+    );
+});
+
+clitest!(sentences_reports_bad_lines_and_goes_on, |dir| {
+    dir.create(
+        "in.jsonl",
+        "not json\n{\"id\":3}\n{\"text\":\"Eins. Zwei.\",\"lang\":\"de\"}\n",
+    );
+    let out = dir.klartext(&["sentences", "in.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid JSON"));
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"id": 3, "error": "no `text` field"})
+    );
+    assert_eq!(lines[0]["input"], "not json");
+    assert_eq!(lines[2]["sentences"], serde_json::json!(["Eins.", "Zwei."]));
+    let message = stderr(&out);
+    assert!(
+        message.contains("in.jsonl:1: invalid JSON")
+            && message.contains("in.jsonl:2: no `text` field"),
+        "{message}"
+    );
+});
