@@ -36,16 +36,28 @@ fn bench(c: &mut Criterion) {
                     .sum::<usize>()
             })
         });
-        group.bench_with_input(BenchmarkId::new("sentences", lang), &texts, |b, texts| {
+        group.bench_with_input(BenchmarkId::new("split_text", lang), &texts, |b, texts| {
             b.iter(|| {
                 texts
                     .iter()
-                    .map(|t| {
-                        sentences::segment(t, &structure::parse(t, &rules), lang, &rules).len()
-                    })
+                    .map(|t| sentences::split_text(t, lang, &rules).len())
                     .sum::<usize>()
             })
         });
+        group.bench_with_input(
+            BenchmarkId::new("structure+sentences", lang),
+            &texts,
+            |b, texts| {
+                b.iter(|| {
+                    texts
+                        .iter()
+                        .map(|t| {
+                            sentences::segment(t, &structure::parse(t, &rules), lang, &rules).len()
+                        })
+                        .sum::<usize>()
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -131,23 +131,32 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
     let list = ListItems::find(line);
     let mut cuts: Vec<usize> = list.starts.clone();
     let mut last_cut = 0;
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let bytes = line.as_bytes();
+    let mut next_at = 0;
+    // Only the bytes that can start a terminator are looked at: ASCII ".!?" and 0xE2, the lead
+    // byte of "…" and the other terminators in the U+20xx block.
+    while let Some(offset) = bytes[next_at..]
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+    {
+        let i = next_at + offset;
+        let c = line[i..].chars().next().expect("a char starts here");
+        next_at = i + c.len_utf8();
         if !is_terminator(c) || list.marker_dots.contains(&i) {
             continue;
         }
         // The whole run of final punctuation and closing quotes is decided at once.
-        let mut end = i + c.len_utf8();
+        let mut end = next_at;
         let mut only_period = c == '.';
-        while let Some(&(j, d)) = chars.peek() {
+        for d in line[end..].chars() {
             if is_terminator(d) {
                 only_period &= d == '.';
             } else if !is_closing(d) {
                 break;
             }
-            end = j + d.len_utf8();
-            chars.next();
+            end += d.len_utf8();
         }
+        next_at = end;
         if !only_period_run(&line[i..end]) {
             // fall through: "?", "!", "?!", "…" and mixed runs are decided below
         } else if end - i > 1 && line[..i].ends_with(['[', '(']) {
@@ -161,13 +170,7 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
                 dots += 1;
             }
             end += line[end..].len() - line[end..].trim_start_matches(is_closing).len();
-            while let Some(&(j, d)) = chars.peek() {
-                if j >= end {
-                    break;
-                }
-                chars.next();
-                let _ = d;
-            }
+            next_at = end;
             let rest = line[end..].trim_start();
             let attached = line[..i].ends_with(|p: char| !p.is_whitespace());
             if rest.is_empty() || dots < 4 {
@@ -233,6 +236,9 @@ struct Marker {
 
 impl ListItems {
     fn find(line: &str) -> ListItems {
+        if !Self::may_have_markers(line) {
+            return ListItems::default();
+        }
         let markers = Self::markers(line);
         let mut items = ListItems::default();
         if let Some(first) = markers.first().filter(|m| m.start == 0) {
@@ -256,6 +262,18 @@ impl ListItems {
         }
         items.starts.retain(|&s| s > 0);
         items
+    }
+
+    /// A cheap byte scan: a marker needs a digit or a lone lowercase letter right before a
+    /// period or a closing parenthesis. Most lines have none, and skip the token walk.
+    fn may_have_markers(line: &str) -> bool {
+        let bytes = line.as_bytes();
+        (1..bytes.len()).any(|i| {
+            matches!(bytes[i], b'.' | b')')
+                && (bytes[i - 1].is_ascii_digit()
+                    || (bytes[i - 1].is_ascii_lowercase()
+                        && (i == 1 || bytes[i - 2].is_ascii_whitespace())))
+        })
     }
 
     fn markers(line: &str) -> Vec<Marker> {
