@@ -122,7 +122,7 @@ fn sentence_boundaries_on_the_benchmark() {
     for (file, metric, floor, target) in TABLE {
         let figure = metric(file, &rules);
         let mark = if figure >= target { "reaches" } else { "below" };
-        println!("{file}: {figure:.3} ({mark} target {target}, floor {floor})");
+        println!("{file}: {figure:.4} ({mark} target {target}, floor {floor})");
         if figure < floor {
             below.push(format!("{file}: {figure:.3} < {floor}"));
         }
