@@ -460,11 +460,16 @@ fn is_boundary(
 }
 
 /// A word that is not shaped like an abbreviation: at least two letters with a vowel
-/// ("party", "it"), or no letters and no digits at all (an emoticon such as ":-)").
+/// ("party", "it"), a number of three or more characters, or no letters and no digits at all
+/// (an emoticon such as ":-)").
 fn is_ordinary_word(word: &str) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if word.chars().any(|c| c.is_ascii_digit()) {
+        // "303-832-8160", "5th", "2019": a number too long to be an ordinal or a list marker.
+        return word.chars().count() >= 3;
+    }
     if letters.is_empty() {
-        return !word.is_empty() && !word.chars().any(|c| c.is_ascii_digit());
+        return !word.is_empty();
     }
     letters.len() == word.trim_end_matches(is_closing).chars().count()
         && letters.len() >= 2
