@@ -52,7 +52,8 @@ fn bench(c: &mut Criterion) {
                     texts
                         .iter()
                         .map(|t| {
-                            sentences::segment(t, &structure::parse(t, &rules), lang, &rules).len()
+                            sentences::segment(t, &structure::parse(t, lang, &rules), lang, &rules)
+                                .len()
                         })
                         .sum::<usize>()
                 })

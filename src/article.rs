@@ -38,7 +38,7 @@ impl CleanArticle {
 /// Runs the whole pipeline on one article.
 pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
     let language = lang::detect(text);
-    let structure = structure::parse(text, rules);
+    let structure = structure::parse(text, &language.code, rules);
     let sentences = sentences::segment(text, &structure, &language.code, rules);
     let features = features::extract(text, &structure, &sentences, &language.code, rules);
     let binds: Vec<bool> = structure

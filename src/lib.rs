@@ -44,6 +44,7 @@
 pub mod article;
 pub mod batch;
 pub mod error;
+pub mod eval;
 pub mod explain;
 pub mod features;
 pub mod labels;

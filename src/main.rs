@@ -30,6 +30,9 @@ enum Command {
     /// Split text into sentences: JSONL in (`text`, optional `lang`), JSONL out with `sentences` added.
     #[command(after_help = SENTENCES_HELP)]
     Sentences(SentencesArgs),
+    /// Measure klartext on an annotated folder (corpus/README.md): ads caught, editorial kept.
+    #[command(after_help = EVAL_HELP)]
+    Eval(EvalArgs),
     /// Show how one article is read: every sentence with its label, score and the cues that fired.
     #[command(after_help = "Example:\n  klartext explain ../shared/seed/amazon-ki-wettlauf.txt")]
     Explain(ExplainArgs),
@@ -57,6 +60,29 @@ struct SentencesArgs {
     /// Use this language (ISO 639-1) for every record.
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
+    /// Use the rules in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+const EVAL_HELP: &str = "\
+Runs the pipeline on every annotated article (<slug>.txt beside <slug>.gold.toml) and reports,
+overall, per language and per category: ads caught (a gold passage counts when at least 90% of
+its characters are removed), character precision, recall and F1 of what was removed, the share
+of editorial characters kept, and the number of articles without ads that lost any text. The
+misses and false cuts follow with their text. Characters are counted without white space.
+
+Example:
+  klartext eval corpus
+  klartext eval corpus --json";
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// The annotated folder.
+    dir: PathBuf,
+    /// Print one JSON object with the headline figures instead of the table.
+    #[arg(long)]
+    json: bool,
     /// Use the rules in this folder instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -260,6 +286,23 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
     }
 }
 
+/// Runs `eval`.
+fn eval(args: EvalArgs) -> Result<bool, Fatal> {
+    let rules = load_rules(&args.rules)?;
+    let articles = klartext::eval::load(&args.dir)?;
+    let report = klartext::eval::evaluate(&articles, &rules);
+    if args.json {
+        let summary = klartext::eval::Summary::from(&report.overall);
+        println!(
+            "{}",
+            serde_json::to_string(&summary).expect("summary serializes")
+        );
+    } else {
+        print!("{}", klartext::eval::render(&report));
+    }
+    Ok(true)
+}
+
 /// Runs `explain`: one line per block and sentence, marked `+` for promo, `·` for editorial.
 fn explain(args: ExplainArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
@@ -276,6 +319,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Clean(args) => clean(args),
         Command::Explain(args) => explain(args),
+        Command::Eval(args) => eval(args),
         Command::Sentences(args) => sentences(args),
     };
     match result {

@@ -118,9 +118,10 @@ pub struct Weights {
 /// Compiled dateline patterns and the month names they may use.
 #[derive(Debug)]
 pub struct DatelineRules {
-    /// Anchored at the start of a block; named groups day, month or month_name, year, and
-    /// optionally hour, minute, second, ampm.
-    pub patterns: Vec<Regex>,
+    /// Anchored at the start of a block, each with the language of its file (`common` for
+    /// all); named groups day, month or month_name, year, and optionally hour, minute, second,
+    /// ampm. Numeric orders differ (US month/day, European day/month), hence the language.
+    pub patterns: Vec<(String, Regex)>,
     pub months: HashMap<String, u32>,
 }
 
@@ -157,6 +158,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("common.toml", include_str!("../rules/common.toml")),
     ("de.toml", include_str!("../rules/de.toml")),
     ("en.toml", include_str!("../rules/en.toml")),
+    ("fr.toml", include_str!("../rules/fr.toml")),
+    ("es.toml", include_str!("../rules/es.toml")),
     (
         "de.abbreviations.txt",
         include_str!("../rules/de.abbreviations.txt"),
@@ -304,7 +307,7 @@ impl RuleSet {
         let mut prefixes = Vec::new();
         let mut weekdays = Vec::new();
         let mut structure = None;
-        let mut dates: Vec<(String, usize, usize)> = Vec::new();
+        let mut dates: Vec<(String, String, usize, usize)> = Vec::new();
         let mut time: Option<(String, usize, usize)> = None;
         let mut months = HashMap::new();
         let mut abbreviations: HashMap<String, HashSet<String>> = HashMap::new();
@@ -354,7 +357,7 @@ impl RuleSet {
                 weekdays.extend(d.weekdays);
                 for date in d.dates {
                     let span = date.span();
-                    dates.push((date.into_inner(), index, span.start));
+                    dates.push((file.language.clone(), date.into_inner(), index, span.start));
                 }
                 if let Some(t) = d.time {
                     let span = t.span();
@@ -471,7 +474,7 @@ impl RuleSet {
         let prefix_alt = alternation(&prefixes);
         let weekday_alt = alternation(&weekdays);
         let mut patterns = Vec::new();
-        for (date, file, offset) in dates {
+        for (language, date, file, offset) in dates {
             let full = format!(
                 r"^(?:(?i:{prefix_alt})(?:\s+(?i:am|on|le|el|vom))?\s*:?\s*)?(?:(?:{weekday_alt})\.?,?\s+)?(?:{date}){time}"
             );
@@ -483,7 +486,7 @@ impl RuleSet {
                 };
                 error_at(&sources[f], o, format!("invalid dateline pattern: {e}"))
             })?;
-            patterns.push(regex);
+            patterns.push((language, regex));
         }
         Ok(RuleSet {
             rules,

@@ -63,7 +63,7 @@ const DATELINE_SEARCH_BLOCKS: usize = 3;
 const FINAL_PUNCTUATION: &[char] = &['.', '!', '?', ':', ';', '…', '"', '“', '”', '»', '«', '\''];
 
 /// Splits an article into title, dateline and blocks.
-pub fn parse(text: &str, rules: &RuleSet) -> Structure {
+pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
     let mut blocks = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -83,7 +83,7 @@ pub fn parse(text: &str, rules: &RuleSet) -> Structure {
 
     let mut dateline = None;
     for index in 1..blocks.len().min(DATELINE_SEARCH_BLOCKS + 1) {
-        if let Some((found, rest)) = find_dateline(text, blocks[index].span, rules) {
+        if let Some((found, rest)) = find_dateline(text, blocks[index].span, language, rules) {
             dateline = Some(found);
             match rest {
                 Some(rest) => blocks[index].span = rest,
@@ -130,10 +130,19 @@ fn is_separator(c: char) -> bool {
 }
 
 /// A dateline at the start of `block`: the dateline and what is left of the block, if anything.
-fn find_dateline(text: &str, block: Span, rules: &RuleSet) -> Option<(Dateline, Option<Span>)> {
+fn find_dateline(
+    text: &str,
+    block: Span,
+    language: &str,
+    rules: &RuleSet,
+) -> Option<(Dateline, Option<Span>)> {
     let line = block.of(text);
     let datelines = rules.datelines();
-    for pattern in &datelines.patterns {
+    let patterns = datelines
+        .patterns
+        .iter()
+        .filter(|(l, _)| l == "common" || l == language);
+    for (_, pattern) in patterns {
         let Some(caps) = pattern.captures(line) else {
             continue;
         };
@@ -213,7 +222,12 @@ mod tests {
 
     fn dateline(line: &str) -> Option<(String, Option<String>, String)> {
         let text = format!("Titel\n{line}\nMehr Text hier.\n");
-        let s = parse(&text, &RuleSet::builtin());
+        let language = if line.is_ascii() && !line.contains("Uhr") {
+            "en"
+        } else {
+            "de"
+        };
+        let s = parse(&text, language, &RuleSet::builtin());
         let d = s.dateline?;
         let next = s.blocks[1].span.of(&text).to_string();
         Some((d.text, d.datetime, next))
@@ -296,7 +310,7 @@ mod tests {
     #[test]
     fn headings_are_short_unpunctuated_lines_before_more_text() {
         let text = "Titel\nVon Jana Krüger\nEin Absatz.\nZwischentitel hier\nNoch ein Absatz.\nLetzte Zeile";
-        let s = parse(text, &RuleSet::builtin());
+        let s = parse(text, "de", &RuleSet::builtin());
         let kinds: Vec<_> = s.blocks.iter().map(|b| b.kind).collect();
         use BlockKind::*;
         assert_eq!(
