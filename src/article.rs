@@ -41,19 +41,9 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
     let structure = structure::parse(text, &language.code, rules);
     let sentences = sentences::segment(text, &structure, &language.code, rules);
     let features = features::extract(text, &structure, &sentences, &language.code, rules);
-    let binds: Vec<bool> = structure
-        .blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            b.kind == BlockKind::Heading
-                && structure
-                    .blocks
-                    .get(i + 1)
-                    .is_some_and(|n| n.kind == BlockKind::Paragraph)
-        })
-        .collect();
-    let labels = labels::decode(&features, &sentences, &binds, rules.weights());
+    let binds = structure.heading_binds();
+    let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
+    let labels = labels::decode(&scores, &sentences, &binds, rules.weights());
     let ads = labels::ad_spans(&sentences, &features, &labels, rules);
     let (clean_text, headings) = render(text, &structure, &sentences, &labels);
     CleanArticle {

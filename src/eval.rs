@@ -426,3 +426,32 @@ pub fn render(report: &Report) -> String {
     }
     out
 }
+
+/// K-fold cross-validation: for each fold, the weights are fitted ([`crate::train::fit`]) on the
+/// other folds and the fold is scored with them. Only held-out figures enter the report.
+pub fn cross_validate(
+    articles: &[GoldArticle],
+    rules: &RuleSet,
+    folds: usize,
+    epochs: usize,
+) -> Report {
+    let examples = crate::train::prepare(articles, rules);
+    let mut report = Report::default();
+    for fold in 0..folds {
+        let training: Vec<_> = examples
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| crate::train::fold_of(*i, folds) != fold)
+            .map(|(_, e)| e.clone())
+            .collect();
+        let fitted = crate::train::fit(&training, rules, epochs);
+        for (i, article) in articles.iter().enumerate() {
+            if crate::train::fold_of(i, folds) == fold {
+                let cleaned = article::clean(&article.text, &fitted);
+                let removed: Vec<Span> = cleaned.ads.iter().map(|ad| ad.span).collect();
+                score_article(article, &removed, &mut report);
+            }
+        }
+    }
+    report
+}

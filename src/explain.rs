@@ -29,8 +29,8 @@ pub fn render(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
             d.datetime.as_deref().unwrap_or("?")
         );
     }
-    let emissions =
-        crate::labels::emissions(&article.features, &article.sentences, rules.weights());
+    let scores: Vec<f64> = article.features.iter().map(|f| f.score).collect();
+    let emissions = crate::labels::emissions(&scores, &article.sentences, rules.weights());
     let mut block = usize::MAX;
     for (i, sentence) in article.sentences.iter().enumerate() {
         if sentence.block != block {
@@ -59,7 +59,13 @@ pub fn render(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
         let cues: Vec<String> = f
             .cues
             .iter()
-            .map(|&r| format!("{} {:+.2}", rules.rules()[r].id, rules.rules()[r].weight))
+            .map(|c| {
+                format!(
+                    "{} {:+.2}",
+                    rules.rules()[c.rule].id,
+                    rules.rules()[c.rule].weight * c.strength
+                )
+            })
             .collect();
         let _ = writeln!(
             out,

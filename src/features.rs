@@ -11,11 +11,29 @@ use crate::rules::{Position, RuleSet};
 use crate::sentences::Sentence;
 use crate::structure::{BlockKind, Structure};
 
-/// The cues that fired on one sentence (indices into [`RuleSet::rules`]) and their summed weight.
+/// One cue that fired: the rule (an index into [`RuleSet::rules`]) and how strongly, a factor
+/// on the rule's weight (1 for one match, 1.5 for two, 2 for three or more).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cue {
+    pub rule: usize,
+    pub strength: f64,
+}
+
+/// The cues that fired on one sentence and their weighted sum.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SentenceFeatures {
-    pub cues: Vec<usize>,
+    pub cues: Vec<Cue>,
     pub score: f64,
+}
+
+impl SentenceFeatures {
+    /// The score under other rule weights (indexed like [`RuleSet::rules`]).
+    pub fn score_with(&self, rule_weights: &[f64]) -> f64 {
+        self.cues
+            .iter()
+            .map(|c| rule_weights[c.rule] * c.strength)
+            .sum()
+    }
 }
 
 /// Where a sentence stands in its block.
@@ -83,8 +101,9 @@ pub fn extract(
                 // names only one of them.
                 let matches = rule.pattern.find_iter(masked).take(3).count();
                 if matches > 0 {
-                    score += rule.weight * (1.0 + 0.5 * (matches - 1) as f64);
-                    cues.push(r);
+                    let strength = 1.0 + 0.5 * (matches - 1) as f64;
+                    score += rule.weight * strength;
+                    cues.push(Cue { rule: r, strength });
                 }
             }
             SentenceFeatures { cues, score }

@@ -46,16 +46,16 @@ const GLUED: usize = 2;
 /// `b + 1` (a heading before its paragraph), so a label change between them costs
 /// `switch_after_heading`.
 pub fn decode(
-    features: &[SentenceFeatures],
+    scores: &[f64],
     sentences: &[Sentence],
     binds_to_next: &[bool],
     weights: Weights,
 ) -> Vec<Label> {
-    let n = features.len();
+    let n = scores.len();
     if n == 0 {
         return Vec::new();
     }
-    let emission = emissions(features, sentences, weights);
+    let emission = emissions(scores, sentences, weights);
     const NEVER: f64 = f64::NEG_INFINITY;
     // back[i][s]: the state at i-1 on the best path that is in state s at i.
     let mut back = vec![[0u8; 3]; n];
@@ -120,19 +120,24 @@ pub fn decode(
 /// further sentence of its block beyond the first that is promo on its own (at most three). An
 /// insert that pitches in several sentences carries its neutral opener along; a single pitch
 /// glued to an editorial paragraph does not carry its neighbours.
-pub fn emissions(
-    features: &[SentenceFeatures],
-    sentences: &[Sentence],
-    weights: Weights,
-) -> Vec<f64> {
-    let margins: Vec<f64> = features.iter().map(|f| f.score - weights.bias).collect();
-    let mut out = margins.clone();
+pub fn emissions(scores: &[f64], sentences: &[Sentence], weights: Weights) -> Vec<f64> {
+    support(scores, sentences, weights.bias)
+        .iter()
+        .zip(scores)
+        .map(|(k, score)| score - weights.bias + weights.paragraph_support * k)
+        .collect()
+}
+
+/// For each sentence, how many further sentences of its block beyond the first are promo on
+/// their own (score above `bias`), at most three: the multiplier of `paragraph_support`.
+pub fn support(scores: &[f64], sentences: &[Sentence], bias: f64) -> Vec<f64> {
+    let mut out = vec![0.0; scores.len()];
     let mut start = 0;
     while start < sentences.len() {
         let end = block_end(sentences, start);
-        for (i, margin) in out.iter_mut().enumerate().take(end).skip(start) {
-            let others = (start..end).filter(|&k| k != i && margins[k] > 0.0).count();
-            *margin += weights.paragraph_support * others.saturating_sub(1).min(3) as f64;
+        for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
+            let others = (start..end).filter(|&j| j != i && scores[j] > bias).count();
+            *k = others.saturating_sub(1).min(3) as f64;
         }
         start = end;
     }
@@ -179,8 +184,8 @@ fn starts_new_insert(
     features: &[SentenceFeatures],
     rules: &RuleSet,
 ) -> bool {
-    let opener = features[at].cues.iter().any(|&r| {
-        let rule = &rules.rules()[r];
+    let opener = features[at].cues.iter().any(|cue| {
+        let rule = &rules.rules()[cue.rule];
         rule.weight >= 1.0
             && matches!(
                 rule.position,
@@ -200,8 +205,8 @@ fn starts_new_insert(
 fn dominant_category(features: &[SentenceFeatures], rules: &RuleSet) -> Option<Category> {
     let mut totals: Vec<(Category, f64)> = Vec::new();
     for f in features {
-        for &r in &f.cues {
-            let rule = &rules.rules()[r];
+        for cue in &f.cues {
+            let rule = &rules.rules()[cue.rule];
             if let (Some(category), true) = (rule.category, rule.weight > 0.0) {
                 match totals.iter_mut().find(|(c, _)| *c == category) {
                     Some((_, total)) => *total += rule.weight,
@@ -233,8 +238,8 @@ fn ad_span(
     let margin: f64 = features[run.clone()].iter().map(|f| f.score - bias).sum();
     let mut ids: Vec<String> = Vec::new();
     for f in &features[run.clone()] {
-        for &r in &f.cues {
-            let rule = &rules.rules()[r];
+        for cue in &f.cues {
+            let rule = &rules.rules()[cue.rule];
             if rule.weight > 0.0 && !ids.contains(&rule.id) {
                 ids.push(rule.id.clone());
             }
@@ -265,13 +270,7 @@ mod tests {
 
     fn run(scores: &[(usize, f64)]) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
-        let features: Vec<_> = scores
-            .iter()
-            .map(|&(_, score)| SentenceFeatures {
-                cues: vec![],
-                score,
-            })
-            .collect();
+        let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
         let weights = Weights {
             bias: 0.5,
             switch_in_paragraph: 0.45,
@@ -280,7 +279,7 @@ mod tests {
             paragraph_support: 0.3,
             glued_run_continues: 1.5,
         };
-        decode(&features, &sentences, &[], weights)
+        decode(&scores, &sentences, &[], weights)
     }
 
     use Label::{Editorial as E, Promo as P};

@@ -54,6 +54,7 @@ pub mod records;
 pub mod rules;
 pub mod sentences;
 pub mod structure;
+pub mod train;
 
 pub use article::{clean, CleanArticle};
 pub use error::{Error, ErrorKind, Result};

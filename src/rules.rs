@@ -85,7 +85,7 @@ pub enum Position {
 }
 
 /// One cue: a pattern over a sentence and the weight it adds to the sentence's promo score.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Rule {
     pub id: String,
     /// `common` or an ISO 639-1 code.
@@ -116,30 +116,34 @@ pub struct Weights {
 }
 
 /// Compiled dateline patterns and the month names they may use.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct DatelineRules {
     /// Anchored at the start of a block, each with the language of its file (`common` for
     /// all); named groups day, month or month_name, year, and optionally hour, minute, second,
     /// ampm. Numeric orders differ (US month/day, European day/month), hence the language.
     pub patterns: Vec<(String, Regex)>,
+    /// Timestamps without a date ("Heute, 08:12 Uhr"), anchored at the start of a block.
+    pub relative: Vec<Regex>,
     pub months: HashMap<String, u32>,
 }
 
 /// Everything the engine loads: cue rules, weights, dateline patterns, abbreviations.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
     weights: Weights,
     datelines: DatelineRules,
     structure: StructureRules,
     abbreviations: HashMap<String, HashSet<String>>,
+    /// The files the set was built from, kept so that fitted weights can be written back.
+    sources: Vec<RuleSource>,
     starters: HashMap<String, HashSet<String>>,
     titles: HashMap<String, HashSet<String>>,
     stopwords: BTreeMap<String, HashSet<String>>,
 }
 
 /// What tells a heading from other short lines.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct StructureRules {
     /// Bylines and credits: short lines that are never headings.
     pub not_headings: Regex,
@@ -149,6 +153,7 @@ pub struct StructureRules {
 }
 
 /// One rules file: its name (shown in errors) and its text.
+#[derive(Clone, Debug)]
 pub struct RuleSource {
     pub name: String,
     pub text: String,
@@ -203,6 +208,9 @@ struct DatelineFile {
     #[serde(default)]
     dates: Vec<Spanned<String>>,
     time: Option<Spanned<String>>,
+    place: Option<Spanned<String>>,
+    #[serde(default)]
+    relative: Vec<Spanned<String>>,
     #[serde(default)]
     months: BTreeMap<String, u32>,
 }
@@ -239,6 +247,11 @@ struct RuleFile {
     must_match: Vec<String>,
     #[serde(default)]
     no_match: Vec<String>,
+}
+
+/// Weights are written with three decimals: finer steps mean nothing for a score.
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 /// Line and column (both from 1) of a byte offset.
@@ -306,6 +319,8 @@ impl RuleSet {
         let mut weights = None;
         let mut prefixes = Vec::new();
         let mut weekdays = Vec::new();
+        let mut place: Option<(String, usize, usize)> = None;
+        let mut relative = Vec::new();
         let mut structure = None;
         let mut dates: Vec<(String, String, usize, usize)> = Vec::new();
         let mut time: Option<(String, usize, usize)> = None;
@@ -358,6 +373,21 @@ impl RuleSet {
                 for date in d.dates {
                     let span = date.span();
                     dates.push((file.language.clone(), date.into_inner(), index, span.start));
+                }
+                if let Some(p) = d.place {
+                    let span = p.span();
+                    place = Some((p.into_inner(), index, span.start));
+                }
+                for r in d.relative {
+                    let span = r.span();
+                    let regex = Regex::new(&format!("^(?:{})", r.get_ref())).map_err(|e| {
+                        error_at(
+                            source,
+                            span.start,
+                            format!("invalid relative dateline pattern: {e}"),
+                        )
+                    })?;
+                    relative.push(regex);
                 }
                 if let Some(t) = d.time {
                     let span = t.span();
@@ -473,27 +503,55 @@ impl RuleSet {
         };
         let prefix_alt = alternation(&prefixes);
         let weekday_alt = alternation(&weekdays);
+        let place = match place {
+            Some((p, file, offset)) => {
+                Regex::new(&p).map_err(|e| {
+                    error_at(
+                        &sources[file],
+                        offset,
+                        format!("invalid place pattern: {e}"),
+                    )
+                })?;
+                format!("(?:{p})?")
+            }
+            None => String::new(),
+        };
         let mut patterns = Vec::new();
+        // A language's own forms first: "03/12/2025" is read month first in English before the
+        // common day-first form is tried.
+        dates.sort_by_key(|(language, ..)| language == "common");
         for (language, date, file, offset) in dates {
-            let full = format!(
-                r"^(?:(?i:{prefix_alt})(?:\s+(?i:am|on|le|el|vom))?\s*:?\s*)?(?:(?:{weekday_alt})\.?,?\s+)?(?:{date}){time}"
-            );
-            let regex = Regex::new(&full).map_err(|e| {
-                let (f, o) = if Regex::new(&time).is_err() {
-                    (time_file, time_offset)
-                } else {
-                    (file, offset)
-                };
-                error_at(&sources[f], o, format!("invalid dateline pattern: {e}"))
-            })?;
-            patterns.push((language, regex));
+            let lead =
+                format!(r"^(?:(?i:{prefix_alt})(?:\s+(?i:am|on|le|el|vom))?\s*:?\s*)?{place}");
+            let weekday = format!(r"(?:(?i:{weekday_alt})\.?,?\s+)?");
+            // The time follows the date ("06.02.2026 - 08:41") or, in some styles, leads it
+            // ("14:06, Thu, Jan 16, 2025").
+            for full in [
+                format!(r"{lead}{weekday}(?:{date}){time}"),
+                format!(r"{lead}{time}[\s,]*{weekday}(?:{date})"),
+            ] {
+                let regex = Regex::new(&full).map_err(|e| {
+                    let (f, o) = if Regex::new(&time).is_err() {
+                        (time_file, time_offset)
+                    } else {
+                        (file, offset)
+                    };
+                    error_at(&sources[f], o, format!("invalid dateline pattern: {e}"))
+                })?;
+                patterns.push((language.clone(), regex));
+            }
         }
         Ok(RuleSet {
             rules,
             weights,
-            datelines: DatelineRules { patterns, months },
+            datelines: DatelineRules {
+                patterns,
+                relative,
+                months,
+            },
             structure,
             abbreviations,
+            sources: sources.clone(),
             starters,
             titles,
             stopwords,
@@ -506,6 +564,17 @@ impl RuleSet {
 
     pub fn weights(&self) -> Weights {
         self.weights
+    }
+
+    /// The same rules with other weights: one per rule (in the order of [`RuleSet::rules`]) and
+    /// the labeller's. This is what `klartext train` produces.
+    pub fn with_weights(&self, rule_weights: &[f64], weights: Weights) -> RuleSet {
+        let mut out = self.clone();
+        for (rule, &w) in out.rules.iter_mut().zip(rule_weights) {
+            rule.weight = w;
+        }
+        out.weights = weights;
+        out
     }
 
     pub fn datelines(&self) -> &DatelineRules {
@@ -566,6 +635,64 @@ impl RuleSet {
             Some(&(best, count)) if count >= own + 2 => best,
             _ => article,
         }
+    }
+
+    /// Writes the rule files into `dir` with this set's weights in place of the ones they were
+    /// read with; comments and everything else stay as they were. `dir` must be new or empty, so
+    /// nothing is overwritten.
+    pub fn write_to(&self, dir: &Path) -> Result<()> {
+        if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+            return Err(Error::usage(format!(
+                "{}: the folder is not empty; name a new folder for the fitted rules",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let weights: HashMap<&str, f64> = self
+            .rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.weight))
+            .collect();
+        for source in &self.sources {
+            let name = Path::new(&source.name).file_name().unwrap_or_default();
+            let path = dir.join(name);
+            let text = if source.name.ends_with(".toml") {
+                let mut doc: toml_edit::DocumentMut = source
+                    .text
+                    .parse()
+                    .map_err(|e| Error::rules(&source.name, 1, 1, format!("{e}")))?;
+                if let Some(table) = doc.get_mut("weights").and_then(|t| t.as_table_like_mut()) {
+                    let w = self.weights;
+                    for (key, value) in [
+                        ("bias", w.bias),
+                        ("switch_in_paragraph", w.switch_in_paragraph),
+                        ("switch_between_paragraphs", w.switch_between_paragraphs),
+                        ("switch_after_heading", w.switch_after_heading),
+                        ("paragraph_support", w.paragraph_support),
+                        ("glued_run_continues", w.glued_run_continues),
+                    ] {
+                        table.insert(key, toml_edit::value(round3(value)));
+                    }
+                }
+                if let Some(rules) = doc.get_mut("rule").and_then(|r| r.as_array_of_tables_mut()) {
+                    for rule in rules.iter_mut() {
+                        let id = rule
+                            .get("id")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or_default()
+                            .to_string();
+                        if let Some(&w) = weights.get(id.as_str()) {
+                            rule.insert("weight", toml_edit::value(round3(w)));
+                        }
+                    }
+                }
+                doc.to_string()
+            } else {
+                source.text.clone()
+            };
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
     }
 
     /// Runs every rule's example sentences; returns one line per failure.

@@ -56,6 +56,24 @@ pub struct Structure {
     pub dateline: Option<Dateline>,
 }
 
+impl Structure {
+    /// For every block, whether it is a heading that introduces the paragraph right after it:
+    /// the two keep one label.
+    pub fn heading_binds(&self) -> Vec<bool> {
+        self.blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                b.kind == BlockKind::Heading
+                    && self
+                        .blocks
+                        .get(i + 1)
+                        .is_some_and(|n| n.kind == BlockKind::Paragraph)
+            })
+            .collect()
+    }
+}
+
 /// How many blocks after the title may hold the dateline (a byline may stand before it).
 const DATELINE_SEARCH_BLOCKS: usize = 3;
 
@@ -142,18 +160,23 @@ fn find_dateline(
         .patterns
         .iter()
         .filter(|(l, _)| l == "common" || l == language);
-    for (_, pattern) in patterns {
-        let Some(caps) = pattern.captures(line) else {
-            continue;
-        };
-        let Some(datetime) = iso_datetime(&caps, &datelines.months) else {
-            continue;
-        };
-        let end = caps.get(0).map_or(0, |m| m.end());
+    let dated = patterns.filter_map(|(_, pattern)| {
+        let caps = pattern.captures(line)?;
+        let datetime = iso_datetime(&caps, &datelines.months)?;
+        Some((
+            caps.get(0).map_or(0, |m| m.end()),
+            caps.name("hour").is_some(),
+            Some(datetime),
+        ))
+    });
+    let undated = datelines
+        .relative
+        .iter()
+        .filter_map(|r| r.find(line).map(|m| (m.end(), true, None)));
+    for (end, has_time, datetime) in dated.chain(undated) {
         let raw = line[..end].trim_end_matches(is_separator);
         let rest_start =
             end + line[end..].len() - line[end..].trim_start_matches(is_separator).len();
-        let has_time = caps.name("hour").is_some();
         let next = line[end..].chars().next();
         // A date followed by a space and an ordinary word ("12. März 2025 war …") is part of a
         // sentence, not a dateline; a time, a separator, the end of the line or a glued word
@@ -166,14 +189,25 @@ fn find_dateline(
         if !acceptable {
             continue;
         }
+        // A second timestamp right after the first ("…, modifié le 3 juil. 2025 à 11:02") is
+        // part of the dateline.
+        let rest = Span::new(block.start + rest_start, block.end);
+        if !glued && rest_start < line.len() {
+            if let Some((second, rest)) = find_dateline(text, rest, language, rules) {
+                let dateline = Dateline {
+                    span: Span::new(block.start, second.span.end),
+                    text: text[block.start..second.span.end].to_string(),
+                    datetime,
+                };
+                return Some((dateline, rest));
+            }
+        }
         let dateline = Dateline {
             span: Span::new(block.start, block.start + raw.len()),
             text: raw.to_string(),
-            datetime: Some(datetime),
+            datetime,
         };
-        let rest =
-            (rest_start < line.len()).then(|| Span::new(block.start + rest_start, block.end));
-        return Some((dateline, rest));
+        return Some((dateline, (rest_start < line.len()).then_some(rest)));
     }
     None
 }
@@ -183,7 +217,10 @@ fn iso_datetime(
     months: &std::collections::HashMap<String, u32>,
 ) -> Option<String> {
     let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
-    let year = number("year")? as i32;
+    let year = match number("year")? {
+        short @ 0..=99 => 2000 + short as i32,
+        year => year as i32,
+    };
     let month = match number("month") {
         Some(m) => m,
         None => {
@@ -290,6 +327,36 @@ mod tests {
                 "2025-12-03T09:41",
                 "Firefighters came.",
             ),
+            (
+                "15.10.2025, 08:03 UhrDer Konzern",
+                "15.10.2025, 08:03 Uhr",
+                "2025-10-15T08:03",
+                "Der Konzern",
+            ),
+            (
+                "16. Juni 2025 · 21:40 Uhr",
+                "16. Juni 2025 · 21:40 Uhr",
+                "2025-06-16T21:40",
+                "Mehr Text hier.",
+            ),
+            (
+                "Donnerstag, 4. Dezember 2025, 15.02 Uhr",
+                "Donnerstag, 4. Dezember 2025, 15.02 Uhr",
+                "2025-12-04T15:02",
+                "Mehr Text hier.",
+            ),
+            (
+                "Veröffentlicht: 05.12.25, 15:20",
+                "Veröffentlicht: 05.12.25, 15:20",
+                "2025-12-05T15:20",
+                "Mehr Text hier.",
+            ),
+            (
+                "Hamburg, 09.09.2025",
+                "Hamburg, 09.09.2025",
+                "2025-09-09",
+                "Mehr Text hier.",
+            ),
         ];
         for (line, raw, iso, next) in cases {
             let (r, d, n) = dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
@@ -299,6 +366,15 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn relative_timestamps_are_cut_without_a_datetime() {
+        let text = "Titel\nHeute, 08:12 Uhr\nMehr Text hier.\n";
+        let s = parse(text, "de", &RuleSet::builtin());
+        let d = s.dateline.expect("a dateline");
+        assert_eq!((d.text.as_str(), d.datetime), ("Heute, 08:12 Uhr", None));
+        assert_eq!(s.blocks.len(), 2);
     }
 
     #[test]
