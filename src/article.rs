@@ -41,8 +41,14 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
     let structure = structure::parse(text, &language.code, rules);
     let sentences = sentences::segment(text, &structure, &language.code, rules);
     let features = features::extract(text, &structure, &sentences, &language.code, rules);
-    let binds = structure.heading_binds();
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
+    let promo_alone = sentences::promo_blocks(
+        &sentences,
+        &scores,
+        rules.weights().bias,
+        structure.blocks.len(),
+    );
+    let binds = structure.heading_binds(&promo_alone);
     let labels = labels::decode(&scores, &sentences, &binds, rules.weights());
     let ads = labels::ad_spans(&sentences, &features, &labels, rules);
     let (clean_text, headings) = render(text, &structure, &sentences, &labels);

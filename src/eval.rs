@@ -435,14 +435,13 @@ pub fn cross_validate(
     folds: usize,
     epochs: usize,
 ) -> Report {
-    let examples = crate::train::prepare(articles, rules);
     let mut report = Report::default();
     for fold in 0..folds {
-        let training: Vec<_> = examples
+        let training: Vec<GoldArticle> = articles
             .iter()
             .enumerate()
             .filter(|(i, _)| crate::train::fold_of(*i, folds) != fold)
-            .map(|(_, e)| e.clone())
+            .map(|(_, a)| a.clone())
             .collect();
         let fitted = crate::train::fit(&training, rules, epochs);
         for (i, article) in articles.iter().enumerate() {

@@ -90,7 +90,29 @@ pub fn extract(
             let sentence_language = rules.sentence_language(masked, language);
             let mut cues = Vec::new();
             let mut score = 0.0;
+            if rules.has_word_rules() {
+                let mut seen: Vec<usize> = Vec::new();
+                for token in masked
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|t| !t.is_empty())
+                {
+                    let Some(r) = rules.word_rule(sentence_language, &token.to_lowercase()) else {
+                        continue;
+                    };
+                    if !seen.contains(&r) {
+                        seen.push(r);
+                        score += rules.rules()[r].weight;
+                        cues.push(Cue {
+                            rule: r,
+                            strength: 1.0,
+                        });
+                    }
+                }
+            }
             for (r, rule) in rules.rules().iter().enumerate() {
+                if rule.word.is_some() {
+                    continue; // matched by the token lookup above
+                }
                 if !place.allows(rule.position)
                     || !(rule.language == "common" || rule.language == sentence_language)
                 {

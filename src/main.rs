@@ -91,7 +91,7 @@ struct EvalArgs {
     #[arg(long, value_name = "K")]
     folds: Option<usize>,
     /// Training passes per fold (with --folds).
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = 5)]
     epochs: usize,
     /// Use the rules in this folder instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
@@ -119,7 +119,7 @@ struct TrainArgs {
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
     /// Training passes over the folder.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = 5)]
     epochs: usize,
 }
 
@@ -346,8 +346,7 @@ fn eval(args: EvalArgs) -> Result<bool, Fatal> {
 fn train(args: TrainArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
     let articles = klartext::eval::load(&args.dir)?;
-    let examples = klartext::train::prepare(&articles, &rules);
-    let fitted = klartext::train::fit(&examples, &rules, args.epochs);
+    let fitted = klartext::train::fit(&articles, &rules, args.epochs);
     fitted.write_to(&args.out)?;
     eprintln!(
         "klartext: fitted on {} articles; rules written to {} (use --rules {})",

@@ -93,7 +93,11 @@ pub struct Rule {
     pub category: Option<Category>,
     pub weight: f64,
     pub position: Position,
+    /// What the rule matches. For a word rule, the word between word boundaries.
     pub pattern: Regex,
+    /// Set for a word rule (a learned lexicon entry), lowercase: matched by a token lookup
+    /// instead of a regex, so that hundreds of them cost one pass over the sentence.
+    pub word: Option<String>,
     pub must_match: Vec<String>,
     pub must_not_match: Vec<String>,
 }
@@ -137,6 +141,8 @@ pub struct RuleSet {
     abbreviations: HashMap<String, HashSet<String>>,
     /// The files the set was built from, kept so that fitted weights can be written back.
     sources: Vec<RuleSource>,
+    /// Word rules by language and word.
+    words: HashMap<String, HashMap<String, usize>>,
     starters: HashMap<String, HashSet<String>>,
     titles: HashMap<String, HashSet<String>>,
     stopwords: BTreeMap<String, HashSet<String>>,
@@ -242,7 +248,8 @@ struct RuleFile {
     weight: f64,
     #[serde(rename = "where")]
     position: Option<Spanned<String>>,
-    pattern: Spanned<String>,
+    pattern: Option<Spanned<String>>,
+    word: Option<String>,
     #[serde(rename = "match", default)]
     must_match: Vec<String>,
     #[serde(default)]
@@ -461,14 +468,26 @@ impl RuleSet {
                         ))
                     }
                 };
-                let pattern_span = r.pattern.span();
-                let pattern = Regex::new(r.pattern.get_ref()).map_err(|e| {
-                    error_at(
-                        source,
-                        pattern_span.start,
-                        format!("rule `{id}`: invalid pattern: {e}"),
-                    )
-                })?;
+                let (pattern, word) = match (&r.pattern, &r.word) {
+                    (Some(p), None) => {
+                        let regex = Regex::new(p.get_ref()).map_err(|e| {
+                            error_at(source, p.span().start, format!("rule `{id}`: invalid pattern: {e}"))
+                        })?;
+                        (regex, None)
+                    }
+                    (None, Some(w)) if !w.is_empty() && w.chars().all(char::is_alphanumeric) => {
+                        let word = w.to_lowercase();
+                        let regex = Regex::new(&format!(r"(?i)\b{}\b", regex::escape(&word))).expect("an escaped word");
+                        (regex, Some(word))
+                    }
+                    _ => {
+                        return Err(error_at(
+                            source,
+                            id_span.start,
+                            format!("rule `{id}`: give either `pattern` (a regex) or `word` (one word of letters and digits)"),
+                        ))
+                    }
+                };
                 rules.push(Rule {
                     id,
                     language: file.language.clone(),
@@ -476,6 +495,7 @@ impl RuleSet {
                     weight: r.weight,
                     position,
                     pattern,
+                    word,
                     must_match: r.must_match,
                     must_not_match: r.no_match,
                 });
@@ -541,7 +561,7 @@ impl RuleSet {
                 patterns.push((language.clone(), regex));
             }
         }
-        Ok(RuleSet {
+        let mut set = RuleSet {
             rules,
             weights,
             datelines: DatelineRules {
@@ -552,10 +572,13 @@ impl RuleSet {
             structure,
             abbreviations,
             sources: sources.clone(),
+            words: HashMap::new(),
             starters,
             titles,
             stopwords,
-        })
+        };
+        set.index_words();
+        Ok(set)
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -564,6 +587,55 @@ impl RuleSet {
 
     pub fn weights(&self) -> Weights {
         self.weights
+    }
+
+    fn index_words(&mut self) {
+        self.words.clear();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if let Some(word) = &rule.word {
+                self.words
+                    .entry(rule.language.clone())
+                    .or_default()
+                    .insert(word.clone(), i);
+            }
+        }
+    }
+
+    /// The word rule for `word` (lowercase) in `language`, if there is one.
+    pub fn word_rule(&self, language: &str, word: &str) -> Option<usize> {
+        self.words.get(language)?.get(word).copied()
+    }
+
+    /// Whether any word rules are loaded (a learned lexicon).
+    pub fn has_word_rules(&self) -> bool {
+        !self.words.is_empty()
+    }
+
+    /// The same rules plus word rules `(language, word, weight)`, each written to
+    /// `<language>.learned.toml` by [`RuleSet::write_to`]. A word that already has a rule in its
+    /// language is left out.
+    pub fn with_words(&self, words: &[(String, String, f64)]) -> RuleSet {
+        let mut out = self.clone();
+        for (language, word, weight) in words {
+            if out.word_rule(language, word).is_some() {
+                continue;
+            }
+            let pattern =
+                Regex::new(&format!(r"(?i)\b{}\b", regex::escape(word))).expect("an escaped word");
+            out.rules.push(Rule {
+                id: format!("{language}.word.{word}"),
+                language: language.clone(),
+                category: None,
+                weight: *weight,
+                position: Position::Any,
+                pattern,
+                word: Some(word.clone()),
+                must_match: vec![word.clone()],
+                must_not_match: Vec::new(),
+            });
+        }
+        out.index_words();
+        out
     }
 
     /// The same rules with other weights: one per rule (in the order of [`RuleSet::rules`]) and
@@ -690,6 +762,45 @@ impl RuleSet {
             } else {
                 source.text.clone()
             };
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
+        // Word rules that no source file holds (learned by `klartext train`) go to
+        // `<language>.learned.toml`, beside what such a file already held.
+        let mut written: HashSet<String> = HashSet::new();
+        for source in &self.sources {
+            if let Ok(file) = toml::from_str::<toml::Table>(&source.text) {
+                if let Some(rules) = file.get("rule").and_then(|r| r.as_array()) {
+                    written.extend(
+                        rules
+                            .iter()
+                            .filter_map(|r| r.get("id")?.as_str().map(str::to_string)),
+                    );
+                }
+            }
+        }
+        let mut learned: BTreeMap<&str, String> = BTreeMap::new();
+        for rule in self
+            .rules
+            .iter()
+            .filter(|r| r.word.is_some() && !written.contains(&r.id))
+        {
+            let text = learned.entry(rule.language.as_str()).or_default();
+            text.push_str(&format!(
+                "\n[[rule]]\nid = {}\nweight = {}\nword = {}\nmatch = [{}]\n",
+                toml::Value::String(rule.id.clone()),
+                round3(rule.weight),
+                toml::Value::String(rule.word.clone().unwrap_or_default()),
+                toml::Value::String(rule.word.clone().unwrap_or_default()),
+            ));
+        }
+        for (language, rules) in learned {
+            let path = dir.join(format!("{language}.learned.toml"));
+            let mut text = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+                format!(
+                    "# Words learned by `klartext train`: each marks promotional sentences in {language}.\n\nlanguage = \"{language}\"\n"
+                )
+            });
+            text.push_str(&rules);
             std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
         }
         Ok(())

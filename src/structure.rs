@@ -58,13 +58,15 @@ pub struct Structure {
 
 impl Structure {
     /// For every block, whether it is a heading that introduces the paragraph right after it:
-    /// the two keep one label.
-    pub fn heading_binds(&self) -> Vec<bool> {
+    /// the two keep one label. A short line that is promotional on its own (`promo_alone`: a
+    /// label, a call to action, a link line) introduces nothing.
+    pub fn heading_binds(&self, promo_alone: &[bool]) -> Vec<bool> {
         self.blocks
             .iter()
             .enumerate()
             .map(|(i, b)| {
                 b.kind == BlockKind::Heading
+                    && !promo_alone.get(i).copied().unwrap_or(false)
                     && self
                         .blocks
                         .get(i + 1)

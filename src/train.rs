@@ -17,19 +17,21 @@ use crate::sentences::{self, Sentence};
 use crate::structure;
 
 /// How much more an update weighs when the decoded path cut editorial text.
-pub const EDITORIAL_LOSS: f64 = 2.0;
+pub const EDITORIAL_LOSS: f64 = 4.0;
 /// Step size of the perceptron.
 const STEP: f64 = 0.05;
 /// A sentence is promo in the gold labels when at least this share of it lies in a gold ad.
 const GOLD_SHARE: f64 = 0.5;
 
-/// One article, read once: its sentences, their cues and the gold labels.
+/// One article, read once: its sentences, their cues, their words and the gold labels.
 #[derive(Clone, Debug)]
 pub struct Example {
     sentences: Vec<Sentence>,
     features: Vec<SentenceFeatures>,
     binds: Vec<bool>,
     gold: Vec<Label>,
+    /// Per sentence: its language and its distinct lowercase words (quotes blanked).
+    words: Vec<(String, Vec<String>)>,
 }
 
 /// Runs the stages up to the features on every article (cues do not depend on weights).
@@ -62,11 +64,36 @@ pub fn prepare(articles: &[GoldArticle], rules: &RuleSet) -> Vec<Example> {
                     }
                 })
                 .collect();
+            let words = sentences
+                .iter()
+                .map(|s| {
+                    let block = structure.blocks[s.block].span;
+                    let masked = features::mask_quotes(block.of(text));
+                    let masked = &masked[s.span.start - block.start..s.span.end - block.start];
+                    let mut tokens: Vec<String> = masked
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|t| t.chars().count() >= 2 && t.chars().any(char::is_alphabetic))
+                        .map(str::to_lowercase)
+                        .collect();
+                    tokens.sort();
+                    tokens.dedup();
+                    (
+                        rules.sentence_language(masked, &language.code).to_string(),
+                        tokens,
+                    )
+                })
+                .collect();
+            let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
+            let bias = rules.weights().bias;
+            let promo_alone =
+                sentences::promo_blocks(&sentences, &scores, bias, structure.blocks.len());
+            let binds = structure.heading_binds(&promo_alone);
             Example {
                 sentences,
                 features,
-                binds: structure.heading_binds(),
+                binds,
                 gold,
+                words,
             }
         })
         .collect()
@@ -214,10 +241,73 @@ fn sentence_errors(theta: &Theta, examples: &[Example]) -> (usize, usize, usize)
     (promo, found, false_cut)
 }
 
+/// Fits `rules` to annotated articles: learns word rules ([`learn_words`]), then fits every
+/// weight with the perceptron ([`perceptron`]) in `epochs` passes.
+pub fn fit(articles: &[GoldArticle], rules: &RuleSet, epochs: usize) -> RuleSet {
+    let words = learn_words(&prepare(articles, rules));
+    let with_words = rules.with_words(&words);
+    perceptron(&prepare(articles, &with_words), &with_words, epochs)
+}
+
+/// A word becomes a rule when it stands in promo sentences of at least this many articles...
+const WORD_MIN_ARTICLES: usize = 3;
+/// ...and its log-odds of promo over editorial sentences is at least this.
+const WORD_MIN_LOG_ODDS: f64 = 2.0;
+
+/// Words that mark promo sentences across articles, per language, with a starting weight
+/// from their log-odds. A word seen in the ads of fewer than [`WORD_MIN_ARTICLES`] articles
+/// (a product or brand name) is never learned: the lexicon must generalise.
+pub fn learn_words(examples: &[Example]) -> Vec<(String, String, f64)> {
+    use std::collections::{BTreeMap, BTreeSet};
+    #[derive(Default)]
+    struct Counts {
+        promo_sentences: usize,
+        editorial_sentences: usize,
+        words: BTreeMap<String, (usize, usize, BTreeSet<usize>)>,
+    }
+    let mut by_language: BTreeMap<String, Counts> = BTreeMap::new();
+    for (article, example) in examples.iter().enumerate() {
+        for ((language, tokens), label) in example.words.iter().zip(&example.gold) {
+            let counts = by_language.entry(language.clone()).or_default();
+            let promo = *label == Label::Promo;
+            if promo {
+                counts.promo_sentences += 1;
+            } else {
+                counts.editorial_sentences += 1;
+            }
+            for token in tokens {
+                let entry = counts.words.entry(token.clone()).or_default();
+                if promo {
+                    entry.0 += 1;
+                    entry.2.insert(article);
+                } else {
+                    entry.1 += 1;
+                }
+            }
+        }
+    }
+    let mut learned = Vec::new();
+    for (language, counts) in by_language {
+        let promo_total = counts.promo_sentences as f64 + 1.0;
+        let editorial_total = counts.editorial_sentences as f64 + 1.0;
+        for (word, (promo, editorial, articles)) in counts.words {
+            if articles.len() < WORD_MIN_ARTICLES {
+                continue;
+            }
+            let log_odds = ((promo as f64 + 0.5) / promo_total).ln()
+                - ((editorial as f64 + 0.5) / editorial_total).ln();
+            if log_odds >= WORD_MIN_LOG_ODDS {
+                learned.push((language.clone(), word, (0.1 * log_odds).min(0.4)));
+            }
+        }
+    }
+    learned
+}
+
 /// Fits the weights of `rules` on `examples` in `epochs` passes; returns the rules with the
 /// averaged weights, the bias then raised as far as that removes editorial cuts on the training
 /// set without giving up found ads.
-pub fn fit(examples: &[Example], rules: &RuleSet, epochs: usize) -> RuleSet {
+pub fn perceptron(examples: &[Example], rules: &RuleSet, epochs: usize) -> RuleSet {
     let mut theta = Theta::from_rules(rules);
     let mut sum = vec![0.0; theta.0.len()];
     let mut count: f64 = 0.0;

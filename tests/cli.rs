@@ -335,3 +335,66 @@ clitest!(sentences_reports_bad_lines_and_goes_on, |dir| {
         "{message}"
     );
 });
+
+clitest!(
+    train_writes_rules_that_load_and_refuses_to_overwrite,
+    |dir| {
+        // Three articles whose ads share "Gratisreport"; one brand name appears in one ad only.
+        for (i, brand) in ["Alphafonds", "Betabank", "Gammainvest"].iter().enumerate() {
+            let ad = format!("Holen Sie sich den Gratisreport von {brand}. Jetzt anfordern");
+            dir.create(
+            &format!("gold/a{i}.txt"),
+            format!("Titel {i}\nDie Stadt baut eine Brücke. Die Arbeiten beginnen im Mai.\n{ad}\nDer Rat stimmte zu.\n"),
+        );
+            dir.create(
+            &format!("gold/a{i}.gold.toml"),
+            format!("language = \"de\"\ntitle = \"Titel {i}\"\n[[ad]]\ncategory = \"lead_magnet\"\ntext = \"{ad}\"\n"),
+        );
+        }
+        let out = dir.klartext(&["train", "gold", "--out", "fitted"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let learned = dir.read("fitted/de.learned.toml");
+        assert!(learned.contains("word = \"gratisreport\""), "{learned}");
+        assert!(
+            !learned.contains("alphafonds"),
+            "a word from one article's ad is not learned: {learned}"
+        );
+        let eval = dir.klartext(&["eval", "gold", "--rules", "fitted", "--json"]);
+        assert_eq!(eval.status.code(), Some(0), "{}", stderr(&eval));
+        let summary: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+        assert_eq!(summary["articles"], 3);
+        assert!(summary["editorial_retained_ratio"].as_f64().unwrap() > 0.9);
+        let again = dir.klartext(&["train", "gold", "--out", "fitted"]);
+        assert_eq!(again.status.code(), Some(2));
+        assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
+    }
+);
+
+clitest!(eval_json_has_the_documented_keys, |dir| {
+    dir.create(
+        "gold/a.txt",
+        "Titel\nDie Stadt baut. Jetzt Newsletter kostenlos abonnieren\nDer Rat stimmte zu.\n",
+    );
+    dir.create(
+        "gold/a.gold.toml",
+        "language = \"de\"\ntitle = \"Titel\"\n[[ad]]\ncategory = \"newsletter\"\ntext = \"Jetzt Newsletter kostenlos abonnieren\"\n",
+    );
+    let out = dir.klartext(&["eval", "gold", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "ads_caught_ratio",
+        "editorial_retained_ratio",
+        "char_precision",
+        "char_recall",
+        "char_f1",
+        "articles",
+        "no_promo_articles_cut",
+    ] {
+        assert!(summary.get(key).is_some(), "missing {key}: {summary}");
+    }
+    assert_eq!(summary["ads_caught_ratio"], 1.0);
+    assert_eq!(summary["editorial_retained_ratio"], 1.0);
+    let table = dir.klartext(&["eval", "gold"]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("misses (0)"));
+});
