@@ -144,11 +144,22 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
     let mut next_at = 0;
     // Only the bytes that can start a terminator are looked at: ASCII ".!?" and 0xE2, the lead
     // byte of "…" and the other terminators in the U+20xx block.
-    while let Some(offset) = bytes[next_at..]
-        .iter()
-        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
-    {
-        let i = next_at + offset;
+    // Next candidates, found with vectorised byte searches and kept until passed.
+    let mut ascii_at = memchr::memchr3(b'.', b'!', b'?', bytes);
+    let mut lead_at = memchr::memchr(0xE2, bytes);
+    loop {
+        if ascii_at.is_some_and(|a| a < next_at) {
+            ascii_at = memchr::memchr3(b'.', b'!', b'?', &bytes[next_at..]).map(|a| a + next_at);
+        }
+        if lead_at.is_some_and(|l| l < next_at) {
+            lead_at = memchr::memchr(0xE2, &bytes[next_at..]).map(|l| l + next_at);
+        }
+        let i = match (ascii_at, lead_at) {
+            (Some(a), Some(l)) => a.min(l),
+            (Some(a), None) => a,
+            (None, Some(l)) => l,
+            (None, None) => break,
+        };
         let c = line[i..].chars().next().expect("a char starts here");
         next_at = i + c.len_utf8();
         if !is_terminator(c) || list.marker_dots.contains(&i) {
