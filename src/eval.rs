@@ -433,7 +433,7 @@ pub fn cross_validate(
     articles: &[GoldArticle],
     rules: &RuleSet,
     folds: usize,
-    epochs: usize,
+    iterations: usize,
 ) -> Report {
     let mut report = Report::default();
     for fold in 0..folds {
@@ -443,7 +443,7 @@ pub fn cross_validate(
             .filter(|(i, _)| crate::train::fold_of(*i, folds) != fold)
             .map(|(_, a)| a.clone())
             .collect();
-        let fitted = crate::train::fit(&training, rules, epochs);
+        let fitted = crate::train::fit(&training, rules, iterations);
         for (i, article) in articles.iter().enumerate() {
             if crate::train::fold_of(i, folds) == fold {
                 let cleaned = article::clean(&article.text, &fitted);

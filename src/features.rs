@@ -43,6 +43,7 @@ struct Place {
     last: bool,
     alone: bool,
     in_short_run: bool,
+    own_typography: bool,
 }
 
 impl Place {
@@ -53,6 +54,7 @@ impl Place {
             Position::ParagraphEnd => self.last && !self.alone,
             Position::Standalone => self.alone,
             Position::ShortLineRun => self.in_short_run,
+            Position::OwnTypography => self.own_typography,
         }
     }
 }
@@ -68,6 +70,7 @@ pub fn extract(
     rules: &RuleSet,
 ) -> Vec<SentenceFeatures> {
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
+    let own_typography = own_typography(text, structure);
     let mut masked_block = (usize::MAX, String::new());
     sentences
         .iter()
@@ -80,6 +83,9 @@ pub fn extract(
                 last,
                 alone: first && last,
                 in_short_run: short_runs[sentence.block],
+                own_typography: own_typography[sentence.block]
+                    .iter()
+                    .any(|c| sentence.span.of(text).contains(*c)),
             };
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
@@ -129,6 +135,51 @@ pub fn extract(
                 }
             }
             SentenceFeatures { cues, score }
+        })
+        .collect()
+}
+
+/// Characters that editorial text rarely needs: not letters, digits, spaces or common
+/// punctuation. Pasted-in text brings its own (non-breaking hyphens, arrows, emoji).
+fn is_uncommon(c: char) -> bool {
+    !(c.is_alphanumeric() || c.is_whitespace() || ".,;:!?'\"()[]-–—„“”‚‘’«»/&%€$£+*#@…".contains(c))
+}
+
+/// For every block, the uncommon characters that no other block of the article uses (none in
+/// articles of fewer than four blocks, where there is too little to compare with).
+fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
+    let per_block: Vec<Vec<char>> = structure
+        .blocks
+        .iter()
+        .map(|b| {
+            let mut chars: Vec<char> = b
+                .span
+                .of(text)
+                .chars()
+                .filter(|c| is_uncommon(*c))
+                .collect();
+            chars.sort_unstable();
+            chars.dedup();
+            chars
+        })
+        .collect();
+    if per_block.len() < 4 {
+        return vec![Vec::new(); per_block.len()];
+    }
+    per_block
+        .iter()
+        .enumerate()
+        .map(|(i, chars)| {
+            chars
+                .iter()
+                .copied()
+                .filter(|c| {
+                    !per_block
+                        .iter()
+                        .enumerate()
+                        .any(|(j, other)| j != i && other.contains(c))
+                })
+                .collect()
         })
         .collect()
 }

@@ -90,18 +90,18 @@ struct EvalArgs {
     /// of K folds; report held-out figures only.
     #[arg(long, value_name = "K")]
     folds: Option<usize>,
-    /// Training passes per fold (with --folds).
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    epochs: usize,
+    /// Gradient steps of the fit per fold (with --folds).
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    iterations: usize,
     /// Use the rules in this folder instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
 }
 
 const TRAIN_HELP: &str = "\
-Fits the weight of every cue rule and the labeller's weights (bias, costs of label changes) on an
-annotated folder (corpus/README.md), starting from the current rules, and writes the rule files
-with the fitted weights into OUT, a new folder. Pass it to clean, eval or explain with --rules.
+Learns word rules (words in the ads of at least three articles) and fits the weight of every
+rule and the bias on an annotated folder (corpus/README.md), starting from the current rules, and
+writes the rule files with the fitted weights into OUT, a new folder. Pass it to clean, eval or explain with --rules.
 To see how well fitted weights generalise, use `klartext eval DIR --folds 5`.
 
 Example:
@@ -118,9 +118,9 @@ struct TrainArgs {
     /// Start from the rules in this folder instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
-    /// Training passes over the folder.
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    epochs: usize,
+    /// Gradient steps of the fit.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    iterations: usize,
 }
 
 #[derive(clap::Args)]
@@ -326,7 +326,7 @@ fn eval(args: EvalArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
     let articles = klartext::eval::load(&args.dir)?;
     let report = match args.folds {
-        Some(k) if k >= 2 => klartext::eval::cross_validate(&articles, &rules, k, args.epochs),
+        Some(k) if k >= 2 => klartext::eval::cross_validate(&articles, &rules, k, args.iterations),
         Some(k) => return Err(Fatal(format!("--folds {k}: use at least 2 folds"))),
         None => klartext::eval::evaluate(&articles, &rules),
     };
@@ -346,7 +346,7 @@ fn eval(args: EvalArgs) -> Result<bool, Fatal> {
 fn train(args: TrainArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
     let articles = klartext::eval::load(&args.dir)?;
-    let fitted = klartext::train::fit(&articles, &rules, args.epochs);
+    let fitted = klartext::train::fit(&articles, &rules, args.iterations);
     fitted.write_to(&args.out)?;
     eprintln!(
         "klartext: fitted on {} articles; rules written to {} (use --rules {})",

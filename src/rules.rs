@@ -82,6 +82,9 @@ pub enum Position {
     Standalone,
     /// A block in a run of short lines without final punctuation (see `short_line_run`).
     ShortLineRun,
+    /// A sentence with an uncommon character (a non-breaking hyphen, an arrow, an emoji) that
+    /// no other block of the article uses: text pasted in from elsewhere.
+    OwnTypography,
 }
 
 /// One cue: a pattern over a sentence and the weight it adds to the sentence's promo score.
@@ -460,11 +463,12 @@ impl RuleSet {
                     Some("paragraph_end") => Position::ParagraphEnd,
                     Some("standalone") => Position::Standalone,
                     Some("short_line_run") => Position::ShortLineRun,
+                    Some("own_typography") => Position::OwnTypography,
                     Some(other) => {
                         return Err(error_at(
                             source,
                             r.position.as_ref().map_or(0, |p| p.span().start),
-                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_end, standalone or short_line_run"),
+                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_end, standalone, short_line_run or own_typography"),
                         ))
                     }
                 };

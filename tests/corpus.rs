@@ -128,7 +128,7 @@ fn detection_with_the_built_in_rules() {
 
 #[test]
 fn detection_cross_validated_in_five_folds() {
-    let report = eval::cross_validate(&corpus(), &RuleSet::builtin(), 5, 5);
+    let report = eval::cross_validate(&corpus(), &RuleSet::builtin(), 5, 200);
     let c = &report.overall;
     print("5-fold held-out", c);
     assert!(
