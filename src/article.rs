@@ -42,7 +42,7 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
     let sentences = sentences::segment(text, &structure, &language.code, rules);
     let features = features::extract(text, &structure, &sentences, &language.code, rules);
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
-    let promo_alone = sentences::promo_blocks(
+    let promo_alone = promo_blocks(
         &sentences,
         &scores,
         rules.weights().bias,
@@ -104,4 +104,13 @@ fn render(
         out.push('\n');
     }
     (out, headings)
+}
+
+/// For every block, whether any of its sentences scores above `bias` on its own.
+fn promo_blocks(sentences: &[Sentence], scores: &[f64], bias: f64, blocks: usize) -> Vec<bool> {
+    let mut out = vec![false; blocks];
+    for (sentence, score) in sentences.iter().zip(scores) {
+        out[sentence.block] |= *score > bias;
+    }
+    out
 }

@@ -440,12 +440,12 @@ pub fn cross_validate(
         let training: Vec<GoldArticle> = articles
             .iter()
             .enumerate()
-            .filter(|(i, _)| crate::train::fold_of(*i, folds) != fold)
+            .filter(|(i, _)| fold_of(*i, folds) != fold)
             .map(|(_, a)| a.clone())
             .collect();
         let fitted = crate::train::fit(&training, rules, iterations);
         for (i, article) in articles.iter().enumerate() {
-            if crate::train::fold_of(i, folds) == fold {
+            if fold_of(i, folds) == fold {
                 let cleaned = article::clean(&article.text, &fitted);
                 let removed: Vec<Span> = cleaned.ads.iter().map(|ad| ad.span).collect();
                 score_article(article, &removed, &mut report);
@@ -453,4 +453,9 @@ pub fn cross_validate(
         }
     }
     report
+}
+
+/// Which of `k` folds article `index` (of those sorted by id) belongs to.
+fn fold_of(index: usize, k: usize) -> usize {
+    index % k.max(1)
 }

@@ -130,7 +130,7 @@ pub fn emissions(scores: &[f64], sentences: &[Sentence], weights: Weights) -> Ve
 
 /// For each sentence, how many further sentences of its block beyond the first are promo on
 /// their own (score above `bias`), at most three: the multiplier of `paragraph_support`.
-pub fn support(scores: &[f64], sentences: &[Sentence], bias: f64) -> Vec<f64> {
+fn support(scores: &[f64], sentences: &[Sentence], bias: f64) -> Vec<f64> {
     let mut out = vec![0.0; scores.len()];
     let mut start = 0;
     while start < sentences.len() {

@@ -18,15 +18,6 @@ pub struct Sentence {
     pub block: usize,
 }
 
-/// For every block, whether any of its sentences scores above `bias` on its own.
-pub fn promo_blocks(sentences: &[Sentence], scores: &[f64], bias: f64, blocks: usize) -> Vec<bool> {
-    let mut out = vec![false; blocks];
-    for (sentence, score) in sentences.iter().zip(scores) {
-        out[sentence.block] |= *score > bias;
-    }
-    out
-}
-
 /// The index after the last sentence of the block that sentence `start` stands in.
 pub fn block_end(sentences: &[Sentence], start: usize) -> usize {
     let block = sentences[start].block;

@@ -154,11 +154,6 @@ pub fn learn_words(examples: &[Example]) -> Vec<(String, String, f64)> {
     learned
 }
 
-/// Which of `k` folds article `index` (of those sorted by id) belongs to.
-pub fn fold_of(index: usize, k: usize) -> usize {
-    index % k.max(1)
-}
-
 /// Fits the rule weights and the bias by cost-sensitive logistic regression on sentences,
 /// pulled toward the starting weights (an L2 prior), keeping the labeller's costs. Convex, so
 /// the result does not depend on the visiting order.
