@@ -6,7 +6,7 @@
 use crate::features::{self, SentenceFeatures};
 use crate::labels::{self, AdSpan, Label};
 use crate::lang::{self, Language};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, Weights};
 use crate::sentences::{self, Sentence};
 use crate::structure::{self, BlockKind, Span, Structure};
 
@@ -42,14 +42,7 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
     let sentences = sentences::segment(text, &structure, &language.code, rules);
     let features = features::extract(text, &structure, &sentences, &language.code, rules);
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
-    let promo_alone = promo_blocks(
-        &sentences,
-        &scores,
-        rules.weights().bias,
-        structure.blocks.len(),
-    );
-    let binds = structure.heading_binds(&promo_alone);
-    let labels = labels::decode(&scores, &sentences, &binds, rules.weights());
+    let labels = label(&structure, &sentences, &scores, rules.weights());
     let ads = labels::ad_spans(&sentences, &features, &labels, rules);
     let (clean_text, headings) = render(text, &structure, &sentences, &labels);
     CleanArticle {
@@ -106,11 +99,13 @@ fn render(
     (out, headings)
 }
 
-/// For every block, whether any of its sentences scores above `bias` on its own.
-fn promo_blocks(sentences: &[Sentence], scores: &[f64], bias: f64, blocks: usize) -> Vec<bool> {
-    let mut out = vec![false; blocks];
+/// Labels from sentence scores: the decoder, with headings bound to the paragraphs they
+/// introduce unless they are promotional on their own. Training decodes the same way.
+pub fn label(structure: &Structure, sentences: &[Sentence], scores: &[f64], weights: Weights) -> Vec<Label> {
+    let mut promo_alone = vec![false; structure.blocks.len()];
     for (sentence, score) in sentences.iter().zip(scores) {
-        out[sentence.block] |= *score > bias;
+        promo_alone[sentence.block] |= *score > weights.bias;
     }
-    out
+    let binds = structure.heading_binds(&promo_alone);
+    labels::decode(scores, sentences, &binds, weights)
 }
