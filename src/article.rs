@@ -101,7 +101,12 @@ fn render(
 
 /// Labels from sentence scores: the decoder, with headings bound to the paragraphs they
 /// introduce unless they are promotional on their own. Training decodes the same way.
-pub fn label(structure: &Structure, sentences: &[Sentence], scores: &[f64], weights: Weights) -> Vec<Label> {
+fn label(
+    structure: &Structure,
+    sentences: &[Sentence],
+    scores: &[f64],
+    weights: Weights,
+) -> Vec<Label> {
     let mut promo_alone = vec![false; structure.blocks.len()];
     for (sentence, score) in sentences.iter().zip(scores) {
         promo_alone[sentence.block] |= *score > weights.bias;

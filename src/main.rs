@@ -36,6 +36,9 @@ enum Command {
     /// Fit the rules' weights on an annotated folder and write the fitted rules for --rules.
     #[command(after_help = TRAIN_HELP)]
     Train(TrainArgs),
+    /// Clean a JSONL stream: one line out per line in, text replaced, metadata added.
+    #[command(after_help = FILTER_HELP)]
+    Filter(FilterArgs),
     /// Show how one article is read: every sentence with its label, score and the cues that fired.
     #[command(after_help = "Example:\n  klartext explain ../shared/seed/amazon-ki-wettlauf.txt")]
     Explain(ExplainArgs),
@@ -121,6 +124,44 @@ struct TrainArgs {
     /// Gradient steps of the fit.
     #[arg(long, value_name = "N", default_value_t = 200)]
     iterations: usize,
+}
+
+const FILTER_HELP: &str = "\
+Reads JSON objects, one per line, from the files or from stdin, and writes one line per input
+line to stdout, in order, in bounded memory. Every key stays in its place; the text is replaced
+by the clean text and the metadata (language, title, dateline, headings, counts, ads with
+character offsets, category, score and rules) goes under metadata.klartext, or into top-level
+klartext_* keys with --flat. A line that is not an object with a string text comes out with an
+`error` field and is reported on stderr; the exit code stays 0 unless --strict. A closed stdout
+(`| head`) ends the run quietly. Needs no shell and no environment, so it works as the command of
+Spark's RDD.pipe or Hadoop streaming.
+
+Example:
+  klartext filter < shard.jsonl > clean.jsonl
+  klartext filter --text-key content --keep-original raw --flat < shard.jsonl";
+
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// JSONL files (default: stdin).
+    files: Vec<PathBuf>,
+    /// The key holding the article text.
+    #[arg(long, value_name = "KEY", default_value = "text")]
+    text_key: String,
+    /// The key holding the record id (used as the metadata id).
+    #[arg(long, value_name = "KEY", default_value = "id")]
+    id_key: String,
+    /// Keep the original text under this key.
+    #[arg(long, value_name = "KEY")]
+    keep_original: Option<String>,
+    /// Write the metadata as top-level klartext_* keys (for NeMo Curator) instead of metadata.klartext.
+    #[arg(long)]
+    flat: bool,
+    /// Exit 1 when any line is bad (they are still written, with an `error` field).
+    #[arg(long)]
+    strict: bool,
+    /// Use the rules in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -248,77 +289,85 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     Ok(errors.is_empty())
 }
 
-/// Runs `sentences`; returns whether every line was a record with text.
-fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
-    use std::io::{BufRead, Write};
-    let rules = load_rules(&args.rules)?;
-    let options = klartext::records::SentenceOptions {
-        language: args.lang,
-        offsets: args.offsets,
-    };
+/// A named JSONL input.
+type Input = (String, Box<dyn std::io::BufRead>);
+
+/// The JSONL inputs: the files in order, or stdin when there are none.
+fn jsonl_inputs(files: &[PathBuf]) -> Result<Vec<Input>, Fatal> {
+    if files.is_empty() {
+        return Ok(vec![(
+            "<stdin>".to_string(),
+            Box::new(std::io::stdin().lock()),
+        )]);
+    }
+    let mut readers: Vec<Input> = Vec::new();
+    for path in files {
+        let file =
+            std::fs::File::open(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+        readers.push((
+            path.display().to_string(),
+            Box::new(std::io::BufReader::new(file)),
+        ));
+    }
+    Ok(readers)
+}
+
+/// Streams every input through `transform` to stdout; returns how many lines were bad.
+fn run_stream(
+    files: &[PathBuf],
+    skip_blank: bool,
+    transform: &klartext::records::Transform<'_>,
+) -> Result<usize, Fatal> {
+    use std::io::Write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut all_good = true;
-    let inputs: Vec<(String, Box<dyn BufRead>)> = if args.files.is_empty() {
-        vec![("<stdin>".to_string(), Box::new(std::io::stdin().lock()))]
-    } else {
-        let mut readers: Vec<(String, Box<dyn BufRead>)> = Vec::new();
-        for path in &args.files {
-            let file =
-                std::fs::File::open(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-            readers.push((
-                path.display().to_string(),
-                Box::new(std::io::BufReader::new(file)),
-            ));
-        }
-        readers
-    };
-    for (name, reader) in inputs {
-        for (number, line) in reader.lines().enumerate() {
-            let line = line.map_err(|e| Fatal(format!("{name}:{}: {e}", number + 1)))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let record = match serde_json::from_str::<serde_json::Value>(&line) {
-                Ok(serde_json::Value::Object(mut record)) => {
-                    if let Err(message) =
-                        klartext::records::add_sentences(&mut record, &options, &rules)
-                    {
-                        eprintln!("klartext: {name}:{}: {message}", number + 1);
-                        all_good = false;
-                        record.insert("error".into(), message.into());
-                    }
-                    record
-                }
-                parsed => {
-                    let message = match parsed {
-                        Ok(_) => "not a JSON object".to_string(),
-                        Err(e) => format!("invalid JSON: {e}"),
-                    };
-                    eprintln!("klartext: {name}:{}: {message}", number + 1);
-                    all_good = false;
-                    let mut record = serde_json::Map::new();
-                    record.insert("input".into(), line.clone().into());
-                    record.insert("error".into(), message.into());
-                    record
-                }
-            };
-            let written = serde_json::to_writer(&mut out, &record)
-                .map_err(std::io::Error::from)
-                .and_then(|()| out.write_all(b"\n"));
-            match written {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(all_good),
-                Err(e) => return Err(Fatal(format!("writing output: {e}"))),
-            }
+    let mut bad = 0;
+    for (name, reader) in jsonl_inputs(files)? {
+        let mut report = |message: String| {
+            eprintln!("klartext: {message}");
+            bad += 1;
+        };
+        match klartext::records::stream(&name, reader, &mut out, skip_blank, transform, &mut report)
+        {
+            Ok(klartext::records::StreamEnd::Done) => {}
+            Ok(klartext::records::StreamEnd::Closed) => return Ok(bad),
+            Err(e) => return Err(Fatal(format!("{e}"))),
         }
     }
     match out.flush() {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Fatal(format!("writing output: {e}")))
         }
-        _ => Ok(all_good),
+        _ => Ok(bad),
     }
+}
+
+/// Runs `sentences`; returns whether every line was a record with text.
+fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
+    let rules = load_rules(&args.rules)?;
+    let options = klartext::records::SentenceOptions {
+        language: args.lang,
+        offsets: args.offsets,
+    };
+    let bad = run_stream(&args.files, true, &|record| {
+        klartext::records::add_sentences(record, &options, &rules)
+    })?;
+    Ok(bad == 0)
+}
+
+/// Runs `filter`; bad lines fail the run only with --strict.
+fn filter(args: FilterArgs) -> Result<bool, Fatal> {
+    let rules = load_rules(&args.rules)?;
+    let options = klartext::records::FilterOptions {
+        text_key: args.text_key,
+        id_key: args.id_key,
+        keep_original: args.keep_original,
+        flat: args.flat,
+    };
+    let bad = run_stream(&args.files, false, &|record| {
+        klartext::records::clean_record(record, &options, &rules)
+    })?;
+    Ok(bad == 0 || !args.strict)
 }
 
 /// Runs `eval`.
@@ -376,6 +425,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval(args),
         Command::Train(args) => train(args),
         Command::Sentences(args) => sentences(args),
+        Command::Filter(args) => filter(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -258,31 +258,10 @@ clitest!(a_broken_rules_file_names_file_line_and_column, |dir| {
     assert_eq!(dir.json("out/a.json")["counts"]["ads"], 1);
 });
 
-/// `klartext sentences` with the given stdin.
-fn sentences(dir: &Dir, args: &[&str], stdin: &str) -> std::process::Output {
-    use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_klartext"))
-        .arg("sentences")
-        .args(args)
-        .current_dir(dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 clitest!(sentences_adds_a_list_and_keeps_every_key_in_order, |dir| {
-    let out = sentences(
+    let out = with_stdin(
         &dir,
-        &[],
+        &["sentences"],
         "{\"z\":1,\"text\":\"Er kam am 1. August. Dann ging er.\",\"lang\":\"de\",\"a\":2}\n",
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -293,9 +272,9 @@ clitest!(sentences_adds_a_list_and_keeps_every_key_in_order, |dir| {
 });
 
 clitest!(sentences_offsets_are_characters, |dir| {
-    let out = sentences(
+    let out = with_stdin(
         &dir,
-        &["--offsets", "--lang", "de"],
+        &["sentences", "--offsets", "--lang", "de"],
         "{\"text\":\"Größe zählt. Ja.\"}\n",
     );
     let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -397,4 +376,133 @@ clitest!(eval_json_has_the_documented_keys, |dir| {
     assert_eq!(summary["editorial_retained_ratio"], 1.0);
     let table = dir.klartext(&["eval", "gold"]);
     assert!(String::from_utf8_lossy(&table.stdout).contains("misses (0)"));
+});
+
+/// `klartext ARGS…` with `stdin` fed in; the output as it came.
+fn with_stdin(dir: &Dir, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_klartext"))
+        .args(args)
+        .current_dir(dir.path())
+        .env_clear()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(stdin.as_bytes());
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
+}
+
+fn json_lines(output: &std::process::Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const RECORD: &str = r#"{"url":"u","id":"a1","text":"Stadt baut neue Brücke\nDie Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\nUnser Newsletter liefert Ihnen jeden Morgen die wichtigsten Nachrichten. Jetzt kostenlos abonnieren\nDie Kosten liegen bei zwölf Millionen Euro.","metadata":{"source":"crawl"},"z":0}"#;
+
+clitest!(filter_keeps_keys_in_order_and_adds_metadata, |dir| {
+    let out = with_stdin(&dir, &["filter"], &format!("{RECORD}\n"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    let keys: Vec<String> =
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text.trim())
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+    assert_eq!(keys, ["url", "id", "text", "metadata", "z"]);
+    let record = &json_lines(&out)[0];
+    assert!(!record["text"].as_str().unwrap().contains("Newsletter"));
+    assert!(record["text"].as_str().unwrap().contains("zwölf Millionen"));
+    assert_eq!(record["metadata"]["source"], "crawl");
+    let meta = &record["metadata"]["klartext"];
+    assert_eq!(meta["counts"]["ads"], 1);
+    assert_eq!(meta["ads"][0]["category"], "newsletter");
+    let meta_keys: Vec<&String> = meta.as_object().unwrap().keys().collect();
+    assert_eq!(
+        meta_keys[0], "language",
+        "metadata keys keep the documented order"
+    );
+});
+
+clitest!(filter_flat_keep_original_and_custom_keys, |dir| {
+    let record = RECORD
+        .replace("\"text\"", "\"content\"")
+        .replace("\"id\"", "\"doc\"");
+    let out = with_stdin(
+        &dir,
+        &[
+            "filter",
+            "--text-key",
+            "content",
+            "--id-key",
+            "doc",
+            "--keep-original",
+            "raw",
+            "--flat",
+        ],
+        &format!("{record}\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r = &json_lines(&out)[0];
+    assert!(r["raw"].as_str().unwrap().contains("Newsletter"));
+    assert!(!r["content"].as_str().unwrap().contains("Newsletter"));
+    assert_eq!(r["klartext_counts"]["ads"], 1);
+    assert!(r.get("metadata").unwrap().get("klartext").is_none());
+});
+
+clitest!(filter_passes_bad_lines_through_and_strict_fails, |dir| {
+    let input = format!("not json\n{{\"id\":2}}\n{RECORD}\n");
+    let out = with_stdin(&dir, &["filter"], &input);
+    assert_eq!(out.status.code(), Some(0));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3, "one line out per line in");
+    assert_eq!(lines[0]["input"], "not json");
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"id": 2, "error": "no `text` field"})
+    );
+    assert!(lines[2].get("error").is_none());
+    assert!(stderr(&out).contains("<stdin>:2: no `text` field"));
+    let strict = with_stdin(&dir, &["filter", "--strict"], &input);
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(json_lines(&strict).len(), 3);
+});
+
+clitest!(filter_ends_quietly_when_the_reader_goes_away, |dir| {
+    use std::io::{BufRead, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_klartext"))
+        .arg("filter")
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        for _ in 0..3000 {
+            if writeln!(input, "{RECORD}").is_err() {
+                break;
+            }
+        }
+    });
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("klartext"));
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 });
