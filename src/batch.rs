@@ -312,3 +312,47 @@ pub fn run(
     write_atomic(&out.join("manifest.jsonl"), &manifest)?;
     Ok(outcomes)
 }
+
+/// Ads found in one input file, by category; or why it could not be read.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AdCount {
+    pub id: String,
+    pub ads: usize,
+    /// Ads per category name, only categories with at least one ad.
+    pub by_category: std::collections::BTreeMap<String, usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Cleans every job in parallel without writing anything and counts its ads, in job order.
+pub fn count(jobs: &[Job], rules: &RuleSet) -> Vec<AdCount> {
+    jobs.par_iter()
+        .map(|job| {
+            let mut counted = AdCount {
+                id: job.id.clone(),
+                ads: 0,
+                by_category: Default::default(),
+                error: job.error.clone(),
+            };
+            if counted.error.is_some() {
+                return counted;
+            }
+            let text = std::fs::read(&job.path)
+                .map_err(|e| Error::io(&job.path, e))
+                .and_then(decode);
+            match text {
+                Ok(text) => {
+                    for ad in article::clean(&text, rules).ads {
+                        counted.ads += 1;
+                        *counted
+                            .by_category
+                            .entry(ad.category.name().to_string())
+                            .or_default() += 1;
+                    }
+                }
+                Err(e) => counted.error = Some(e.to_string()),
+            }
+            counted
+        })
+        .collect()
+}

@@ -39,6 +39,11 @@ enum Command {
     /// Clean a JSONL stream: one line out per line in, text replaced, metadata added.
     #[command(after_help = FILTER_HELP)]
     Filter(FilterArgs),
+    /// Count the ads in files and folders of articles, per article and category; writes nothing.
+    #[command(
+        after_help = "Example:\n  klartext count corpus --ext txt\n  klartext count articles/ --format csv > ads.csv"
+    )]
+    Count(CountArgs),
     /// Show how one article is read: every sentence with its label, score and the cues that fired.
     #[command(after_help = "Example:\n  klartext explain ../shared/seed/amazon-ki-wettlauf.txt")]
     Explain(ExplainArgs),
@@ -159,6 +164,30 @@ struct FilterArgs {
     /// Exit 1 when any line is bad (they are still written, with an `error` field).
     #[arg(long)]
     strict: bool,
+    /// Use the rules in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct CountArgs {
+    /// Article files and folders (walked as by `clean`).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// table, csv or json (formats documented in `klartext::output::CountFormat`).
+    #[arg(long, value_enum, default_value = "table")]
+    format: klartext::output::CountFormat,
+    /// File endings read from folders, comma-separated.
+    #[arg(
+        long,
+        value_name = "EXT,...",
+        value_delimiter = ',',
+        default_value = "txt,md"
+    )]
+    ext: Vec<String>,
+    /// Follow symbolic links inside input folders.
+    #[arg(long)]
+    follow: bool,
     /// Use the rules in this folder instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -370,6 +399,22 @@ fn filter(args: FilterArgs) -> Result<bool, Fatal> {
     Ok(bad == 0 || !args.strict)
 }
 
+/// Runs `count`; returns whether every input could be read.
+fn count(args: CountArgs) -> Result<bool, Fatal> {
+    let rules = load_rules(&args.rules)?;
+    for input in &args.inputs {
+        std::fs::metadata(input).map_err(|e| Fatal(format!("{}: {e}", input.display())))?;
+    }
+    let options = WalkOptions {
+        extensions: args.ext,
+        follow_links: args.follow,
+    };
+    let jobs = batch::discover(&args.inputs, std::path::Path::new(""), &options);
+    let counts = batch::count(&jobs, &rules);
+    print!("{}", klartext::output::render_counts(&counts, args.format));
+    Ok(counts.iter().all(|c| c.error.is_none()))
+}
+
 /// Runs `eval`.
 fn eval(args: EvalArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
@@ -426,6 +471,7 @@ fn main() -> ExitCode {
         Command::Train(args) => train(args),
         Command::Sentences(args) => sentences(args),
         Command::Filter(args) => filter(args),
+        Command::Count(args) => count(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -159,3 +159,111 @@ impl<'a> Metadata<'a> {
         }
     }
 }
+
+/// Output formats of `klartext count`.
+///
+/// - `table`: one row per article (`id`, `ads`, then one column per category that occurs),
+///   a `TOTAL` row last; unreadable files show their error instead of counts.
+/// - `csv`: the same with a header row `id,ads,<every category>,error`.
+/// - `json`: `{"articles": [{"id", "ads", "by_category": {…}, "error"?}], "total": {"articles",
+///   "ads", "by_category"}}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CountFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// Renders ad counts in `format`.
+pub fn render_counts(counts: &[crate::batch::AdCount], format: CountFormat) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let mut totals: BTreeMap<String, usize> = BTreeMap::new();
+    for c in counts {
+        for (category, n) in &c.by_category {
+            *totals.entry(category.clone()).or_default() += n;
+        }
+    }
+    let ads: usize = counts.iter().map(|c| c.ads).sum();
+    let mut out = String::new();
+    match format {
+        CountFormat::Json => {
+            let value = serde_json::json!({
+                "articles": counts,
+                "total": { "articles": counts.len(), "ads": ads, "by_category": totals },
+            });
+            out = serde_json::to_string_pretty(&value).expect("counts serialize");
+            out.push('\n');
+        }
+        CountFormat::Csv => {
+            let categories: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
+            let _ = writeln!(out, "id,ads,{},error", categories.join(","));
+            let field = |s: &str| {
+                if s.contains([',', '"', '\n']) {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                } else {
+                    s.to_string()
+                }
+            };
+            for c in counts {
+                let cells: Vec<String> = categories
+                    .iter()
+                    .map(|k| c.by_category.get(*k).copied().unwrap_or(0).to_string())
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{}",
+                    field(&c.id),
+                    c.ads,
+                    cells.join(","),
+                    field(c.error.as_deref().unwrap_or(""))
+                );
+            }
+            let cells: Vec<String> = categories
+                .iter()
+                .map(|k| totals.get(*k).copied().unwrap_or(0).to_string())
+                .collect();
+            let _ = writeln!(out, "TOTAL,{ads},{},", cells.join(","));
+        }
+        CountFormat::Table => {
+            let columns: Vec<&String> = totals.keys().collect();
+            let width = counts
+                .iter()
+                .map(|c| c.id.chars().count())
+                .max()
+                .unwrap_or(2)
+                .max(5);
+            let _ = write!(out, "{:<width$} {:>4}", "id", "ads");
+            for c in &columns {
+                let _ = write!(out, " {c:>w$}", w = c.len());
+            }
+            out.push('\n');
+            for c in counts {
+                let _ = write!(out, "{:<width$} ", c.id);
+                match &c.error {
+                    Some(e) => {
+                        let _ = write!(out, "error: {e}");
+                    }
+                    None => {
+                        let _ = write!(out, "{:>4}", c.ads);
+                        for k in &columns {
+                            let _ = write!(
+                                out,
+                                " {:>w$}",
+                                c.by_category.get(*k).copied().unwrap_or(0),
+                                w = k.len()
+                            );
+                        }
+                    }
+                }
+                out.push('\n');
+            }
+            let _ = write!(out, "{:<width$} {:>4}", "TOTAL", ads);
+            for k in &columns {
+                let _ = write!(out, " {:>w$}", totals[*k], w = k.len());
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -506,3 +506,39 @@ clitest!(filter_ends_quietly_when_the_reader_goes_away, |dir| {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 });
+
+clitest!(
+    count_lists_ads_per_article_and_totals_and_writes_nothing,
+    |dir| {
+        dir.create("in/a.txt", ARTICLE);
+        dir.create(
+            "in/b.txt",
+            "Ruhiger Tag\nNichts passiert. Alle bleiben zu Hause.\n",
+        );
+        let out = dir.klartext(&["count", "in", "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["articles"][0]["id"], "a.txt");
+        assert_eq!(v["articles"][0]["by_category"]["newsletter"], 1);
+        assert_eq!(v["articles"][1]["ads"], 0);
+        assert_eq!(
+            v["total"],
+            serde_json::json!({"articles": 2, "ads": 1, "by_category": {"newsletter": 1}})
+        );
+        let table = String::from_utf8(dir.klartext(&["count", "in"]).stdout).unwrap();
+        assert!(
+            table.lines().last().unwrap().starts_with("TOTAL"),
+            "{table}"
+        );
+        let csv =
+            String::from_utf8(dir.klartext(&["count", "in", "--format", "csv"]).stdout).unwrap();
+        assert!(csv.starts_with("id,ads,lead_magnet,"), "{csv}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "count writes nothing"
+        );
+        dir.create("in/c.txt", b"\xff\xfe");
+        assert_eq!(dir.klartext(&["count", "in"]).status.code(), Some(1));
+    }
+);
