@@ -243,18 +243,61 @@ pub struct Outcome {
     pub ok: bool,
 }
 
-fn clean_job(job: &Job, rules: &RuleSet) -> Result<Outcome> {
+/// What to do with outputs that already exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Existing {
+    /// Refuse: the article fails, the earlier output stays (the default).
+    #[default]
+    Refuse,
+    /// Overwrite (`--force`).
+    Overwrite,
+    /// Keep the earlier output and skip the article (`--skip-existing`).
+    Skip,
+}
+
+/// The manifest line of an article whose outputs are kept from an earlier run.
+fn skipped(job: &Job, json: &Path) -> Outcome {
+    let meta: serde_json::Value = std::fs::read(json)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let number = |v: &serde_json::Value| v.as_u64().unwrap_or(0) as usize;
+    Outcome {
+        manifest: ManifestLine {
+            id: job.id.clone(),
+            language: meta["language"].as_str().map(str::to_string),
+            ads: number(&meta["counts"]["ads"]),
+            sentences: number(&meta["counts"]["sentences"]),
+            status: "ok (kept from an earlier run)".into(),
+        },
+        chars_in: number(&meta["counts"]["chars_in"]),
+        chars_out: number(&meta["counts"]["chars_out"]),
+        ok: true,
+    }
+}
+
+fn clean_job(job: &Job, rules: &RuleSet, existing: Existing) -> Result<Outcome> {
+    let (txt, json) = (
+        output_path(&job.out_stem, "txt"),
+        output_path(&job.out_stem, "json"),
+    );
+    if existing != Existing::Overwrite && (txt.exists() || json.exists()) {
+        if existing == Existing::Skip && txt.exists() && json.exists() {
+            return Ok(skipped(job, &json));
+        }
+        return Err(Error::usage(format!(
+            "{} exists; pass --force to overwrite it or --skip-existing to keep it",
+            txt.display()
+        )));
+    }
     let bytes = std::fs::read(&job.path).map_err(|e| Error::io(&job.path, e))?;
     let text = decode(bytes)?;
     let article = article::clean(&text, rules);
     let meta = Metadata::new(&job.id, &text, &article);
-    let mut json = serde_json::to_vec_pretty(&meta).expect("metadata serializes");
-    json.push(b'\n');
-    write_atomic(
-        &output_path(&job.out_stem, "txt"),
-        article.clean_text.as_bytes(),
-    )?;
-    write_atomic(&output_path(&job.out_stem, "json"), &json)?;
+    let mut metadata = serde_json::to_vec_pretty(&meta).expect("metadata serializes");
+    metadata.push(b'\n');
+    write_atomic(&txt, article.clean_text.as_bytes())?;
+    write_atomic(&json, &metadata)?;
     Ok(Outcome {
         manifest: ManifestLine {
             id: job.id.clone(),
@@ -284,26 +327,67 @@ fn failed(job: &Job, reason: String) -> Outcome {
     }
 }
 
+/// A lock file that keeps two runs from writing into one output folder at once. It is removed
+/// when the run ends; a run that was killed leaves it, and the message says what to do.
+struct RunLock(PathBuf);
+
+impl RunLock {
+    fn take(out: &Path) -> Result<RunLock> {
+        let path = out.join(".klartext.lock");
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                let _ = writeln!(file, "{}", std::process::id());
+                Ok(RunLock(path))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::usage(format!(
+                "another klartext run is writing to {} (if none is, remove {})",
+                out.display(),
+                path.display()
+            ))),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Cleans every job in parallel, calling `tick` after each, and writes `manifest.jsonl` into
 /// `out`. Returns the outcomes in job order.
 pub fn run(
     jobs: &[Job],
     out: &Path,
     rules: &RuleSet,
+    existing: Existing,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<Outcome>> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let outcomes: Vec<Outcome> = jobs
-        .par_iter()
-        .map(|job| {
-            let outcome = match &job.error {
-                Some(reason) => failed(job, reason.clone()),
-                None => clean_job(job, rules).unwrap_or_else(|e| failed(job, e.to_string())),
-            };
-            tick();
-            outcome
-        })
-        .collect();
+    let _lock = RunLock::take(out)?;
+    if existing == Existing::Refuse && out.join("manifest.jsonl").exists() {
+        return Err(Error::usage(format!(
+            "{} holds the output of an earlier run; pass --force to overwrite it or --skip-existing to keep what is there",
+            out.display()
+        )));
+    }
+    let outcomes: Vec<Outcome> =
+        jobs.par_iter()
+            .map(|job| {
+                let outcome = match &job.error {
+                    Some(reason) => failed(job, reason.clone()),
+                    None => clean_job(job, rules, existing)
+                        .unwrap_or_else(|e| failed(job, e.to_string())),
+                };
+                tick();
+                outcome
+            })
+            .collect();
     let mut manifest = Vec::new();
     for outcome in &outcomes {
         serde_json::to_writer(&mut manifest, &outcome.manifest).expect("manifest line serializes");

@@ -214,8 +214,13 @@ Example:
   klartext clean ../shared/seed --out /tmp/clean
   cat /tmp/clean/amazon-ki-wettlauf.txt
 
+Nothing is overwritten unless --force: a DIR holding an earlier run is refused (exit 2), and
+--skip-existing keeps what is there and cleans only the missing articles. Two runs cannot write
+into one DIR at once. Every file is written to a temporary file and then renamed.
+
 Exit codes: 0 all articles cleaned; 1 some could not be (their manifest line says why);
-2 nothing ran (bad flags, missing input, broken rules, --out inside an input folder).";
+2 nothing ran (bad flags, missing input, broken rules, --out inside an input folder, an earlier
+run in DIR without --force or --skip-existing, another run writing to DIR).";
 
 #[derive(clap::Args)]
 struct CleanArgs {
@@ -245,6 +250,13 @@ struct CleanArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Overwrite the outputs of an earlier run in DIR.
+    #[arg(long, conflicts_with = "skip_existing")]
+    force: bool,
+    /// Keep the outputs of an earlier run in DIR and clean only what is missing (resumes a
+    /// killed run).
+    #[arg(long)]
+    skip_existing: bool,
 }
 
 /// A failure that stops the command before or while it runs: exit code 2.
@@ -290,7 +302,12 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let outcomes = batch::run(&jobs, &args.out, &rules, &|| bar.inc(1))?;
+    let existing = match (args.force, args.skip_existing) {
+        (true, _) => batch::Existing::Overwrite,
+        (_, true) => batch::Existing::Skip,
+        _ => batch::Existing::Refuse,
+    };
+    let outcomes = batch::run(&jobs, &args.out, &rules, existing, &|| bar.inc(1))?;
     bar.finish_and_clear();
 
     let errors: Vec<_> = outcomes.iter().filter(|o| !o.ok).collect();

@@ -542,3 +542,62 @@ clitest!(
         assert_eq!(dir.klartext(&["count", "in"]).status.code(), Some(1));
     }
 );
+
+clitest!(an_earlier_run_is_never_overwritten_without_force, |dir| {
+    dir.create("in/a.txt", ARTICLE);
+    dir.create("in/b.txt", ARTICLE);
+    assert_eq!(
+        dir.klartext(&["clean", "in", "--out", "out"]).status.code(),
+        Some(0)
+    );
+    std::fs::write(dir.path().join("out/a.txt"), "edited by hand\n").unwrap();
+    let again = dir.klartext(&["clean", "in", "--out", "out"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("earlier run") && stderr(&again).contains("--force"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(dir.read("out/a.txt"), "edited by hand\n");
+
+    // --skip-existing keeps what is there and cleans only what is missing.
+    std::fs::remove_file(dir.path().join("out/b.txt")).unwrap();
+    std::fs::remove_file(dir.path().join("out/b.json")).unwrap();
+    let resumed = dir.klartext(&["clean", "in", "--out", "out", "--skip-existing"]);
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    assert_eq!(dir.read("out/a.txt"), "edited by hand\n");
+    assert!(dir.read("out/b.txt").contains("zwölf Millionen"));
+    let manifest = manifest(&dir, "out");
+    assert_eq!(manifest[0]["status"], "ok (kept from an earlier run)");
+    assert_eq!(manifest[0]["ads"], 1);
+    assert_eq!(manifest[1]["status"], "ok");
+
+    // --force overwrites.
+    assert_eq!(
+        dir.klartext(&["clean", "in", "--out", "out", "--force"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(dir.read("out/a.txt").contains("zwölf Millionen"));
+    assert!(
+        !dir.path().join("out/.klartext.lock").exists(),
+        "the lock is removed at the end"
+    );
+});
+
+clitest!(
+    a_second_run_into_the_same_folder_is_refused_while_one_writes,
+    |dir| {
+        dir.create("in/a.txt", ARTICLE);
+        dir.create("out/.klartext.lock", "12345\n");
+        let out = dir.klartext(&["clean", "in", "--out", "out"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("another klartext run is writing"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!dir.path().join("out/a.txt").exists());
+    }
+);
