@@ -138,6 +138,7 @@ fn id_of(rel: &Path) -> String {
 }
 
 /// Walks the inputs into jobs, in the order given and sorted by name inside each folder.
+/// Output names are not checked here; see [`claim_outputs`].
 pub fn discover(inputs: &[PathBuf], out: &Path, options: &WalkOptions) -> Vec<Job> {
     let mut jobs = Vec::new();
     for input in inputs {
@@ -189,8 +190,14 @@ pub fn discover(inputs: &[PathBuf], out: &Path, options: &WalkOptions) -> Vec<Jo
             }
         }
     }
+    jobs
+}
+
+/// Marks every job whose output name an earlier job already has (`a.md` and `a.txt` both
+/// become `a.txt`): the first keeps it, the later ones fail with the reason.
+pub fn claim_outputs(jobs: &mut [Job]) {
     let mut taken: HashMap<PathBuf, String> = HashMap::new();
-    for job in &mut jobs {
+    for job in jobs.iter_mut() {
         if job.error.is_some() {
             continue;
         }
@@ -202,7 +209,6 @@ pub fn discover(inputs: &[PathBuf], out: &Path, options: &WalkOptions) -> Vec<Jo
             taken.insert(job.out_stem.clone(), job.id.clone());
         }
     }
-    jobs
 }
 
 /// Decodes an article file: UTF-8, with a byte-order mark dropped. Binary files and invalid

@@ -289,7 +289,8 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
         extensions: args.ext,
         follow_links: args.follow,
     };
-    let jobs = batch::discover(&args.inputs, &args.out, &options);
+    let mut jobs = batch::discover(&args.inputs, &args.out, &options);
+    batch::claim_outputs(&mut jobs);
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(jobs.len() as u64);
         bar.set_style(
