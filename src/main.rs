@@ -169,14 +169,9 @@ struct FilterArgs {
     rules: Option<PathBuf>,
 }
 
+/// How folders are walked (shared by `clean` and `count`).
 #[derive(clap::Args)]
-struct CountArgs {
-    /// Article files and folders (walked as by `clean`).
-    #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
-    /// table, csv or json (formats documented in `klartext::output::CountFormat`).
-    #[arg(long, value_enum, default_value = "table")]
-    format: klartext::output::CountFormat,
+struct WalkArgs {
     /// File endings read from folders, comma-separated.
     #[arg(
         long,
@@ -188,6 +183,27 @@ struct CountArgs {
     /// Follow symbolic links inside input folders.
     #[arg(long)]
     follow: bool,
+}
+
+impl From<WalkArgs> for WalkOptions {
+    fn from(args: WalkArgs) -> WalkOptions {
+        WalkOptions {
+            extensions: args.ext,
+            follow_links: args.follow,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct CountArgs {
+    /// Article files and folders (walked as by `clean`).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// table, csv or json (formats documented in `klartext::output::CountFormat`).
+    #[arg(long, value_enum, default_value = "table")]
+    format: klartext::output::CountFormat,
+    #[command(flatten)]
+    walk: WalkArgs,
     /// Use the rules in this folder instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -230,17 +246,8 @@ struct CleanArgs {
     /// Output folder; created if missing. Must not be, or lie inside, an input folder.
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
-    /// File endings read from folders, comma-separated.
-    #[arg(
-        long,
-        value_name = "EXT,...",
-        value_delimiter = ',',
-        default_value = "txt,md"
-    )]
-    ext: Vec<String>,
-    /// Follow symbolic links inside input folders.
-    #[arg(long)]
-    follow: bool,
+    #[command(flatten)]
+    walk: WalkArgs,
     /// Use the rules in this folder (*.toml, *.abbreviations.txt) instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -285,10 +292,7 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
             .map_err(|e| Fatal(format!("cannot start {n} threads: {e}")))?;
     }
     batch::check_paths(&args.inputs, &args.out)?;
-    let options = WalkOptions {
-        extensions: args.ext,
-        follow_links: args.follow,
-    };
+    let options = WalkOptions::from(args.walk);
     let mut jobs = batch::discover(&args.inputs, &args.out, &options);
     batch::claim_outputs(&mut jobs);
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
@@ -423,10 +427,7 @@ fn count(args: CountArgs) -> Result<bool, Fatal> {
     for input in &args.inputs {
         std::fs::metadata(input).map_err(|e| Fatal(format!("{}: {e}", input.display())))?;
     }
-    let options = WalkOptions {
-        extensions: args.ext,
-        follow_links: args.follow,
-    };
+    let options = WalkOptions::from(args.walk);
     let jobs = batch::discover(&args.inputs, std::path::Path::new(""), &options);
     let counts = batch::count(&jobs, &rules);
     print!("{}", klartext::output::render_counts(&counts, args.format));

@@ -381,15 +381,7 @@ clitest!(eval_json_has_the_documented_keys, |dir| {
 /// `klartext ARGS…` with `stdin` fed in; the output as it came.
 fn with_stdin(dir: &Dir, args: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_klartext"))
-        .args(args)
-        .current_dir(dir.path())
-        .env_clear()
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = dir.spawn(args);
     let mut input = child.stdin.take().unwrap();
     let stdin = stdin.to_string();
     let writer = std::thread::spawn(move || {
@@ -480,14 +472,7 @@ clitest!(filter_passes_bad_lines_through_and_strict_fails, |dir| {
 
 clitest!(filter_ends_quietly_when_the_reader_goes_away, |dir| {
     use std::io::{BufRead, Write};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_klartext"))
-        .arg("filter")
-        .current_dir(dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = dir.spawn(&["filter"]);
     let mut input = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         for _ in 0..3000 {

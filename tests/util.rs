@@ -38,6 +38,21 @@ impl Dir {
         serde_json::from_str(&self.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// `klartext ARGS…` started inside the folder with piped stdin, stdout and stderr and an
+    /// empty environment (as Spark's `RDD.pipe` and Hadoop streaming start it).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        use std::process::Stdio;
+        Command::new(env!("CARGO_BIN_EXE_klartext"))
+            .args(args)
+            .current_dir(self.path())
+            .env_clear()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     /// `klartext ARGS…` run inside the folder.
     pub fn klartext(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_klartext"))
