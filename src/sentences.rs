@@ -403,7 +403,15 @@ fn is_boundary(
     let word = tokens.next().unwrap_or("").trim_start_matches(is_opening);
     let next_token = rest.split_whitespace().next().unwrap_or("");
     if !next_token.contains(char::is_alphanumeric) && !next_token.starts_with(is_opening) {
-        return false; // an emoticon or symbol closes the sentence before it: "I love her. :)"
+        // A separator ("***", "--", "====", "[...]") or a dash that opens a new turn stands on
+        // its own; an emoticon closes the sentence before it: "I love her. :)".
+        return is_separator(next_token);
+    }
+    if ["http://", "https://", "www."]
+        .iter()
+        .any(|scheme| next_token.starts_with(scheme))
+    {
+        return true; // a link after the punctuation stands on its own: "… pretty cool... http://…"
     }
     if next.is_lowercase() {
         // Edited text starts sentences in uppercase, but mail and web text often does not. A
@@ -468,6 +476,16 @@ fn is_boundary(
         return starter;
     }
     true
+}
+
+/// A token of rule or bullet characters ("***", "--", "=====", "+", "–") or an omission mark
+/// ("[...]"): layout between sentences, not part of the one before. `token` has its opening
+/// brackets trimmed ("...]").
+fn is_separator(token: &str) -> bool {
+    matches!(token, "...]" | "…]" | "...)" | "…)")
+        || token
+            .chars()
+            .all(|c| matches!(c, '*' | '-' | '=' | '_' | '~' | '#' | '+' | '–' | '—' | '•'))
 }
 
 /// A word that is not shaped like an abbreviation: at least two letters with a vowel
@@ -573,6 +591,28 @@ mod tests {
                 "de",
                 "Der Umsatz stieg auf 35,6 Mrd. Euro. Gut.",
                 &["Der Umsatz stieg auf 35,6 Mrd. Euro.", "Gut."],
+            ),
+            (
+                "separator stands apart",
+                "en",
+                "He was replaced by Steffen W. Graae. *** It went on. [...]",
+                &[
+                    "He was replaced by Steffen W. Graae.",
+                    "*** It went on.",
+                    "[...]",
+                ],
+            ),
+            (
+                "emoticon stays",
+                "en",
+                "I love her. :) You know it.",
+                &["I love her. :) You know it."],
+            ),
+            (
+                "link after an ellipsis",
+                "en",
+                "They are pretty cool... http://example.com/a.html",
+                &["They are pretty cool...", "http://example.com/a.html"],
             ),
             (
                 "quote",
