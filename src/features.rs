@@ -115,13 +115,9 @@ pub fn extract(
                     }
                 }
             }
-            for (r, rule) in rules.rules().iter().enumerate() {
-                if rule.word.is_some() {
-                    continue; // matched by the token lookup above
-                }
-                if !place.allows(rule.position)
-                    || !(rule.language == "common" || rule.language == sentence_language)
-                {
+            for r in rules.candidate_rules(sentence_language, masked) {
+                let rule = &rules.rules()[r];
+                if !place.allows(rule.position) {
                     continue;
                 }
                 // Each further match of the same cue adds half its weight, up to three matches:

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -148,7 +149,87 @@ pub struct RuleSet {
     words: HashMap<String, HashMap<String, usize>>,
     starters: HashMap<String, HashSet<String>>,
     titles: HashMap<String, HashSet<String>>,
-    stopwords: BTreeMap<String, HashSet<String>>,
+    stopwords: Stopwords,
+    /// Per language (and `common` for languages without rules of their own), the checks that
+    /// screen its sentences; built on first use, so a run over one language compiles only its
+    /// own.
+    screens: HashMap<String, OnceLock<Screen>>,
+}
+
+/// The stopword lists of all languages in one table: a word is looked up once and tells every
+/// language whose list holds it (a bit per language), so that judging a sentence's language
+/// costs one lookup per word whatever the number of languages.
+#[derive(Clone, Debug, Default)]
+struct Stopwords {
+    /// In name order; bit `i` of a word's mask stands for `languages[i]`.
+    languages: Vec<String>,
+    words: HashMap<String, u64>,
+}
+
+impl Stopwords {
+    fn new(lists: BTreeMap<String, HashSet<String>>) -> Stopwords {
+        let mut table = Stopwords::default();
+        // More than 64 stopword languages: the rest are not told apart (a u64 mask per word).
+        for (i, (language, words)) in lists.into_iter().take(64).enumerate() {
+            for word in words {
+                *table.words.entry(word).or_default() |= 1 << i;
+            }
+            table.languages.push(language);
+        }
+        table
+    }
+}
+
+/// A first, cheap check per rule that tells which of a language's pattern rules may match a
+/// sentence, so that only those run. Each check is the rule's pattern without its word
+/// boundaries (`\b`): dropping an assertion only widens what a pattern accepts, so no match is
+/// lost, and without Unicode word boundaries a regex runs as a lazy DFA, where one with them
+/// falls back to a much slower backtracking search on any non-ASCII text. (One `RegexSet` over
+/// all of them was tried: its automaton outgrows the DFA cache and ends up slower.)
+#[derive(Clone, Debug)]
+struct Screen {
+    /// Rule index and its widened pattern, in rule order.
+    checks: Vec<(usize, Regex)>,
+}
+
+impl Screen {
+    fn new(rules: &[Rule], language: &str) -> Screen {
+        let checks = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.word.is_none() && (r.language == "common" || r.language == language))
+            .map(|(i, r)| {
+                let widened = without_word_boundaries(r.pattern.as_str());
+                // The pattern compiled with its boundaries; without them it stays valid.
+                (
+                    i,
+                    Regex::new(&widened).expect("a rule pattern without word boundaries"),
+                )
+            })
+            .collect();
+        Screen { checks }
+    }
+}
+
+/// `pattern` with every `\b` (word boundary) removed; escaped backslashes are kept.
+fn without_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') if chars.peek() != Some(&'{') => {}
+            Some(next) => {
+                out.push(c);
+                out.push(next);
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// What tells a heading from other short lines.
@@ -579,9 +660,21 @@ impl RuleSet {
             words: HashMap::new(),
             starters,
             titles,
-            stopwords,
+            stopwords: Stopwords::new(stopwords),
+            screens: HashMap::new(),
         };
         set.index_words();
+        set.screens = set
+            .stopwords
+            .languages
+            .iter()
+            .map(String::as_str)
+            .chain(set.rules.iter().map(|r| r.language.as_str()))
+            .chain(["common"])
+            .collect::<HashSet<&str>>()
+            .into_iter()
+            .map(|language| (language.to_string(), OnceLock::new()))
+            .collect();
         Ok(set)
     }
 
@@ -608,6 +701,26 @@ impl RuleSet {
     /// The word rule for `word` (lowercase) in `language`, if there is one.
     pub fn word_rule(&self, language: &str, word: &str) -> Option<usize> {
         self.words.get(language)?.get(word).copied()
+    }
+
+    /// The pattern rules of `language` (and the common ones) that may match `sentence`, in
+    /// rule order. A rule listed here still has to match: this only skips the ones that cannot.
+    pub fn candidate_rules<'a>(
+        &'a self,
+        language: &str,
+        sentence: &'a str,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let (language, screen) = self
+            .screens
+            .get_key_value(language)
+            .or_else(|| self.screens.get_key_value("common"))
+            .expect("a screen for the common rules");
+        let screen = screen.get_or_init(|| Screen::new(&self.rules, language));
+        screen
+            .checks
+            .iter()
+            .filter(move |(_, check)| check.is_match(sentence))
+            .map(|&(i, _)| i)
     }
 
     /// Whether any word rules are loaded (a learned lexicon).
@@ -687,20 +800,28 @@ impl RuleSet {
     /// The language of one sentence among those with stopword lists: the one whose stopwords
     /// it uses most, if that beats the article's language by two words; else `article`.
     pub fn sentence_language<'a>(&'a self, sentence: &str, article: &'a str) -> &'a str {
-        if self.stopwords.len() < 2 {
+        let languages = &self.stopwords.languages;
+        if languages.len() < 2 {
             return article;
         }
-        let mut counts: Vec<(&str, usize)> =
-            self.stopwords.keys().map(|k| (k.as_str(), 0)).collect();
+        let mut counts: Vec<(&str, usize)> = languages.iter().map(|k| (k.as_str(), 0)).collect();
+        let mut lowercase = String::new();
         for word in sentence
             .split(|c: char| !c.is_alphabetic())
             .filter(|w| !w.is_empty())
         {
-            let word = word.to_lowercase();
-            for (language, count) in counts.iter_mut() {
-                if self.stopwords[*language].contains(&word) {
-                    *count += 1;
-                }
+            let word = if word.chars().any(char::is_uppercase) {
+                lowercase.clear();
+                lowercase.extend(word.chars().flat_map(char::to_lowercase));
+                lowercase.as_str()
+            } else {
+                word
+            };
+            let Some(&mask) = self.stopwords.words.get(word) else {
+                continue;
+            };
+            for (i, (_, count)) in counts.iter_mut().enumerate() {
+                *count += (mask >> i & 1) as usize;
             }
         }
         let own = counts
@@ -851,6 +972,37 @@ mod tests {
         let rules = RuleSet::builtin();
         assert!(rules.rules().len() > 20);
         assert_eq!(rules.check_examples(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn word_boundaries_are_dropped_and_escapes_kept() {
+        assert_eq!(without_word_boundaries(r"(?i)\bfür\b"), "(?i)für");
+        assert_eq!(without_word_boundaries(r"a\\b\B\d"), r"a\\b\B\d");
+        assert_eq!(without_word_boundaries(r"\b{start}x"), r"\b{start}x");
+    }
+
+    /// The screen only skips rules that cannot match: every sentence a rule must match gets
+    /// through it, in the rule's language.
+    #[test]
+    fn the_screen_lets_through_every_example_its_rule_matches() {
+        let rules = RuleSet::builtin();
+        for (i, rule) in rules.rules().iter().enumerate() {
+            if rule.word.is_some() {
+                continue;
+            }
+            let language = if rule.language == "common" {
+                "de"
+            } else {
+                &rule.language
+            };
+            for sentence in &rule.must_match {
+                assert!(
+                    rules.candidate_rules(language, sentence).any(|r| r == i),
+                    "{} screened out {sentence:?}",
+                    rule.id
+                );
+            }
+        }
     }
 
     #[test]
