@@ -93,7 +93,7 @@ pub fn extract(
             }
             let base = structure.blocks[sentence.block].span.start;
             let masked = &masked_block.1[sentence.span.start - base..sentence.span.end - base];
-            let sentence_language = rules.sentence_language(masked, language);
+            let sentence_language = rules.sentence_language(masked, &masked_block.1, language);
             let mut cues = Vec::new();
             let mut score = 0.0;
             if rules.has_word_rules() {

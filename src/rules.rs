@@ -797,16 +797,35 @@ impl RuleSet {
             .is_some_and(|set| set.contains(word))
     }
 
-    /// The language of one sentence among those with stopword lists: the one whose stopwords
-    /// it uses most, if that beats the article's language by two words; else `article`.
-    pub fn sentence_language<'a>(&'a self, sentence: &str, article: &'a str) -> &'a str {
+    /// The language of one sentence of a block (both among those with stopword lists): another
+    /// language than the article's when the sentence uses at least two more of its stopwords;
+    /// the article's when it uses at least two of the article's and no other wins; otherwise
+    /// decided the same way on the whole block, else the article's. A short pasted-in line ("Jetzt gratis herunterladen!" in an
+    /// English article) has too few stopwords of its own; its paragraph has enough.
+    pub fn sentence_language<'a>(
+        &'a self,
+        sentence: &str,
+        block: &str,
+        article: &'a str,
+    ) -> &'a str {
+        match self.language_verdict(sentence, article) {
+            (Some(switched), _) => switched,
+            (None, own) if own >= 2 => article,
+            (None, _) => self.language_verdict(block, article).0.unwrap_or(article),
+        }
+    }
+
+    /// The language among those with stopword lists whose stopwords `text` uses most, if that
+    /// beats the article's language by two words (else `None`), and how many stopwords of the
+    /// article's language `text` has.
+    fn language_verdict<'a>(&'a self, text: &str, article: &str) -> (Option<&'a str>, usize) {
         let languages = &self.stopwords.languages;
         if languages.len() < 2 {
-            return article;
+            return (None, 0);
         }
         let mut counts: Vec<(&str, usize)> = languages.iter().map(|k| (k.as_str(), 0)).collect();
         let mut lowercase = String::new();
-        for word in sentence
+        for word in text
             .split(|c: char| !c.is_alphabetic())
             .filter(|w| !w.is_empty())
         {
@@ -829,8 +848,8 @@ impl RuleSet {
             .find(|(l, _)| *l == article)
             .map_or(0, |c| c.1);
         match counts.iter().max_by_key(|(_, c)| *c) {
-            Some(&(best, count)) if count >= own + 2 => best,
-            _ => article,
+            Some(&(best, count)) if count >= own + 2 && best != article => (Some(best), own),
+            _ => (None, own),
         }
     }
 
@@ -1003,6 +1022,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_short_line_takes_the_language_of_its_paragraph() {
+        let rules = RuleSet::builtin();
+        let block =
+            "In unserem kostenlosen Sonderreport verraten die Analysten, welche Aktien sie \
+                     für das Jahr favorisieren. Jetzt gratis herunterladen!";
+        let line = "Jetzt gratis herunterladen!";
+        assert_eq!(rules.sentence_language(line, block, "en"), "de");
+        // Alone, the line says too little to leave the article's language.
+        assert_eq!(rules.sentence_language(line, line, "en"), "en");
+        // A sentence that is clearly in the article's language keeps it in a foreign block.
+        let english = "It is one of the best of the year.";
+        assert_eq!(rules.sentence_language(english, block, "en"), "en");
     }
 
     #[test]

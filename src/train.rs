@@ -67,8 +67,9 @@ pub fn prepare(articles: &[GoldArticle], rules: &RuleSet) -> Vec<Example> {
                 .iter()
                 .map(|s| {
                     let block = structure.blocks[s.block].span;
-                    let masked = features::mask_quotes(block.of(text));
-                    let masked = &masked[s.span.start - block.start..s.span.end - block.start];
+                    let masked_block = features::mask_quotes(block.of(text));
+                    let masked =
+                        &masked_block[s.span.start - block.start..s.span.end - block.start];
                     let mut tokens: Vec<String> = masked
                         .split(|c: char| !c.is_alphanumeric())
                         .filter(|t| t.chars().count() >= 2 && t.chars().any(char::is_alphabetic))
@@ -77,7 +78,9 @@ pub fn prepare(articles: &[GoldArticle], rules: &RuleSet) -> Vec<Example> {
                     tokens.sort();
                     tokens.dedup();
                     (
-                        rules.sentence_language(masked, &language.code).to_string(),
+                        rules
+                            .sentence_language(masked, &masked_block, &language.code)
+                            .to_string(),
                         tokens,
                     )
                 })
