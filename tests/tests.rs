@@ -6,3 +6,4 @@ mod cli;
 mod corpus;
 mod review;
 mod sbd;
+mod snapshots;
