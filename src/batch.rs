@@ -58,7 +58,7 @@ pub struct Job {
 }
 
 /// Resolves `path` to an absolute path without symlinks, even if its tail does not exist yet.
-fn resolve(path: &Path) -> PathBuf {
+pub fn resolve(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -414,8 +414,9 @@ pub struct AdCount {
     pub error: Option<String>,
 }
 
-/// Cleans every job in parallel without writing anything and counts its ads, in job order.
-pub fn count(jobs: &[Job], rules: &RuleSet) -> Vec<AdCount> {
+/// Cleans every job in parallel without writing anything and counts its ads, in job order,
+/// calling `tick` after each.
+pub fn count(jobs: &[Job], rules: &RuleSet, tick: &(dyn Fn() + Sync)) -> Vec<AdCount> {
     jobs.par_iter()
         .map(|job| {
             let mut counted = AdCount {
@@ -425,6 +426,7 @@ pub fn count(jobs: &[Job], rules: &RuleSet) -> Vec<AdCount> {
                 error: job.error.clone(),
             };
             if counted.error.is_some() {
+                tick();
                 return counted;
             }
             let text = std::fs::read(&job.path)
@@ -442,6 +444,7 @@ pub fn count(jobs: &[Job], rules: &RuleSet) -> Vec<AdCount> {
                 }
                 Err(e) => counted.error = Some(e.to_string()),
             }
+            tick();
             counted
         })
         .collect()

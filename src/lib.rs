@@ -18,6 +18,9 @@
 //! | labels | [`labels`] | editorial / promo per sentence, ad spans |
 //! | outputs | [`output`] | clean text, metadata, manifest |
 //!
+//! To let people see what was removed and why, [`explain`] gives a terminal account of one
+//! article and [`report`] an HTML review page of a whole `clean` run.
+//!
 //! The rules every stage reads (cue patterns, weights, abbreviations, dateline formats) are data:
 //! see [`rules::RuleSet`] and the `rules/` folder.
 //!
@@ -51,6 +54,7 @@ pub mod labels;
 pub mod lang;
 pub mod output;
 pub mod records;
+pub mod report;
 pub mod rules;
 pub mod sentences;
 pub mod structure;

@@ -6,7 +6,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use klartext::batch::{self, WalkOptions};
 use klartext::RuleSet;
 
@@ -15,11 +16,26 @@ use klartext::RuleSet;
     name = "klartext",
     version,
     about = "Turns scraped news articles into clean editorial text: inline ads, lead magnets, broker and newsletter pitches, \"Anzeige\" notes and \"Lesen Sie auch\" lines are found sentence by sentence and removed.",
-    after_help = "Example:\n  klartext clean articles/ --out clean/\n\nRun `klartext help clean` for the outputs and exit codes."
+    after_help = "Example:\n  klartext clean corpus --ext txt --out clean/ --report report.html\n  klartext explain corpus/de/amazon-ki-wettlauf.txt\n  klartext --generate complete-bash > /etc/bash_completion.d/klartext\n\nRun `klartext help clean` for the outputs and exit codes.",
+    args_conflicts_with_subcommands = true,
+    arg_required_else_help = true
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Print a man page or a shell completion script to stdout instead of running a command.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    generate: Option<Generate>,
+}
+
+/// What `--generate` prints.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Generate {
+    /// One man page (roff) for klartext and all its commands: `klartext --generate man > klartext.1`.
+    Man,
+    CompleteBash,
+    CompleteZsh,
+    CompleteFish,
 }
 
 #[derive(Subcommand)]
@@ -45,9 +61,85 @@ enum Command {
     )]
     Count(CountArgs),
     /// Show how one article is read: every sentence with its label, score and the cues that fired.
-    #[command(after_help = "Example:\n  klartext explain ../shared/seed/amazon-ki-wettlauf.txt")]
+    #[command(after_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
+    /// List the rules or run the example sentences kept in the rule files.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  klartext rules list\n  klartext rules test --rules my-rules"
+    )]
+    Rules(RulesCommand),
 }
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Print every rule with its language, category, weight and where in a block it applies.
+    #[command(
+        after_help = "Example:\n  klartext rules list\n  klartext rules list --rules my-rules | grep trading"
+    )]
+    List(RulesArgs),
+    /// Run every rule's example sentences (`match` and `no_match` in the rule files) and print
+    /// pass or fail per rule; exit 1 when any fails.
+    #[command(after_help = RULES_TEST_HELP)]
+    Test(RulesTestArgs),
+}
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    /// Use the rules in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+const RULES_TEST_HELP: &str = "\
+Each rule in rules/*.toml carries sentences its pattern must match (`match`) and must not match
+(`no_match`). This runs them all and prints one line per rule, `ok` or `FAIL` with the sentences
+that went wrong, then a total. Exit codes: 0 all pass, 1 some fail, 2 the rules do not load.
+
+Example:
+  klartext rules test
+  klartext rules test --rules my-rules --failed";
+
+#[derive(clap::Args)]
+struct RulesTestArgs {
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// Print only the rules that fail (and the total).
+    #[arg(long)]
+    failed: bool,
+    #[command(flatten)]
+    color: ColorArgs,
+}
+
+/// When to colour the output.
+#[derive(clap::Args)]
+struct ColorArgs {
+    /// Colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: clap::ColorChoice,
+}
+
+impl ColorArgs {
+    /// Stdout, with styles passed through or stripped as chosen.
+    fn stdout(&self) -> anstream::AutoStream<std::io::Stdout> {
+        let choice = match self.color {
+            clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
+            clap::ColorChoice::Always => anstream::ColorChoice::Always,
+            clap::ColorChoice::Never => anstream::ColorChoice::Never,
+        };
+        anstream::AutoStream::new(std::io::stdout(), choice)
+    }
+}
+
+const EXPLAIN_HELP: &str = "\
+Prints the language, title and dateline, the ads found and the share of text removed, then every
+block and sentence: `AD` (removed) or `ok` (kept), the margin the decoder weighed (above 0 leans
+promo), and the cues that fired with their weighted contribution. Each removed passage is
+announced with its number, category and score, and coloured by category on a terminal.
+
+Example:
+  klartext explain corpus/de/amazon-ki-wettlauf.txt
+  klartext explain article.txt --color always | less -R";
 
 const SENTENCES_HELP: &str = "\
 Reads JSON objects, one per line, from the files or from stdin; writes each object with every key
@@ -129,6 +221,9 @@ struct TrainArgs {
     /// Gradient steps of the fit.
     #[arg(long, value_name = "N", default_value_t = 200)]
     iterations: usize,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 const FILTER_HELP: &str = "\
@@ -149,6 +244,9 @@ Example:
 struct FilterArgs {
     /// JSONL files (default: stdin).
     files: Vec<PathBuf>,
+    /// Print nothing but errors (no progress).
+    #[arg(long, short)]
+    quiet: bool,
     /// The key holding the article text.
     #[arg(long, value_name = "KEY", default_value = "text")]
     text_key: String,
@@ -202,6 +300,9 @@ struct CountArgs {
     /// table, csv or json (formats documented in `klartext::output::CountFormat`).
     #[arg(long, value_enum, default_value = "table")]
     format: klartext::output::CountFormat,
+    /// Print nothing but errors and the counts (no progress).
+    #[arg(long, short)]
+    quiet: bool,
     #[command(flatten)]
     walk: WalkArgs,
     /// Use the rules in this folder instead of the built-in ones.
@@ -216,6 +317,8 @@ struct ExplainArgs {
     /// Use the rules in this folder instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    #[command(flatten)]
+    color: ColorArgs,
 }
 
 const CLEAN_HELP: &str = "\
@@ -226,8 +329,14 @@ top of DIR), klartext writes:
                        with character offsets, category, score and the rules that fired
   DIR/manifest.jsonl   one line per input: id, language, ads, sentences, status
 
+With --report FILE.html it also writes one self-contained HTML page for the whole run: a summary
+(articles, ads, share of text removed, ads per category and language, the rules that fired
+most), a sortable table of the articles, and every article in full with the removed passages
+struck through and coloured by category, their reasons on hover. It must not be an input or lie
+inside an input folder, and an existing file is kept unless --force.
+
 Example:
-  klartext clean ../shared/seed --out /tmp/clean
+  klartext clean corpus/de --out /tmp/clean --report /tmp/clean-report.html
   cat /tmp/clean/amazon-ki-wettlauf.txt
 
 Nothing is overwritten unless --force: a DIR holding an earlier run is refused (exit 2), and
@@ -251,13 +360,16 @@ struct CleanArgs {
     /// Use the rules in this folder (*.toml, *.abbreviations.txt) instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Also write an HTML review report of the run to this file (see above).
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long, short = 'j', value_name = "N")]
     threads: Option<usize>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (no progress, no summary).
     #[arg(long, short)]
     quiet: bool,
-    /// Overwrite the outputs of an earlier run in DIR.
+    /// Overwrite the outputs of an earlier run in DIR (and an existing --report file).
     #[arg(long, conflicts_with = "skip_existing")]
     force: bool,
     /// Keep the outputs of an earlier run in DIR and clean only what is missing (resumes a
@@ -282,6 +394,31 @@ fn load_rules(dir: &Option<PathBuf>) -> Result<RuleSet, Fatal> {
     })
 }
 
+/// A progress bar on stderr with `template` (indicatif's syntax) when stderr is a terminal and
+/// the run is not `--quiet`; a hidden one otherwise, so that logs and pipes stay clean.
+fn progress(len: Option<u64>, template: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(len) => ProgressBar::new(len),
+        None => ProgressBar::new_spinner(),
+    };
+    let style = ProgressStyle::with_template(template)
+        .expect("valid progress template")
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1}/s", state.per_sec());
+            },
+        );
+    bar.set_style(style);
+    bar
+}
+
+/// The template of a progress bar over articles.
+const ARTICLES_BAR: &str = "{msg}{bar:40} {pos}/{len} articles, {rate}, ETA {eta}";
+
 /// Runs `clean`; returns whether every input was cleaned.
 fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
@@ -295,18 +432,10 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     let options = WalkOptions::from(args.walk);
     let mut jobs = batch::discover(&args.inputs, &args.out, &options);
     batch::claim_outputs(&mut jobs);
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} articles, {per_sec}, ETA {eta}",
-            )
-            .expect("valid template"),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    if let Some(report) = &args.report {
+        klartext::report::check_target(report, &args.inputs, &jobs, &args.out, args.force)?;
+    }
+    let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
     let existing = match (args.force, args.skip_existing) {
         (true, _) => batch::Existing::Overwrite,
         (_, true) => batch::Existing::Skip,
@@ -314,6 +443,19 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     };
     let outcomes = batch::run(&jobs, &args.out, &rules, existing, &|| bar.inc(1))?;
     bar.finish_and_clear();
+    if let Some(report) = &args.report {
+        let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
+        bar.set_message("report: ");
+        let articles = klartext::report::collect(&jobs, &outcomes, &|| bar.inc(1));
+        bar.finish_and_clear();
+        let inputs: Vec<String> = args
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let html = klartext::report::render(&articles, &inputs.join(" "), &rules);
+        klartext::report::write(report, &html, args.force)?;
+    }
 
     let errors: Vec<_> = outcomes.iter().filter(|o| !o.ok).collect();
     for e in &errors {
@@ -329,12 +471,13 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
             100.0 * (1.0 - chars_out as f64 / chars_in as f64)
         };
         eprintln!(
-            "klartext: {} articles, {} ads found, {:.1}% of text removed, {} errors; output in {}",
+            "klartext: {} articles, {} ads found, {:.1}% of text removed, {} errors; output in {}{}",
             outcomes.len(),
             ads,
             removed,
             errors.len(),
-            args.out.display()
+            args.out.display(),
+            args.report.as_ref().map_or(String::new(), |r| format!(", report in {}", r.display()))
         );
     }
     Ok(errors.is_empty())
@@ -343,12 +486,15 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
 /// A named JSONL input.
 type Input = (String, Box<dyn std::io::BufRead>);
 
-/// The JSONL inputs: the files in order, or stdin when there are none.
-fn jsonl_inputs(files: &[PathBuf]) -> Result<Vec<Input>, Fatal> {
+/// The JSONL inputs: the files in order, or stdin when there are none. What they read is
+/// counted on `bar` (bytes).
+fn jsonl_inputs(files: &[PathBuf], bar: &ProgressBar) -> Result<Vec<Input>, Fatal> {
     if files.is_empty() {
         return Ok(vec![(
             "<stdin>".to_string(),
-            Box::new(std::io::stdin().lock()),
+            Box::new(std::io::BufReader::new(
+                bar.wrap_read(std::io::stdin().lock()),
+            )),
         )]);
     }
     let mut readers: Vec<Input> = Vec::new();
@@ -357,10 +503,28 @@ fn jsonl_inputs(files: &[PathBuf]) -> Result<Vec<Input>, Fatal> {
             std::fs::File::open(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
         readers.push((
             path.display().to_string(),
-            Box::new(std::io::BufReader::new(file)),
+            Box::new(std::io::BufReader::new(bar.wrap_read(file))),
         ));
     }
     Ok(readers)
+}
+
+/// A progress bar over the bytes of JSONL inputs: with a length and an ETA for files, a
+/// running count for stdin.
+fn bytes_progress(files: &[PathBuf], quiet: bool) -> ProgressBar {
+    if files.is_empty() {
+        return progress(None, "{spinner} {bytes} read, {bytes_per_sec}", quiet);
+    }
+    let total = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    progress(
+        Some(total),
+        "{bar:40} {bytes}/{total_bytes}, {bytes_per_sec}, ETA {eta}",
+        quiet,
+    )
 }
 
 /// Streams every input through `transform` to stdout; returns how many lines were bad.
@@ -368,14 +532,15 @@ fn run_stream(
     files: &[PathBuf],
     skip_blank: bool,
     transform: &klartext::records::Transform<'_>,
+    bar: &ProgressBar,
 ) -> Result<usize, Fatal> {
     use std::io::Write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut bad = 0;
-    for (name, reader) in jsonl_inputs(files)? {
+    for (name, reader) in jsonl_inputs(files, bar)? {
         let mut report = |message: String| {
-            eprintln!("klartext: {message}");
+            bar.suspend(|| eprintln!("klartext: {message}"));
             bad += 1;
         };
         match klartext::records::stream(&name, reader, &mut out, skip_blank, transform, &mut report)
@@ -400,9 +565,12 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
         language: args.lang,
         offsets: args.offsets,
     };
-    let bad = run_stream(&args.files, true, &|record| {
-        klartext::records::add_sentences(record, &options, &rules)
-    })?;
+    let bad = run_stream(
+        &args.files,
+        true,
+        &|record| klartext::records::add_sentences(record, &options, &rules),
+        &ProgressBar::hidden(),
+    )?;
     Ok(bad == 0)
 }
 
@@ -415,9 +583,14 @@ fn filter(args: FilterArgs) -> Result<bool, Fatal> {
         keep_original: args.keep_original,
         flat: args.flat,
     };
-    let bad = run_stream(&args.files, false, &|record| {
-        klartext::records::clean_record(record, &options, &rules)
-    })?;
+    let bar = bytes_progress(&args.files, args.quiet);
+    let bad = run_stream(
+        &args.files,
+        false,
+        &|record| klartext::records::clean_record(record, &options, &rules),
+        &bar,
+    )?;
+    bar.finish_and_clear();
     Ok(bad == 0 || !args.strict)
 }
 
@@ -429,7 +602,9 @@ fn count(args: CountArgs) -> Result<bool, Fatal> {
     }
     let options = WalkOptions::from(args.walk);
     let jobs = batch::discover(&args.inputs, std::path::Path::new(""), &options);
-    let counts = batch::count(&jobs, &rules);
+    let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
+    let counts = batch::count(&jobs, &rules, &|| bar.inc(1));
+    bar.finish_and_clear();
     print!("{}", klartext::output::render_counts(&counts, args.format));
     Ok(counts.iter().all(|c| c.error.is_none()))
 }
@@ -461,6 +636,9 @@ fn train(args: TrainArgs) -> Result<bool, Fatal> {
     let articles = klartext::eval::load(&args.dir)?;
     let fitted = klartext::train::fit(&articles, &rules, args.iterations);
     fitted.write_to(&args.out)?;
+    if args.quiet {
+        return Ok(true);
+    }
     eprintln!(
         "klartext: fitted on {} articles; rules written to {} (use --rules {})",
         articles.len(),
@@ -470,27 +648,190 @@ fn train(args: TrainArgs) -> Result<bool, Fatal> {
     Ok(true)
 }
 
-/// Runs `explain`: one line per block and sentence, marked `+` for promo, `·` for editorial.
+/// Writes `text` to stdout through `out`; a closed stdout (`| head`) is not an error.
+fn print_to(mut out: impl std::io::Write, text: &str) -> Result<(), Fatal> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Fatal(format!("writing output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Runs `explain`: one line per block and sentence, `AD` for promo, `ok` for editorial.
 fn explain(args: ExplainArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
     let bytes =
         std::fs::read(&args.file).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
     let text = batch::decode(bytes).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
     let article = klartext::clean(&text, &rules);
-    print!("{}", klartext::explain::render(&text, &article, &rules));
+    let account = klartext::explain::render_styled(&text, &article, &rules);
+    print_to(args.color.stdout(), &account)?;
+    Ok(true)
+}
+
+/// Runs `rules list`: one row per rule.
+fn rules_list(args: RulesArgs) -> Result<bool, Fatal> {
+    use std::fmt::Write;
+    let rules = load_rules(&args.rules)?;
+    let width = rules.rules().iter().map(|r| r.id.len()).max().unwrap_or(2);
+    let mut out = format!(
+        "{:<width$}  {:<8}  {:<15}  {:>6}  where\n",
+        "id", "language", "category", "weight"
+    );
+    for rule in rules.rules() {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<8}  {:<15}  {:>+6.2}  {}",
+            rule.id,
+            rule.language,
+            rule.category.map_or("-", |c| c.name()),
+            rule.weight,
+            rule.position.name()
+        );
+    }
+    let _ = writeln!(out, "{} rules", rules.rules().len());
+    print_to(std::io::stdout(), &out)?;
+    Ok(true)
+}
+
+/// Runs `rules test`: one line per rule, `ok` or `FAIL` with what went wrong; false when any
+/// rule fails.
+fn rules_test(args: RulesTestArgs) -> Result<bool, Fatal> {
+    use std::fmt::Write;
+    let rules = load_rules(&args.rules.rules)?;
+    let pass = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Green.into()));
+    let fail = anstyle::Style::new()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()))
+        .bold();
+    let mut out = String::new();
+    let mut failed = 0;
+    for rule in rules.rules() {
+        let failures = rule.check_examples();
+        if failures.is_empty() {
+            if !args.failed {
+                let _ = writeln!(
+                    out,
+                    "{pass}ok{pass:#}   {} ({} match, {} no_match)",
+                    rule.id,
+                    rule.must_match.len(),
+                    rule.must_not_match.len()
+                );
+            }
+            continue;
+        }
+        failed += 1;
+        let _ = writeln!(out, "{fail}FAIL{fail:#} {}", rule.id);
+        for failure in failures {
+            let _ = writeln!(out, "       {failure}");
+        }
+    }
+    let total = rules.rules().len();
+    let _ = writeln!(
+        out,
+        "{total} rules: {} passed, {failed} failed",
+        total - failed
+    );
+    print_to(args.color.stdout(), &out)?;
+    Ok(failed == 0)
+}
+
+/// One man page for klartext and all its commands: the top level, then a section per command
+/// (`KLARTEXT CLEAN`, `KLARTEXT RULES TEST`, …) with its synopsis, description, options and
+/// example. clap_mangen makes one page per command, which would refer to pages that are never
+/// installed; here its sections are put together, each command's headings one level down.
+fn man_page() -> std::io::Result<Vec<u8>> {
+    fn commands(command: &clap::Command, out: &mut Vec<clap::Command>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            out.push(sub.clone());
+            commands(sub, out);
+        }
+    }
+    let mut top = Cli::command();
+    top.build();
+    let man = clap_mangen::Man::new(top.clone());
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_options_section(&mut out)?;
+    let mut subs = Vec::new();
+    commands(&top, &mut subs);
+    for sub in subs {
+        let name = sub.get_bin_name().unwrap_or(sub.get_name()).to_uppercase();
+        let sub_man = clap_mangen::Man::new(sub.clone());
+        let mut section = Vec::new();
+        sub_man.render_synopsis_section(&mut section)?;
+        sub_man.render_description_section(&mut section)?;
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            sub_man.render_options_section(&mut section)?;
+        }
+        if sub.get_after_help().is_some() {
+            sub_man.render_extra_section(&mut section)?;
+        }
+        out.extend_from_slice(format!(".SH \"{name}\"\n").as_bytes());
+        for line in String::from_utf8_lossy(&section).lines() {
+            let line = match line.strip_prefix(".SH ") {
+                Some(heading) => format!(".SS {heading}"),
+                None => line.to_string(),
+            };
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+    }
+    man.render_extra_section(&mut out)?;
+    man.render_version_section(&mut out)?;
+    Ok(out)
+}
+
+/// Runs `--generate`: a man page or a completion script on stdout.
+fn generate(what: Generate) -> Result<bool, Fatal> {
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    match what {
+        Generate::Man => {
+            out = man_page().map_err(|e| Fatal(format!("rendering the man page: {e}")))?;
+        }
+        Generate::CompleteBash => clap_complete::generate(
+            clap_complete::Shell::Bash,
+            &mut command,
+            "klartext",
+            &mut out,
+        ),
+        Generate::CompleteZsh => clap_complete::generate(
+            clap_complete::Shell::Zsh,
+            &mut command,
+            "klartext",
+            &mut out,
+        ),
+        Generate::CompleteFish => clap_complete::generate(
+            clap_complete::Shell::Fish,
+            &mut command,
+            "klartext",
+            &mut out,
+        ),
+    }
+    print_to(std::io::stdout(), &String::from_utf8_lossy(&out))?;
     Ok(true)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Clean(args) => clean(args),
-        Command::Explain(args) => explain(args),
-        Command::Eval(args) => eval(args),
-        Command::Train(args) => train(args),
-        Command::Sentences(args) => sentences(args),
-        Command::Filter(args) => filter(args),
-        Command::Count(args) => count(args),
+    let result = match (cli.command, cli.generate) {
+        (_, Some(what)) => generate(what),
+        (None, None) => unreachable!("clap shows the help when no command is given"),
+        (Some(command), None) => match command {
+            Command::Clean(args) => clean(args),
+            Command::Explain(args) => explain(args),
+            Command::Eval(args) => eval(args),
+            Command::Train(args) => train(args),
+            Command::Sentences(args) => sentences(args),
+            Command::Filter(args) => filter(args),
+            Command::Count(args) => count(args),
+            Command::Rules(RulesCommand::List(args)) => rules_list(args),
+            Command::Rules(RulesCommand::Test(args)) => rules_test(args),
+        },
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -498,6 +839,49 @@ fn main() -> ExitCode {
         Err(Fatal(message)) => {
             eprintln!("klartext: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command, nested ones included, with its path (`klartext rules test`).
+    fn all_commands(command: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let sub_path = format!("{path} {}", sub.get_name());
+            all_commands(sub, sub_path.clone(), out);
+            out.push((sub_path, sub.clone()));
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_help_has_a_worked_example_that_runs_klartext() {
+        let mut commands = vec![("klartext".to_string(), Cli::command())];
+        all_commands(&Cli::command(), "klartext".to_string(), &mut commands);
+        assert!(commands.len() >= 10, "{}", commands.len());
+        for (path, mut command) in commands {
+            let help = command.render_long_help().to_string();
+            let example = help
+                .split_once("Example:\n")
+                .unwrap_or_else(|| panic!("`{path} --help` has no example:\n{help}"))
+                .1;
+            // The example calls the command it documents (the top level may show any).
+            let call = if path == "klartext" {
+                "klartext "
+            } else {
+                path.as_str()
+            };
+            assert!(
+                example.lines().any(|l| l.contains(call)),
+                "the example of `{path} --help` does not run it:\n{example}"
+            );
         }
     }
 }

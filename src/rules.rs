@@ -88,6 +88,20 @@ pub enum Position {
     OwnTypography,
 }
 
+impl Position {
+    /// The name used for `where` in rules files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Position::Any => "any",
+            Position::ParagraphStart => "paragraph_start",
+            Position::ParagraphEnd => "paragraph_end",
+            Position::Standalone => "standalone",
+            Position::ShortLineRun => "short_line_run",
+            Position::OwnTypography => "own_typography",
+        }
+    }
+}
+
 /// One cue: a pattern over a sentence and the weight it adds to the sentence's promo score.
 #[derive(Clone, Debug)]
 pub struct Rule {
@@ -950,19 +964,36 @@ impl RuleSet {
         Ok(())
     }
 
-    /// Runs every rule's example sentences; returns one line per failure.
+    /// Runs every rule's example sentences; returns one line per failure, `<id>: <what>`.
+    pub fn check_examples(&self) -> Vec<String> {
+        self.rules
+            .iter()
+            .flat_map(|rule| {
+                rule.check_examples()
+                    .into_iter()
+                    .map(move |failure| format!("{}: {failure}", rule.id))
+            })
+            .collect()
+    }
+}
+
+impl Rule {
+    /// Runs this rule's example sentences against its pattern; returns what went wrong, one
+    /// entry per sentence (`should match: …`, `should not match: …`), or that the rule carries
+    /// no example at all (its evidence is what keeps it honest).
     pub fn check_examples(&self) -> Vec<String> {
         let mut failures = Vec::new();
-        for rule in &self.rules {
-            for s in &rule.must_match {
-                if !rule.pattern.is_match(s) {
-                    failures.push(format!("{}: should match: {s}", rule.id));
-                }
+        if self.must_match.is_empty() && self.must_not_match.is_empty() {
+            failures.push("carries no example sentences (add `match` and `no_match`)".to_string());
+        }
+        for s in &self.must_match {
+            if !self.pattern.is_match(s) {
+                failures.push(format!("should match: {s}"));
             }
-            for s in &rule.must_not_match {
-                if rule.pattern.is_match(s) {
-                    failures.push(format!("{}: should not match: {s}", rule.id));
-                }
+        }
+        for s in &self.must_not_match {
+            if self.pattern.is_match(s) {
+                failures.push(format!("should not match: {s}"));
             }
         }
         failures

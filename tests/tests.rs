@@ -4,4 +4,7 @@ mod util;
 
 mod cli;
 mod corpus;
+mod report;
+mod review;
 mod sbd;
+mod snapshots;
