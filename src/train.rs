@@ -20,7 +20,7 @@ use crate::sentences;
 use crate::structure;
 
 /// How much more a promo prediction on an editorial sentence costs than a missed promo one.
-pub const EDITORIAL_LOSS: f64 = 3.0;
+pub const EDITORIAL_LOSS: f64 = 2.0;
 /// A sentence is promo in the gold labels when at least this share of it lies in a gold ad.
 const GOLD_SHARE: f64 = 0.5;
 
