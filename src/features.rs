@@ -51,6 +51,7 @@ impl Place {
         match position {
             Position::Any => true,
             Position::ParagraphStart => self.first,
+            Position::ParagraphOpener => self.first && !self.alone,
             Position::ParagraphEnd => self.last && !self.alone,
             Position::Standalone => self.alone,
             Position::ShortLineRun => self.in_short_run,

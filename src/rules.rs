@@ -77,6 +77,8 @@ pub enum Position {
     Any,
     /// The first sentence of a block (a one-sentence block included).
     ParagraphStart,
+    /// The first sentence of a block of two or more sentences: what a paragraph opens with.
+    ParagraphOpener,
     /// The last sentence of a block of two or more sentences.
     ParagraphEnd,
     /// The only sentence of its block.
@@ -94,6 +96,7 @@ impl Position {
         match self {
             Position::Any => "any",
             Position::ParagraphStart => "paragraph_start",
+            Position::ParagraphOpener => "paragraph_opener",
             Position::ParagraphEnd => "paragraph_end",
             Position::Standalone => "standalone",
             Position::ShortLineRun => "short_line_run",
@@ -555,6 +558,7 @@ impl RuleSet {
                 let position = match r.position.as_ref().map(|p| p.get_ref().as_str()) {
                     None | Some("any") => Position::Any,
                     Some("paragraph_start") => Position::ParagraphStart,
+                    Some("paragraph_opener") => Position::ParagraphOpener,
                     Some("paragraph_end") => Position::ParagraphEnd,
                     Some("standalone") => Position::Standalone,
                     Some("short_line_run") => Position::ShortLineRun,
@@ -563,7 +567,7 @@ impl RuleSet {
                         return Err(error_at(
                             source,
                             r.position.as_ref().map_or(0, |p| p.span().start),
-                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_end, standalone, short_line_run or own_typography"),
+                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run or own_typography"),
                         ))
                     }
                 };
