@@ -44,6 +44,8 @@ struct Place {
     alone: bool,
     in_short_run: bool,
     own_typography: bool,
+    /// Written in another language than the article (by its stopwords).
+    switched_language: bool,
 }
 
 impl Place {
@@ -56,6 +58,7 @@ impl Place {
             Position::Standalone => self.alone,
             Position::ShortLineRun => self.in_short_run,
             Position::OwnTypography => self.own_typography,
+            Position::LanguageSwitch => self.switched_language,
         }
     }
 }
@@ -79,6 +82,13 @@ pub fn extract(
         .map(|(i, sentence)| {
             let first = i == 0 || sentences[i - 1].block != sentence.block;
             let last = i + 1 == sentences.len() || sentences[i + 1].block != sentence.block;
+            if masked_block.0 != sentence.block {
+                let block = structure.blocks[sentence.block].span;
+                masked_block = (sentence.block, mask_quotes(block.of(text)).into_owned());
+            }
+            let base = structure.blocks[sentence.block].span.start;
+            let masked = &masked_block.1[sentence.span.start - base..sentence.span.end - base];
+            let sentence_language = rules.sentence_language(masked, &masked_block.1, language);
             let place = Place {
                 first,
                 last,
@@ -87,14 +97,8 @@ pub fn extract(
                 own_typography: own_typography[sentence.block]
                     .iter()
                     .any(|c| sentence.span.of(text).contains(*c)),
+                switched_language: sentence_language != language,
             };
-            if masked_block.0 != sentence.block {
-                let block = structure.blocks[sentence.block].span;
-                masked_block = (sentence.block, mask_quotes(block.of(text)).into_owned());
-            }
-            let base = structure.blocks[sentence.block].span.start;
-            let masked = &masked_block.1[sentence.span.start - base..sentence.span.end - base];
-            let sentence_language = rules.sentence_language(masked, &masked_block.1, language);
             let mut cues = Vec::new();
             let mut score = 0.0;
             if rules.has_word_rules() {
@@ -264,6 +268,33 @@ pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ids of the cues of each sentence of a German article.
+    fn cue_ids(text: &str) -> Vec<Vec<String>> {
+        let rules = RuleSet::builtin();
+        let structure = crate::structure::parse(text, "de", &rules);
+        let sentences = crate::sentences::segment(text, &structure, "de", &rules);
+        extract(text, &structure, &sentences, "de", &rules)
+            .iter()
+            .map(|f| {
+                f.cues
+                    .iter()
+                    .map(|c| rules.rules()[c.rule].id.clone())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sentence_in_another_language_is_marked() {
+        let cues = cue_ids(
+            "Titel\nDie Stadt baut eine Brücke über den Fluss. Der Rat hat das am Montag beschlossen.\n\
+             Never miss a goal: stream every match of the season on the app.\n",
+        );
+        let switched = |i: usize| cues[i].iter().any(|id| id == "context.language_switch");
+        assert!(!switched(0) && !switched(1), "{cues:?}");
+        assert!(switched(2), "{cues:?}");
+    }
 
     #[test]
     fn quotes_are_blanked() {

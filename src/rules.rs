@@ -88,6 +88,8 @@ pub enum Position {
     /// A sentence with an uncommon character (a non-breaking hyphen, an arrow, an emoji) that
     /// no other block of the article uses: text pasted in from elsewhere.
     OwnTypography,
+    /// A sentence in another language than its article (an English pitch in a German article).
+    LanguageSwitch,
 }
 
 impl Position {
@@ -101,6 +103,7 @@ impl Position {
             Position::Standalone => "standalone",
             Position::ShortLineRun => "short_line_run",
             Position::OwnTypography => "own_typography",
+            Position::LanguageSwitch => "language_switch",
         }
     }
 }
@@ -563,11 +566,12 @@ impl RuleSet {
                     Some("standalone") => Position::Standalone,
                     Some("short_line_run") => Position::ShortLineRun,
                     Some("own_typography") => Position::OwnTypography,
+                    Some("language_switch") => Position::LanguageSwitch,
                     Some(other) => {
                         return Err(error_at(
                             source,
                             r.position.as_ref().map_or(0, |p| p.span().start),
-                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run or own_typography"),
+                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run, own_typography or language_switch"),
                         ))
                     }
                 };

@@ -146,7 +146,7 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.78,
+        caught: 0.79,
         retained: 0.995,
         cut: 6,
         f1: 0.83,
@@ -158,7 +158,7 @@ fn detection_with_the_built_in_rules() {
 fn detection_cross_validated_in_five_folds() {
     let report = eval::cross_validate(&corpus(), &RuleSet::builtin(), 5, 200);
     let floors = Floors {
-        caught: 0.67,
+        caught: 0.68,
         retained: 0.999,
         cut: 0,
         f1: 0.73,
