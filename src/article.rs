@@ -3,6 +3,7 @@
 //! [`clean`] is the whole of klartext's work on one text; reading files and writing outputs are
 //! the callers' business (see [`crate::batch`]).
 
+use crate::class::{self, ArticleClass};
 use crate::features::{self, SentenceFeatures};
 use crate::labels::{self, AdSpan, Label};
 use crate::lang::{self, Language};
@@ -23,6 +24,8 @@ pub struct CleanArticle {
     pub clean_text: String,
     /// Editorial headings, in order.
     pub headings: Vec<String>,
+    /// What the article is as a whole (see [`crate::class`]).
+    pub class: ArticleClass,
 }
 
 impl CleanArticle {
@@ -45,7 +48,7 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
     let labels = label(&structure, &sentences, &scores, rules.weights());
     let ads = labels::ad_spans(&sentences, &features, &labels, rules);
     let (clean_text, headings) = render(text, &structure, &sentences, &labels);
-    CleanArticle {
+    let mut article = CleanArticle {
         language,
         structure,
         sentences,
@@ -54,7 +57,10 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
         ads,
         clean_text,
         headings,
-    }
+        class: ArticleClass::Clean,
+    };
+    article.class = class::classify(text, &article, rules);
+    article
 }
 
 /// The clean text and the editorial headings: every block minus its promo sentences. The pieces

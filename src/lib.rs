@@ -46,6 +46,7 @@
 
 pub mod article;
 pub mod batch;
+pub mod class;
 pub mod error;
 pub mod eval;
 pub mod explain;
@@ -61,6 +62,7 @@ pub mod structure;
 pub mod train;
 
 pub use article::{clean, CleanArticle};
+pub use class::ArticleClass;
 pub use error::{Error, ErrorKind, Result};
 pub use labels::{AdSpan, Label};
 pub use rules::{Category, RuleSet};

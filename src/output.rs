@@ -10,6 +10,7 @@
 //!   "title": "Amazon investiert 200 Milliarden Euro in KI-Wettlauf",
 //!   "dateline": { "text": "06.02.2026 - 08:41:11", "datetime": "2026-02-06T08:41:11" },
 //!   "headings": ["KI-Infrastruktur als Wachstumstreiber"],
+//!   "class": "contains_promo",
 //!   "counts": { "paragraphs": 13, "sentences": 40, "editorial_sentences": 31,
 //!               "promo_sentences": 9, "ads": 2, "chars_in": 5873, "chars_out": 4102 },
 //!   "ads": [ { "start": 1302, "end": 2050, "text": "Seit August 2024 …",
@@ -26,6 +27,11 @@
 //! - `dateline`: `null`, or the raw text cut from the article and its ISO 8601 `datetime`
 //!   (`null` when it did not parse).
 //! - `headings`: the editorial subheadings kept in the clean text, in order.
+//! - `class`: what the article is as a whole: `clean` (no ad found), `contains_promo`
+//!   (editorial text with ads in it) or `advertorial` (the article itself is promotional:
+//!   labelled as sponsored in its title or on one of its first two body lines, or at least half
+//!   of its body text found promotional). Decided by [`crate::class::classify`]; an
+//!   advertorial keeps the text klartext did not find promotional, so drop it by its class.
 //! - `counts`: `paragraphs` (body blocks that are not headings, before cleaning), `sentences`
 //!   (body sentences, title excluded), `editorial_sentences` + `promo_sentences` = `sentences`,
 //!   `ads`, and `chars_in` / `chars_out`: characters of the input and of the clean text.
@@ -43,6 +49,7 @@
 use serde::Serialize;
 
 use crate::article::CleanArticle;
+use crate::class::ArticleClass;
 use crate::labels::Label;
 use crate::rules::Category;
 use crate::structure::BlockKind;
@@ -56,6 +63,7 @@ pub struct Metadata<'a> {
     pub title: Option<&'a str>,
     pub dateline: Option<DatelineRecord<'a>>,
     pub headings: &'a [String],
+    pub class: ArticleClass,
     pub counts: Counts,
     pub ads: Vec<AdRecord<'a>>,
 }
@@ -154,6 +162,7 @@ impl<'a> Metadata<'a> {
                 datetime: d.datetime.as_deref(),
             }),
             headings: &article.headings,
+            class: article.class,
             counts,
             ads,
         }
