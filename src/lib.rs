@@ -58,6 +58,7 @@ pub mod records;
 pub mod report;
 pub mod rules;
 pub mod sentences;
+pub mod shards;
 pub mod structure;
 pub mod train;
 

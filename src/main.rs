@@ -242,11 +242,24 @@ Example:
 
 #[derive(clap::Args)]
 struct FilterArgs {
-    /// JSONL files (default: stdin).
+    /// JSONL files, plain, .gz or .zst (default: stdin).
     files: Vec<PathBuf>,
     /// Print nothing but errors (no progress).
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    record: RecordArgs,
+    /// Exit 1 when any line is bad (they are still written, with an `error` field).
+    #[arg(long)]
+    strict: bool,
+    /// Use the rules in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+/// How JSONL records are read and written (shared by `filter` and `clean --jsonl`).
+#[derive(clap::Args)]
+struct RecordArgs {
     /// The key holding the article text.
     #[arg(long, value_name = "KEY", default_value = "text")]
     text_key: String,
@@ -259,12 +272,17 @@ struct FilterArgs {
     /// Write the metadata as top-level klartext_* keys (for NeMo Curator) instead of metadata.klartext.
     #[arg(long)]
     flat: bool,
-    /// Exit 1 when any line is bad (they are still written, with an `error` field).
-    #[arg(long)]
-    strict: bool,
-    /// Use the rules in this folder instead of the built-in ones.
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+}
+
+impl From<RecordArgs> for klartext::records::FilterOptions {
+    fn from(args: RecordArgs) -> Self {
+        klartext::records::FilterOptions {
+            text_key: args.text_key,
+            id_key: args.id_key,
+            keep_original: args.keep_original,
+            flat: args.flat,
+        }
+    }
 }
 
 /// How folders are walked (shared by `clean` and `count`).
@@ -376,6 +394,16 @@ struct CleanArgs {
     /// killed run).
     #[arg(long)]
     skip_existing: bool,
+    /// The inputs are JSONL shards (.jsonl, .jsonl.gz, .jsonl.zst, or folders holding them):
+    /// write one cleaned shard per input, same name, compression and rows.
+    #[arg(long)]
+    jsonl: bool,
+    /// With --jsonl: clean only every N-th shard of the sorted inputs, starting at the K-th.
+    #[arg(long, value_name = "K/N", requires = "jsonl")]
+    shard: Option<klartext::shards::ShardSpec>,
+    /// With --jsonl: how records are read and written, as by `filter`.
+    #[command(flatten)]
+    record: RecordArgs,
 }
 
 /// A failure that stops the command before or while it runs: exit code 2.
@@ -429,6 +457,9 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
             .map_err(|e| Fatal(format!("cannot start {n} threads: {e}")))?;
     }
     batch::check_paths(&args.inputs, &args.out)?;
+    if args.jsonl {
+        return clean_shards(args, &rules);
+    }
     let options = WalkOptions::from(args.walk);
     let mut jobs = batch::discover(&args.inputs, &args.out, &options);
     batch::claim_outputs(&mut jobs);
@@ -436,11 +467,7 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
         klartext::report::check_target(report, &args.inputs, &jobs, &args.out, args.force)?;
     }
     let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
-    let existing = match (args.force, args.skip_existing) {
-        (true, _) => batch::Existing::Overwrite,
-        (_, true) => batch::Existing::Skip,
-        _ => batch::Existing::Refuse,
-    };
+    let existing = existing(args.force, args.skip_existing);
     let outcomes = batch::run(&jobs, &args.out, &rules, existing, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if let Some(report) = &args.report {
@@ -483,6 +510,48 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     Ok(errors.is_empty())
 }
 
+/// Runs `clean --jsonl`; returns whether every shard was cleaned.
+fn clean_shards(args: CleanArgs, rules: &RuleSet) -> Result<bool, Fatal> {
+    use klartext::shards::{self, ShardRun, ShardSpec};
+    let shards = shards::discover(&args.inputs)?;
+    let options = klartext::records::FilterOptions::from(args.record);
+    let filter = klartext::records::Filter::new(&options, rules);
+    let run = ShardRun {
+        out: &args.out,
+        spec: args.shard.unwrap_or(ShardSpec::ALL),
+        existing: existing(args.force, args.skip_existing),
+        filter: &filter,
+    };
+    let lines = shards::run(&shards, &run, &mut |message| {
+        eprintln!("klartext: {message}")
+    })?;
+    let failed = lines.iter().filter(|l| !l.ok()).count();
+    if !args.quiet {
+        let count = |f: fn(&shards::ShardManifestLine) -> Option<usize>| -> usize {
+            lines.iter().filter_map(f).sum()
+        };
+        eprintln!(
+            "klartext: {} shards ({} records, {} bad lines), {} ads found, {} errors; output in {}",
+            lines.len(),
+            count(|l| l.lines),
+            count(|l| l.bad_lines),
+            count(|l| l.ads),
+            failed,
+            args.out.display()
+        );
+    }
+    Ok(failed == 0)
+}
+
+/// What to do with outputs of an earlier run.
+fn existing(force: bool, skip_existing: bool) -> batch::Existing {
+    match (force, skip_existing) {
+        (true, _) => batch::Existing::Overwrite,
+        (_, true) => batch::Existing::Skip,
+        _ => batch::Existing::Refuse,
+    }
+}
+
 /// A named JSONL input.
 type Input = (String, Box<dyn std::io::BufRead>);
 
@@ -503,7 +572,7 @@ fn jsonl_inputs(files: &[PathBuf], bar: &ProgressBar) -> Result<Vec<Input>, Fata
             std::fs::File::open(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
         readers.push((
             path.display().to_string(),
-            Box::new(std::io::BufReader::new(bar.wrap_read(file))),
+            klartext::shards::reader(path, bar.wrap_read(file))?,
         ));
     }
     Ok(readers)
@@ -527,11 +596,11 @@ fn bytes_progress(files: &[PathBuf], quiet: bool) -> ProgressBar {
     )
 }
 
-/// Streams every input through `transform` to stdout; returns how many lines were bad.
+/// Streams every input through `stage` to stdout; returns how many lines were bad.
 fn run_stream(
     files: &[PathBuf],
     skip_blank: bool,
-    transform: &klartext::records::Transform<'_>,
+    stage: &impl klartext::records::Stage,
     bar: &ProgressBar,
 ) -> Result<usize, Fatal> {
     use std::io::Write;
@@ -543,11 +612,10 @@ fn run_stream(
             bar.suspend(|| eprintln!("klartext: {message}"));
             bad += 1;
         };
-        match klartext::records::stream(&name, reader, &mut out, skip_blank, transform, &mut report)
-        {
+        match klartext::records::stream(&name, reader, &mut out, skip_blank, stage, &mut report) {
             Ok(klartext::records::StreamEnd::Done) => {}
             Ok(klartext::records::StreamEnd::Closed) => return Ok(bad),
-            Err(e) => return Err(Fatal(format!("{e}"))),
+            Err(e) => return Err(Fatal(format!("{name}: {e}"))),
         }
     }
     match out.flush() {
@@ -568,7 +636,11 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
     let bad = run_stream(
         &args.files,
         true,
-        &|record| klartext::records::add_sentences(record, &options, &rules),
+        &klartext::records::EachRecord(
+            |record: &mut serde_json::Map<String, serde_json::Value>| {
+                klartext::records::add_sentences(record, &options, &rules)
+            },
+        ),
         &ProgressBar::hidden(),
     )?;
     Ok(bad == 0)
@@ -577,17 +649,12 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
 /// Runs `filter`; bad lines fail the run only with --strict.
 fn filter(args: FilterArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
-    let options = klartext::records::FilterOptions {
-        text_key: args.text_key,
-        id_key: args.id_key,
-        keep_original: args.keep_original,
-        flat: args.flat,
-    };
+    let options = klartext::records::FilterOptions::from(args.record);
     let bar = bytes_progress(&args.files, args.quiet);
     let bad = run_stream(
         &args.files,
         false,
-        &|record| klartext::records::clean_record(record, &options, &rules),
+        &klartext::records::Filter::new(&options, &rules),
         &bar,
     )?;
     bar.finish_and_clear();

@@ -87,11 +87,39 @@ pub enum StreamEnd {
     Closed,
 }
 
-/// What a stream does to each record, in place; an `Err` message marks the record bad.
-pub type Transform<'a> = dyn Fn(&mut Map<String, Value>) -> Result<(), String> + Sync + 'a;
+/// What a stream does with its records. Lines are read in windows of [`Stage::window_lines`];
+/// [`Stage::window`] sees every record of a window before [`Stage::apply`] changes any (this is
+/// where a stage can count what recurs across records), and `apply` then runs on each record
+/// in parallel. The output is the same for any number of threads.
+pub trait Stage: Sync {
+    /// What the stage learns from a whole window.
+    type Window: Sync;
+    /// How many lines are read and held together (at least [`BATCH_LINES`]).
+    fn window_lines(&self) -> usize {
+        BATCH_LINES
+    }
+    /// Looks at every record of a window (the lines that are JSON objects) before any changes.
+    fn window(&self, records: &[&Map<String, Value>]) -> Self::Window;
+    /// Changes one record in place; an `Err` message marks the record bad.
+    fn apply(&self, window: &Self::Window, record: &mut Map<String, Value>) -> Result<(), String>;
+}
+
+/// A stage that changes each record on its own (no window).
+pub struct EachRecord<F>(pub F);
+
+impl<F> Stage for EachRecord<F>
+where
+    F: Fn(&mut Map<String, Value>) -> Result<(), String> + Sync,
+{
+    type Window = ();
+    fn window(&self, _: &[&Map<String, Value>]) {}
+    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<(), String> {
+        (self.0)(record)
+    }
+}
 
 /// Lines handled together: enough to keep the threads busy, few enough to keep memory bounded.
-const BATCH_LINES: usize = 512;
+pub const BATCH_LINES: usize = 512;
 
 /// What happened to one line.
 struct Processed {
@@ -99,43 +127,93 @@ struct Processed {
     error: Option<String>,
 }
 
-/// Reads JSON objects line by line from `reader`, applies `transform` to each (in parallel,
-/// in batches), and writes one line per input line to `out`, in input order. A line that is
-/// not a JSON object comes out as `{"input": line, "error": …}`; an object that `transform`
-/// refuses comes out with an `error` field added. Each such line is reported to `on_error` as
-/// `name:line: message`. Blank lines are skipped when `skip_blank`, else reported.
-pub fn stream(
+/// One line as read: a JSON object, or the line and why it is not one.
+enum Parsed {
+    Object(Map<String, Value>),
+    Bad(String, String),
+}
+
+/// A line as read: its text, or its text decoded lossily and why it is not UTF-8.
+type ReadLine = Result<String, (String, String)>;
+
+/// Reads the next line (without its `\n` or `\r\n`) into `line`; `Ok(false)` at the end. A line
+/// that is not UTF-8 comes back as `Err` with the reason, after the whole line was consumed.
+fn read_line(
+    reader: &mut impl std::io::BufRead,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<Option<ReadLine>> {
+    buffer.clear();
+    if reader.read_until(b'\n', buffer)? == 0 {
+        return Ok(None);
+    }
+    if buffer.ends_with(b"\n") {
+        buffer.pop();
+        if buffer.ends_with(b"\r") {
+            buffer.pop();
+        }
+    }
+    Ok(Some(match std::str::from_utf8(buffer) {
+        Ok(line) => Ok(line.to_string()),
+        Err(e) => Err((
+            String::from_utf8_lossy(buffer).into_owned(),
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        )),
+    }))
+}
+
+/// Reads JSON objects line by line from `reader`, runs `stage` on them (in parallel, a window
+/// at a time), and writes one line per input line to `out`, in input order. A line that is not
+/// a JSON object (or not UTF-8) comes out as `{"input": line, "error": …}`; an object that the
+/// stage refuses comes out with an `error` field added. Each such line is reported to
+/// `on_error` as `name:line: message`. Blank lines are skipped when `skip_blank`, else reported.
+/// A read error (a truncated compressed file) ends the stream with that error, naming the line
+/// (`cannot read line 7: …`); the caller names the input.
+pub fn stream<S: Stage>(
     name: &str,
-    reader: impl std::io::BufRead,
+    mut reader: impl std::io::BufRead,
     out: &mut impl std::io::Write,
     skip_blank: bool,
-    transform: &Transform<'_>,
+    stage: &S,
     on_error: &mut dyn FnMut(String),
 ) -> std::io::Result<StreamEnd> {
     use rayon::prelude::*;
-    let mut lines = reader.lines().enumerate();
+    let window_lines = stage.window_lines().max(BATCH_LINES);
+    let mut buffer = Vec::new();
+    let mut number = 0;
     loop {
-        let mut batch = Vec::with_capacity(BATCH_LINES);
-        for (number, line) in lines.by_ref() {
-            let line = line.map_err(|e| {
-                std::io::Error::new(e.kind(), format!("{name}:{}: {e}", number + 1))
+        let mut batch: Vec<(usize, ReadLine)> = Vec::new();
+        while batch.len() < window_lines {
+            let line = read_line(&mut reader, &mut buffer).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot read line {}: {e}", number + 1))
             })?;
-            if skip_blank && line.trim().is_empty() {
+            let Some(line) = line else { break };
+            number += 1;
+            if skip_blank && line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
                 continue;
             }
-            batch.push((number + 1, line));
-            if batch.len() == BATCH_LINES {
-                break;
-            }
+            batch.push((number, line));
         }
         if batch.is_empty() {
             return Ok(StreamEnd::Done);
         }
-        let processed: Vec<Processed> = batch
-            .par_iter()
-            .map(|(_, line)| process(line, transform))
+        let (numbers, lines): (Vec<usize>, Vec<_>) = batch.into_iter().unzip();
+        let mut parsed: Vec<Parsed> = lines.into_par_iter().map(parse).collect();
+        let window = {
+            let records: Vec<&Map<String, Value>> = parsed
+                .iter()
+                .filter_map(|p| match p {
+                    Parsed::Object(record) => Some(record),
+                    Parsed::Bad(..) => None,
+                })
+                .collect();
+            stage.window(&records)
+        };
+        let processed: Vec<Processed> = parsed
+            .par_iter_mut()
+            .map(|p| process(p, stage, &window))
             .collect();
-        for ((number, _), p) in batch.iter().zip(processed) {
+        drop(parsed);
+        for (number, p) in numbers.into_iter().zip(processed) {
             if let Some(message) = p.error {
                 on_error(format!("{name}:{number}: {message}"));
             }
@@ -150,24 +228,31 @@ pub fn stream(
     }
 }
 
-fn process(line: &str, transform: &Transform<'_>) -> Processed {
-    let (record, error) = match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(mut record)) => match transform(&mut record) {
-            Ok(()) => (record, None),
+fn parse(line: ReadLine) -> Parsed {
+    match line {
+        Err((line, message)) => Parsed::Bad(line, message),
+        Ok(line) => match serde_json::from_str::<Value>(&line) {
+            Ok(Value::Object(record)) => Parsed::Object(record),
+            Ok(_) => Parsed::Bad(line, "not a JSON object".into()),
+            Err(e) => Parsed::Bad(line, format!("invalid JSON: {e}")),
+        },
+    }
+}
+
+fn process<S: Stage>(parsed: &mut Parsed, stage: &S, window: &S::Window) -> Processed {
+    let (record, error) = match parsed {
+        Parsed::Object(record) => match stage.apply(window, record) {
+            Ok(()) => (std::mem::take(record), None),
             Err(message) => {
                 record.insert("error".into(), message.clone().into());
-                (record, Some(message))
+                (std::mem::take(record), Some(message))
             }
         },
-        parsed => {
-            let message = match parsed {
-                Ok(_) => "not a JSON object".to_string(),
-                Err(e) => format!("invalid JSON: {e}"),
-            };
+        Parsed::Bad(line, message) => {
             let mut record = Map::new();
-            record.insert("input".into(), line.into());
+            record.insert("input".into(), std::mem::take(line).into());
             record.insert("error".into(), message.clone().into());
-            (record, Some(message))
+            (record, Some(message.clone()))
         }
     };
     let mut output = serde_json::to_vec(&record).expect("a JSON map serializes");
@@ -199,14 +284,51 @@ impl Default for FilterOptions {
     }
 }
 
+/// `klartext filter` (and each shard of `klartext clean --jsonl`) as a stream stage: every
+/// record cleaned by [`clean_record`].
+pub struct Filter<'a> {
+    options: &'a FilterOptions,
+    rules: &'a RuleSet,
+    /// Ads found so far, over every record this stage cleaned.
+    ads: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Filter<'a> {
+    pub fn new(options: &'a FilterOptions, rules: &'a RuleSet) -> Filter<'a> {
+        Filter {
+            options,
+            rules,
+            ads: Default::default(),
+        }
+    }
+
+    /// Ads found so far, over every record this stage cleaned.
+    pub fn ads_found(&self) -> usize {
+        self.ads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Stage for Filter<'_> {
+    type Window = ();
+
+    fn window(&self, _: &[&Map<String, Value>]) {}
+
+    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<(), String> {
+        let ads = clean_record(record, self.options, self.rules)?;
+        self.ads
+            .fetch_add(ads, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
 /// Cleans one record: its text is replaced by the clean text and the metadata (the record of
 /// [`crate::output::Metadata`]) is added under `metadata.klartext`, or as `klartext_<field>`
-/// keys with `flat`. Every other key stays where it was.
+/// keys with `flat`. Every other key stays where it was. Returns the number of ads found.
 pub fn clean_record(
     record: &mut Map<String, Value>,
     options: &FilterOptions,
     rules: &RuleSet,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     let text = match record.get(&options.text_key) {
         Some(Value::String(text)) => text.clone(),
         Some(_) => return Err(format!("`{}` is not a string", options.text_key)),
@@ -246,5 +368,5 @@ pub fn clean_record(
             metadata.insert("klartext".into(), Value::Object(fields));
         }
     }
-    Ok(())
+    Ok(article.ads.len())
 }

@@ -1,0 +1,418 @@
+//! JSONL at corpus scale from the outside: `clean --jsonl` over shards (compression, rows,
+//! `--shard`, resuming a killed run), dolma attribute files, and repeated inserts across a
+//! batch (`filter`, `clean --jsonl`, `fingerprints`, `--known-repeats`).
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use crate::util::{repo, Dir};
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The corpus articles, in a fixed order: realistic texts for records.
+fn articles() -> Vec<String> {
+    let mut paths: Vec<_> = ["de", "en"]
+        .iter()
+        .flat_map(|lang| std::fs::read_dir(repo().join("corpus").join(lang)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// One JSONL line with the keys in the order given.
+fn record(id: &str, text: &str) -> String {
+    let mut map = serde_json::Map::new();
+    map.insert("id".into(), id.into());
+    map.insert("source".into(), "test".into());
+    map.insert("text".into(), text.into());
+    map.insert("z".into(), 1.into());
+    serde_json::to_string(&map).unwrap()
+}
+
+/// Writes `lines` to `rel` below `dir`, compressed as the name says.
+fn write_shard(dir: &Dir, rel: &str, lines: &[String]) {
+    let mut body = lines.join("\n").into_bytes();
+    body.push(b'\n');
+    let bytes = if rel.ends_with(".gz") {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(&body).unwrap();
+        e.finish().unwrap()
+    } else if rel.ends_with(".zst") {
+        zstd::encode_all(&body[..], 1).unwrap()
+    } else {
+        body
+    };
+    dir.create(rel, bytes);
+}
+
+/// The lines of a shard, decompressed as its name says.
+fn read_shard(path: &Path) -> Vec<serde_json::Value> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut text = String::new();
+    let name = path.to_string_lossy();
+    if name.ends_with(".gz") {
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap();
+    } else if name.ends_with(".zst") {
+        text = String::from_utf8(zstd::decode_all(&bytes[..]).unwrap()).unwrap();
+    } else {
+        text = String::from_utf8(bytes).unwrap();
+    }
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Every file below `root` (relative path and bytes), sorted; hidden files included.
+fn files(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn shards_keep_their_name_compression_and_rows() {
+    let dir = Dir::new();
+    let texts = articles();
+    let plain: Vec<String> = (0..3)
+        .map(|i| record(&format!("p{i}"), &texts[i]))
+        .collect();
+    let mut with_bad = plain.clone();
+    with_bad.insert(1, "not json".into());
+    write_shard(&dir, "in/a.jsonl", &with_bad);
+    write_shard(&dir, "in/sub/b.jsonl.gz", &plain);
+    write_shard(&dir, "in/c.jsonl.zst", &plain);
+    dir.create("in/notes.txt", "not a shard");
+    let out = dir.klartext(&["clean", "--jsonl", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (rel, rows) in [("a.jsonl", 4), ("sub/b.jsonl.gz", 3), ("c.jsonl.zst", 3)] {
+        let lines = read_shard(&dir.path().join("out").join(rel));
+        assert_eq!(lines.len(), rows, "{rel}: one row out per row in");
+        let good: Vec<&serde_json::Value> =
+            lines.iter().filter(|l| l.get("error").is_none()).collect();
+        let ids: Vec<&str> = good.iter().map(|l| l["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["p0", "p1", "p2"], "{rel}: rows in order");
+        let keys: Vec<&String> = good[0].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["id", "source", "text", "z", "metadata"], "{rel}");
+        assert!(good[0]["metadata"]["klartext"]["class"].is_string());
+    }
+    // The seed (de/amazon-ki-wettlauf) is the first German article: its ads are gone.
+    let a = read_shard(&dir.path().join("out/a.jsonl"));
+    assert!(texts[0].contains("Umsetzungsleitfaden herunterladen"));
+    assert!(!a[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Umsetzungsleitfaden herunterladen"));
+    assert_eq!(a[1]["input"], "not json");
+    assert!(
+        stderr(&out).contains("in/a.jsonl:2: invalid JSON"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("out/notes.txt").exists());
+    // The output is compressed as its input was.
+    let gz = std::fs::read(dir.path().join("out/sub/b.jsonl.gz")).unwrap();
+    assert_eq!(&gz[..2], [0x1f, 0x8b]);
+    let zst = std::fs::read(dir.path().join("out/c.jsonl.zst")).unwrap();
+    assert_eq!(&zst[..4], [0x28, 0xb5, 0x2f, 0xfd]);
+    let manifest = dir.read("out/manifest.jsonl");
+    let first: serde_json::Value = serde_json::from_str(manifest.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (
+            first["id"].as_str(),
+            first["lines"].as_u64(),
+            first["bad_lines"].as_u64()
+        ),
+        (Some("a.jsonl"), Some(4), Some(1))
+    );
+}
+
+#[test]
+fn a_truncated_shard_is_reported_and_the_others_go_through() {
+    let dir = Dir::new();
+    let texts = articles();
+    let lines: Vec<String> = (0..6)
+        .map(|i| record(&format!("r{i}"), &texts[i]))
+        .collect();
+    write_shard(&dir, "in/good.jsonl.gz", &lines);
+    write_shard(&dir, "in/cut.jsonl.gz", &lines);
+    let cut = dir.path().join("in/cut.jsonl.gz");
+    let bytes = std::fs::read(&cut).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let out = dir.klartext(&["clean", "--jsonl", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("in/cut.jsonl.gz: cannot read line"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read_shard(&dir.path().join("out/good.jsonl.gz")).len(), 6);
+    let names: Vec<String> = files(&dir.path().join("out"))
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(
+        names,
+        ["good.jsonl.gz", "manifest.jsonl"],
+        "no partial output, no temporary file left"
+    );
+    assert!(dir.read("out/manifest.jsonl").contains("no output written"));
+}
+
+#[test]
+fn record_ids_never_name_files() {
+    let dir = Dir::new();
+    let lines = vec![
+        record(
+            "../../etc/x",
+            "Titel\nEin Satz über die Stadt. Noch ein Satz dazu.\n",
+        ),
+        record("/tmp/abs", "Titel\nEin Satz über die Stadt.\n"),
+        record("a\u{0}b", "Titel\nEin Satz.\n"),
+    ];
+    write_shard(&dir, "work/in/s.jsonl", &lines);
+    let out = dir.klartext(&["clean", "--jsonl", "work/in", "--out", "work/out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let names: Vec<String> = files(dir.path()).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        names,
+        [
+            "work/in/s.jsonl",
+            "work/out/manifest.jsonl",
+            "work/out/s.jsonl"
+        ]
+    );
+    let rows = read_shard(&dir.path().join("work/out/s.jsonl"));
+    assert_eq!(rows[0]["id"], "../../etc/x");
+}
+
+#[test]
+fn an_earlier_shard_output_is_kept_unless_force() {
+    let dir = Dir::new();
+    write_shard(&dir, "in/a.jsonl", &[record("a", &articles()[0])]);
+    let first = dir.klartext(&["clean", "--jsonl", "in", "--out", "out"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    std::fs::write(dir.path().join("out/a.jsonl"), "kept\n").unwrap();
+    let again = dir.klartext(&["clean", "--jsonl", "in", "--out", "out"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    assert_eq!(dir.read("out/a.jsonl"), "kept\n");
+    let forced = dir.klartext(&["clean", "--jsonl", "in", "--out", "out", "--force"]);
+    assert_eq!(forced.status.code(), Some(0));
+    assert_ne!(dir.read("out/a.jsonl"), "kept\n");
+}
+
+/// Four shards with different articles; the same insert stands in several of them, in
+/// different shards, so that counting repeats across the batch matters for the result.
+fn four_shards(dir: &Dir, records_per_shard: usize) {
+    let texts = articles();
+    for k in 0..4 {
+        let lines: Vec<String> = (0..records_per_shard)
+            .map(|i| {
+                let n = k * records_per_shard + i;
+                let text = texts[n % texts.len()].clone();
+                let text = if n % 2 == 0 {
+                    insert_after_first_paragraph(&text, &quiet_promo(n))
+                } else {
+                    text
+                };
+                record(&format!("{k}-{i}"), &text)
+            })
+            .collect();
+        let name = ["a.jsonl", "b.jsonl.gz", "c.jsonl.zst", "d.jsonl"][k];
+        write_shard(dir, &format!("in/{name}"), &lines);
+    }
+}
+
+#[test]
+fn two_processes_on_half_the_shards_each_write_what_one_run_writes() {
+    let dir = Dir::new();
+    four_shards(&dir, 5);
+    let whole = dir.klartext(&["clean", "--jsonl", "in", "--out", "one", "-j", "1"]);
+    assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
+    let args = |k: &str| {
+        vec![
+            "clean".to_string(),
+            "--jsonl".into(),
+            "in/d.jsonl".into(),
+            "in/c.jsonl.zst".into(),
+            "in/b.jsonl.gz".into(),
+            "in/a.jsonl".into(),
+            "--out".into(),
+            "two".into(),
+            "--shard".into(),
+            k.into(),
+        ]
+    };
+    let first = args("1/2");
+    let second = args("2/2");
+    let mut one = dir.spawn(&first.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut two = dir.spawn(&second.iter().map(String::as_str).collect::<Vec<_>>());
+    drop(one.stdin.take());
+    drop(two.stdin.take());
+    let (one, two) = (
+        one.wait_with_output().unwrap(),
+        two.wait_with_output().unwrap(),
+    );
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert_eq!(two.status.code(), Some(0), "{}", stderr(&two));
+    let shards = |root: &str| -> Vec<(String, Vec<u8>)> {
+        files(&dir.path().join(root))
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with("manifest"))
+            .collect()
+    };
+    let (single, split) = (shards("one"), shards("two"));
+    assert_eq!(single.len(), 4);
+    assert!(single == split, "byte-identical shards");
+    // Each process cleaned its half: every other shard of the sorted list.
+    let manifest = dir.read("two/manifest.1-of-2.jsonl");
+    assert!(manifest.contains("a.jsonl") && manifest.contains("c.jsonl.zst"));
+    assert!(!manifest.contains("b.jsonl.gz") && !manifest.contains("d.jsonl"));
+    let mut halves: Vec<String> = dir
+        .read("two/manifest.1-of-2.jsonl")
+        .lines()
+        .chain(dir.read("two/manifest.2-of-2.jsonl").lines())
+        .map(str::to_string)
+        .collect();
+    halves.sort();
+    let mut whole_manifest: Vec<String> = dir
+        .read("one/manifest.jsonl")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    whole_manifest.sort();
+    assert_eq!(halves, whole_manifest);
+}
+
+#[test]
+fn a_killed_run_resumes_without_redoing_finished_shards() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = Dir::new();
+    four_shards(&dir, 12);
+    let reference = dir.klartext(&["clean", "--jsonl", "in", "--out", "reference"]);
+    assert_eq!(reference.status.code(), Some(0), "{}", stderr(&reference));
+    let out = dir.path().join("out");
+    let finished = || -> Vec<String> {
+        ["a.jsonl", "b.jsonl.gz", "c.jsonl.zst", "d.jsonl"]
+            .iter()
+            .filter(|n| out.join(n).exists())
+            .map(|n| n.to_string())
+            .collect()
+    };
+    let mut child = dir.spawn(&["clean", "--jsonl", "in", "--out", "out", "-j", "1"]);
+    let started = std::time::Instant::now();
+    while finished().is_empty() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "no shard finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let done = finished();
+    assert!(
+        done.len() < 4,
+        "the run was killed halfway: {done:?} were finished"
+    );
+    assert!(!out.join("manifest.jsonl").exists());
+    let stamp = |name: &str| {
+        let meta = std::fs::metadata(out.join(name)).unwrap();
+        (meta.ino(), meta.mtime(), meta.mtime_nsec())
+    };
+    let before: Vec<_> = done.iter().map(|n| stamp(n)).collect();
+    let refused = dir.klartext(&["clean", "--jsonl", "in", "--out", "out"]);
+    assert_eq!(refused.status.code(), Some(2), "a plain rerun is refused");
+    let resumed = dir.klartext(&["clean", "--jsonl", "in", "--out", "out", "--skip-existing"]);
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    let after: Vec<_> = done.iter().map(|n| stamp(n)).collect();
+    assert_eq!(before, after, "finished shards were not written again");
+    let manifest = dir.read("out/manifest.jsonl");
+    assert_eq!(
+        manifest.matches("kept from an earlier run").count(),
+        done.len(),
+        "{manifest}"
+    );
+    let visible = |root: &str| -> Vec<(String, Vec<u8>)> {
+        files(&dir.path().join(root))
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with("manifest") && !name.starts_with('.'))
+            .collect()
+    };
+    assert!(
+        visible("out") == visible("reference"),
+        "the resumed run wrote what one run writes"
+    );
+}
+
+/// A promotional paragraph whose cues are weak: on its own it stays (see the repeats tests).
+/// Its figures change with `n`, as a publisher's pasted insert changes its date and rate.
+fn quiet_promo(n: usize) -> String {
+    format!(
+        "Viele Leser fragen uns, wie sie ihr Erspartes besser anlegen können. Der Finanzkompass vergleicht {} Tagesgeldkonten und zeigt, wo es derzeit bis zu {},{}5 Prozent Zinsen gibt. Die Übersicht wird jeden {}. des Monats aktualisiert.",
+        n + 12,
+        2 + n % 3,
+        n % 10,
+        1 + n % 28
+    )
+}
+
+/// `text` with `paragraph` as a line of its own after its second line (the title and the
+/// first paragraph, or a byline).
+fn insert_after_first_paragraph(text: &str, paragraph: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut out: Vec<&str> = lines[..2.min(lines.len())].to_vec();
+    out.push(paragraph);
+    out.extend(&lines[2.min(lines.len())..]);
+    out.join("\n") + "\n"
+}
+
+#[test]
+fn filter_reads_compressed_files_and_passes_a_line_that_is_not_utf8_through() {
+    let dir = Dir::new();
+    let texts = articles();
+    write_shard(&dir, "s.jsonl.gz", &[record("a", &texts[0])]);
+    let mut raw = record("b", &texts[1]).into_bytes();
+    raw.extend_from_slice(b"\n{\"id\": \"c\", \"text\": \"Gr\xfc\xdfe\"}\n");
+    raw.extend_from_slice(record("d", &texts[2]).as_bytes());
+    raw.push(b'\n');
+    dir.create("t.jsonl", raw);
+    let out = dir.klartext(&["filter", "s.jsonl.gz", "t.jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<Option<&str>> = lines.iter().map(|l| l["id"].as_str()).collect();
+    assert_eq!(ids, [Some("a"), Some("b"), None, Some("d")]);
+    assert_eq!(lines[2]["error"], "invalid UTF-8 at byte 23");
+    assert!(lines[2]["input"].as_str().unwrap().contains("Gr\u{fffd}"));
+    assert!(
+        stderr(&out).contains("t.jsonl:2: invalid UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+}
