@@ -249,6 +249,10 @@ struct FilterArgs {
     quiet: bool,
     #[command(flatten)]
     record: RecordArgs,
+    /// Also write a dolma attributes file per input file (same name and compression) into this
+    /// folder; needs files, not stdin.
+    #[arg(long, value_name = "DIR")]
+    dolma_attributes: Option<PathBuf>,
     /// Exit 1 when any line is bad (they are still written, with an `error` field).
     #[arg(long)]
     strict: bool,
@@ -401,6 +405,9 @@ struct CleanArgs {
     /// With --jsonl: clean only every N-th shard of the sorted inputs, starting at the K-th.
     #[arg(long, value_name = "K/N", requires = "jsonl")]
     shard: Option<klartext::shards::ShardSpec>,
+    /// With --jsonl: also write a dolma attributes file per shard (same name) into this folder.
+    #[arg(long, value_name = "DIR", requires = "jsonl")]
+    dolma_attributes: Option<PathBuf>,
     /// With --jsonl: how records are read and written, as by `filter`.
     #[command(flatten)]
     record: RecordArgs,
@@ -514,13 +521,20 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
 fn clean_shards(args: CleanArgs, rules: &RuleSet) -> Result<bool, Fatal> {
     use klartext::shards::{self, ShardRun, ShardSpec};
     let shards = shards::discover(&args.inputs)?;
+    if let Some(dir) = &args.dolma_attributes {
+        batch::check_paths(&args.inputs, dir)?;
+    }
     let options = klartext::records::FilterOptions::from(args.record);
-    let filter = klartext::records::Filter::new(&options, rules);
+    let mut filter = klartext::records::Filter::new(&options, rules);
+    if args.dolma_attributes.is_some() {
+        filter = filter.with_dolma_attributes();
+    }
     let run = ShardRun {
         out: &args.out,
         spec: args.shard.unwrap_or(ShardSpec::ALL),
         existing: existing(args.force, args.skip_existing),
         filter: &filter,
+        dolma: args.dolma_attributes.as_deref(),
     };
     let lines = shards::run(&shards, &run, &mut |message| {
         eprintln!("klartext: {message}")
@@ -596,24 +610,71 @@ fn bytes_progress(files: &[PathBuf], quiet: bool) -> ProgressBar {
     )
 }
 
-/// Streams every input through `stage` to stdout; returns how many lines were bad.
+/// Where the side lines of each input file go: a file of the same name in `side_dir`. Refuses
+/// stdin (it has no name), two inputs of the same name, and files that exist.
+fn side_files(files: &[PathBuf], side_dir: &std::path::Path) -> Result<Vec<PathBuf>, Fatal> {
+    if files.is_empty() {
+        return Err(Fatal(
+            "--dolma-attributes needs the input files named: stdin has no name to give its attributes file (the spans are also in metadata.klartext.ads)".into(),
+        ));
+    }
+    let mut targets: Vec<PathBuf> = Vec::new();
+    for file in files {
+        let target = side_dir.join(file.file_name().unwrap_or_default());
+        if targets.contains(&target) || target.exists() {
+            return Err(Fatal(format!(
+                "{} exists or is named twice; remove it or rename an input",
+                target.display()
+            )));
+        }
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// Streams every input through `stage` to stdout; returns how many lines were bad. With
+/// `side_dir`, the stage's side lines for each file go to a file of the same name in that
+/// folder, written atomically when the file was read to its end.
 fn run_stream(
     files: &[PathBuf],
     skip_blank: bool,
     stage: &impl klartext::records::Stage,
     bar: &ProgressBar,
+    side_dir: Option<&std::path::Path>,
 ) -> Result<usize, Fatal> {
     use std::io::Write;
+    let mut side_targets = match side_dir {
+        Some(dir) => side_files(files, dir)?.into_iter().map(Some).collect(),
+        None => Vec::new(),
+    };
+    side_targets.resize(files.len().max(1), None);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut bad = 0;
-    for (name, reader) in jsonl_inputs(files, bar)? {
+    for ((name, reader), side_target) in jsonl_inputs(files, bar)?.into_iter().zip(side_targets) {
         let mut report = |message: String| {
             bar.suspend(|| eprintln!("klartext: {message}"));
             bad += 1;
         };
-        match klartext::records::stream(&name, reader, &mut out, skip_blank, stage, &mut report) {
-            Ok(klartext::records::StreamEnd::Done) => {}
+        let mut side = match &side_target {
+            Some(target) => Some(klartext::shards::AtomicOutput::create(target)?),
+            None => None,
+        };
+        let side_writer = side.as_mut().map(|s| s as &mut dyn Write);
+        match klartext::records::stream(
+            &name,
+            reader,
+            &mut out,
+            side_writer,
+            skip_blank,
+            stage,
+            &mut report,
+        ) {
+            Ok(klartext::records::StreamEnd::Done) => {
+                if let Some(side) = side {
+                    side.commit()?;
+                }
+            }
             Ok(klartext::records::StreamEnd::Closed) => return Ok(bad),
             Err(e) => return Err(Fatal(format!("{name}: {e}"))),
         }
@@ -642,6 +703,7 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
             },
         ),
         &ProgressBar::hidden(),
+        None,
     )?;
     Ok(bad == 0)
 }
@@ -650,12 +712,17 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
 fn filter(args: FilterArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
     let options = klartext::records::FilterOptions::from(args.record);
+    let mut filter = klartext::records::Filter::new(&options, &rules);
+    if args.dolma_attributes.is_some() {
+        filter = filter.with_dolma_attributes();
+    }
     let bar = bytes_progress(&args.files, args.quiet);
     let bad = run_stream(
         &args.files,
         false,
-        &klartext::records::Filter::new(&options, &rules),
+        &filter,
         &bar,
+        args.dolma_attributes.as_deref(),
     )?;
     bar.finish_and_clear();
     Ok(bad == 0 || !args.strict)

@@ -169,6 +169,63 @@ impl<'a> Metadata<'a> {
     }
 }
 
+/// Dolma attribute files: spans of the original text, line by line beside the documents.
+///
+/// Dolma keeps what taggers find apart from the documents: for `documents/<path>` an attributes
+/// file `attributes/<name>/<path>` holds one line per document, in the same order, as
+/// `{"id": …, "attributes": {…}}` (with the document's `source` when it has one). Each attribute
+/// is a list of `[start, end, score]` spans in characters (Unicode scalar values) of the
+/// document's `text`, end exclusive; dolma's mixer can drop documents by an attribute
+/// (`filter`) and cut spans out of the text (`span_replacement`). Attribute names follow
+/// dolma's `<experiment>__<tagger>__<type>` form, which its tools split on `__`:
+///
+/// - `klartext__klartext__ads`: every ad, scored with its confidence;
+/// - `klartext__klartext__advertorial`: one span over the whole text, scored 1 when the article
+///   is an advertorial (see [`crate::class`]) and 0 otherwise.
+///
+/// The spans refer to the text klartext read (the documents as they are), not to its output.
+pub mod dolma {
+    use serde_json::{json, Map, Value};
+
+    use super::Metadata;
+    use crate::class::ArticleClass;
+
+    pub const ADS: &str = "klartext__klartext__ads";
+    pub const ADVERTORIAL: &str = "klartext__klartext__advertorial";
+
+    /// The attributes of one article.
+    pub fn attributes(meta: &Metadata<'_>) -> Map<String, Value> {
+        let mut attributes = Map::new();
+        let ads: Vec<Value> = meta
+            .ads
+            .iter()
+            .map(|ad| json!([ad.start, ad.end, ad.score]))
+            .collect();
+        attributes.insert(ADS.into(), Value::Array(ads));
+        let advertorial = if meta.class == ArticleClass::Advertorial {
+            1.0
+        } else {
+            0.0
+        };
+        attributes.insert(
+            ADVERTORIAL.into(),
+            json!([[0, meta.counts.chars_in, advertorial]]),
+        );
+        attributes
+    }
+
+    /// One line of an attributes file.
+    pub fn line(id: Value, source: Option<Value>, attributes: Map<String, Value>) -> Value {
+        let mut line = Map::new();
+        line.insert("id".into(), id);
+        if let Some(source) = source {
+            line.insert("source".into(), source);
+        }
+        line.insert("attributes".into(), Value::Object(attributes));
+        Value::Object(line)
+    }
+}
+
 /// Output formats of `klartext count`.
 ///
 /// - `table`: one row per article (`id`, `ads`, then one column per category that occurs),

@@ -100,8 +100,19 @@ pub trait Stage: Sync {
     }
     /// Looks at every record of a window (the lines that are JSON objects) before any changes.
     fn window(&self, records: &[&Map<String, Value>]) -> Self::Window;
-    /// Changes one record in place; an `Err` message marks the record bad.
-    fn apply(&self, window: &Self::Window, record: &mut Map<String, Value>) -> Result<(), String>;
+    /// Changes one record in place and returns its side line (the line of a dolma attributes
+    /// file) when the stage writes one; an `Err` message marks the record bad.
+    fn apply(
+        &self,
+        window: &Self::Window,
+        record: &mut Map<String, Value>,
+    ) -> Result<Option<Value>, String>;
+    /// The side line for a line the stage could not clean: `record` is the object it refused,
+    /// `None` for a line that is not a JSON object. Every line needs one when side lines are
+    /// written, so that the side file lines up with the output.
+    fn side_of_bad(&self, _record: Option<&Map<String, Value>>) -> Option<Value> {
+        None
+    }
 }
 
 /// A stage that changes each record on its own (no window).
@@ -113,8 +124,8 @@ where
 {
     type Window = ();
     fn window(&self, _: &[&Map<String, Value>]) {}
-    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<(), String> {
-        (self.0)(record)
+    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<Option<Value>, String> {
+        (self.0)(record).map(|()| None)
     }
 }
 
@@ -124,6 +135,8 @@ pub const BATCH_LINES: usize = 512;
 /// What happened to one line.
 struct Processed {
     output: Vec<u8>,
+    /// The side line, when the stage wrote one.
+    side: Option<Vec<u8>>,
     error: Option<String>,
 }
 
@@ -166,12 +179,15 @@ fn read_line(
 /// a JSON object (or not UTF-8) comes out as `{"input": line, "error": …}`; an object that the
 /// stage refuses comes out with an `error` field added. Each such line is reported to
 /// `on_error` as `name:line: message`. Blank lines are skipped when `skip_blank`, else reported.
+/// When `side` is given, the stage's side line for each input line goes there, one per line in
+/// the same order (`{}` when the stage gave none).
 /// A read error (a truncated compressed file) ends the stream with that error, naming the line
 /// (`cannot read line 7: …`); the caller names the input.
 pub fn stream<S: Stage>(
     name: &str,
     mut reader: impl std::io::BufRead,
     out: &mut impl std::io::Write,
+    mut side: Option<&mut dyn std::io::Write>,
     skip_blank: bool,
     stage: &S,
     on_error: &mut dyn FnMut(String),
@@ -224,6 +240,9 @@ pub fn stream<S: Stage>(
                 }
                 Err(e) => return Err(e),
             }
+            if let Some(side) = side.as_deref_mut() {
+                side.write_all(p.side.as_deref().unwrap_or(b"{}\n"))?;
+            }
         }
     }
 }
@@ -240,24 +259,34 @@ fn parse(line: ReadLine) -> Parsed {
 }
 
 fn process<S: Stage>(parsed: &mut Parsed, stage: &S, window: &S::Window) -> Processed {
-    let (record, error) = match parsed {
+    let (record, side, error) = match parsed {
         Parsed::Object(record) => match stage.apply(window, record) {
-            Ok(()) => (std::mem::take(record), None),
+            Ok(side) => (std::mem::take(record), side, None),
             Err(message) => {
+                let side = stage.side_of_bad(Some(record));
                 record.insert("error".into(), message.clone().into());
-                (std::mem::take(record), Some(message))
+                (std::mem::take(record), side, Some(message))
             }
         },
         Parsed::Bad(line, message) => {
             let mut record = Map::new();
             record.insert("input".into(), std::mem::take(line).into());
             record.insert("error".into(), message.clone().into());
-            (record, Some(message.clone()))
+            (record, stage.side_of_bad(None), Some(message.clone()))
         }
     };
-    let mut output = serde_json::to_vec(&record).expect("a JSON map serializes");
-    output.push(b'\n');
-    Processed { output, error }
+    Processed {
+        output: json_line(&record),
+        side: side.as_ref().map(json_line),
+        error,
+    }
+}
+
+/// One JSON value as a line.
+fn json_line(value: &impl serde::Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).expect("a JSON value serializes");
+    bytes.push(b'\n');
+    bytes
 }
 
 /// How `klartext filter` writes its records.
@@ -289,6 +318,8 @@ impl Default for FilterOptions {
 pub struct Filter<'a> {
     options: &'a FilterOptions,
     rules: &'a RuleSet,
+    /// Write a dolma attributes line beside every record (see [`crate::output::dolma`]).
+    dolma: bool,
     /// Ads found so far, over every record this stage cleaned.
     ads: std::sync::atomic::AtomicUsize,
 }
@@ -298,8 +329,31 @@ impl<'a> Filter<'a> {
         Filter {
             options,
             rules,
+            dolma: false,
             ads: Default::default(),
         }
+    }
+
+    /// The same stage, writing a dolma attributes line beside every record as its side line.
+    pub fn with_dolma_attributes(self) -> Filter<'a> {
+        Filter {
+            dolma: true,
+            ..self
+        }
+    }
+
+    /// A dolma attributes line for `record` with `attributes`.
+    fn dolma_line(
+        &self,
+        record: Option<&Map<String, Value>>,
+        attributes: Map<String, Value>,
+    ) -> Value {
+        let field = |key: &str| record.and_then(|r| r.get(key)).cloned();
+        crate::output::dolma::line(
+            field(&self.options.id_key).unwrap_or(Value::Null),
+            field("source"),
+            attributes,
+        )
     }
 
     /// Ads found so far, over every record this stage cleaned.
@@ -313,22 +367,35 @@ impl Stage for Filter<'_> {
 
     fn window(&self, _: &[&Map<String, Value>]) {}
 
-    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<(), String> {
-        let ads = clean_record(record, self.options, self.rules)?;
+    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<Option<Value>, String> {
+        let cleaned = clean_record(record, self.options, self.rules)?;
         self.ads
-            .fetch_add(ads, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
+            .fetch_add(cleaned.ads, std::sync::atomic::Ordering::Relaxed);
+        Ok(self
+            .dolma
+            .then(|| self.dolma_line(Some(record), cleaned.attributes)))
     }
+
+    fn side_of_bad(&self, record: Option<&Map<String, Value>>) -> Option<Value> {
+        self.dolma.then(|| self.dolma_line(record, Map::new()))
+    }
+}
+
+/// What cleaning one record found, besides what it wrote into the record.
+pub struct Cleaned {
+    pub ads: usize,
+    /// The record's dolma attributes ([`crate::output::dolma::attributes`]).
+    pub attributes: Map<String, Value>,
 }
 
 /// Cleans one record: its text is replaced by the clean text and the metadata (the record of
 /// [`crate::output::Metadata`]) is added under `metadata.klartext`, or as `klartext_<field>`
-/// keys with `flat`. Every other key stays where it was. Returns the number of ads found.
+/// keys with `flat`. Every other key stays where it was.
 pub fn clean_record(
     record: &mut Map<String, Value>,
     options: &FilterOptions,
     rules: &RuleSet,
-) -> Result<usize, String> {
+) -> Result<Cleaned, String> {
     let text = match record.get(&options.text_key) {
         Some(Value::String(text)) => text.clone(),
         Some(_) => return Err(format!("`{}` is not a string", options.text_key)),
@@ -344,6 +411,10 @@ pub fn clean_record(
     };
     let article = crate::article::clean(&text, rules);
     let meta = crate::output::Metadata::new(&id, &text, &article);
+    let cleaned = Cleaned {
+        ads: article.ads.len(),
+        attributes: crate::output::dolma::attributes(&meta),
+    };
     let Value::Object(mut fields) = serde_json::to_value(&meta).expect("metadata serializes")
     else {
         unreachable!("metadata is an object")
@@ -368,5 +439,5 @@ pub fn clean_record(
             metadata.insert("klartext".into(), Value::Object(fields));
         }
     }
-    Ok(article.ads.len())
+    Ok(cleaned)
 }

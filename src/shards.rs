@@ -19,6 +19,8 @@
 //! - Outputs are the same for any thread count and any `--shard` split, so parallel processes
 //!   share one output folder without a lock: two processes that should ever clean the same
 //!   shard would write the same bytes, and each rename is atomic.
+//! - With `--dolma-attributes DIR`, each shard also gets a dolma attributes file under `DIR`
+//!   with the same name and compression ([`crate::output::dolma`]).
 //! - `manifest.jsonl` (`manifest.K-of-N.jsonl` with `--shard`) gets one line per shard cleaned
 //!   by this process: [`ShardManifestLine`].
 
@@ -330,6 +332,18 @@ pub struct ShardRun<'a> {
     pub existing: Existing,
     /// What cleans each record.
     pub filter: &'a Filter<'a>,
+    /// Where dolma attribute files go, one per shard under the shard's name (`--dolma-attributes`);
+    /// `filter` must then write them as its side lines.
+    pub dolma: Option<&'a Path>,
+}
+
+impl ShardRun<'_> {
+    /// The files a shard's cleaning writes: the output shard and its attributes file.
+    fn outputs(&self, shard: &Shard) -> Vec<PathBuf> {
+        let mut outputs = vec![self.out.join(&shard.name)];
+        outputs.extend(self.dolma.map(|d| d.join(&shard.name)));
+        outputs
+    }
 }
 
 /// Cleans this process's share of `shards` into `run.out` and writes its manifest. Returns
@@ -349,7 +363,7 @@ pub fn run(
     if run.existing == Existing::Refuse {
         let taken = mine
             .iter()
-            .map(|s| run.out.join(&s.name))
+            .flat_map(|s| run.outputs(s))
             .chain([manifest.clone()])
             .find(|p| p.exists());
         if let Some(path) = taken {
@@ -408,7 +422,7 @@ fn clean_shard(
     on_error: &mut dyn FnMut(String),
 ) -> Result<ShardManifestLine> {
     let target = run.out.join(&shard.name);
-    if run.existing == Existing::Skip && target.exists() {
+    if run.existing == Existing::Skip && run.outputs(shard).iter().all(|p| p.exists()) {
         return Ok(ShardManifestLine::new(
             &shard.name,
             "ok (kept from an earlier run)",
@@ -419,6 +433,10 @@ fn clean_shard(
         inner: AtomicOutput::create(&target)?,
         lines: 0,
     };
+    let mut attributes = match run.dolma {
+        Some(dir) => Some(AtomicOutput::create(&dir.join(&shard.name))?),
+        None => None,
+    };
     let mut bad_lines = 0;
     let mut report = |message: String| {
         bad_lines += 1;
@@ -427,13 +445,26 @@ fn clean_shard(
     let ads_before = run.filter.ads_found();
     let name = shard.path.display().to_string();
     // A read error (a truncated shard) ends here; the temporary output is removed on drop.
-    if let Err(e) = records::stream(&name, reader, &mut output, false, run.filter, &mut report) {
+    let side = attributes.as_mut().map(|a| a as &mut dyn Write);
+    if let Err(e) = records::stream(
+        &name,
+        reader,
+        &mut output,
+        side,
+        false,
+        run.filter,
+        &mut report,
+    ) {
         return Ok(ShardManifestLine::new(
             &shard.name,
             format!("{e}; no output written"),
         ));
     }
     let lines = output.lines;
+    // The shard last: a shard whose output exists is finished, attributes included.
+    if let Some(attributes) = attributes {
+        attributes.commit()?;
+    }
     output.inner.commit()?;
     Ok(ShardManifestLine {
         id: shard.name.clone(),

@@ -416,3 +416,101 @@ fn filter_reads_compressed_files_and_passes_a_line_that_is_not_utf8_through() {
         stderr(&out)
     );
 }
+
+/// Checks a dolma attributes file against its documents: one line per document, same order,
+/// same ids, and every ad span, cut from the original text by character offsets, is the text
+/// the metadata gives for that ad.
+fn assert_attributes_line_up(
+    documents: &[String],
+    outputs: &[serde_json::Value],
+    attributes: &[serde_json::Value],
+) {
+    assert_eq!(
+        attributes.len(),
+        documents.len(),
+        "one attributes line per document"
+    );
+    let mut spans = 0;
+    for ((document, output), line) in documents.iter().zip(outputs).zip(attributes) {
+        let original: serde_json::Value =
+            serde_json::from_str(document).unwrap_or(serde_json::Value::Null);
+        assert_eq!(line["id"], original["id"], "ids line up");
+        let Some(text) = original["text"].as_str() else {
+            assert_eq!(line["attributes"], serde_json::json!({}));
+            continue;
+        };
+        let chars: Vec<char> = text.chars().collect();
+        let ads = output["metadata"]["klartext"]["ads"].as_array().unwrap();
+        let found = line["attributes"]["klartext__klartext__ads"]
+            .as_array()
+            .unwrap();
+        assert_eq!(found.len(), ads.len());
+        for (span, ad) in found.iter().zip(ads) {
+            let (start, end) = (
+                span[0].as_u64().unwrap() as usize,
+                span[1].as_u64().unwrap() as usize,
+            );
+            let cut: String = chars[start..end].iter().collect();
+            assert_eq!(cut, ad["text"].as_str().unwrap());
+            assert_eq!(span[2], ad["score"]);
+            spans += 1;
+        }
+        assert_eq!(
+            line["attributes"]["klartext__klartext__advertorial"],
+            serde_json::json!([[0, chars.len(), 0.0]])
+        );
+    }
+    assert!(spans > 0, "the documents hold ads");
+}
+
+#[test]
+fn dolma_attribute_files_line_up_with_their_shards() {
+    let dir = Dir::new();
+    let texts = articles();
+    let mut lines: Vec<String> = (0..5)
+        .map(|i| record(&format!("d{i}"), &texts[i]))
+        .collect();
+    lines.insert(2, "not json".into());
+    lines.insert(3, r#"{"id": "no-text"}"#.into());
+    write_shard(&dir, "in/a.jsonl.gz", &lines);
+    write_shard(&dir, "in/b.jsonl", &lines[..2]);
+    let out = dir.klartext(&[
+        "clean",
+        "--jsonl",
+        "in",
+        "--out",
+        "out",
+        "--dolma-attributes",
+        "attributes/klartext",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let attributes = read_shard(&dir.path().join("attributes/klartext/a.jsonl.gz"));
+    let outputs = read_shard(&dir.path().join("out/a.jsonl.gz"));
+    assert_attributes_line_up(&lines, &outputs, &attributes);
+    assert_eq!(attributes[0]["source"], "test", "the source goes along");
+    assert_eq!(
+        read_shard(&dir.path().join("attributes/klartext/b.jsonl")).len(),
+        2
+    );
+
+    // filter writes the same attributes for the files it reads.
+    let filtered = dir.klartext(&[
+        "filter",
+        "in/a.jsonl.gz",
+        "--dolma-attributes",
+        "filter-attributes",
+    ]);
+    assert_eq!(filtered.status.code(), Some(0), "{}", stderr(&filtered));
+    assert_eq!(
+        read_shard(&dir.path().join("filter-attributes/a.jsonl.gz")),
+        attributes
+    );
+    // From stdin there is no name for the attributes file.
+    let refused = dir.klartext(&["filter", "--dolma-attributes", "x"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("needs the input files"),
+        "{}",
+        stderr(&refused)
+    );
+}
