@@ -55,6 +55,7 @@ pub mod labels;
 pub mod lang;
 pub mod output;
 pub mod records;
+pub mod repeats;
 pub mod report;
 pub mod rules;
 pub mod sentences;

@@ -15,7 +15,8 @@
 //!               "promo_sentences": 9, "ads": 2, "chars_in": 5873, "chars_out": 4102 },
 //!   "ads": [ { "start": 1302, "end": 2050, "text": "Seit August 2024 …",
 //!              "category": "lead_magnet", "score": 0.9702,
-//!              "rules": ["de.offer.free", "de.lead_magnet"] } ]
+//!              "rules": ["de.offer.free", "de.lead_magnet"] } ],
+//!   "boilerplate": []
 //! }
 //! ```
 //!
@@ -39,7 +40,13 @@
 //!   values (characters, as dolma counts them) into the original text, end exclusive; `text` is
 //!   that slice; `category` one of `lead_magnet`, `trading`, `newsletter`, `event`,
 //!   `subscription`, `affiliate`, `app`, `social`, `sponsored_label`, `related_link`, `other`;
-//!   `score` the confidence from 0 to 1; `rules` the ids of the rules that fired in it.
+//!   `score` the confidence from 0 to 1; `rules` the ids of the rules that fired in it;
+//!   `repeats`, only for an ad that recurs across the batch, the number of articles its
+//!   recurring passage stands in (see [`crate::repeats`]).
+//! - `boilerplate`: passages that recur across the batch without any promotional cue (an agency
+//!   footer, a disclaimer): `start`, `end` and `text` as for ads, `repeats`, and `stripped`,
+//!   whether it was removed from the clean text (only with `--strip-boilerplate`; by default
+//!   it is reported and kept). Empty when an article is cleaned alone.
 //!
 //! # `manifest.jsonl`, one line per input file
 //!
@@ -66,6 +73,7 @@ pub struct Metadata<'a> {
     pub class: ArticleClass,
     pub counts: Counts,
     pub ads: Vec<AdRecord<'a>>,
+    pub boilerplate: Vec<BoilerplateRecord<'a>>,
 }
 
 #[derive(Serialize, Debug)]
@@ -93,6 +101,21 @@ pub struct AdRecord<'a> {
     pub category: Category,
     pub score: f64,
     pub rules: &'a [String],
+    /// In how many articles of the batch the ad's recurring passage stands, when it recurs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<u32>,
+}
+
+/// A recurring passage without promotional cues (see [`crate::repeats`]).
+#[derive(Serialize, Debug)]
+pub struct BoilerplateRecord<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    /// In how many articles of the batch it stands.
+    pub repeats: u32,
+    /// Whether it was removed from the clean text (`--strip-boilerplate`).
+    pub stripped: bool,
 }
 
 /// One line of `manifest.jsonl`.
@@ -150,6 +173,25 @@ impl<'a> Metadata<'a> {
                 category: ad.category,
                 score: round4(ad.score),
                 rules: &ad.rules,
+                repeats: article
+                    .repeated
+                    .iter()
+                    .filter(|p| {
+                        p.sentences.start < ad.sentences.end && ad.sentences.start < p.sentences.end
+                    })
+                    .map(|p| p.articles)
+                    .max(),
+            })
+            .collect();
+        let boilerplate = article
+            .boilerplate
+            .iter()
+            .map(|b| BoilerplateRecord {
+                start: char_offset(text, b.span.start),
+                end: char_offset(text, b.span.end),
+                text: b.span.of(text),
+                repeats: b.articles,
+                stripped: b.stripped,
             })
             .collect();
         Metadata {
@@ -165,6 +207,7 @@ impl<'a> Metadata<'a> {
             class: article.class,
             counts,
             ads,
+            boilerplate,
         }
     }
 }
@@ -181,7 +224,9 @@ impl<'a> Metadata<'a> {
 ///
 /// - `klartext__klartext__ads`: every ad, scored with its confidence;
 /// - `klartext__klartext__advertorial`: one span over the whole text, scored 1 when the article
-///   is an advertorial (see [`crate::class`]) and 0 otherwise.
+///   is an advertorial (see [`crate::class`]) and 0 otherwise;
+/// - `klartext__klartext__boilerplate`: every passage that recurs across the batch without a
+///   promotional cue, scored 1 (cut it with the mixer to strip boilerplate).
 ///
 /// The spans refer to the text klartext read (the documents as they are), not to its output.
 pub mod dolma {
@@ -192,6 +237,7 @@ pub mod dolma {
 
     pub const ADS: &str = "klartext__klartext__ads";
     pub const ADVERTORIAL: &str = "klartext__klartext__advertorial";
+    pub const BOILERPLATE: &str = "klartext__klartext__boilerplate";
 
     /// The attributes of one article.
     pub fn attributes(meta: &Metadata<'_>) -> Map<String, Value> {
@@ -211,6 +257,12 @@ pub mod dolma {
             ADVERTORIAL.into(),
             json!([[0, meta.counts.chars_in, advertorial]]),
         );
+        let boilerplate: Vec<Value> = meta
+            .boilerplate
+            .iter()
+            .map(|b| json!([b.start, b.end, 1.0]))
+            .collect();
+        attributes.insert(BOILERPLATE.into(), Value::Array(boilerplate));
         attributes
     }
 

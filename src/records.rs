@@ -20,6 +20,7 @@
 use serde_json::{Map, Value};
 
 use crate::lang;
+use crate::repeats::{PassageCounts, Repeats};
 use crate::rules::RuleSet;
 use crate::sentences;
 
@@ -94,7 +95,7 @@ pub enum StreamEnd {
 pub trait Stage: Sync {
     /// What the stage learns from a whole window.
     type Window: Sync;
-    /// How many lines are read and held together (at least [`BATCH_LINES`]).
+    /// How many lines are read and held together.
     fn window_lines(&self) -> usize {
         BATCH_LINES
     }
@@ -193,7 +194,7 @@ pub fn stream<S: Stage>(
     on_error: &mut dyn FnMut(String),
 ) -> std::io::Result<StreamEnd> {
     use rayon::prelude::*;
-    let window_lines = stage.window_lines().max(BATCH_LINES);
+    let window_lines = stage.window_lines().max(1);
     let mut buffer = Vec::new();
     let mut number = 0;
     loop {
@@ -318,6 +319,12 @@ impl Default for FilterOptions {
 pub struct Filter<'a> {
     options: &'a FilterOptions,
     rules: &'a RuleSet,
+    /// Where the counts of the repeat cue come from.
+    repeats: RepeatSource<'a>,
+    /// A passage recurs when it stands in at least this many articles.
+    min_articles: u32,
+    /// Remove boilerplate from the clean text.
+    strip_boilerplate: bool,
     /// Write a dolma attributes line beside every record (see [`crate::output::dolma`]).
     dolma: bool,
     /// Ads found so far, over every record this stage cleaned.
@@ -329,8 +336,27 @@ impl<'a> Filter<'a> {
         Filter {
             options,
             rules,
+            repeats: RepeatSource::Off,
+            min_articles: crate::repeats::DEFAULT_MIN_ARTICLES,
+            strip_boilerplate: false,
             dolma: false,
             ads: Default::default(),
+        }
+    }
+
+    /// The same stage with the repeat cue: counts from `source`, a passage recurring from
+    /// `min_articles` articles on, boilerplate removed when `strip_boilerplate`.
+    pub fn with_repeats(
+        self,
+        source: RepeatSource<'a>,
+        min_articles: u32,
+        strip_boilerplate: bool,
+    ) -> Filter<'a> {
+        Filter {
+            repeats: source,
+            min_articles,
+            strip_boilerplate,
+            ..self
         }
     }
 
@@ -362,13 +388,64 @@ impl<'a> Filter<'a> {
     }
 }
 
+/// Where the passage counts of the repeat cue ([`crate::repeats`]) come from.
+#[derive(Clone, Copy, Debug)]
+pub enum RepeatSource<'a> {
+    /// No repeat cue: every record is cleaned alone.
+    Off,
+    /// Counts fixed for the whole run: the batch counted beforehand, or `--known-repeats`.
+    Fixed(&'a PassageCounts),
+    /// Counted within each window of this many consecutive lines of the stream (tumbling
+    /// windows: a record's result depends on the records of its window).
+    Window(usize),
+}
+
 impl Stage for Filter<'_> {
-    type Window = ();
+    /// The counts of the window, when the stage counts per window.
+    type Window = Option<PassageCounts>;
 
-    fn window(&self, _: &[&Map<String, Value>]) {}
+    fn window_lines(&self) -> usize {
+        match self.repeats {
+            RepeatSource::Window(lines) => lines,
+            _ => BATCH_LINES,
+        }
+    }
 
-    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<Option<Value>, String> {
-        let cleaned = clean_record(record, self.options, self.rules)?;
+    fn window(&self, records: &[&Map<String, Value>]) -> Option<PassageCounts> {
+        use rayon::prelude::*;
+        let RepeatSource::Window(_) = self.repeats else {
+            return None;
+        };
+        let found: Vec<Vec<u64>> = records
+            .par_iter()
+            .map(|record| match record.get(&self.options.text_key) {
+                Some(Value::String(text)) => crate::repeats::article_fingerprints(text, self.rules),
+                _ => Vec::new(),
+            })
+            .collect();
+        let mut counts = PassageCounts::exact();
+        for fingerprints in &found {
+            counts.add_article(fingerprints);
+        }
+        Some(counts)
+    }
+
+    fn apply(
+        &self,
+        window: &Option<PassageCounts>,
+        record: &mut Map<String, Value>,
+    ) -> Result<Option<Value>, String> {
+        let counts = match (&self.repeats, window) {
+            (RepeatSource::Fixed(counts), _) => Some(*counts),
+            (RepeatSource::Window(_), Some(counts)) => Some(counts),
+            _ => None,
+        };
+        let repeats = counts.map(|counts| Repeats {
+            counts,
+            min_articles: self.min_articles,
+            strip_boilerplate: self.strip_boilerplate,
+        });
+        let cleaned = clean_record(record, self.options, self.rules, repeats.as_ref())?;
         self.ads
             .fetch_add(cleaned.ads, std::sync::atomic::Ordering::Relaxed);
         Ok(self
@@ -381,6 +458,43 @@ impl Stage for Filter<'_> {
     }
 }
 
+/// `klartext fingerprints` as a stream stage: every record becomes `{"id": …, "passages":
+/// […]}`, its id (under the id key) and the distinct fingerprints of its passages
+/// ([`crate::repeats::article_fingerprints`], 16 hexadecimal digits each, sorted), for an engine
+/// to count: the number of records a fingerprint stands in is the number of lines that hold it.
+pub struct Fingerprints<'a> {
+    pub options: &'a FilterOptions,
+    pub rules: &'a RuleSet,
+}
+
+impl Stage for Fingerprints<'_> {
+    type Window = ();
+
+    fn window(&self, _: &[&Map<String, Value>]) {}
+
+    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<Option<Value>, String> {
+        let passages = match record.get(&self.options.text_key) {
+            Some(Value::String(text)) => crate::repeats::article_fingerprints(text, self.rules),
+            Some(_) => return Err(format!("`{}` is not a string", self.options.text_key)),
+            None => return Err(format!("no `{}` field", self.options.text_key)),
+        };
+        let id = record
+            .get(&self.options.id_key)
+            .cloned()
+            .unwrap_or(Value::Null);
+        record.clear();
+        record.insert("id".into(), id);
+        record.insert(
+            "passages".into(),
+            passages
+                .into_iter()
+                .map(|f| Value::String(crate::repeats::to_hex(f)))
+                .collect(),
+        );
+        Ok(None)
+    }
+}
+
 /// What cleaning one record found, besides what it wrote into the record.
 pub struct Cleaned {
     pub ads: usize,
@@ -390,11 +504,13 @@ pub struct Cleaned {
 
 /// Cleans one record: its text is replaced by the clean text and the metadata (the record of
 /// [`crate::output::Metadata`]) is added under `metadata.klartext`, or as `klartext_<field>`
-/// keys with `flat`. Every other key stays where it was.
+/// keys with `flat`. Every other key stays where it was. `repeats`, when given, are the batch's
+/// recurring passages ([`crate::repeats`]).
 pub fn clean_record(
     record: &mut Map<String, Value>,
     options: &FilterOptions,
     rules: &RuleSet,
+    repeats: Option<&Repeats<'_>>,
 ) -> Result<Cleaned, String> {
     let text = match record.get(&options.text_key) {
         Some(Value::String(text)) => text.clone(),
@@ -409,7 +525,7 @@ pub fn clean_record(
         Some(Value::Number(n)) => n.to_string(),
         _ => String::new(),
     };
-    let article = crate::article::clean(&text, rules);
+    let article = crate::article::clean_in_batch(&text, rules, repeats);
     let meta = crate::output::Metadata::new(&id, &text, &article);
     let cleaned = Cleaned {
         ads: article.ads.len(),

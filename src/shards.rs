@@ -33,6 +33,8 @@ use serde::Serialize;
 use crate::batch::{self, Existing, WalkOptions};
 use crate::error::{Error, Result};
 use crate::records::{self, Filter};
+use crate::repeats::{self, PassageCounts};
+use crate::rules::RuleSet;
 
 /// How a shard is compressed, by its file name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,6 +285,20 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Shard>> {
         }
     }
     Ok(shards)
+}
+
+/// Counts the passages of every shard (all of them, not only one process's share, so that
+/// every `--shard` split cleans against the same counts): the first pass of a batch with
+/// repeats. Shards that cannot be opened or read to their end add what could be read; they
+/// are reported when they are cleaned.
+pub fn count_passages(shards: &[Shard], text_key: &str, rules: &RuleSet) -> PassageCounts {
+    let mut counts = PassageCounts::sketch();
+    for shard in shards.iter().filter(|s| s.error.is_none()) {
+        if let Ok(reader) = open(&shard.path) {
+            let _ = repeats::count_records(reader, text_key, rules, &mut counts);
+        }
+    }
+    counts
 }
 
 /// One line of a shard run's manifest.

@@ -223,8 +223,9 @@ fn an_earlier_shard_output_is_kept_unless_force() {
     assert_ne!(dir.read("out/a.jsonl"), "kept\n");
 }
 
-/// Four shards with different articles; the same insert stands in several of them, in
-/// different shards, so that counting repeats across the batch matters for the result.
+/// Four shards with different articles; the same weak insert stands in the first two records
+/// of each: eight in all, but only four in every other shard, so a process that counted
+/// repeats in its own half of the shards alone would keep it.
 fn four_shards(dir: &Dir, records_per_shard: usize) {
     let texts = articles();
     for k in 0..4 {
@@ -232,7 +233,7 @@ fn four_shards(dir: &Dir, records_per_shard: usize) {
             .map(|i| {
                 let n = k * records_per_shard + i;
                 let text = texts[n % texts.len()].clone();
-                let text = if n % 2 == 0 {
+                let text = if i < 2 {
                     insert_after_first_paragraph(&text, &quiet_promo(n))
                 } else {
                     text
@@ -285,6 +286,9 @@ fn two_processes_on_half_the_shards_each_write_what_one_run_writes() {
     };
     let (single, split) = (shards("one"), shards("two"));
     assert_eq!(single.len(), 4);
+    for row in read_shard(&dir.path().join("one/a.jsonl")) {
+        assert!(!row["text"].as_str().unwrap().contains(PROMO_MARK));
+    }
     assert!(single == split, "byte-identical shards");
     // Each process cleaned its half: every other shard of the sorted list.
     let manifest = dir.read("two/manifest.1-of-2.jsonl");
@@ -371,7 +375,7 @@ fn a_killed_run_resumes_without_redoing_finished_shards() {
 /// Its figures change with `n`, as a publisher's pasted insert changes its date and rate.
 fn quiet_promo(n: usize) -> String {
     format!(
-        "Viele Leser fragen uns, wie sie ihr Erspartes besser anlegen können. Der Finanzkompass vergleicht {} Tagesgeldkonten und zeigt, wo es derzeit bis zu {},{}5 Prozent Zinsen gibt. Die Übersicht wird jeden {}. des Monats aktualisiert.",
+        "Viele Leser fragen uns, wie sie ihr Erspartes besser anlegen können. Der Finanzkompass vergleicht {} Tagesgeldkonten und einen Sparplan und zeigt, wo es derzeit bis zu {},{}5 Prozent Zinsen gibt. Die Übersicht wird jeden {}. des Monats aktualisiert.",
         n + 12,
         2 + n % 3,
         n % 10,
@@ -513,4 +517,287 @@ fn dolma_attribute_files_line_up_with_their_shards() {
         "{}",
         stderr(&refused)
     );
+}
+
+/// The first twenty German corpus articles (all different), with `paragraph(n)` pasted after
+/// the second line of article `n` when `pasted(n)`.
+fn twenty(paragraph: fn(usize) -> String, pasted: impl Fn(usize) -> bool) -> Vec<String> {
+    articles()
+        .into_iter()
+        .take(20)
+        .enumerate()
+        .map(|(n, text)| {
+            if pasted(n) {
+                insert_after_first_paragraph(&text, &paragraph(n))
+            } else {
+                text
+            }
+        })
+        .collect()
+}
+
+/// The output records of `filter` (stdout lines as JSON).
+fn filtered(dir: &Dir, args: &[&str], input: &str) -> Vec<serde_json::Value> {
+    let mut child = dir.spawn(args);
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const PROMO_MARK: &str = "Der Finanzkompass vergleicht";
+
+#[test]
+fn a_weak_promo_pasted_into_twenty_articles_is_removed_from_all_of_them() {
+    let dir = Dir::new();
+    let texts = twenty(quiet_promo, |_| true);
+    for (n, text) in texts.iter().enumerate() {
+        dir.create(&format!("batch/a{n:02}.txt"), text);
+    }
+    // Its cues alone score low: cleaned on its own, the insert stays.
+    let alone = dir.klartext(&["clean", "batch/a00.txt", "--out", "alone"]);
+    assert_eq!(alone.status.code(), Some(0), "{}", stderr(&alone));
+    assert!(dir.read("alone/a00.txt").contains(PROMO_MARK));
+    let explain = dir.klartext(&["explain", "batch/a00.txt"]);
+    let explained = String::from_utf8(explain.stdout).unwrap();
+    let promo_line = explained.lines().find(|l| l.contains(PROMO_MARK)).unwrap();
+    assert!(promo_line.trim_start().starts_with("ok"), "{promo_line}");
+    assert!(
+        explained.contains("de.trading"),
+        "it has a weak cue of its own"
+    );
+
+    // In the batch it recurs (with other figures each time) and is removed from all twenty,
+    // and nothing else changes.
+    let batch = dir.klartext(&["clean", "batch", "--out", "out"]);
+    assert_eq!(batch.status.code(), Some(0), "{}", stderr(&batch));
+    let plain = dir.klartext(&["clean", "batch", "--out", "plain", "--no-repeats"]);
+    assert_eq!(plain.status.code(), Some(0));
+    for n in 0..20 {
+        let cleaned = dir.read(&format!("out/a{n:02}.txt"));
+        assert!(!cleaned.contains(PROMO_MARK), "a{n:02}: {cleaned}");
+        assert!(dir.read(&format!("plain/a{n:02}.txt")).contains(PROMO_MARK));
+        let meta = dir.json(&format!("out/a{n:02}.json"));
+        let ad = meta["ads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|ad| ad["text"].as_str().unwrap().contains(PROMO_MARK))
+            .unwrap();
+        assert_eq!(ad["repeats"], 20);
+        assert_eq!(ad["category"], "trading");
+        assert!(
+            ad["text"].as_str().unwrap().contains(&quiet_promo(n)),
+            "the whole insert goes"
+        );
+    }
+
+    // The same passage in a single article of the batch is not removed.
+    let once = twenty(quiet_promo, |n| n == 7);
+    for (n, text) in once.iter().enumerate() {
+        dir.create(&format!("once/a{n:02}.txt"), text);
+    }
+    let out = dir.klartext(&["clean", "once", "--out", "once-out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.read("once-out/a07.txt").contains(PROMO_MARK));
+
+    // The same holds for shards and for a stream.
+    let lines: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(n, t)| record(&format!("r{n}"), t))
+        .collect();
+    write_shard(&dir, "shards/a.jsonl.gz", &lines[..10]);
+    write_shard(&dir, "shards/b.jsonl.zst", &lines[10..]);
+    let out = dir.klartext(&["clean", "--jsonl", "shards", "--out", "shards-out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for shard in ["a.jsonl.gz", "b.jsonl.zst"] {
+        for row in read_shard(&dir.path().join("shards-out").join(shard)) {
+            assert!(!row["text"].as_str().unwrap().contains(PROMO_MARK));
+        }
+    }
+    let stream = lines.join("\n") + "\n";
+    for row in filtered(&dir, &["filter"], &stream) {
+        assert!(!row["text"].as_str().unwrap().contains(PROMO_MARK));
+    }
+    // A stream counts within windows of lines: in windows of four, no passage reaches five.
+    for row in filtered(&dir, &["filter", "--repeat-window", "4"], &stream) {
+        assert!(row["text"].as_str().unwrap().contains(PROMO_MARK));
+    }
+    for row in filtered(&dir, &["filter", "--repeat-window", "10"], &stream) {
+        assert!(!row["text"].as_str().unwrap().contains(PROMO_MARK));
+    }
+}
+
+/// An agency footer: no promotional cue at all.
+fn footer(_: usize) -> String {
+    "Dieser Artikel wurde mit Material der Nachrichtenagenturen dpa und AFP erstellt.".into()
+}
+
+#[test]
+fn a_recurring_passage_without_cues_is_boilerplate_reported_and_kept_unless_stripped() {
+    let dir = Dir::new();
+    let lines: Vec<String> = twenty(footer, |_| true)
+        .iter()
+        .enumerate()
+        .map(|(n, t)| record(&format!("r{n}"), t))
+        .collect();
+    write_shard(&dir, "in/s.jsonl", &lines);
+    let out = dir.klartext(&[
+        "clean",
+        "--jsonl",
+        "in",
+        "--out",
+        "kept",
+        "--dolma-attributes",
+        "attributes",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = read_shard(&dir.path().join("kept/s.jsonl"));
+    let attributes = read_shard(&dir.path().join("attributes/s.jsonl"));
+    for (row, line) in rows.iter().zip(&attributes) {
+        assert!(row["text"]
+            .as_str()
+            .unwrap()
+            .contains("Material der Nachrichtenagenturen"));
+        let meta = &row["metadata"]["klartext"];
+        let boilerplate = meta["boilerplate"].as_array().unwrap();
+        assert_eq!(boilerplate.len(), 1, "{meta}");
+        assert_eq!(boilerplate[0]["text"], footer(0));
+        assert_eq!(boilerplate[0]["repeats"], 20);
+        assert_eq!(boilerplate[0]["stripped"], false);
+        assert!(meta["ads"].as_array().unwrap().iter().all(|ad| !ad["text"]
+            .as_str()
+            .unwrap()
+            .contains("Nachrichtenagenturen")));
+        let span = &line["attributes"]["klartext__klartext__boilerplate"][0];
+        assert_eq!(
+            span[1].as_u64().unwrap() - span[0].as_u64().unwrap(),
+            footer(0).chars().count() as u64
+        );
+    }
+    let out = dir.klartext(&[
+        "clean",
+        "--jsonl",
+        "in",
+        "--out",
+        "stripped",
+        "--strip-boilerplate",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for row in read_shard(&dir.path().join("stripped/s.jsonl")) {
+        assert!(!row["text"]
+            .as_str()
+            .unwrap()
+            .contains("Material der Nachrichtenagenturen"));
+        assert_eq!(
+            row["metadata"]["klartext"]["boilerplate"][0]["stripped"],
+            true
+        );
+    }
+}
+
+#[test]
+fn a_story_that_recurs_whole_is_a_copy_and_is_not_cut() {
+    let dir = Dir::new();
+    // One wire story with a weak cue in it, carried by twenty outlets under their own titles.
+    let story = "Die Bundesbank rechnet für das kommende Jahr mit einem leichten Wachstum der deutschen Wirtschaft.\n\
+        Viele Sparer setzen dabei weiter auf einen Sparplan mit breit gestreuten Fonds, sagen die Fachleute.\n\
+        Die Inflation dürfte nach Einschätzung der Notenbank im Laufe des Jahres weiter sinken.\n";
+    let lines: Vec<String> = (0..20)
+        .map(|n| {
+            record(
+                &format!("r{n}"),
+                &format!("Ausblick der Bundesbank, Ausgabe {n}\n{story}"),
+            )
+        })
+        .collect();
+    let alone = filtered(
+        &dir,
+        &["filter", "--no-repeats"],
+        &(lines.join("\n") + "\n"),
+    );
+    let batch = filtered(&dir, &["filter"], &(lines.join("\n") + "\n"));
+    assert!(alone[0]["text"].as_str().unwrap().contains("Sparplan"));
+    assert!(alone == batch, "the copies are cleaned as if alone");
+}
+
+#[test]
+fn fingerprints_counted_elsewhere_come_back_as_known_repeats() {
+    let dir = Dir::new();
+    let lines: Vec<String> = twenty(quiet_promo, |_| true)
+        .iter()
+        .enumerate()
+        .map(|(n, t)| record(&format!("r{n}"), t))
+        .collect();
+    write_shard(&dir, "corpus.jsonl.gz", &lines);
+    let out = dir.klartext(&["fingerprints", "corpus.jsonl.gz"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let fingerprints: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(fingerprints.len(), 20);
+    assert_eq!(fingerprints[3]["id"], "r3");
+    // What an engine does: count the records each passage stands in, keep the frequent ones.
+    let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+    for line in &fingerprints {
+        for passage in line["passages"].as_array().unwrap() {
+            let hex = passage.as_str().unwrap();
+            assert_eq!(hex.len(), 16);
+            *counts.entry(hex.to_string()).or_default() += 1;
+        }
+    }
+    let known: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| **n >= 5)
+        .map(|(p, n)| format!("{{\"passage\": \"{p}\", \"articles\": {n}}}"))
+        .collect();
+    assert_eq!(
+        known.len(),
+        3,
+        "the three sentences of the insert: {known:?}"
+    );
+    dir.create("known.jsonl", known.join("\n") + "\n");
+    // One record on its own: only the known counts tell that its insert recurs.
+    let one = format!("{}\n", lines[0]);
+    let unknown = filtered(&dir, &["filter"], &one);
+    assert!(unknown[0]["text"].as_str().unwrap().contains(PROMO_MARK));
+    let with_known = filtered(&dir, &["filter", "--known-repeats", "known.jsonl"], &one);
+    assert!(!with_known[0]["text"].as_str().unwrap().contains(PROMO_MARK));
+    assert_eq!(
+        with_known[0]["metadata"]["klartext"]["ads"][0]["repeats"],
+        20
+    );
+    // clean reads them too; a broken counts file names its line.
+    dir.create("in/a.txt", twenty(quiet_promo, |_| true)[0].clone());
+    let out = dir.klartext(&[
+        "clean",
+        "in",
+        "--out",
+        "out",
+        "--known-repeats",
+        "known.jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.read("out/a.txt").contains(PROMO_MARK));
+    dir.create("bad.jsonl", "{\"passage\": \"xyz\", \"articles\": 3}\n");
+    let bad = dir.klartext(&[
+        "clean",
+        "in",
+        "--out",
+        "out2",
+        "--known-repeats",
+        "bad.jsonl",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("bad.jsonl:1:"), "{}", stderr(&bad));
 }
