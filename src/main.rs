@@ -366,7 +366,8 @@ one line per input line: {\"id\": <the record's id>, \"passages\": [<fingerprint
 distinct fingerprints (16 hex digits) of the record's sentences, as `clean` and `filter` compute
 them. Count in how many records each fingerprint stands with any engine, keep those in at least
 --repeats-min records, write them as JSON lines {\"passage\": <fingerprint>, \"articles\": N} and
-pass that file to clean or filter with --known-repeats. Bad lines come out with an `error` field.
+pass that file to clean or filter with --known-repeats. Bad lines come out with an `error` field
+and are reported on stderr; the exit code stays 0 unless --strict, as for `filter`.
 
 Example:
   klartext fingerprints shard-*.jsonl.gz > fingerprints.jsonl
@@ -387,6 +388,9 @@ struct FingerprintsArgs {
     /// The key holding the record id.
     #[arg(long, value_name = "KEY", default_value = "id")]
     id_key: String,
+    /// Exit 1 when any line is bad (they are still written, with an `error` field).
+    #[arg(long)]
+    strict: bool,
     /// Use the rules in this folder instead of the built-in ones (sentence splitting and month
     /// names must match those of the run that uses the counts).
     #[arg(long, value_name = "DIR")]
@@ -889,7 +893,7 @@ fn filter(args: FilterArgs) -> Result<bool, Fatal> {
     Ok(bad == 0 || !args.strict)
 }
 
-/// Runs `fingerprints`; returns whether every line was a record with text.
+/// Runs `fingerprints`; bad lines fail the run only with --strict.
 fn fingerprints(args: FingerprintsArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
     let options = klartext::records::FilterOptions {
@@ -904,7 +908,7 @@ fn fingerprints(args: FingerprintsArgs) -> Result<bool, Fatal> {
     let bar = bytes_progress(&args.files, args.quiet);
     let bad = run_stream(&args.files, false, &stage, &bar, None)?;
     bar.finish_and_clear();
-    Ok(bad == 0)
+    Ok(bad == 0 || !args.strict)
 }
 
 /// Runs `count`; returns whether every input could be read.
