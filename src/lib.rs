@@ -21,6 +21,11 @@
 //! To let people see what was removed and why, [`explain`] gives a terminal account of one
 //! article and [`report`] an HTML review page of a whole `clean` run.
 //!
+//! Around the pipeline: [`class`] decides what an article is as a whole (clean, with promo,
+//! advertorial); [`repeats`] counts passages that recur across a batch and turns recurrence into
+//! a cue for the decoder ([`article::clean_in_batch`]); [`records`] streams JSONL records
+//! (`filter`, `fingerprints`, `sentences`) and [`shards`] cleans JSONL shards.
+//!
 //! The rules every stage reads (cue patterns, weights, abbreviations, dateline formats) are data:
 //! see [`rules::RuleSet`] and the `rules/` folder.
 //!

@@ -599,6 +599,27 @@ fn a_weak_promo_pasted_into_twenty_articles_is_removed_from_all_of_them() {
         );
     }
 
+    // count sees the batch as clean does.
+    let counted = |extra: &[&str]| -> u64 {
+        let mut args = vec!["count", "batch", "--format", "json"];
+        args.extend(extra);
+        let out = dir.klartext(&args);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["total"]["ads"].as_u64().unwrap()
+    };
+    let ads_written = |root: &str| -> u64 {
+        (0..20)
+            .map(|n| {
+                dir.json(&format!("{root}/a{n:02}.json"))["counts"]["ads"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .sum()
+    };
+    assert_eq!(counted(&[]), ads_written("out"));
+    assert_eq!(counted(&["--no-repeats"]), ads_written("plain"));
+    assert!(ads_written("out") > ads_written("plain"));
+
     // The same passage in a single article of the batch is not removed.
     let once = twenty(quiet_promo, |n| n == 7);
     for (n, text) in once.iter().enumerate() {
