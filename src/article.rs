@@ -3,9 +3,11 @@
 //! [`clean`] is the whole of klartext's work on one text; reading files and writing outputs are
 //! the callers' business (see [`crate::batch`]).
 
+use crate::class::{self, ArticleClass};
 use crate::features::{self, SentenceFeatures};
 use crate::labels::{self, AdSpan, Label};
 use crate::lang::{self, Language};
+use crate::repeats::{self, Boilerplate, Passage, Repeats};
 use crate::rules::{RuleSet, Weights};
 use crate::sentences::{self, Sentence};
 use crate::structure::{self, BlockKind, Span, Structure};
@@ -23,6 +25,12 @@ pub struct CleanArticle {
     pub clean_text: String,
     /// Editorial headings, in order.
     pub headings: Vec<String>,
+    /// What the article is as a whole (see [`crate::class`]).
+    pub class: ArticleClass,
+    /// Its passages that recur across the batch (empty when cleaned alone).
+    pub repeated: Vec<Passage>,
+    /// Recurring passages without promotional cues, kept or stripped.
+    pub boilerplate: Vec<Boilerplate>,
 }
 
 impl CleanArticle {
@@ -37,15 +45,37 @@ impl CleanArticle {
 
 /// Runs the whole pipeline on one article.
 pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
+    clean_in_batch(text, rules, None)
+}
+
+/// Runs the whole pipeline on one article of a batch: `repeats` tells which of its passages
+/// recur across the batch, an extra cue for the decoder (see [`crate::repeats`]).
+pub fn clean_in_batch(text: &str, rules: &RuleSet, repeats: Option<&Repeats<'_>>) -> CleanArticle {
     let language = lang::detect(text);
     let structure = structure::parse(text, &language.code, rules);
     let sentences = sentences::segment(text, &structure, &language.code, rules);
-    let features = features::extract(text, &structure, &sentences, &language.code, rules);
+    let mut features = features::extract(text, &structure, &sentences, &language.code, rules);
+    let repeated = match repeats {
+        Some(r) => {
+            let passages = repeats::passages(text, &sentences, &features, rules, r);
+            repeats::add_cue(&mut features, &passages, r.min_articles, rules.weights());
+            passages
+        }
+        None => Vec::new(),
+    };
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
     let labels = label(&structure, &sentences, &scores, rules.weights());
     let ads = labels::ad_spans(&sentences, &features, &labels, rules);
-    let (clean_text, headings) = render(text, &structure, &sentences, &labels);
-    CleanArticle {
+    let strip = repeats.is_some_and(|r| r.strip_boilerplate);
+    let boilerplate = repeats::boilerplate(&repeated, &sentences, &labels, strip);
+    let mut removed: Vec<bool> = labels.iter().map(|l| *l == Label::Promo).collect();
+    for b in boilerplate.iter().filter(|b| b.stripped) {
+        removed[b.sentences.clone()]
+            .iter_mut()
+            .for_each(|r| *r = true);
+    }
+    let (clean_text, headings) = render(text, &structure, &sentences, &removed);
+    let mut article = CleanArticle {
         language,
         structure,
         sentences,
@@ -54,20 +84,25 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
         ads,
         clean_text,
         headings,
-    }
+        class: ArticleClass::Clean,
+        repeated,
+        boilerplate,
+    };
+    article.class = class::classify(text, &article, rules);
+    article
 }
 
-/// The clean text and the editorial headings: every block minus its promo sentences. The pieces
-/// of a block left on both sides of a cut are joined with one space.
+/// The clean text and the editorial headings: every block minus its `removed` sentences. The
+/// pieces of a block left on both sides of a cut are joined with one space.
 fn render(
     text: &str,
     structure: &Structure,
     sentences: &[Sentence],
-    labels: &[Label],
+    removed_sentences: &[bool],
 ) -> (String, Vec<String>) {
     let mut removed: Vec<Vec<Span>> = vec![Vec::new(); structure.blocks.len()];
-    for (sentence, label) in sentences.iter().zip(labels) {
-        if *label == Label::Promo {
+    for (sentence, is_removed) in sentences.iter().zip(removed_sentences) {
+        if *is_removed {
             removed[sentence.block].push(sentence.span);
         }
     }

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::article;
 use crate::error::{Error, Result};
 use crate::output::{ManifestLine, Metadata};
+use crate::repeats::Repeats;
 use crate::rules::RuleSet;
 
 /// How to find articles.
@@ -282,7 +283,12 @@ fn skipped(job: &Job, json: &Path) -> Outcome {
     }
 }
 
-fn clean_job(job: &Job, rules: &RuleSet, existing: Existing) -> Result<Outcome> {
+fn clean_job(
+    job: &Job,
+    rules: &RuleSet,
+    repeats: Option<&Repeats<'_>>,
+    existing: Existing,
+) -> Result<Outcome> {
     let (txt, json) = (
         output_path(&job.out_stem, "txt"),
         output_path(&job.out_stem, "json"),
@@ -298,7 +304,7 @@ fn clean_job(job: &Job, rules: &RuleSet, existing: Existing) -> Result<Outcome> 
     }
     let bytes = std::fs::read(&job.path).map_err(|e| Error::io(&job.path, e))?;
     let text = decode(bytes)?;
-    let article = article::clean(&text, rules);
+    let article = article::clean_in_batch(&text, rules, repeats);
     let meta = Metadata::new(&job.id, &text, &article);
     let mut metadata = serde_json::to_vec_pretty(&meta).expect("metadata serializes");
     metadata.push(b'\n');
@@ -365,12 +371,14 @@ impl Drop for RunLock {
     }
 }
 
-/// Cleans every job in parallel, calling `tick` after each, and writes `manifest.jsonl` into
-/// `out`. Returns the outcomes in job order.
+/// Cleans every job in parallel (against the batch's recurring passages when `repeats` is
+/// given), calling `tick` after each, and writes `manifest.jsonl` into `out`. Returns the
+/// outcomes in job order.
 pub fn run(
     jobs: &[Job],
     out: &Path,
     rules: &RuleSet,
+    repeats: Option<&Repeats<'_>>,
     existing: Existing,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<Outcome>> {
@@ -382,18 +390,18 @@ pub fn run(
             out.display()
         )));
     }
-    let outcomes: Vec<Outcome> =
-        jobs.par_iter()
-            .map(|job| {
-                let outcome = match &job.error {
-                    Some(reason) => failed(job, reason.clone()),
-                    None => clean_job(job, rules, existing)
-                        .unwrap_or_else(|e| failed(job, e.to_string())),
-                };
-                tick();
-                outcome
-            })
-            .collect();
+    let outcomes: Vec<Outcome> = jobs
+        .par_iter()
+        .map(|job| {
+            let outcome = match &job.error {
+                Some(reason) => failed(job, reason.clone()),
+                None => clean_job(job, rules, repeats, existing)
+                    .unwrap_or_else(|e| failed(job, e.to_string())),
+            };
+            tick();
+            outcome
+        })
+        .collect();
     let mut manifest = Vec::new();
     for outcome in &outcomes {
         serde_json::to_writer(&mut manifest, &outcome.manifest).expect("manifest line serializes");
@@ -414,9 +422,14 @@ pub struct AdCount {
     pub error: Option<String>,
 }
 
-/// Cleans every job in parallel without writing anything and counts its ads, in job order,
-/// calling `tick` after each.
-pub fn count(jobs: &[Job], rules: &RuleSet, tick: &(dyn Fn() + Sync)) -> Vec<AdCount> {
+/// Cleans every job in parallel (against the batch's recurring passages when `repeats` is
+/// given) without writing anything and counts its ads, in job order, calling `tick` after each.
+pub fn count(
+    jobs: &[Job],
+    rules: &RuleSet,
+    repeats: Option<&Repeats<'_>>,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<AdCount> {
     jobs.par_iter()
         .map(|job| {
             let mut counted = AdCount {
@@ -434,7 +447,7 @@ pub fn count(jobs: &[Job], rules: &RuleSet, tick: &(dyn Fn() + Sync)) -> Vec<AdC
                 .and_then(decode);
             match text {
                 Ok(text) => {
-                    for ad in article::clean(&text, rules).ads {
+                    for ad in article::clean_in_batch(&text, rules, repeats).ads {
                         counted.ads += 1;
                         *counted
                             .by_category

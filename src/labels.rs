@@ -278,6 +278,7 @@ mod tests {
             switch_after_heading: 0.8,
             paragraph_support: 0.3,
             glued_run_continues: 1.5,
+            repeated_passage: 0.6,
         };
         decode(&scores, &sentences, &[], weights)
     }

@@ -21,6 +21,11 @@
 //! To let people see what was removed and why, [`explain`] gives a terminal account of one
 //! article and [`report`] an HTML review page of a whole `clean` run.
 //!
+//! Around the pipeline: [`class`] decides what an article is as a whole (clean, with promo,
+//! advertorial); [`repeats`] counts passages that recur across a batch and turns recurrence into
+//! a cue for the decoder ([`article::clean_in_batch`]); [`records`] streams JSONL records
+//! (`filter`, `fingerprints`, `sentences`) and [`shards`] cleans JSONL shards.
+//!
 //! The rules every stage reads (cue patterns, weights, abbreviations, dateline formats) are data:
 //! see [`rules::RuleSet`] and the `rules/` folder.
 //!
@@ -46,6 +51,7 @@
 
 pub mod article;
 pub mod batch;
+pub mod class;
 pub mod error;
 pub mod eval;
 pub mod explain;
@@ -54,13 +60,16 @@ pub mod labels;
 pub mod lang;
 pub mod output;
 pub mod records;
+pub mod repeats;
 pub mod report;
 pub mod rules;
 pub mod sentences;
+pub mod shards;
 pub mod structure;
 pub mod train;
 
 pub use article::{clean, CleanArticle};
+pub use class::ArticleClass;
 pub use error::{Error, ErrorKind, Result};
 pub use labels::{AdSpan, Label};
 pub use rules::{Category, RuleSet};

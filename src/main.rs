@@ -55,6 +55,9 @@ enum Command {
     /// Clean a JSONL stream: one line out per line in, text replaced, metadata added.
     #[command(after_help = FILTER_HELP)]
     Filter(FilterArgs),
+    /// Write the passage fingerprints of JSONL records, for an engine to count across a corpus.
+    #[command(after_help = FINGERPRINTS_HELP)]
+    Fingerprints(FingerprintsArgs),
     /// Count the ads in files and folders of articles, per article and category; writes nothing.
     #[command(
         after_help = "Example:\n  klartext count corpus --ext txt\n  klartext count articles/ --format csv > ads.csv"
@@ -236,17 +239,45 @@ klartext_* keys with --flat. A line that is not an object with a string text com
 (`| head`) ends the run quietly. Needs no shell and no environment, so it works as the command of
 Spark's RDD.pipe or Hadoop streaming.
 
+Passages that recur in at least --repeats-min records of a window of --repeat-window lines count
+as a cue: with a weak promotional cue of their own they are ads, without any they are listed as
+boilerplate. With --known-repeats, counts made over the whole corpus are used instead.
+
 Example:
   klartext filter < shard.jsonl > clean.jsonl
-  klartext filter --text-key content --keep-original raw --flat < shard.jsonl";
+  klartext filter --text-key content --keep-original raw --flat < shard.jsonl
+  klartext filter --known-repeats repeats.jsonl shard.jsonl.gz > clean.jsonl";
 
 #[derive(clap::Args)]
 struct FilterArgs {
-    /// JSONL files (default: stdin).
+    /// JSONL files, plain, .gz or .zst (default: stdin).
     files: Vec<PathBuf>,
     /// Print nothing but errors (no progress).
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    record: RecordArgs,
+    /// Also write a dolma attributes file per input file (same name and compression) into this
+    /// folder; needs files, not stdin.
+    #[arg(long, value_name = "DIR")]
+    dolma_attributes: Option<PathBuf>,
+    #[command(flatten)]
+    repeats: RepeatArgs,
+    /// Count recurring passages within windows of this many consecutive lines (ignored with
+    /// --known-repeats or --no-repeats).
+    #[arg(long, value_name = "LINES", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(1..))]
+    repeat_window: u64,
+    /// Exit 1 when any line is bad (they are still written, with an `error` field).
+    #[arg(long)]
+    strict: bool,
+    /// Use the rules in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+/// How JSONL records are read and written (shared by `filter` and `clean --jsonl`).
+#[derive(clap::Args)]
+struct RecordArgs {
     /// The key holding the article text.
     #[arg(long, value_name = "KEY", default_value = "text")]
     text_key: String,
@@ -259,10 +290,109 @@ struct FilterArgs {
     /// Write the metadata as top-level klartext_* keys (for NeMo Curator) instead of metadata.klartext.
     #[arg(long)]
     flat: bool,
+}
+
+impl From<RecordArgs> for klartext::records::FilterOptions {
+    fn from(args: RecordArgs) -> Self {
+        klartext::records::FilterOptions {
+            text_key: args.text_key,
+            id_key: args.id_key,
+            keep_original: args.keep_original,
+            flat: args.flat,
+        }
+    }
+}
+
+/// How passages that recur across a batch are used (shared by `clean`, `filter` and `count`).
+#[derive(clap::Args)]
+struct RepeatArgs {
+    /// Clean every article alone: do not look for passages that recur across the batch.
+    #[arg(long)]
+    no_repeats: bool,
+    /// A passage recurs when it stands in at least N articles of the batch.
+    #[arg(long, value_name = "N", default_value_t = klartext::repeats::DEFAULT_MIN_ARTICLES, value_parser = clap::value_parser!(u32).range(2..))]
+    repeats_min: u32,
+    /// Use passage counts made elsewhere (JSON lines {"passage": …, "articles": N}: the output of
+    /// `klartext fingerprints` counted by an engine) instead of counting within this run.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_repeats")]
+    known_repeats: Option<PathBuf>,
+    /// Remove recurring passages without promotional cues (boilerplate: agency footers,
+    /// disclaimers) from the clean text; by default they are listed in the metadata and kept.
+    #[arg(long, conflicts_with = "no_repeats")]
+    strip_boilerplate: bool,
+}
+
+impl RepeatArgs {
+    /// The batch's passage counts: none with --no-repeats, read from --known-repeats, or
+    /// counted by `count` (the first pass over the batch).
+    fn counts(
+        &self,
+        count: impl FnOnce() -> klartext::repeats::PassageCounts,
+    ) -> Result<Option<klartext::repeats::PassageCounts>, Fatal> {
+        if self.no_repeats {
+            return Ok(None);
+        }
+        if let Some(file) = &self.known_repeats {
+            return Ok(Some(klartext::repeats::PassageCounts::read_known(
+                file,
+                self.repeats_min,
+            )?));
+        }
+        let counts = count();
+        if counts.load() > 1.0 {
+            eprintln!(
+                "klartext: warning: this batch has more passages than the in-memory repeat counter holds exactly ({:.1} per counter); some rare passages may count as recurring. Count them with `klartext fingerprints` and an engine, and pass --known-repeats",
+                counts.load()
+            );
+        }
+        Ok(Some(counts))
+    }
+
+    fn repeats<'a>(
+        &self,
+        counts: &'a Option<klartext::repeats::PassageCounts>,
+    ) -> Option<klartext::repeats::Repeats<'a>> {
+        counts.as_ref().map(|counts| klartext::repeats::Repeats {
+            counts,
+            min_articles: self.repeats_min,
+            strip_boilerplate: self.strip_boilerplate,
+        })
+    }
+}
+
+const FINGERPRINTS_HELP: &str = "\
+Reads JSON objects, one per line, from the files (plain, .gz or .zst) or from stdin, and writes
+one line per input line: {\"id\": <the record's id>, \"passages\": [<fingerprint>, ...]}, the
+distinct fingerprints (16 hex digits) of the record's sentences, as `clean` and `filter` compute
+them. Count in how many records each fingerprint stands with any engine, keep those in at least
+--repeats-min records, write them as JSON lines {\"passage\": <fingerprint>, \"articles\": N} and
+pass that file to clean or filter with --known-repeats. Bad lines come out with an `error` field
+and are reported on stderr; the exit code stays 0 unless --strict, as for `filter`.
+
+Example:
+  klartext fingerprints shard-*.jsonl.gz > fingerprints.jsonl
+  # count with Spark, or for a small corpus with jq:
+  jq -c '.passages[]' fingerprints.jsonl | sort | uniq -c | awk '$1 >= 5 {print \"{\\\"passage\\\": \" $2 \", \\\"articles\\\": \" $1 \"}\"}' > repeats.jsonl
+  klartext clean --jsonl shards/ --out clean/ --known-repeats repeats.jsonl";
+
+#[derive(clap::Args)]
+struct FingerprintsArgs {
+    /// JSONL files, plain, .gz or .zst (default: stdin).
+    files: Vec<PathBuf>,
+    /// Print nothing but errors (no progress).
+    #[arg(long, short)]
+    quiet: bool,
+    /// The key holding the article text.
+    #[arg(long, value_name = "KEY", default_value = "text")]
+    text_key: String,
+    /// The key holding the record id.
+    #[arg(long, value_name = "KEY", default_value = "id")]
+    id_key: String,
     /// Exit 1 when any line is bad (they are still written, with an `error` field).
     #[arg(long)]
     strict: bool,
-    /// Use the rules in this folder instead of the built-in ones.
+    /// Use the rules in this folder instead of the built-in ones (sentence splitting and month
+    /// names must match those of the run that uses the counts).
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
 }
@@ -305,6 +435,8 @@ struct CountArgs {
     quiet: bool,
     #[command(flatten)]
     walk: WalkArgs,
+    #[command(flatten)]
+    repeats: RepeatArgs,
     /// Use the rules in this folder instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -338,6 +470,16 @@ inside an input folder, and an existing file is kept unless --force.
 Example:
   klartext clean corpus/de --out /tmp/clean --report /tmp/clean-report.html
   cat /tmp/clean/amazon-ki-wettlauf.txt
+  klartext clean --jsonl shards/ --out clean/ --shard 1/4 --dolma-attributes attributes/klartext
+
+With --jsonl, the inputs are JSONL shards (.jsonl, .jsonl.gz, .jsonl.zst): each gives one output
+shard of the same name and compression, with the same rows in order, cleaned as by `filter`.
+
+The inputs form one batch: passages that recur in at least --repeats-min of its articles are a
+cue (a weak promotional cue plus recurrence makes an ad; recurrence without cues is boilerplate,
+listed in the metadata and kept unless --strip-boilerplate). Every input is read once to count
+them before cleaning starts (with --shard, all inputs, so that every part cleans alike);
+--known-repeats uses counts made elsewhere instead, --no-repeats cleans each article alone.
 
 Nothing is overwritten unless --force: a DIR holding an earlier run is refused (exit 2), and
 --skip-existing keeps what is there and cleans only the missing articles. Two runs cannot write
@@ -376,6 +518,21 @@ struct CleanArgs {
     /// killed run).
     #[arg(long)]
     skip_existing: bool,
+    /// The inputs are JSONL shards (.jsonl, .jsonl.gz, .jsonl.zst, or folders holding them):
+    /// write one cleaned shard per input, same name, compression and rows.
+    #[arg(long)]
+    jsonl: bool,
+    /// With --jsonl: clean only every N-th shard of the sorted inputs, starting at the K-th.
+    #[arg(long, value_name = "K/N", requires = "jsonl")]
+    shard: Option<klartext::shards::ShardSpec>,
+    /// With --jsonl: also write a dolma attributes file per shard (same name) into this folder.
+    #[arg(long, value_name = "DIR", requires = "jsonl")]
+    dolma_attributes: Option<PathBuf>,
+    /// With --jsonl: how records are read and written, as by `filter`.
+    #[command(flatten)]
+    record: RecordArgs,
+    #[command(flatten)]
+    repeats: RepeatArgs,
 }
 
 /// A failure that stops the command before or while it runs: exit code 2.
@@ -429,6 +586,9 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
             .map_err(|e| Fatal(format!("cannot start {n} threads: {e}")))?;
     }
     batch::check_paths(&args.inputs, &args.out)?;
+    if args.jsonl {
+        return clean_shards(args, &rules);
+    }
     let options = WalkOptions::from(args.walk);
     let mut jobs = batch::discover(&args.inputs, &args.out, &options);
     batch::claim_outputs(&mut jobs);
@@ -436,12 +596,26 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
         klartext::report::check_target(report, &args.inputs, &jobs, &args.out, args.force)?;
     }
     let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
-    let existing = match (args.force, args.skip_existing) {
-        (true, _) => batch::Existing::Overwrite,
-        (_, true) => batch::Existing::Skip,
-        _ => batch::Existing::Refuse,
-    };
-    let outcomes = batch::run(&jobs, &args.out, &rules, existing, &|| bar.inc(1))?;
+    let existing = existing(args.force, args.skip_existing);
+    let counts = args.repeats.counts(|| {
+        let mut counts = klartext::repeats::PassageCounts::sketch();
+        let paths: Vec<&std::path::Path> = jobs
+            .iter()
+            .filter(|j| j.error.is_none())
+            .map(|j| j.path.as_path())
+            .collect();
+        klartext::repeats::count_files(&paths, &rules, &mut counts);
+        counts
+    })?;
+    let repeats = args.repeats.repeats(&counts);
+    let outcomes = batch::run(
+        &jobs,
+        &args.out,
+        &rules,
+        repeats.as_ref(),
+        existing,
+        &|| bar.inc(1),
+    )?;
     bar.finish_and_clear();
     if let Some(report) = &args.report {
         let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
@@ -483,6 +657,65 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     Ok(errors.is_empty())
 }
 
+/// Runs `clean --jsonl`; returns whether every shard was cleaned.
+fn clean_shards(args: CleanArgs, rules: &RuleSet) -> Result<bool, Fatal> {
+    use klartext::shards::{self, ShardRun, ShardSpec};
+    let shards = shards::discover(&args.inputs)?;
+    if let Some(dir) = &args.dolma_attributes {
+        batch::check_paths(&args.inputs, dir)?;
+    }
+    let options = klartext::records::FilterOptions::from(args.record);
+    let counts = args
+        .repeats
+        .counts(|| shards::count_passages(&shards, &options.text_key, rules))?;
+    let mut filter = klartext::records::Filter::new(&options, rules);
+    if let Some(counts) = &counts {
+        filter = filter.with_repeats(
+            klartext::records::RepeatSource::Fixed(counts),
+            args.repeats.repeats_min,
+            args.repeats.strip_boilerplate,
+        );
+    }
+    if args.dolma_attributes.is_some() {
+        filter = filter.with_dolma_attributes();
+    }
+    let run = ShardRun {
+        out: &args.out,
+        spec: args.shard.unwrap_or(ShardSpec::ALL),
+        existing: existing(args.force, args.skip_existing),
+        filter: &filter,
+        dolma: args.dolma_attributes.as_deref(),
+    };
+    let lines = shards::run(&shards, &run, &mut |message| {
+        eprintln!("klartext: {message}")
+    })?;
+    let failed = lines.iter().filter(|l| !l.ok()).count();
+    if !args.quiet {
+        let count = |f: fn(&shards::ShardManifestLine) -> Option<usize>| -> usize {
+            lines.iter().filter_map(f).sum()
+        };
+        eprintln!(
+            "klartext: {} shards ({} records, {} bad lines), {} ads found, {} errors; output in {}",
+            lines.len(),
+            count(|l| l.lines),
+            count(|l| l.bad_lines),
+            count(|l| l.ads),
+            failed,
+            args.out.display()
+        );
+    }
+    Ok(failed == 0)
+}
+
+/// What to do with outputs of an earlier run.
+fn existing(force: bool, skip_existing: bool) -> batch::Existing {
+    match (force, skip_existing) {
+        (true, _) => batch::Existing::Overwrite,
+        (_, true) => batch::Existing::Skip,
+        _ => batch::Existing::Refuse,
+    }
+}
+
 /// A named JSONL input.
 type Input = (String, Box<dyn std::io::BufRead>);
 
@@ -503,7 +736,7 @@ fn jsonl_inputs(files: &[PathBuf], bar: &ProgressBar) -> Result<Vec<Input>, Fata
             std::fs::File::open(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
         readers.push((
             path.display().to_string(),
-            Box::new(std::io::BufReader::new(bar.wrap_read(file))),
+            klartext::shards::reader(path, bar.wrap_read(file))?,
         ));
     }
     Ok(readers)
@@ -527,27 +760,73 @@ fn bytes_progress(files: &[PathBuf], quiet: bool) -> ProgressBar {
     )
 }
 
-/// Streams every input through `transform` to stdout; returns how many lines were bad.
+/// Where the side lines of each input file go: a file of the same name in `side_dir`. Refuses
+/// stdin (it has no name), two inputs of the same name, and files that exist.
+fn side_files(files: &[PathBuf], side_dir: &std::path::Path) -> Result<Vec<PathBuf>, Fatal> {
+    if files.is_empty() {
+        return Err(Fatal(
+            "--dolma-attributes needs the input files named: stdin has no name to give its attributes file (the spans are also in metadata.klartext.ads)".into(),
+        ));
+    }
+    let mut targets: Vec<PathBuf> = Vec::new();
+    for file in files {
+        let target = side_dir.join(file.file_name().unwrap_or_default());
+        if targets.contains(&target) || target.exists() {
+            return Err(Fatal(format!(
+                "{} exists or is named twice; remove it or rename an input",
+                target.display()
+            )));
+        }
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// Streams every input through `stage` to stdout; returns how many lines were bad. With
+/// `side_dir`, the stage's side lines for each file go to a file of the same name in that
+/// folder, written atomically when the file was read to its end.
 fn run_stream(
     files: &[PathBuf],
     skip_blank: bool,
-    transform: &klartext::records::Transform<'_>,
+    stage: &impl klartext::records::Stage,
     bar: &ProgressBar,
+    side_dir: Option<&std::path::Path>,
 ) -> Result<usize, Fatal> {
     use std::io::Write;
+    let mut side_targets = match side_dir {
+        Some(dir) => side_files(files, dir)?.into_iter().map(Some).collect(),
+        None => Vec::new(),
+    };
+    side_targets.resize(files.len().max(1), None);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut bad = 0;
-    for (name, reader) in jsonl_inputs(files, bar)? {
+    for ((name, reader), side_target) in jsonl_inputs(files, bar)?.into_iter().zip(side_targets) {
         let mut report = |message: String| {
             bar.suspend(|| eprintln!("klartext: {message}"));
             bad += 1;
         };
-        match klartext::records::stream(&name, reader, &mut out, skip_blank, transform, &mut report)
-        {
-            Ok(klartext::records::StreamEnd::Done) => {}
+        let mut side = match &side_target {
+            Some(target) => Some(klartext::shards::AtomicOutput::create(target)?),
+            None => None,
+        };
+        let side_writer = side.as_mut().map(|s| s as &mut dyn Write);
+        match klartext::records::stream(
+            &name,
+            reader,
+            &mut out,
+            side_writer,
+            skip_blank,
+            stage,
+            &mut report,
+        ) {
+            Ok(klartext::records::StreamEnd::Done) => {
+                if let Some(side) = side {
+                    side.commit()?;
+                }
+            }
             Ok(klartext::records::StreamEnd::Closed) => return Ok(bad),
-            Err(e) => return Err(Fatal(format!("{e}"))),
+            Err(e) => return Err(Fatal(format!("{name}: {e}"))),
         }
     }
     match out.flush() {
@@ -568,8 +847,13 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
     let bad = run_stream(
         &args.files,
         true,
-        &|record| klartext::records::add_sentences(record, &options, &rules),
+        &klartext::records::EachRecord(
+            |record: &mut serde_json::Map<String, serde_json::Value>| {
+                klartext::records::add_sentences(record, &options, &rules)
+            },
+        ),
         &ProgressBar::hidden(),
+        None,
     )?;
     Ok(bad == 0)
 }
@@ -577,19 +861,52 @@ fn sentences(args: SentencesArgs) -> Result<bool, Fatal> {
 /// Runs `filter`; bad lines fail the run only with --strict.
 fn filter(args: FilterArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
-    let options = klartext::records::FilterOptions {
-        text_key: args.text_key,
-        id_key: args.id_key,
-        keep_original: args.keep_original,
-        flat: args.flat,
+    let options = klartext::records::FilterOptions::from(args.record);
+    let known = match (&args.repeats.known_repeats, args.repeats.no_repeats) {
+        (Some(_), false) => args
+            .repeats
+            .counts(klartext::repeats::PassageCounts::exact)?,
+        _ => None,
     };
+    let source = match (&known, args.repeats.no_repeats) {
+        (_, true) => klartext::records::RepeatSource::Off,
+        (Some(counts), _) => klartext::records::RepeatSource::Fixed(counts),
+        (None, _) => klartext::records::RepeatSource::Window(args.repeat_window as usize),
+    };
+    let mut filter = klartext::records::Filter::new(&options, &rules).with_repeats(
+        source,
+        args.repeats.repeats_min,
+        args.repeats.strip_boilerplate,
+    );
+    if args.dolma_attributes.is_some() {
+        filter = filter.with_dolma_attributes();
+    }
     let bar = bytes_progress(&args.files, args.quiet);
     let bad = run_stream(
         &args.files,
         false,
-        &|record| klartext::records::clean_record(record, &options, &rules),
+        &filter,
         &bar,
+        args.dolma_attributes.as_deref(),
     )?;
+    bar.finish_and_clear();
+    Ok(bad == 0 || !args.strict)
+}
+
+/// Runs `fingerprints`; bad lines fail the run only with --strict.
+fn fingerprints(args: FingerprintsArgs) -> Result<bool, Fatal> {
+    let rules = load_rules(&args.rules)?;
+    let options = klartext::records::FilterOptions {
+        text_key: args.text_key,
+        id_key: args.id_key,
+        ..Default::default()
+    };
+    let stage = klartext::records::Fingerprints {
+        options: &options,
+        rules: &rules,
+    };
+    let bar = bytes_progress(&args.files, args.quiet);
+    let bad = run_stream(&args.files, false, &stage, &bar, None)?;
     bar.finish_and_clear();
     Ok(bad == 0 || !args.strict)
 }
@@ -602,8 +919,23 @@ fn count(args: CountArgs) -> Result<bool, Fatal> {
     }
     let options = WalkOptions::from(args.walk);
     let jobs = batch::discover(&args.inputs, std::path::Path::new(""), &options);
+    let passages = args.repeats.counts(|| {
+        let mut counts = klartext::repeats::PassageCounts::sketch();
+        let paths: Vec<&std::path::Path> = jobs
+            .iter()
+            .filter(|j| j.error.is_none())
+            .map(|j| j.path.as_path())
+            .collect();
+        klartext::repeats::count_files(&paths, &rules, &mut counts);
+        counts
+    })?;
     let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
-    let counts = batch::count(&jobs, &rules, &|| bar.inc(1));
+    let counts = batch::count(
+        &jobs,
+        &rules,
+        args.repeats.repeats(&passages).as_ref(),
+        &|| bar.inc(1),
+    );
     bar.finish_and_clear();
     print!("{}", klartext::output::render_counts(&counts, args.format));
     Ok(counts.iter().all(|c| c.error.is_none()))
@@ -829,6 +1161,7 @@ fn main() -> ExitCode {
             Command::Sentences(args) => sentences(args),
             Command::Filter(args) => filter(args),
             Command::Count(args) => count(args),
+            Command::Fingerprints(args) => fingerprints(args),
             Command::Rules(RulesCommand::List(args)) => rules_list(args),
             Command::Rules(RulesCommand::Test(args)) => rules_test(args),
         },

@@ -10,11 +10,13 @@
 //!   "title": "Amazon investiert 200 Milliarden Euro in KI-Wettlauf",
 //!   "dateline": { "text": "06.02.2026 - 08:41:11", "datetime": "2026-02-06T08:41:11" },
 //!   "headings": ["KI-Infrastruktur als Wachstumstreiber"],
+//!   "class": "contains_promo",
 //!   "counts": { "paragraphs": 13, "sentences": 40, "editorial_sentences": 31,
 //!               "promo_sentences": 9, "ads": 2, "chars_in": 5873, "chars_out": 4102 },
 //!   "ads": [ { "start": 1302, "end": 2050, "text": "Seit August 2024 …",
 //!              "category": "lead_magnet", "score": 0.9702,
-//!              "rules": ["de.offer.free", "de.lead_magnet"] } ]
+//!              "rules": ["de.offer.free", "de.lead_magnet"] } ],
+//!   "boilerplate": []
 //! }
 //! ```
 //!
@@ -26,6 +28,11 @@
 //! - `dateline`: `null`, or the raw text cut from the article and its ISO 8601 `datetime`
 //!   (`null` when it did not parse).
 //! - `headings`: the editorial subheadings kept in the clean text, in order.
+//! - `class`: what the article is as a whole: `clean` (no ad found), `contains_promo`
+//!   (editorial text with ads in it) or `advertorial` (the article itself is promotional:
+//!   labelled as sponsored in its title or on one of its first two body lines, or at least half
+//!   of its body text found promotional). Decided by [`crate::class::classify`]; an
+//!   advertorial keeps the text klartext did not find promotional, so drop it by its class.
 //! - `counts`: `paragraphs` (body blocks that are not headings, before cleaning), `sentences`
 //!   (body sentences, title excluded), `editorial_sentences` + `promo_sentences` = `sentences`,
 //!   `ads`, and `chars_in` / `chars_out`: characters of the input and of the clean text.
@@ -33,7 +40,13 @@
 //!   values (characters, as dolma counts them) into the original text, end exclusive; `text` is
 //!   that slice; `category` one of `lead_magnet`, `trading`, `newsletter`, `event`,
 //!   `subscription`, `affiliate`, `app`, `social`, `sponsored_label`, `related_link`, `other`;
-//!   `score` the confidence from 0 to 1; `rules` the ids of the rules that fired in it.
+//!   `score` the confidence from 0 to 1; `rules` the ids of the rules that fired in it;
+//!   `repeats`, only for an ad that recurs across the batch, the number of articles its
+//!   recurring passage stands in (see [`crate::repeats`]).
+//! - `boilerplate`: passages that recur across the batch without any promotional cue (an agency
+//!   footer, a disclaimer): `start`, `end` and `text` as for ads, `repeats`, and `stripped`,
+//!   whether it was removed from the clean text (only with `--strip-boilerplate`; by default
+//!   it is reported and kept). Empty when an article is cleaned alone.
 //!
 //! # `manifest.jsonl`, one line per input file
 //!
@@ -43,6 +56,7 @@
 use serde::Serialize;
 
 use crate::article::CleanArticle;
+use crate::class::ArticleClass;
 use crate::labels::Label;
 use crate::rules::Category;
 use crate::structure::BlockKind;
@@ -56,8 +70,10 @@ pub struct Metadata<'a> {
     pub title: Option<&'a str>,
     pub dateline: Option<DatelineRecord<'a>>,
     pub headings: &'a [String],
+    pub class: ArticleClass,
     pub counts: Counts,
     pub ads: Vec<AdRecord<'a>>,
+    pub boilerplate: Vec<BoilerplateRecord<'a>>,
 }
 
 #[derive(Serialize, Debug)]
@@ -85,6 +101,21 @@ pub struct AdRecord<'a> {
     pub category: Category,
     pub score: f64,
     pub rules: &'a [String],
+    /// In how many articles of the batch the ad's recurring passage stands, when it recurs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<u32>,
+}
+
+/// A recurring passage without promotional cues (see [`crate::repeats`]).
+#[derive(Serialize, Debug)]
+pub struct BoilerplateRecord<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    /// In how many articles of the batch it stands.
+    pub repeats: u32,
+    /// Whether it was removed from the clean text (`--strip-boilerplate`).
+    pub stripped: bool,
 }
 
 /// One line of `manifest.jsonl`.
@@ -142,6 +173,25 @@ impl<'a> Metadata<'a> {
                 category: ad.category,
                 score: round4(ad.score),
                 rules: &ad.rules,
+                repeats: article
+                    .repeated
+                    .iter()
+                    .filter(|p| {
+                        p.sentences.start < ad.sentences.end && ad.sentences.start < p.sentences.end
+                    })
+                    .map(|p| p.articles)
+                    .max(),
+            })
+            .collect();
+        let boilerplate = article
+            .boilerplate
+            .iter()
+            .map(|b| BoilerplateRecord {
+                start: char_offset(text, b.span.start),
+                end: char_offset(text, b.span.end),
+                text: b.span.of(text),
+                repeats: b.articles,
+                stripped: b.stripped,
             })
             .collect();
         Metadata {
@@ -154,9 +204,77 @@ impl<'a> Metadata<'a> {
                 datetime: d.datetime.as_deref(),
             }),
             headings: &article.headings,
+            class: article.class,
             counts,
             ads,
+            boilerplate,
         }
+    }
+}
+
+/// Dolma attribute files: spans of the original text, line by line beside the documents.
+///
+/// Dolma keeps what taggers find apart from the documents: for `documents/<path>` an attributes
+/// file `attributes/<name>/<path>` holds one line per document, in the same order, as
+/// `{"id": …, "attributes": {…}}` (with the document's `source` when it has one). Each attribute
+/// is a list of `[start, end, score]` spans in characters (Unicode scalar values) of the
+/// document's `text`, end exclusive; dolma's mixer can drop documents by an attribute
+/// (`filter`) and cut spans out of the text (`span_replacement`). Attribute names follow
+/// dolma's `<experiment>__<tagger>__<type>` form, which its tools split on `__`:
+///
+/// - `klartext__klartext__ads`: every ad, scored with its confidence;
+/// - `klartext__klartext__advertorial`: one span over the whole text, scored 1 when the article
+///   is an advertorial (see [`crate::class`]) and 0 otherwise;
+/// - `klartext__klartext__boilerplate`: every passage that recurs across the batch without a
+///   promotional cue, scored 1 (cut it with the mixer to strip boilerplate).
+///
+/// The spans refer to the text klartext read (the documents as they are), not to its output.
+pub mod dolma {
+    use serde_json::{json, Map, Value};
+
+    use super::Metadata;
+    use crate::class::ArticleClass;
+
+    pub const ADS: &str = "klartext__klartext__ads";
+    pub const ADVERTORIAL: &str = "klartext__klartext__advertorial";
+    pub const BOILERPLATE: &str = "klartext__klartext__boilerplate";
+
+    /// The attributes of one article.
+    pub fn attributes(meta: &Metadata<'_>) -> Map<String, Value> {
+        let mut attributes = Map::new();
+        let ads: Vec<Value> = meta
+            .ads
+            .iter()
+            .map(|ad| json!([ad.start, ad.end, ad.score]))
+            .collect();
+        attributes.insert(ADS.into(), Value::Array(ads));
+        let advertorial = if meta.class == ArticleClass::Advertorial {
+            1.0
+        } else {
+            0.0
+        };
+        attributes.insert(
+            ADVERTORIAL.into(),
+            json!([[0, meta.counts.chars_in, advertorial]]),
+        );
+        let boilerplate: Vec<Value> = meta
+            .boilerplate
+            .iter()
+            .map(|b| json!([b.start, b.end, 1.0]))
+            .collect();
+        attributes.insert(BOILERPLATE.into(), Value::Array(boilerplate));
+        attributes
+    }
+
+    /// One line of an attributes file.
+    pub fn line(id: Value, source: Option<Value>, attributes: Map<String, Value>) -> Value {
+        let mut line = Map::new();
+        line.insert("id".into(), id);
+        if let Some(source) = source {
+            line.insert("source".into(), source);
+        }
+        line.insert("attributes".into(), Value::Object(attributes));
+        Value::Object(line)
     }
 }
 

@@ -20,6 +20,7 @@
 use serde_json::{Map, Value};
 
 use crate::lang;
+use crate::repeats::{PassageCounts, Repeats};
 use crate::rules::RuleSet;
 use crate::sentences;
 
@@ -87,55 +88,149 @@ pub enum StreamEnd {
     Closed,
 }
 
-/// What a stream does to each record, in place; an `Err` message marks the record bad.
-pub type Transform<'a> = dyn Fn(&mut Map<String, Value>) -> Result<(), String> + Sync + 'a;
+/// What a stream does with its records. Lines are read in windows of [`Stage::window_lines`];
+/// [`Stage::window`] sees every record of a window before [`Stage::apply`] changes any (this is
+/// where a stage can count what recurs across records), and `apply` then runs on each record
+/// in parallel. The output is the same for any number of threads.
+pub trait Stage: Sync {
+    /// What the stage learns from a whole window.
+    type Window: Sync;
+    /// How many lines are read and held together.
+    fn window_lines(&self) -> usize {
+        BATCH_LINES
+    }
+    /// Looks at every record of a window (the lines that are JSON objects) before any changes.
+    fn window(&self, records: &[&Map<String, Value>]) -> Self::Window;
+    /// Changes one record in place and returns its side line (the line of a dolma attributes
+    /// file) when the stage writes one; an `Err` message marks the record bad.
+    fn apply(
+        &self,
+        window: &Self::Window,
+        record: &mut Map<String, Value>,
+    ) -> Result<Option<Value>, String>;
+    /// The side line for a line the stage could not clean: `record` is the object it refused,
+    /// `None` for a line that is not a JSON object. Every line needs one when side lines are
+    /// written, so that the side file lines up with the output.
+    fn side_of_bad(&self, _record: Option<&Map<String, Value>>) -> Option<Value> {
+        None
+    }
+}
+
+/// A stage that changes each record on its own (no window).
+pub struct EachRecord<F>(pub F);
+
+impl<F> Stage for EachRecord<F>
+where
+    F: Fn(&mut Map<String, Value>) -> Result<(), String> + Sync,
+{
+    type Window = ();
+    fn window(&self, _: &[&Map<String, Value>]) {}
+    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<Option<Value>, String> {
+        (self.0)(record).map(|()| None)
+    }
+}
 
 /// Lines handled together: enough to keep the threads busy, few enough to keep memory bounded.
-const BATCH_LINES: usize = 512;
+pub const BATCH_LINES: usize = 512;
 
 /// What happened to one line.
 struct Processed {
     output: Vec<u8>,
+    /// The side line, when the stage wrote one.
+    side: Option<Vec<u8>>,
     error: Option<String>,
 }
 
-/// Reads JSON objects line by line from `reader`, applies `transform` to each (in parallel,
-/// in batches), and writes one line per input line to `out`, in input order. A line that is
-/// not a JSON object comes out as `{"input": line, "error": …}`; an object that `transform`
-/// refuses comes out with an `error` field added. Each such line is reported to `on_error` as
-/// `name:line: message`. Blank lines are skipped when `skip_blank`, else reported.
-pub fn stream(
+/// One line as read: a JSON object, or the line and why it is not one.
+enum Parsed {
+    Object(Map<String, Value>),
+    Bad(String, String),
+}
+
+/// A line as read: its text, or its text decoded lossily and why it is not UTF-8.
+type ReadLine = Result<String, (String, String)>;
+
+/// Reads the next line (without its `\n` or `\r\n`) into `line`; `Ok(false)` at the end. A line
+/// that is not UTF-8 comes back as `Err` with the reason, after the whole line was consumed.
+fn read_line(
+    reader: &mut impl std::io::BufRead,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<Option<ReadLine>> {
+    buffer.clear();
+    if reader.read_until(b'\n', buffer)? == 0 {
+        return Ok(None);
+    }
+    if buffer.ends_with(b"\n") {
+        buffer.pop();
+        if buffer.ends_with(b"\r") {
+            buffer.pop();
+        }
+    }
+    Ok(Some(match std::str::from_utf8(buffer) {
+        Ok(line) => Ok(line.to_string()),
+        Err(e) => Err((
+            String::from_utf8_lossy(buffer).into_owned(),
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        )),
+    }))
+}
+
+/// Reads JSON objects line by line from `reader`, runs `stage` on them (in parallel, a window
+/// at a time), and writes one line per input line to `out`, in input order. A line that is not
+/// a JSON object (or not UTF-8) comes out as `{"input": line, "error": …}`; an object that the
+/// stage refuses comes out with an `error` field added. Each such line is reported to
+/// `on_error` as `name:line: message`. Blank lines are skipped when `skip_blank`, else reported.
+/// When `side` is given, the stage's side line for each input line goes there, one per line in
+/// the same order (`{}` when the stage gave none).
+/// A read error (a truncated compressed file) ends the stream with that error, naming the line
+/// (`cannot read line 7: …`); the caller names the input.
+pub fn stream<S: Stage>(
     name: &str,
-    reader: impl std::io::BufRead,
+    mut reader: impl std::io::BufRead,
     out: &mut impl std::io::Write,
+    mut side: Option<&mut dyn std::io::Write>,
     skip_blank: bool,
-    transform: &Transform<'_>,
+    stage: &S,
     on_error: &mut dyn FnMut(String),
 ) -> std::io::Result<StreamEnd> {
     use rayon::prelude::*;
-    let mut lines = reader.lines().enumerate();
+    let window_lines = stage.window_lines().max(1);
+    let mut buffer = Vec::new();
+    let mut number = 0;
     loop {
-        let mut batch = Vec::with_capacity(BATCH_LINES);
-        for (number, line) in lines.by_ref() {
-            let line = line.map_err(|e| {
-                std::io::Error::new(e.kind(), format!("{name}:{}: {e}", number + 1))
+        let mut batch: Vec<(usize, ReadLine)> = Vec::new();
+        while batch.len() < window_lines {
+            let line = read_line(&mut reader, &mut buffer).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot read line {}: {e}", number + 1))
             })?;
-            if skip_blank && line.trim().is_empty() {
+            let Some(line) = line else { break };
+            number += 1;
+            if skip_blank && line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
                 continue;
             }
-            batch.push((number + 1, line));
-            if batch.len() == BATCH_LINES {
-                break;
-            }
+            batch.push((number, line));
         }
         if batch.is_empty() {
             return Ok(StreamEnd::Done);
         }
-        let processed: Vec<Processed> = batch
-            .par_iter()
-            .map(|(_, line)| process(line, transform))
+        let (numbers, lines): (Vec<usize>, Vec<_>) = batch.into_iter().unzip();
+        let mut parsed: Vec<Parsed> = lines.into_par_iter().map(parse).collect();
+        let window = {
+            let records: Vec<&Map<String, Value>> = parsed
+                .iter()
+                .filter_map(|p| match p {
+                    Parsed::Object(record) => Some(record),
+                    Parsed::Bad(..) => None,
+                })
+                .collect();
+            stage.window(&records)
+        };
+        let processed: Vec<Processed> = parsed
+            .par_iter_mut()
+            .map(|p| process(p, stage, &window))
             .collect();
-        for ((number, _), p) in batch.iter().zip(processed) {
+        drop(parsed);
+        for (number, p) in numbers.into_iter().zip(processed) {
             if let Some(message) = p.error {
                 on_error(format!("{name}:{number}: {message}"));
             }
@@ -146,33 +241,53 @@ pub fn stream(
                 }
                 Err(e) => return Err(e),
             }
+            if let Some(side) = side.as_deref_mut() {
+                side.write_all(p.side.as_deref().unwrap_or(b"{}\n"))?;
+            }
         }
     }
 }
 
-fn process(line: &str, transform: &Transform<'_>) -> Processed {
-    let (record, error) = match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(mut record)) => match transform(&mut record) {
-            Ok(()) => (record, None),
+fn parse(line: ReadLine) -> Parsed {
+    match line {
+        Err((line, message)) => Parsed::Bad(line, message),
+        Ok(line) => match serde_json::from_str::<Value>(&line) {
+            Ok(Value::Object(record)) => Parsed::Object(record),
+            Ok(_) => Parsed::Bad(line, "not a JSON object".into()),
+            Err(e) => Parsed::Bad(line, format!("invalid JSON: {e}")),
+        },
+    }
+}
+
+fn process<S: Stage>(parsed: &mut Parsed, stage: &S, window: &S::Window) -> Processed {
+    let (record, side, error) = match parsed {
+        Parsed::Object(record) => match stage.apply(window, record) {
+            Ok(side) => (std::mem::take(record), side, None),
             Err(message) => {
+                let side = stage.side_of_bad(Some(record));
                 record.insert("error".into(), message.clone().into());
-                (record, Some(message))
+                (std::mem::take(record), side, Some(message))
             }
         },
-        parsed => {
-            let message = match parsed {
-                Ok(_) => "not a JSON object".to_string(),
-                Err(e) => format!("invalid JSON: {e}"),
-            };
+        Parsed::Bad(line, message) => {
             let mut record = Map::new();
-            record.insert("input".into(), line.into());
+            record.insert("input".into(), std::mem::take(line).into());
             record.insert("error".into(), message.clone().into());
-            (record, Some(message))
+            (record, stage.side_of_bad(None), Some(message.clone()))
         }
     };
-    let mut output = serde_json::to_vec(&record).expect("a JSON map serializes");
-    output.push(b'\n');
-    Processed { output, error }
+    Processed {
+        output: json_line(&record),
+        side: side.as_ref().map(json_line),
+        error,
+    }
+}
+
+/// One JSON value as a line.
+fn json_line(value: &impl serde::Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).expect("a JSON value serializes");
+    bytes.push(b'\n');
+    bytes
 }
 
 /// How `klartext filter` writes its records.
@@ -199,14 +314,204 @@ impl Default for FilterOptions {
     }
 }
 
+/// `klartext filter` (and each shard of `klartext clean --jsonl`) as a stream stage: every
+/// record cleaned by [`clean_record`].
+pub struct Filter<'a> {
+    options: &'a FilterOptions,
+    rules: &'a RuleSet,
+    /// Where the counts of the repeat cue come from.
+    repeats: RepeatSource<'a>,
+    /// A passage recurs when it stands in at least this many articles.
+    min_articles: u32,
+    /// Remove boilerplate from the clean text.
+    strip_boilerplate: bool,
+    /// Write a dolma attributes line beside every record (see [`crate::output::dolma`]).
+    dolma: bool,
+    /// Ads found so far, over every record this stage cleaned.
+    ads: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Filter<'a> {
+    pub fn new(options: &'a FilterOptions, rules: &'a RuleSet) -> Filter<'a> {
+        Filter {
+            options,
+            rules,
+            repeats: RepeatSource::Off,
+            min_articles: crate::repeats::DEFAULT_MIN_ARTICLES,
+            strip_boilerplate: false,
+            dolma: false,
+            ads: Default::default(),
+        }
+    }
+
+    /// The same stage with the repeat cue: counts from `source`, a passage recurring from
+    /// `min_articles` articles on, boilerplate removed when `strip_boilerplate`.
+    pub fn with_repeats(
+        self,
+        source: RepeatSource<'a>,
+        min_articles: u32,
+        strip_boilerplate: bool,
+    ) -> Filter<'a> {
+        Filter {
+            repeats: source,
+            min_articles,
+            strip_boilerplate,
+            ..self
+        }
+    }
+
+    /// The same stage, writing a dolma attributes line beside every record as its side line.
+    pub fn with_dolma_attributes(self) -> Filter<'a> {
+        Filter {
+            dolma: true,
+            ..self
+        }
+    }
+
+    /// A dolma attributes line for `record` with `attributes`.
+    fn dolma_line(
+        &self,
+        record: Option<&Map<String, Value>>,
+        attributes: Map<String, Value>,
+    ) -> Value {
+        let field = |key: &str| record.and_then(|r| r.get(key)).cloned();
+        crate::output::dolma::line(
+            field(&self.options.id_key).unwrap_or(Value::Null),
+            field("source"),
+            attributes,
+        )
+    }
+
+    /// Ads found so far, over every record this stage cleaned.
+    pub fn ads_found(&self) -> usize {
+        self.ads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Where the passage counts of the repeat cue ([`crate::repeats`]) come from.
+#[derive(Clone, Copy, Debug)]
+pub enum RepeatSource<'a> {
+    /// No repeat cue: every record is cleaned alone.
+    Off,
+    /// Counts fixed for the whole run: the batch counted beforehand, or `--known-repeats`.
+    Fixed(&'a PassageCounts),
+    /// Counted within each window of this many consecutive lines of the stream (tumbling
+    /// windows: a record's result depends on the records of its window).
+    Window(usize),
+}
+
+impl Stage for Filter<'_> {
+    /// The counts of the window, when the stage counts per window.
+    type Window = Option<PassageCounts>;
+
+    fn window_lines(&self) -> usize {
+        match self.repeats {
+            RepeatSource::Window(lines) => lines,
+            _ => BATCH_LINES,
+        }
+    }
+
+    fn window(&self, records: &[&Map<String, Value>]) -> Option<PassageCounts> {
+        use rayon::prelude::*;
+        let RepeatSource::Window(_) = self.repeats else {
+            return None;
+        };
+        let found: Vec<Vec<u64>> = records
+            .par_iter()
+            .map(|record| match record.get(&self.options.text_key) {
+                Some(Value::String(text)) => crate::repeats::article_fingerprints(text, self.rules),
+                _ => Vec::new(),
+            })
+            .collect();
+        let mut counts = PassageCounts::exact();
+        for fingerprints in &found {
+            counts.add_article(fingerprints);
+        }
+        Some(counts)
+    }
+
+    fn apply(
+        &self,
+        window: &Option<PassageCounts>,
+        record: &mut Map<String, Value>,
+    ) -> Result<Option<Value>, String> {
+        let counts = match (&self.repeats, window) {
+            (RepeatSource::Fixed(counts), _) => Some(*counts),
+            (RepeatSource::Window(_), Some(counts)) => Some(counts),
+            _ => None,
+        };
+        let repeats = counts.map(|counts| Repeats {
+            counts,
+            min_articles: self.min_articles,
+            strip_boilerplate: self.strip_boilerplate,
+        });
+        let cleaned = clean_record(record, self.options, self.rules, repeats.as_ref())?;
+        self.ads
+            .fetch_add(cleaned.ads, std::sync::atomic::Ordering::Relaxed);
+        Ok(self
+            .dolma
+            .then(|| self.dolma_line(Some(record), cleaned.attributes)))
+    }
+
+    fn side_of_bad(&self, record: Option<&Map<String, Value>>) -> Option<Value> {
+        self.dolma.then(|| self.dolma_line(record, Map::new()))
+    }
+}
+
+/// `klartext fingerprints` as a stream stage: every record becomes `{"id": …, "passages":
+/// […]}`, its id (under the id key) and the distinct fingerprints of its passages
+/// ([`crate::repeats::article_fingerprints`], 16 hexadecimal digits each, sorted), for an engine
+/// to count: the number of records a fingerprint stands in is the number of lines that hold it.
+pub struct Fingerprints<'a> {
+    pub options: &'a FilterOptions,
+    pub rules: &'a RuleSet,
+}
+
+impl Stage for Fingerprints<'_> {
+    type Window = ();
+
+    fn window(&self, _: &[&Map<String, Value>]) {}
+
+    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<Option<Value>, String> {
+        let passages = match record.get(&self.options.text_key) {
+            Some(Value::String(text)) => crate::repeats::article_fingerprints(text, self.rules),
+            Some(_) => return Err(format!("`{}` is not a string", self.options.text_key)),
+            None => return Err(format!("no `{}` field", self.options.text_key)),
+        };
+        let id = record
+            .get(&self.options.id_key)
+            .cloned()
+            .unwrap_or(Value::Null);
+        record.clear();
+        record.insert("id".into(), id);
+        record.insert(
+            "passages".into(),
+            passages
+                .into_iter()
+                .map(|f| Value::String(crate::repeats::to_hex(f)))
+                .collect(),
+        );
+        Ok(None)
+    }
+}
+
+/// What cleaning one record found, besides what it wrote into the record.
+pub struct Cleaned {
+    pub ads: usize,
+    /// The record's dolma attributes ([`crate::output::dolma::attributes`]).
+    pub attributes: Map<String, Value>,
+}
+
 /// Cleans one record: its text is replaced by the clean text and the metadata (the record of
 /// [`crate::output::Metadata`]) is added under `metadata.klartext`, or as `klartext_<field>`
-/// keys with `flat`. Every other key stays where it was.
+/// keys with `flat`. Every other key stays where it was. `repeats`, when given, are the batch's
+/// recurring passages ([`crate::repeats`]).
 pub fn clean_record(
     record: &mut Map<String, Value>,
     options: &FilterOptions,
     rules: &RuleSet,
-) -> Result<(), String> {
+    repeats: Option<&Repeats<'_>>,
+) -> Result<Cleaned, String> {
     let text = match record.get(&options.text_key) {
         Some(Value::String(text)) => text.clone(),
         Some(_) => return Err(format!("`{}` is not a string", options.text_key)),
@@ -220,8 +525,12 @@ pub fn clean_record(
         Some(Value::Number(n)) => n.to_string(),
         _ => String::new(),
     };
-    let article = crate::article::clean(&text, rules);
+    let article = crate::article::clean_in_batch(&text, rules, repeats);
     let meta = crate::output::Metadata::new(&id, &text, &article);
+    let cleaned = Cleaned {
+        ads: article.ads.len(),
+        attributes: crate::output::dolma::attributes(&meta),
+    };
     let Value::Object(mut fields) = serde_json::to_value(&meta).expect("metadata serializes")
     else {
         unreachable!("metadata is an object")
@@ -246,5 +555,5 @@ pub fn clean_record(
             metadata.insert("klartext".into(), Value::Object(fields));
         }
     }
-    Ok(())
+    Ok(cleaned)
 }

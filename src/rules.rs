@@ -141,6 +141,9 @@ pub struct Weights {
     pub paragraph_support: f64,
     /// Extra cost for a promo run that began inside a block to go on into the next block.
     pub glued_run_continues: f64,
+    /// Added to the score of every sentence of a passage that recurs across the batch and has
+    /// a promotional cue (see [`crate::repeats`]).
+    pub repeated_passage: f64,
 }
 
 /// Compiled dateline patterns and the month names they may use.
@@ -306,6 +309,14 @@ struct WeightsFile {
     switch_after_heading: f64,
     paragraph_support: f64,
     glued_run_continues: f64,
+    /// Optional, so that rule folders written before the repeat cue existed still load.
+    #[serde(default = "default_repeated_passage")]
+    repeated_passage: f64,
+}
+
+/// The repeat cue's weight in rule folders that do not give one (the built-in value).
+fn default_repeated_passage() -> f64 {
+    0.6
 }
 
 #[derive(Deserialize)]
@@ -476,6 +487,7 @@ impl RuleSet {
                     switch_after_heading: w.switch_after_heading,
                     paragraph_support: w.paragraph_support,
                     glued_run_continues: w.glued_run_continues,
+                    repeated_passage: w.repeated_passage,
                 });
             }
             if let Some(d) = file.dateline {
@@ -908,6 +920,7 @@ impl RuleSet {
                         ("switch_after_heading", w.switch_after_heading),
                         ("paragraph_support", w.paragraph_support),
                         ("glued_run_continues", w.glued_run_continues),
+                        ("repeated_passage", w.repeated_passage),
                     ] {
                         table.insert(key, toml_edit::value(round3(value)));
                     }

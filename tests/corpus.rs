@@ -54,7 +54,7 @@ fn the_corpus_has_the_promised_shape() {
 }
 
 #[test]
-fn every_article_gets_its_language_title_and_dateline() {
+fn every_article_gets_its_language_title_dateline_and_class() {
     let dir = Dir::new();
     let root = repo().join("corpus");
     let out = dir.path().join("out");
@@ -97,6 +97,10 @@ fn every_article_gets_its_language_title_and_dateline() {
             if *got != want {
                 failures.push(format!("{}: {what} is {got}, annotated {want}", article.id));
             }
+        }
+        // Every corpus article is news (some with inserts); none is an advertorial as a whole.
+        if meta["class"] == "advertorial" {
+            failures.push(format!("{}: classed advertorial", article.id));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

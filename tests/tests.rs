@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod corpus;
+mod jsonl;
 mod report;
 mod review;
 mod sbd;
