@@ -34,6 +34,11 @@ pub struct AdSpan {
     pub rules: Vec<String>,
 }
 
+/// Scores closer than this are a tie. Sums of the same costs taken in another order differ in
+/// their last bits; without a tolerance, rounding instead of the rule "ties keep the label, and
+/// go to editorial" would decide them, and a change far away in the article could flip a label.
+const TIE: f64 = 1e-9;
+
 /// Decoder states. A promo run that begins inside a block (a pitch glued into an editorial
 /// paragraph) is `Glued`; one that begins at a block start is `Promo`. Only `Promo` runs continue
 /// freely into the next block: a run that starts mid-paragraph and carries on past it is far
@@ -89,7 +94,7 @@ pub fn decode(
             order[1..].sort_unstable();
             for from in order {
                 let score = best[from] + cost[from][to];
-                if score > next[to] {
+                if score > next[to] + TIE {
                     next[to] = score;
                     back[i][to] = from as u8;
                 }
@@ -100,7 +105,7 @@ pub fn decode(
     }
     let mut state = EDITORIAL;
     for s in [PROMO, GLUED] {
-        if best[s] > best[state] {
+        if best[s] > best[state] + TIE {
             state = s;
         }
     }
