@@ -5,7 +5,7 @@
 //! regression on the sentences ([`logistic`]): a sentence's score is the weighted sum of its
 //! cues, as in the pipeline. The loss is cost-sensitive, an editorial sentence predicted promo
 //! counting [`EDITORIAL_LOSS`] times a missed promo one, because removing editorial text is the
-//! worse error; an L2 prior pulls every weight toward its starting value, so the hand-set
+//! worse error; an L2 prior pulls every weight and the bias toward their starting values, so the hand-set
 //! weights are the prior and rare cues stay near them. The regression is convex, so the fit
 //! does not depend on the order of the articles. The decoder's costs (label changes) stay as
 //! they are. (An averaged structured perceptron over the decoder was tried first; its held-out
@@ -158,7 +158,7 @@ pub fn learn_words(examples: &[Example]) -> Vec<(String, String, f64)> {
 }
 
 /// Fits the rule weights and the bias by cost-sensitive logistic regression on sentences,
-/// pulled toward the starting weights (an L2 prior), keeping the labeller's costs. Convex, so
+/// pulled toward the starting weights and bias (an L2 prior), keeping the labeller's costs. Convex, so
 /// the result does not depend on the visiting order.
 pub fn logistic(examples: &[Example], rules: &RuleSet, iterations: usize) -> RuleSet {
     let prior: Vec<f64> = rules.rules().iter().map(|r| r.weight).collect();
@@ -198,7 +198,7 @@ pub fn logistic(examples: &[Example], rules: &RuleSet, iterations: usize) -> Rul
         for r in 0..n {
             w[r] -= RATE * (grad[r] / total + PRIOR * (w[r] - prior[r]));
         }
-        bias -= RATE * grad_bias / total;
+        bias -= RATE * (grad_bias / total + PRIOR * (bias - rules.weights().bias));
     }
     let mut weights = rules.weights();
     weights.bias = bias.max(0.0);
