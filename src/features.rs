@@ -120,11 +120,8 @@ pub fn extract(
                     }
                 }
             }
-            for r in rules.candidate_rules(sentence_language, masked) {
+            for r in rules.candidate_rules(sentence_language, masked, |p| place.allows(p)) {
                 let rule = &rules.rules()[r];
-                if !place.allows(rule.position) {
-                    continue;
-                }
                 // Each further match of the same cue adds half its weight, up to three matches:
                 // a sentence that names a broker, a bonus and a depot says more than one that
                 // names only one of them.

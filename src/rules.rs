@@ -737,12 +737,14 @@ impl RuleSet {
         self.words.get(language)?.get(word).copied()
     }
 
-    /// The pattern rules of `language` (and the common ones) that may match `sentence`, in
-    /// rule order. A rule listed here still has to match: this only skips the ones that cannot.
+    /// The pattern rules of `language` (and the common ones) that apply where `sentence` stands
+    /// (`applies_at` their position) and may match it, in rule order. A rule listed here still
+    /// has to match: this only skips the ones that cannot.
     pub fn candidate_rules<'a>(
         &'a self,
         language: &str,
         sentence: &'a str,
+        applies_at: impl Fn(Position) -> bool + 'a,
     ) -> impl Iterator<Item = usize> + 'a {
         let (language, screen) = self
             .screens
@@ -753,7 +755,9 @@ impl RuleSet {
         screen
             .checks
             .iter()
-            .filter(move |(_, check)| check.is_match(sentence))
+            .filter(move |&&(i, ref check)| {
+                applies_at(self.rules[i].position) && check.is_match(sentence)
+            })
             .map(|&(i, _)| i)
     }
 
@@ -1068,7 +1072,9 @@ mod tests {
             };
             for sentence in &rule.must_match {
                 assert!(
-                    rules.candidate_rules(language, sentence).any(|r| r == i),
+                    rules
+                        .candidate_rules(language, sentence, |_| true)
+                        .any(|r| r == i),
                     "{} screened out {sentence:?}",
                     rule.id
                 );
