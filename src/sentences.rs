@@ -446,12 +446,16 @@ fn is_boundary(
         return false; // "4. Die gängige Auffassung …": a numbered point, not a sentence
     }
     let next_word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
-    let starter = rules.is_sentence_starter(language, &next_word);
+    // A title ("Mr.", "Dr.") opens a name, and names open sentences.
+    let starter = rules.is_sentence_starter(language, &next_word)
+        || (rest[next_word.len()..].starts_with('.') && rules.is_title(language, &next_word));
     if rules.is_title(language, word) {
         return false; // "Dr. Weber", "Nr. 5": always followed by what they name
     }
     if rules.is_abbreviation(language, word) || is_dotted_abbreviation(word) {
-        return starter; // "… & Co. It closed", "in the U.S. How about you?"
+        // "… & Co. It closed", "in the U.S. How about you?"; but three words ending in an
+        // abbreviation are too short for a sentence: "At 5 a.m. Mr. Smith went …".
+        return starter && before.split_whitespace().count() > 3;
     }
     let mut letters = word.chars();
     if let (Some(letter), None) = (letters.next(), letters.next()) {
@@ -591,6 +595,12 @@ mod tests {
                 "de",
                 "Der Umsatz stieg auf 35,6 Mrd. Euro. Gut.",
                 &["Der Umsatz stieg auf 35,6 Mrd. Euro.", "Gut."],
+            ),
+            (
+                "short prefix before an abbreviation",
+                "en",
+                "At 5 a.m. Mr. Smith went to the bank. He left the bank at 6 P.M. Dr. Jones stayed.",
+                &["At 5 a.m. Mr. Smith went to the bank.", "He left the bank at 6 P.M.", "Dr. Jones stayed."],
             ),
             (
                 "separator stands apart",
