@@ -212,11 +212,70 @@ pub fn claim_outputs(jobs: &mut [Job]) {
     }
 }
 
-/// Decodes an article file: UTF-8, with a byte-order mark dropped. Binary files and invalid
-/// UTF-8 are refused with the reason, so nothing is cleaned from garbled text.
+/// The largest file read as one article: 4 MiB, some twenty times the longest news article.
+/// A bigger file is a dump, a log or a minified page, and cleaning it would take minutes (the
+/// pipeline runs at about a megabyte per second per core), so it is refused unread.
+pub const MAX_ARTICLE_BYTES: u64 = 4 << 20;
+
+/// Reads and decodes one article file (see [`decode`]); a file over [`MAX_ARTICLE_BYTES`] is
+/// refused without being read into memory.
+pub fn read_article(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_ARTICLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(Error::too_large(size, MAX_ARTICLE_BYTES));
+    }
+    decode(bytes)
+}
+
+/// Decodes an article file into the text the pipeline reads, and to which every offset in the
+/// metadata refers:
+///
+/// - UTF-8, with a byte-order mark dropped; UTF-16 (little or big endian) when it starts with
+///   its byte-order mark. Other encodings are not guessed at: invalid UTF-8 or UTF-16 is
+///   refused with the place of the first bad byte, so nothing is cleaned from garbled text.
+/// - A file with NUL bytes (outside UTF-16) is binary and refused.
+/// - Line endings become `\n`: Windows `\r\n` and old Mac `\r` alike, so that every line
+///   is a block whatever wrote the file.
+/// - A file with no text, or only white space, is refused: there is no article to clean.
 pub fn decode(bytes: Vec<u8>) -> Result<String> {
-    if bytes.contains(&0) {
-        return Err(Error::not_text("binary file (contains NUL bytes)"));
+    let text = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes, "little")?,
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes, "big")?,
+        _ => utf8(bytes)?,
+    };
+    if text.contains('\0') {
+        return Err(Error::not_text("binary file (contains NUL characters)"));
+    }
+    let text = normalize_line_endings(text);
+    if text.is_empty() {
+        return Err(Error::not_text("the file is empty"));
+    }
+    if text.trim().is_empty() {
+        return Err(Error::not_text("the file holds only white space"));
+    }
+    Ok(text)
+}
+
+/// UTF-8 without its byte-order mark; NUL bytes and invalid sequences are refused.
+fn utf8(bytes: Vec<u8>) -> Result<String> {
+    if let Some(at) = memchr::memchr(0, &bytes) {
+        // UTF-16 without a byte-order mark shows as a NUL beside every ASCII character.
+        let hint = if bytes.len() >= 4
+            && (bytes[1] == 0 && bytes[3] == 0 || bytes[0] == 0 && bytes[2] == 0)
+        {
+            "; if it is UTF-16 text, save it with a byte-order mark"
+        } else {
+            ""
+        };
+        return Err(Error::not_text(format!(
+            "binary file (a NUL byte at byte {at}){hint}"
+        )));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
@@ -226,9 +285,46 @@ pub fn decode(bytes: Vec<u8>) -> Result<String> {
         ))
     })?;
     if text.starts_with('\u{feff}') {
-        text.drain(..3);
+        text.drain(..'\u{feff}'.len_utf8());
     }
     Ok(text)
+}
+
+/// UTF-16 after its byte-order mark, in the byte order `unit` reads.
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, order: &str) -> Result<String> {
+    if bytes.len() % 2 == 1 {
+        return Err(Error::not_text(format!(
+            "invalid UTF-16 ({order} endian): an odd number of bytes; the file is cut short"
+        )));
+    }
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len());
+    // Units read so far, for the place of an error (the byte-order mark is one unit).
+    let mut read = 1;
+    for decoded in char::decode_utf16(units) {
+        match decoded {
+            Ok(c) => {
+                text.push(c);
+                read += c.len_utf16();
+            }
+            Err(e) => {
+                return Err(Error::not_text(format!(
+                    "invalid UTF-16 ({order} endian) at byte {}: a lone surrogate {:#06x}; convert the file to UTF-8",
+                    2 * read,
+                    e.unpaired_surrogate()
+                )))
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// `\r\n` and lone `\r` turned into `\n`.
+pub fn normalize_line_endings(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename.
@@ -302,8 +398,7 @@ fn clean_job(
             txt.display()
         )));
     }
-    let bytes = std::fs::read(&job.path).map_err(|e| Error::io(&job.path, e))?;
-    let text = decode(bytes)?;
+    let text = read_article(&job.path)?;
     let article = article::clean_in_batch(&text, rules, repeats);
     let meta = Metadata::new(&job.id, &text, &article);
     let mut metadata = serde_json::to_vec_pretty(&meta).expect("metadata serializes");
@@ -442,9 +537,7 @@ pub fn count(
                 tick();
                 return counted;
             }
-            let text = std::fs::read(&job.path)
-                .map_err(|e| Error::io(&job.path, e))
-                .and_then(decode);
+            let text = read_article(&job.path);
             match text {
                 Ok(text) => {
                     for ad in article::clean_in_batch(&text, rules, repeats).ads {
@@ -461,4 +554,113 @@ pub fn count(
             counted
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(bytes: &[u8]) -> String {
+        decode(bytes.to_vec()).unwrap_err().to_string()
+    }
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        bytes
+    }
+
+    #[test]
+    fn utf8_with_and_without_a_byte_order_mark() {
+        assert_eq!(
+            decode(b"Titel\nText.\n".to_vec()).unwrap(),
+            "Titel\nText.\n"
+        );
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFGr\xC3\xBC\xC3\x9Fe\n".to_vec()).unwrap(),
+            "Grüße\n"
+        );
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded_in_either_byte_order() {
+        let text = "Grüße aus Köln 🎉\r\nZweite Zeile.\n";
+        for big_endian in [false, true] {
+            assert_eq!(
+                decode(utf16(text, big_endian)).unwrap(),
+                "Grüße aus Köln 🎉\nZweite Zeile.\n"
+            );
+        }
+        let mut cut = utf16("Titel", false);
+        cut.pop();
+        assert!(
+            reason(&cut).contains("odd number of bytes"),
+            "{}",
+            reason(&cut)
+        );
+        // A lone high surrogate after "Ab🎉" (4 units after the mark: byte 10).
+        let mut lone = utf16("Ab🎉", true);
+        lone.extend([0xD8, 0x00, 0x00, 0x41]);
+        assert_eq!(
+            reason(&lone),
+            "not text: invalid UTF-16 (big endian) at byte 10: a lone surrogate 0xd800; convert the file to UTF-8"
+        );
+    }
+
+    #[test]
+    fn line_endings_become_newlines() {
+        assert_eq!(
+            decode(b"Titel\r\nEins.\rZwei.\r\n\r\nDrei.\r".to_vec()).unwrap(),
+            "Titel\nEins.\nZwei.\n\nDrei.\n"
+        );
+    }
+
+    #[test]
+    fn binary_invalid_empty_and_blank_files_are_refused_with_the_reason() {
+        assert_eq!(
+            reason(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            "not text: binary file (a NUL byte at byte 8)"
+        );
+        assert!(reason(b"T\0i\0t\0e\0l\0").contains("save it with a byte-order mark"));
+        assert_eq!(
+            reason(b"Titel\nGr\xfc\xdfe\n"),
+            "not text: invalid UTF-8 at byte 8 (line 2); convert the file to UTF-8"
+        );
+        assert_eq!(
+            reason(&utf16("a\0b", false)),
+            "not text: binary file (contains NUL characters)"
+        );
+        assert_eq!(reason(b""), "not text: the file is empty");
+        assert_eq!(reason(b"\xEF\xBB\xBF"), "not text: the file is empty");
+        assert_eq!(
+            reason(b" \r\n\t\n\xC2\xA0\n"),
+            "not text: the file holds only white space"
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(MAX_ARTICLE_BYTES + 1).unwrap();
+        let err = read_article(&path).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "too large for an article: {} bytes, over the limit of {MAX_ARTICLE_BYTES} bytes (4 MiB); split it into articles",
+                MAX_ARTICLE_BYTES + 1
+            )
+        );
+    }
 }

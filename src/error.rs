@@ -26,8 +26,11 @@ pub enum ErrorKind {
         column: usize,
         message: String,
     },
-    /// An article file is not UTF-8 text.
+    /// An article file holds no text klartext can clean: binary, in an encoding it does not
+    /// read, empty or only white space.
     NotText { reason: String },
+    /// An article file is larger than one article can be (`bytes` long, `limit` allowed).
+    TooLarge { bytes: u64, limit: u64 },
     /// The command line asks for something impossible (an output folder inside an input, say).
     Usage(String),
 }
@@ -70,6 +73,12 @@ impl Error {
         }
     }
 
+    pub(crate) fn too_large(bytes: u64, limit: u64) -> Error {
+        Error {
+            kind: ErrorKind::TooLarge { bytes, limit },
+        }
+    }
+
     pub fn usage(message: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Usage(message.into()),
@@ -90,6 +99,11 @@ impl fmt::Display for Error {
                 write!(f, "{file}:{line}:{column}: {message}")
             }
             ErrorKind::NotText { reason } => write!(f, "not text: {reason}"),
+            ErrorKind::TooLarge { bytes, limit } => write!(
+                f,
+                "too large for an article: {bytes} bytes, over the limit of {limit} bytes ({} MiB); split it into articles",
+                limit >> 20
+            ),
             ErrorKind::Usage(message) => write!(f, "{message}"),
         }
     }

@@ -993,9 +993,10 @@ fn print_to(mut out: impl std::io::Write, text: &str) -> Result<(), Fatal> {
 /// Runs `explain`: one line per block and sentence, `AD` for promo, `ok` for editorial.
 fn explain(args: ExplainArgs) -> Result<bool, Fatal> {
     let rules = load_rules(&args.rules)?;
-    let bytes =
-        std::fs::read(&args.file).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
-    let text = batch::decode(bytes).map_err(|e| Fatal(format!("{}: {e}", args.file.display())))?;
+    let text = batch::read_article(&args.file).map_err(|e| match e.kind() {
+        klartext::ErrorKind::Io { .. } => Fatal(e.to_string()),
+        _ => Fatal(format!("{}: {e}", args.file.display())),
+    })?;
     let article = klartext::clean(&text, &rules);
     let account = klartext::explain::render_styled(&text, &article, &rules);
     print_to(args.color.stdout(), &account)?;

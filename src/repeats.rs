@@ -307,9 +307,8 @@ pub fn count_files(paths: &[&Path], rules: &RuleSet, counts: &mut PassageCounts)
         let found: Vec<Vec<u64>> = chunk
             .par_iter()
             .map(|path| {
-                std::fs::read(path)
+                crate::batch::read_article(path)
                     .ok()
-                    .and_then(|bytes| crate::batch::decode(bytes).ok())
                     .map(|text| article_fingerprints(&text, rules))
                     .unwrap_or_default()
             })

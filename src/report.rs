@@ -188,9 +188,11 @@ pub fn collect(jobs: &[Job], outcomes: &[Outcome], tick: &(dyn Fn() + Sync)) -> 
                 std::fs::read(&json)
                     .map_err(|e| Error::io(&json, e))
                     .and_then(|metadata| {
-                        let bytes =
-                            std::fs::read(&job.path).map_err(|e| Error::io(&job.path, e))?;
-                        ReportArticle::from_outputs(&job.id, &metadata, batch::decode(bytes)?)
+                        ReportArticle::from_outputs(
+                            &job.id,
+                            &metadata,
+                            batch::read_article(&job.path)?,
+                        )
                     })
                     .unwrap_or_else(|e| ReportArticle::failed(&job.id, e.to_string()))
             } else {
