@@ -327,11 +327,20 @@ pub fn normalize_line_endings(text: String) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
-/// Writes `contents` to `path` through a temporary file in the same folder and a rename.
+/// How the temporary files of [`write_atomic`] start: hidden, and named so that what a killed
+/// run leaves (`.klartext-XXXXXX.tmp`) is plainly not an output.
+pub const TEMP_PREFIX: &str = ".klartext-";
+
+/// Writes `contents` to `path` through a temporary file in the same folder and a rename, so
+/// that `path` holds either nothing, its old contents or all of the new ones.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut file = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
     file.write_all(contents).map_err(|e| Error::io(path, e))?;
     file.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
@@ -354,7 +363,8 @@ pub enum Existing {
     Refuse,
     /// Overwrite (`--force`).
     Overwrite,
-    /// Keep the earlier output and skip the article (`--skip-existing`).
+    /// Keep the earlier outputs and skip the article (`--skip-existing`); an article with only
+    /// one of its two outputs (a run killed between them) is cleaned again.
     Skip,
 }
 
@@ -389,10 +399,12 @@ fn clean_job(
         output_path(&job.out_stem, "txt"),
         output_path(&job.out_stem, "json"),
     );
-    if existing != Existing::Overwrite && (txt.exists() || json.exists()) {
-        if existing == Existing::Skip && txt.exists() && json.exists() {
-            return Ok(skipped(job, &json));
-        }
+    if existing == Existing::Skip && txt.exists() && json.exists() {
+        return Ok(skipped(job, &json));
+    }
+    // With --skip-existing, a lone `.txt` or `.json` is what a run killed between the two
+    // renames left: the article was not finished, so it is cleaned again.
+    if existing == Existing::Refuse && (txt.exists() || json.exists()) {
         return Err(Error::usage(format!(
             "{} exists; pass --force to overwrite it or --skip-existing to keep it",
             txt.display()
@@ -434,35 +446,77 @@ fn failed(job: &Job, reason: String) -> Outcome {
     }
 }
 
-/// A lock file that keeps two runs from writing into one output folder at once. It is removed
-/// when the run ends; a run that was killed leaves it, and the message says what to do.
-struct RunLock(PathBuf);
+/// The lock file of an output folder.
+pub const LOCK_FILE: &str = ".klartext.lock";
+
+/// Keeps two runs from writing into one output folder at once: an advisory lock (`flock`) on
+/// `DIR/.klartext.lock`, which the operating system releases when the process ends, however it
+/// ends, so a killed run never blocks the next one. The file holds the process id of the run
+/// for the message, and is removed when the run ends.
+struct RunLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
 
 impl RunLock {
     fn take(out: &Path) -> Result<RunLock> {
-        let path = out.join(".klartext.lock");
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                let _ = writeln!(file, "{}", std::process::id());
-                Ok(RunLock(path))
+        let path = out.join(LOCK_FILE);
+        loop {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    let holder = match holder.trim() {
+                        "" => String::new(),
+                        pid => format!(" (process {pid})"),
+                    };
+                    return Err(Error::usage(format!(
+                        "another klartext run{holder} is writing to {}; wait for it to end or choose another --out",
+                        out.display()
+                    )));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::usage(format!(
-                "another klartext run is writing to {} (if none is, remove {})",
-                out.display(),
-                path.display()
-            ))),
-            Err(e) => Err(Error::io(&path, e)),
+            // The run before may have removed the file between our open and our lock; then the
+            // lock is on a file no later run will open, so take it again on a new one.
+            if !is_same_file(&file, &path) {
+                continue;
+            }
+            file.set_len(0).map_err(|e| Error::io(&path, e))?;
+            writeln!(file, "{}", std::process::id()).map_err(|e| Error::io(&path, e))?;
+            return Ok(RunLock { path, _file: file });
         }
     }
 }
 
+/// Whether `path` still names the open `file`.
+fn is_same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
 impl Drop for RunLock {
+    /// Removes the file while the lock is still held (the handle closes after this).
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -545,13 +545,15 @@ clitest!(an_earlier_run_is_never_overwritten_without_force, |dir| {
     );
     assert_eq!(dir.read("out/a.txt"), "edited by hand\n");
 
-    // --skip-existing keeps what is there and cleans only what is missing.
-    std::fs::remove_file(dir.path().join("out/b.txt")).unwrap();
+    // --skip-existing keeps what is there and cleans only what is missing: b lost its
+    // metadata (as when a run is killed between the two renames), so it is cleaned again.
     std::fs::remove_file(dir.path().join("out/b.json")).unwrap();
+    std::fs::write(dir.path().join("out/b.txt"), "half done\n").unwrap();
     let resumed = dir.klartext(&["clean", "in", "--out", "out", "--skip-existing"]);
     assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
     assert_eq!(dir.read("out/a.txt"), "edited by hand\n");
     assert!(dir.read("out/b.txt").contains("zwölf Millionen"));
+    assert_eq!(dir.json("out/b.json")["id"], "b.txt");
     let manifest = manifest(&dir, "out");
     assert_eq!(manifest[0]["status"], "ok (kept from an earlier run)");
     assert_eq!(manifest[0]["ads"], 1);
@@ -575,14 +577,107 @@ clitest!(
     a_second_run_into_the_same_folder_is_refused_while_one_writes,
     |dir| {
         dir.create("in/a.txt", ARTICLE);
-        dir.create("out/.klartext.lock", "12345\n");
+        // This test holds the lock as a running klartext would.
+        let lock = std::fs::File::create(dir.create("out/.klartext.lock", "")).unwrap();
+        lock.lock().unwrap();
         let out = dir.klartext(&["clean", "in", "--out", "out"]);
         assert_eq!(out.status.code(), Some(2));
         assert!(
-            stderr(&out).contains("another klartext run is writing"),
+            stderr(&out).contains("another klartext run is writing to out"),
             "{}",
             stderr(&out)
         );
         assert!(!dir.path().join("out/a.txt").exists());
+        // A lock file left by a killed run holds no lock and does not block the next run.
+        drop(lock);
+        dir.create("out/.klartext.lock", "12345\n");
+        let out = dir.klartext(&["clean", "in", "--out", "out"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(dir.path().join("out/a.txt").exists());
+        assert!(!dir.path().join("out/.klartext.lock").exists());
+    }
+);
+
+/// Every file below `root` with its contents, by path relative to `root`.
+fn tree(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+clitest!(
+    a_killed_run_leaves_no_half_written_file_and_skip_existing_finishes_it,
+    |dir| {
+        for i in 0..600 {
+            dir.create(
+                &format!("in/{:02}/{i:03}.txt", i % 7),
+                ARTICLE.replace("zwölf", &format!("{i}")),
+            );
+        }
+        let full = dir.klartext(&["clean", "in", "--out", "full", "-j", "1"]);
+        assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
+        let reference = tree(&dir.path().join("full"));
+
+        let mut child = dir.spawn(&["clean", "in", "--out", "out", "-j", "1"]);
+        let started = std::time::Instant::now();
+        let written = || {
+            walkdir::WalkDir::new(dir.path().join("out"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .count()
+        };
+        while written() < 30 && started.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        // Under a final name there is only a whole output; anything else is a hidden temporary
+        // file or the lock file of the killed run.
+        let killed = tree(&dir.path().join("out"));
+        let mut finals = 0;
+        for (rel, contents) in &killed {
+            let name = rel.rsplit('/').next().unwrap();
+            if name.starts_with(".klartext-") && name.ends_with(".tmp") || name == ".klartext.lock"
+            {
+                continue;
+            }
+            assert_eq!(Some(contents), reference.get(rel), "{rel} is not whole");
+            finals += 1;
+        }
+        assert!(finals >= 30, "the run was killed after {finals} outputs");
+        assert!(
+            finals < reference.len(),
+            "the run finished before it was killed; make it longer"
+        );
+
+        let resumed = dir.klartext(&["clean", "in", "--out", "out", "--skip-existing"]);
+        assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+        let after = tree(&dir.path().join("out"));
+        for (rel, contents) in &reference {
+            if rel != "manifest.jsonl" {
+                assert_eq!(Some(contents), after.get(rel), "{rel}");
+            }
+        }
+        let statuses: std::collections::BTreeSet<String> = manifest(&dir, "out")
+            .iter()
+            .map(|l| l["status"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            statuses,
+            ["ok", "ok (kept from an earlier run)"]
+                .map(String::from)
+                .into()
+        );
     }
 );
