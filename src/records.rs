@@ -141,24 +141,61 @@ struct Processed {
     error: Option<String>,
 }
 
-/// One line as read: a JSON object, or the line and why it is not one.
+/// One line as read: a JSON object, or the line (when it can be shown) and why it is not one.
 enum Parsed {
     Object(Map<String, Value>),
-    Bad(String, String),
+    Bad(Option<String>, String),
 }
 
-/// A line as read: its text, or its text decoded lossily and why it is not UTF-8.
-type ReadLine = Result<String, (String, String)>;
+/// A line as read: its text, or why it cannot be read as text: not UTF-8 (with the line decoded
+/// lossily) or too long (without it).
+type ReadLine = Result<String, (Option<String>, String)>;
 
-/// Reads the next line (without its `\n` or `\r\n`) into `line`; `Ok(false)` at the end. A line
-/// that is not UTF-8 comes back as `Err` with the reason, after the whole line was consumed.
+/// The longest line read: 16 MiB, four times the largest article file `clean` reads
+/// ([`crate::batch::MAX_ARTICLE_BYTES`]), to leave room for escapes and other keys. A longer line
+/// is passed over without being held in memory and reported, so memory stays bounded whatever
+/// the input.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Reads the next line (without its `\n` or `\r\n`) into `buffer`; `None` at the end. A line
+/// that is not UTF-8 or longer than [`MAX_LINE_BYTES`] comes back as `Err` with the reason,
+/// after the whole line was consumed.
 fn read_line(
     reader: &mut impl std::io::BufRead,
     buffer: &mut Vec<u8>,
 ) -> std::io::Result<Option<ReadLine>> {
     buffer.clear();
-    if reader.read_until(b'\n', buffer)? == 0 {
-        return Ok(None);
+    // Bytes of the line so far, its line break included; past the limit (and room for a
+    // `\r\n`), `buffer` stops growing and the rest of the line is read past.
+    let mut length = 0usize;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            if length == 0 {
+                return Ok(None);
+            }
+            break;
+        }
+        let (take, done) = match memchr::memchr(b'\n', available) {
+            Some(at) => (at + 1, true),
+            None => (available.len(), false),
+        };
+        length += take;
+        if length <= MAX_LINE_BYTES + 2 {
+            buffer.extend_from_slice(&available[..take]);
+        }
+        reader.consume(take);
+        if done {
+            break;
+        }
+    }
+    if length > MAX_LINE_BYTES + 2 {
+        buffer.clear();
+        let message = format!(
+            "line too long: over the limit of {MAX_LINE_BYTES} bytes ({} MiB); it is left out",
+            MAX_LINE_BYTES >> 20
+        );
+        return Ok(Some(Err((None, message))));
     }
     if buffer.ends_with(b"\n") {
         buffer.pop();
@@ -166,10 +203,17 @@ fn read_line(
             buffer.pop();
         }
     }
+    if buffer.len() > MAX_LINE_BYTES {
+        let message = format!(
+            "line too long: over the limit of {MAX_LINE_BYTES} bytes ({} MiB); it is left out",
+            MAX_LINE_BYTES >> 20
+        );
+        return Ok(Some(Err((None, message))));
+    }
     Ok(Some(match std::str::from_utf8(buffer) {
         Ok(line) => Ok(line.to_string()),
         Err(e) => Err((
-            String::from_utf8_lossy(buffer).into_owned(),
+            Some(String::from_utf8_lossy(buffer).into_owned()),
             format!("invalid UTF-8 at byte {}", e.valid_up_to()),
         )),
     }))
@@ -177,7 +221,8 @@ fn read_line(
 
 /// Reads JSON objects line by line from `reader`, runs `stage` on them (in parallel, a window
 /// at a time), and writes one line per input line to `out`, in input order. A line that is not
-/// a JSON object (or not UTF-8) comes out as `{"input": line, "error": …}`; an object that the
+/// a JSON object (or not UTF-8) comes out as `{"input": line, "error": …}` (a line over
+/// [`MAX_LINE_BYTES`] as `{"error": …}` alone); an object that the
 /// stage refuses comes out with an `error` field added. Each such line is reported to
 /// `on_error` as `name:line: message`. Blank lines are skipped when `skip_blank`, else reported.
 /// When `side` is given, the stage's side line for each input line goes there, one per line in
@@ -253,8 +298,8 @@ fn parse(line: ReadLine) -> Parsed {
         Err((line, message)) => Parsed::Bad(line, message),
         Ok(line) => match serde_json::from_str::<Value>(&line) {
             Ok(Value::Object(record)) => Parsed::Object(record),
-            Ok(_) => Parsed::Bad(line, "not a JSON object".into()),
-            Err(e) => Parsed::Bad(line, format!("invalid JSON: {e}")),
+            Ok(_) => Parsed::Bad(Some(line), "not a JSON object".into()),
+            Err(e) => Parsed::Bad(Some(line), format!("invalid JSON: {e}")),
         },
     }
 }
@@ -271,7 +316,9 @@ fn process<S: Stage>(parsed: &mut Parsed, stage: &S, window: &S::Window) -> Proc
         },
         Parsed::Bad(line, message) => {
             let mut record = Map::new();
-            record.insert("input".into(), std::mem::take(line).into());
+            if let Some(line) = line.take() {
+                record.insert("input".into(), line.into());
+            }
             record.insert("error".into(), message.clone().into());
             (record, stage.side_of_bad(None), Some(message.clone()))
         }
@@ -517,6 +564,14 @@ pub fn clean_record(
         Some(_) => return Err(format!("`{}` is not a string", options.text_key)),
         None => return Err(format!("no `{}` field", options.text_key)),
     };
+    if text.len() as u64 > crate::batch::MAX_ARTICLE_BYTES {
+        let limit = crate::batch::MAX_ARTICLE_BYTES;
+        return Err(format!(
+            "`{}`: {}",
+            options.text_key,
+            crate::error::Error::too_large(text.len() as u64, limit)
+        ));
+    }
     if !options.flat && record.get("metadata").is_some_and(|m| !m.is_object()) {
         return Err("`metadata` is not an object".into());
     }
@@ -556,4 +611,65 @@ pub fn clean_record(
         }
     }
     Ok(cleaned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Streams `input` through a stage that adds `"seen": true`; the output lines and the
+    /// reported errors.
+    fn run(input: &[u8]) -> (Vec<Value>, Vec<String>) {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let stage = EachRecord(|record: &mut Map<String, Value>| {
+            record.insert("seen".into(), true.into());
+            Ok(())
+        });
+        let end = stream("in", input, &mut out, None, false, &stage, &mut |e| {
+            errors.push(e)
+        })
+        .unwrap();
+        assert_eq!(end, StreamEnd::Done);
+        let lines = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (lines, errors)
+    }
+
+    #[test]
+    fn crlf_lines_and_a_last_line_without_newline_are_read() {
+        let (lines, errors) = run(b"{\"a\":1}\r\n{\"a\":2}\n{\"a\":3}");
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[2], serde_json::json!({"a": 3, "seen": true}));
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_left_out_and_the_next_is_read() {
+        for extra in [0, 1] {
+            // A line of exactly the limit is read; one byte more is not.
+            let mut input = b"{\"a\":1}\r\n{\"text\":\"".to_vec();
+            // `{"text":"` and `"}` around the x: 11 bytes.
+            input.resize(input.len() + MAX_LINE_BYTES - 11 + extra, b'x');
+            input.extend(b"\"}\r\n{\"a\":3}\n");
+            let (lines, errors) = run(&input);
+            assert_eq!(lines.len(), 3);
+            if extra == 0 {
+                assert!(lines[1]["seen"] == true, "a line of the limit is read");
+                assert!(errors.is_empty(), "{errors:?}");
+            } else {
+                assert!(
+                    lines[1]
+                        == serde_json::json!({"error": "line too long: over the limit of 16777216 bytes (16 MiB); it is left out"}),
+                    "a line over the limit is left out"
+                );
+                assert_eq!(errors.len(), 1);
+                assert!(errors[0].starts_with("in:2: line too long"));
+            }
+            assert_eq!(lines[2], serde_json::json!({"a": 3, "seen": true}));
+        }
+    }
 }

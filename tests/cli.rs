@@ -681,3 +681,63 @@ clitest!(
         );
     }
 );
+
+clitest!(
+    filter_reports_a_huge_line_an_invalid_line_and_a_path_id_and_goes_on,
+    |dir| {
+        use std::io::Write;
+        let mut input = Vec::new();
+        writeln!(input, "{RECORD}").unwrap();
+        // A 100 MB line: over the line limit, never held in memory.
+        input.extend(b"{\"id\":\"huge\",\"text\":\"");
+        input.resize(input.len() + 100_000_000, b'a');
+        input.extend(b"\"}\n");
+        // A 5 MB text: within the line limit, over the article limit.
+        input.extend(b"{\"id\":\"big\",\"text\":\"");
+        input.resize(input.len() + 5_000_000, b'a');
+        input.extend(b"\"}\n");
+        input.extend(b"{\"id\": \"broken\", \"text\": \n");
+        input.extend(b"{\"text\":\"K\xf6ln\"}\n");
+        let escaping = RECORD.replace("\"a1\"", "\"../../etc/x\"");
+        writeln!(input, "{escaping}").unwrap();
+        let absolute = RECORD.replace("\"a1\"", "\"/tmp/x\\u0000y\"");
+        writeln!(input, "{absolute}").unwrap();
+
+        let mut child = dir.spawn(&["filter"]);
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 7, "one line out per line in");
+        let message = stderr(&out);
+        assert!(!message.contains("panicked"), "{message}");
+        assert_eq!(lines[0]["metadata"]["klartext"]["counts"]["ads"], 1);
+        assert!(lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("line too long"));
+        assert!(message.contains("<stdin>:2: line too long"), "{message}");
+        assert_eq!(lines[2]["id"], "big");
+        assert!(lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("`text`: too large for an article: 5000000 bytes"));
+        assert!(lines[3]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid JSON"));
+        assert!(message.contains("<stdin>:4: invalid JSON"), "{message}");
+        assert!(
+            message.contains("<stdin>:5: invalid UTF-8 at byte 10"),
+            "{message}"
+        );
+        // Ids are data, never paths: filter writes no file, whatever they say.
+        for (line, id) in [(5, "../../etc/x"), (6, "/tmp/x\u{0}y")] {
+            assert_eq!(lines[line]["id"], id);
+            assert_eq!(lines[line]["metadata"]["klartext"]["counts"]["ads"], 1);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+);
