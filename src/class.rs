@@ -58,7 +58,7 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
             r.category == Some(Category::SponsoredLabel)
                 && r.weight > 0.0
                 && r.word.is_none()
-                && r.pattern.is_match(s.trim())
+                && r.pattern.regex().is_match(s.trim())
         })
     };
     if let Some(title) = article.title(text) {

@@ -118,12 +118,57 @@ pub struct Rule {
     pub weight: f64,
     pub position: Position,
     /// What the rule matches. For a word rule, the word between word boundaries.
-    pub pattern: Regex,
+    pub pattern: Pattern,
     /// Set for a word rule (a learned lexicon entry), lowercase: matched by a token lookup
     /// instead of a regex, so that hundreds of them cost one pass over the sentence.
     pub word: Option<String>,
     pub must_match: Vec<String>,
     pub must_not_match: Vec<String>,
+}
+
+/// A rule's regular expression: checked when the rules load, compiled when first used.
+///
+/// Compiling costs up to a millisecond per pattern (Unicode classes and word boundaries make
+/// large automata), so a set of 10,000 rules would take seconds to load, while checking the
+/// syntax takes some 15 µs. A run pays only for the rules of the languages it meets.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    source: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// Checks `source`; the error says what is wrong and where in the pattern.
+    pub fn new(source: &str) -> std::result::Result<Pattern, String> {
+        regex_syntax::Parser::new()
+            .parse(source)
+            .map_err(|e| e.to_string())?;
+        Ok(Pattern {
+            source: source.to_string(),
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled expression. Its syntax was checked, so only the size of the automaton
+    /// could fail, and that limit is lifted: a pattern that is valid is used as written.
+    pub fn regex(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            compile(&self.source)
+                .expect("a pattern whose syntax was checked compiles without a size limit")
+        })
+    }
+}
+
+/// `source` compiled without the regex crate's limit on the size of the automaton.
+fn compile(source: &str) -> std::result::Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(source)
+        .size_limit(usize::MAX)
+        .build()
 }
 
 /// How the labeller turns sentence scores into a labelled sequence.
@@ -222,12 +267,11 @@ impl Screen {
             .enumerate()
             .filter(|(_, r)| r.word.is_none() && (r.language == "common" || r.language == language))
             .map(|(i, r)| {
+                // Without its boundaries a pattern may no longer parse (`\b+x` becomes `+x`);
+                // then the rule's own pattern is its check.
                 let widened = without_word_boundaries(r.pattern.as_str());
-                // The pattern compiled with its boundaries; without them it stays valid.
-                (
-                    i,
-                    Regex::new(&widened).expect("a rule pattern without word boundaries"),
-                )
+                let check = compile(&widened).unwrap_or_else(|_| r.pattern.regex().clone());
+                (i, check)
             })
             .collect();
         Screen { checks }
@@ -589,15 +633,15 @@ impl RuleSet {
                 };
                 let (pattern, word) = match (&r.pattern, &r.word) {
                     (Some(p), None) => {
-                        let regex = Regex::new(p.get_ref()).map_err(|e| {
+                        let pattern = Pattern::new(p.get_ref()).map_err(|e| {
                             error_at(source, p.span().start, format!("rule `{id}`: invalid pattern: {e}"))
                         })?;
-                        (regex, None)
+                        (pattern, None)
                     }
                     (None, Some(w)) if !w.is_empty() && w.chars().all(char::is_alphanumeric) => {
                         let word = w.to_lowercase();
-                        let regex = Regex::new(&format!(r"(?i)\b{}\b", regex::escape(&word))).expect("an escaped word");
-                        (regex, Some(word))
+                        let pattern = Pattern::new(&format!(r"(?i)\b{}\b", regex::escape(&word))).expect("an escaped word");
+                        (pattern, Some(word))
                     }
                     _ => {
                         return Err(error_at(
@@ -775,8 +819,8 @@ impl RuleSet {
             if out.word_rule(language, word).is_some() {
                 continue;
             }
-            let pattern =
-                Regex::new(&format!(r"(?i)\b{}\b", regex::escape(word))).expect("an escaped word");
+            let pattern = Pattern::new(&format!(r"(?i)\b{}\b", regex::escape(word)))
+                .expect("an escaped word");
             out.rules.push(Rule {
                 id: format!("{language}.word.{word}"),
                 language: language.clone(),
@@ -1012,12 +1056,12 @@ impl Rule {
             failures.push("carries no example sentences (add `match` and `no_match`)".to_string());
         }
         for s in &self.must_match {
-            if !self.pattern.is_match(s) {
+            if !self.pattern.regex().is_match(s) {
                 failures.push(format!("should match: {s}"));
             }
         }
         for s in &self.must_not_match {
-            if self.pattern.is_match(s) {
+            if self.pattern.regex().is_match(s) {
                 failures.push(format!("should not match: {s}"));
             }
         }
@@ -1047,6 +1091,25 @@ mod tests {
         let rules = RuleSet::builtin();
         assert!(rules.rules().len() > 20);
         assert_eq!(rules.check_examples(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_pattern_that_needs_its_word_boundary_to_parse_still_screens() {
+        // `\b+` is a valid (repeated) boundary; dropped, the `+` would repeat nothing.
+        let rules = with_common(
+            "language = \"xx\"\n[[rule]]\nid = \"xx.a\"\nweight = 3.0\npattern = '\\b+Gratisreport'\n",
+        )
+        .unwrap();
+        let rule = rules.rules().iter().position(|r| r.id == "xx.a").unwrap();
+        let text = "Titel\nDie Stadt baut.\nHolen Sie den Gratisreport.\n";
+        let structure = crate::structure::parse(text, "xx", &rules);
+        let sentences = crate::sentences::segment(text, &structure, "xx", &rules);
+        let features = crate::features::extract(text, &structure, &sentences, "xx", &rules);
+        let fired: Vec<bool> = features
+            .iter()
+            .map(|f| f.cues.iter().any(|c| c.rule == rule))
+            .collect();
+        assert_eq!(fired, [false, true]);
     }
 
     #[test]
@@ -1106,6 +1169,24 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("x.toml:6:11:"), "{text}");
         assert!(text.contains("invalid pattern"), "{text}");
+    }
+
+    #[test]
+    fn a_pattern_is_checked_at_load_and_compiled_on_first_use() {
+        let rules = with_common(
+            "language = \"xx\"\n[[rule]]\nid = \"xx.a\"\nweight = 1.0\npattern = '(?i)\\bgratis\\w*'\n",
+        )
+        .unwrap();
+        let rule = rules.rules().iter().find(|r| r.id == "xx.a").unwrap();
+        assert!(rule.pattern.compiled.get().is_none());
+        assert!(rule
+            .pattern
+            .regex()
+            .is_match("Jetzt GRATISbroschüre sichern"));
+        // A valid pattern over the default size limit of the regex crate still works.
+        assert!(Regex::new(r"\w{500}").is_err());
+        let big = Pattern::new(r"\w{500}").unwrap();
+        assert!(big.regex().is_match(&"ä".repeat(500)));
     }
 
     #[test]

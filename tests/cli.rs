@@ -251,6 +251,31 @@ clitest!(a_broken_rules_file_names_file_line_and_column, |dir| {
         message.contains("xx.toml:6:11: rule `xx.bad`: invalid pattern"),
         "{message}"
     );
+    // Broken TOML: an unclosed string on line 4, and an unknown key on line 3.
+    for (contents, place, what) in [
+        (
+            "language = \"xx\"\n\n[[rule]]\nid = \"xx.bad\n",
+            "xx.toml:4:",
+            "",
+        ),
+        (
+            "language = \"xx\"\n[[rule]]\nidd = \"xx.a\"\nweight = 1.0\npattern = 'a'\n",
+            "xx.toml:3:1:",
+            "unknown field `idd`",
+        ),
+    ] {
+        dir.create("rules/xx.toml", contents);
+        let out = dir.klartext(&["clean", "in", "--rules", "rules", "--out", "out"]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let message = stderr(&out);
+        assert!(
+            message.starts_with("klartext: rules/")
+                && message.contains(place)
+                && message.contains(what),
+            "{message}"
+        );
+        assert!(!dir.path().join("out").exists());
+    }
     std::fs::remove_file(dir.path().join("rules/xx.toml")).unwrap();
     // The copied rules behave exactly like the built-in ones.
     let out = dir.klartext(&["clean", "in", "--rules", "rules", "--out", "out"]);
