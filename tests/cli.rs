@@ -1,7 +1,7 @@
 //! The `klartext clean` command from the outside: outputs, manifest, errors and exit codes.
 //! One case per macro call; each runs in its own temporary folder.
 
-use crate::util::{lines, Dir};
+use crate::util::{lines, tree, Dir};
 
 const ARTICLE: &str = "Stadt baut neue Brücke\n\
     Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\n\
@@ -216,19 +216,17 @@ clitest!(
             .map(|i| std::fs::read(dir.path().join(format!("in/{i:02}.txt"))).unwrap())
             .collect();
         assert_eq!(before, after);
-        for name in [
-            "manifest.jsonl",
-            "seed.json",
-            "seed.txt",
-            "05.json",
-            "11.txt",
-        ] {
-            assert_eq!(
-                dir.read(&format!("one/{name}")),
-                dir.read(&format!("two/{name}")),
-                "{name}"
-            );
-        }
+        // Byte-identical on one and two threads, and again on a repeated run.
+        assert_eq!(
+            dir.klartext(&["clean", "in", "--out", "again", "-j", "2"])
+                .status
+                .code(),
+            Some(0)
+        );
+        let one = tree(&dir.path().join("one"));
+        assert_eq!(one.len(), 2 * 13 + 1);
+        assert!(one == tree(&dir.path().join("two")), "-j1 and -j2 differ");
+        assert!(one == tree(&dir.path().join("again")), "two runs differ");
     }
 );
 
@@ -622,22 +620,6 @@ clitest!(
         assert!(!dir.path().join("out/.klartext.lock").exists());
     }
 );
-
-/// Every file below `root` with its contents, by path relative to `root`.
-fn tree(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap();
-            (
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
 
 clitest!(
     a_killed_run_leaves_no_half_written_file_and_skip_existing_finishes_it,

@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod corpus;
+mod hostile;
 mod jsonl;
 mod report;
 mod review;

@@ -75,3 +75,59 @@ pub fn lines(text: &str) -> Vec<String> {
         .filter(|l| !l.trim().is_empty())
         .collect()
 }
+
+/// Every file below `root` with its contents, by path relative to `root` (links not followed).
+pub fn tree(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// What an input looks like from outside: kind, permissions, size, modification time, and
+/// the contents of files that can be read or the target of links.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: &'static str,
+    pub mode: u32,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+    pub contents: Option<Vec<u8>>,
+}
+
+/// Every entry below `root` (links not followed), by path: to show that a run changed nothing.
+#[cfg(unix)]
+pub fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, Entry> {
+    use std::os::unix::fs::PermissionsExt;
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let meta = e.path().symlink_metadata().unwrap();
+            let (kind, contents) = if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(e.path()).unwrap();
+                ("link", Some(target.into_os_string().into_encoded_bytes()))
+            } else if meta.is_dir() {
+                ("dir", None)
+            } else {
+                ("file", std::fs::read(e.path()).ok())
+            };
+            let entry = Entry {
+                kind,
+                mode: meta.permissions().mode(),
+                len: meta.len(),
+                modified: meta.modified().ok(),
+                contents,
+            };
+            (e.path().strip_prefix(root).unwrap().to_path_buf(), entry)
+        })
+        .collect()
+}
