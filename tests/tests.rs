@@ -6,6 +6,7 @@ mod cli;
 mod corpus;
 mod hostile;
 mod jsonl;
+mod properties;
 mod report;
 mod review;
 mod sbd;
