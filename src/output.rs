@@ -37,8 +37,9 @@
 //!   (body sentences, title excluded), `editorial_sentences` + `promo_sentences` = `sentences`,
 //!   `ads`, and `chars_in` / `chars_out`: characters of the input and of the clean text.
 //! - `ads`: one object per promotional passage. `start` and `end` are offsets in Unicode scalar
-//!   values (characters, as dolma counts them) into the original text, end exclusive; `text` is
-//!   that slice; `category` one of `lead_magnet`, `trading`, `newsletter`, `event`,
+//!   values (characters, as dolma counts them) into the text as the pipeline read it, end
+//!   exclusive: for `clean`, the file decoded by [`crate::batch::decode`] (UTF-8, line endings
+//!   `\n`); for `filter`, the record's text as it is. `text` is that slice; `category` one of `lead_magnet`, `trading`, `newsletter`, `event`,
 //!   `subscription`, `affiliate`, `app`, `social`, `sponsored_label`, `related_link`, `other`;
 //!   `score` the confidence from 0 to 1; `rules` the ids of the rules that fired in it;
 //!   `repeats`, only for an ad that recurs across the batch, the number of articles its

@@ -601,12 +601,12 @@ clitest!(
     |dir| {
         dir.create("in/a.txt", ARTICLE);
         // This test holds the lock as a running klartext would.
-        let lock = std::fs::File::create(dir.create("out/.klartext.lock", "")).unwrap();
+        let lock = std::fs::File::open(dir.create("out/.klartext.lock", "4242\n")).unwrap();
         lock.lock().unwrap();
         let out = dir.klartext(&["clean", "in", "--out", "out"]);
         assert_eq!(out.status.code(), Some(2));
         assert!(
-            stderr(&out).contains("another klartext run is writing to out"),
+            stderr(&out).contains("another klartext run (process 4242) is writing to out"),
             "{}",
             stderr(&out)
         );
@@ -748,3 +748,22 @@ clitest!(
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 );
+
+clitest!(an_output_already_there_from_elsewhere_is_kept, |dir| {
+    dir.create("in/a.txt", ARTICLE);
+    dir.create("in/b.txt", ARTICLE);
+    dir.create("out/a.txt", "written by someone else\n");
+    let out = dir.klartext(&["clean", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines = manifest(&dir, "out");
+    assert!(
+        lines[0]["status"].as_str().unwrap().ends_with(
+            "out/a.txt exists; pass --force to overwrite it or --skip-existing to keep it"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1]["status"], "ok");
+    assert_eq!(dir.read("out/a.txt"), "written by someone else\n");
+    assert!(!dir.path().join("out/a.json").exists());
+});
