@@ -7,7 +7,8 @@
 use std::sync::OnceLock;
 
 use klartext::output::Metadata;
-use klartext::records::{self, FilterOptions};
+use klartext::records::{self, Filter, FilterOptions, RepeatSource};
+use klartext::repeats::DEFAULT_MIN_ARTICLES;
 use klartext::{batch, RuleSet};
 use libfuzzer_sys::fuzz_target;
 
@@ -28,14 +29,19 @@ fuzz_target!(|data: &[u8]| {
         let meta = Metadata::new("fuzz", &text, &article);
         serde_json::to_vec(&meta).expect("metadata serializes");
     }
+    // As `klartext filter` runs: repeats counted per window, dolma attribute lines beside.
     let options = FilterOptions::default();
-    let mut out = Vec::new();
+    let stage = Filter::new(&options, rules())
+        .with_repeats(RepeatSource::Window(8), DEFAULT_MIN_ARTICLES, true)
+        .with_dolma_attributes();
+    let (mut out, mut side) = (Vec::new(), Vec::new());
     records::stream(
         "fuzz",
         data,
         &mut out,
+        Some(&mut side),
         false,
-        &|record| records::clean_record(record, &options, rules()),
+        &stage,
         &mut |_| {},
     )
     .expect("writing to memory does not fail");
@@ -43,4 +49,5 @@ fuzz_target!(|data: &[u8]| {
     let newlines = |bytes: &[u8]| bytes.iter().filter(|&&b| b == b'\n').count();
     let lines = newlines(data) + usize::from(!data.is_empty() && !data.ends_with(b"\n"));
     assert_eq!(newlines(&out), lines);
+    assert_eq!(newlines(&side), lines);
 });
