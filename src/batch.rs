@@ -336,14 +336,21 @@ pub const TEMP_PREFIX: &str = ".klartext-";
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut file = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut file = output_temp_file(dir, TEMP_PREFIX).map_err(|e| Error::io(dir, e))?;
     file.write_all(contents).map_err(|e| Error::io(path, e))?;
     file.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// A hidden temporary file in `dir` for an output that is renamed into place when whole. It is
+/// created readable like any file the user makes (mode 0666 less the umask), not owner-only as
+/// temporary files are by default: outputs are meant to be shared.
+pub fn output_temp_file(dir: &Path, prefix: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.tempfile_in(dir)
 }
 
 /// What one job produced.

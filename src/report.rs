@@ -266,12 +266,8 @@ pub fn write(path: &Path, html: &str, force: bool) -> Result<()> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut builder = tempfile::Builder::new();
-    // A page to share: readable like any new file (the umask applies), not owner-only as
-    // temporary files are by default.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut file = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut file = crate::batch::output_temp_file(dir, crate::batch::TEMP_PREFIX)
+        .map_err(|e| Error::io(dir, e))?;
     file.write_all(html.as_bytes())
         .map_err(|e| Error::io(path, e))?;
     if force {

@@ -155,15 +155,7 @@ impl AtomicOutput {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
-        #[cfg(unix)]
-        {
-            // Readable like any file the user creates (the umask applies), not only by the owner.
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let temp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+        let temp = crate::batch::output_temp_file(dir, &prefix).map_err(|e| Error::io(dir, e))?;
         let encoder = Encoder::new(BufWriter::new(temp), Compression::of(target))
             .map_err(|e| Error::io(target, e))?;
         Ok(AtomicOutput {

@@ -767,3 +767,18 @@ clitest!(an_output_already_there_from_elsewhere_is_kept, |dir| {
     assert_eq!(dir.read("out/a.txt"), "written by someone else\n");
     assert!(!dir.path().join("out/a.json").exists());
 });
+
+#[cfg(unix)]
+clitest!(outputs_get_the_permissions_of_any_new_file, |dir| {
+    use std::os::unix::fs::PermissionsExt;
+    dir.create("in/a.txt", ARTICLE);
+    let out = dir.klartext(&["clean", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A file made the ordinary way gets 0666 less the umask; outputs are to be shared alike,
+    // not owner-only as temporary files are.
+    let ordinary = dir.create("ordinary", "x");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for output in ["out/a.txt", "out/a.json", "out/manifest.jsonl"] {
+        assert_eq!(mode(&dir.path().join(output)), mode(&ordinary), "{output}");
+    }
+});
