@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Throughput and peak memory of `klartext clean` and `klartext filter` on a large generated corpus,
 # beside the two limits that matter for a corpus pipeline: `wc -w` (one pass over the bytes) and
-# `cp -r` / `cp` (the file system). Issue 8 sets the targets; the README's "Performance" section
-# holds the table this prints.
+# `cp -r` (the file system). Issue 8 sets the targets; the README's "Performance" section holds
+# the tables this prints.
 #
 # Usage (from anywhere in the checkout):
 #   benches/throughput.sh                        # 200 MB folder + 200 MB JSONL shard, 3 runs each
 #   SIZE_MB=20 RUNS=1 benches/throughput.sh      # a quick run
 #   SIZE_MB=100 STREAM_GB=2 benches/throughput.sh
 #       # streams 2 GB of JSONL (the shard repeated through a pipe, never stored) through
-#       # `klartext filter` and reports its peak RSS beside that of one pass over the shard
+#       # `klartext filter` (default threads) and reports its peak RSS beside that of one pass
+#       # over the shard; no folder is generated and nothing else is timed
 #   PROFILE_ARTICLES=300 benches/throughput.sh
 #       # counts instructions with valgrind --tool=callgrind through `klartext filter` (one thread)
 #       # on no input (start-up: reading and compiling the rules), on the first 75 of 300 articles
@@ -18,10 +19,11 @@
 #
 # Settings (environment): SIZE_MB (default 200; MB = 10^6 bytes), RUNS (repetitions of each
 # measurement, default 3; the table shows medians of wall, user and system time and the largest
-# peak RSS),
-# SEED (default 8: the generated articles depend only on the corpus and the seed), TMPDIR (where
-# a temporary folder for the generated data and the outputs is made; it is removed at the end),
-# NICE (default 0: a niceness for every timed command, e.g. NICE=5 beside other work).
+# peak RSS), SEED (default 8: the generated articles depend only on the corpus and the seed),
+# TMPDIR (where a temporary folder for the generated data and the outputs is made; it is removed
+# at the end), NICE (default 0: a niceness for every timed command, e.g. NICE=5 beside other work).
+# Needs python3 (to generate the articles), GNU time (installed with apt-get when missing) and,
+# for PROFILE_ARTICLES, valgrind.
 #
 # The generated articles come from corpus/*/*.txt (German, English, French and Spanish, ads
 # included): each one is a corpus article picked at random with its title and first two blocks
@@ -32,10 +34,12 @@
 # rows clean the same texts. Timings are taken with a warm page cache and after `sync`, so each run
 # starts without dirty pages of the previous one; outputs are removed (untimed) between runs.
 #
-# This machine is shared and noisy: the load average is printed with every row. Wall time grows
-# with the load, CPU time (user + sys) much less, so both are shown, and MB per CPU second. Creating a file on the
-# development machine's disk costs anywhere from 0.05 to 1 ms depending on what else writes to it,
-# which moves `clean` and `cp -r` together: compare them within one table, not across tables.
+# The development machine is shared and noisy: the load average is printed with every row. Wall
+# time grows with the load, CPU time (user + sys) much less, so both are shown, and MB per CPU
+# second. Runs of the different commands are taken in turn, so that a busy spell falls on all of
+# them alike. Creating a file on that machine's disk costs anywhere from 0.05 to 1 ms depending on
+# what else writes to it, which moves `clean` and `cp -r` together: compare them within one table,
+# not across tables.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -61,8 +65,9 @@ if [[ ! -x /usr/bin/time ]]; then
   sudo=""
   [[ $(id -u) == 0 ]] || sudo="sudo"
   echo "installing GNU time (/usr/bin/time)" >&2
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null ||
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null; }; then
     die "/usr/bin/time is missing and could not be installed: apt-get install time"
+  fi
 fi
 if [[ -n $profile_articles ]] && ! command -v valgrind >/dev/null; then
   die "valgrind is missing: apt-get install valgrind"
@@ -315,6 +320,7 @@ files=$(find "$work/articles" -type f | wc -l)
 echo "$articles articles, $bytes bytes of text ($shard_bytes as JSONL)" >&2
 add "klartext clean -j1" folder "$bytes" /dev/null check_clean "$klartext" clean "$work/articles" --out "$work/out" -j1 -q
 add "klartext clean -j2" folder "$bytes" /dev/null check_clean "$klartext" clean "$work/articles" --out "$work/out" -j2 -q
+# shellcheck disable=SC2016 # $1 is expanded by the inner bash
 add "wc -w" folder "$bytes" /dev/null no_check bash -c 'find "$1" -type f -print0 | xargs -0 wc -w' _ "$work/articles"
 add "cp -r" folder "$bytes" /dev/null no_check cp -r "$work/articles" "$work/out"
 add "klartext filter, RAYON_NUM_THREADS=1" shard "$shard_bytes" "$work/filtered.jsonl" check_filter env RAYON_NUM_THREADS=1 "$klartext" filter -q "$work/shard.jsonl"
