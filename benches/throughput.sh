@@ -224,19 +224,30 @@ import json, re, subprocess, sys
 out_dir, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 runtime = re.compile(r"^(<?(std|core|alloc|rayon|rayon_core)::|start_thread|__libc|\(below main\)|main$|0x|_start)")
 
-def inclusive(name):
-    out = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", "--auto=no",
-                          f"{out_dir}/filter-{name}.out"], capture_output=True, text=True, check=True).stdout
-    costs = {}
+def annotate(name, inclusive):
+    """(function, cost) pairs as callgrind_annotate lists them, the function without its file."""
+    out = subprocess.run(["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}", "--threshold=100",
+                          "--auto=no", f"{out_dir}/filter-{name}.out"], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         m = re.match(r"\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$", line)
-        if not m or m.group(2).startswith("=>"):
-            continue
-        name = re.sub(r" \[[^]]*\]$", "", m.group(2))
-        name = re.sub(r"^[^:]*:(?!:)", "", name, count=1)
-        if name != "PROGRAM TOTALS" and (runtime.search(name) or re.search(r"'\d+$", name)):
-            continue
-        costs.setdefault(name, int(m.group(1).replace(",", "")))
+        if m and not m.group(2).startswith("=>"):
+            name = re.sub(r" \[[^]]*\]$", "", m.group(2))
+            yield re.sub(r"^[^:]*:(?!:)", "", name, count=1), int(m.group(1).replace(",", ""))
+
+def inclusive(name):
+    costs = {}
+    for function, cost in annotate(name, True):
+        if function == "PROGRAM TOTALS" or not (runtime.search(function) or re.search(r"'\d+$", function)):
+            costs.setdefault(function, cost)
+    return costs
+
+def self_by_crate(name):
+    """Self cost summed by the crate a function's name starts with (libc for C functions)."""
+    costs = {}
+    for function, cost in annotate(name, False):
+        m = re.match(r"^[<&\s]*(?:mut\s+)?([A-Za-z_][A-Za-z0-9_]*)::", function)
+        crate = "PROGRAM TOTALS" if function == "PROGRAM TOTALS" else m.group(1) if m else "libc (malloc, free, mem*)"
+        costs[crate] = costs.get(crate, 0) + cost
     return costs
 
 def text_bytes(name):
@@ -271,6 +282,10 @@ top(steady, steady_total, 25)
 print()
 print("the same, the pipeline's own functions (klartext::):")
 top(steady, steady_total, 20, "klartext::")
+print()
+print(f"self cost of the last {steady_n} articles by crate (where the instructions run; no overlaps):")
+crates_all, crates_quarter = self_by_crate("all"), self_by_crate("quarter")
+top({c: v - crates_quarter.get(c, 0) for c, v in crates_all.items()}, steady_total, 12)
 PY
   echo
   echo "callgrind files (for callgrind_annotate or kcachegrind): $out_dir/filter-{none,quarter,all}.out"
