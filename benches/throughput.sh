@@ -132,7 +132,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 wall_seconds() { awk -F': ' '/Elapsed/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$1"; }
 user_seconds() { awk -F': ' '/User time/ { print $2 }' "$1"; }
 sys_seconds() { awk -F': ' '/System time/ { print $2 }' "$1"; }
-rss_mb() { awk -F': ' '/Maximum resident/ { printf "%.1f\n", $2 / 1024 }' "$1"; }
+# Peak RSS in MiB (GNU time reports KiB).
+rss_mib() { awk -F': ' '/Maximum resident/ { printf "%.1f\n", $2 / 1024 }' "$1"; }
 
 # The measurements: a label, the input (folder or shard), its bytes, where stdout goes, a check
 # run after every run (a function name) and the command, quoted for eval.
@@ -154,7 +155,7 @@ run_once() {
   eval "nice -n \"\$niceness\" /usr/bin/time -v -o \"\$work/time.txt\" ${commands[k]}" >"${stdouts[k]}"
   "${checks[k]}"
   local t=$work/time.txt
-  echo "$k|$(wall_seconds "$t")|$(user_seconds "$t")|$(sys_seconds "$t")|$(rss_mb "$t")|$load" >>"$work/runs"
+  echo "$k|$(wall_seconds "$t")|$(user_seconds "$t")|$(sys_seconds "$t")|$(rss_mib "$t")|$load" >>"$work/runs"
 }
 
 # field K C: column C of every run of measurement K.
@@ -260,7 +261,7 @@ def top(costs, total, count, prefix=""):
         print(f"  {100 * cost / total:6.2f}%  {name}")
 
 none, quarter, full = inclusive("none"), inclusive("quarter"), inclusive("all")
-compile = "regex::regex::string::Regex::new"
+compile = "regex_automata::meta::regex::Builder::build"  # every regex is compiled through it
 total, startup = full["PROGRAM TOTALS"], none["PROGRAM TOTALS"]
 q = n // 4
 q_bytes, all_bytes = text_bytes("quarter"), text_bytes("all")
@@ -270,7 +271,7 @@ lazy = quarter.get(compile, 0) - none.get(compile, 0)
 print("instructions counted by callgrind, `klartext filter` on one thread (M = 10^6):")
 print(f"  start-up (no input): {startup / 1e6:,.0f} M, of which compiling regexes {none.get(compile, 0) / 1e6:,.0f} M")
 print(f"  the first {q} articles ({q_bytes / 1e6:.2f} MB of text): {(quarter['PROGRAM TOTALS'] - startup) / 1e6:,.0f} M over start-up,")
-print(f"    of which compiling regexes on first use of a language {lazy / 1e6:,.0f} M: {(quarter['PROGRAM TOTALS'] - startup) / q / 1e6:.2f} M per article")
+print(f"    of which compiling regexes on first use (of a rule or a language) {lazy / 1e6:,.0f} M: {(quarter['PROGRAM TOTALS'] - startup) / q / 1e6:.2f} M per article")
 print(f"  the next {steady_n} articles ({steady_bytes / 1e6:.2f} MB): {steady_total / 1e6:,.0f} M, {steady_total / steady_n / 1e6:.2f} M per article,")
 print(f"    {steady_total / steady_bytes:,.0f} per byte of text (start-up {100 * startup / total:.1f}% of the whole run of {n})")
 print()
@@ -318,13 +319,13 @@ if [[ -n $stream_gb ]]; then
   IFS='|' read -r _ _ _ one_wall one_user one_sys one_rss _ <"$work/rows"
   header
   echo
-  echo "| \`klartext filter\` over | MB | lines | seconds | MB/s | user s | sys s | peak RSS (MB) |"
+  echo "| \`klartext filter\` over | MB | lines | seconds | MB/s | user s | sys s | peak RSS (MiB) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   awk -v b="$shard_bytes" -v n="$lines" -v w="$one_wall" -v u="$one_user" -v s="$one_sys" -v r="$one_rss" 'BEGIN {
     printf "| the shard, from a file | %.0f | %d | %.1f | %.2f | %.1f | %.1f | %.1f |\n", b / 1e6, n, w, b / 1e6 / w, u, s, r }'
   t=$work/time.txt
   awk -v b="$((shard_bytes * reps))" -v n="$((lines * reps))" -v w="$(wall_seconds "$t")" -v u="$(user_seconds "$t")" \
-    -v s="$(sys_seconds "$t")" -v r="$(rss_mb "$t")" -v k="$reps" 'BEGIN {
+    -v s="$(sys_seconds "$t")" -v r="$(rss_mib "$t")" -v k="$reps" 'BEGIN {
     printf "| the shard %d times, through a pipe | %.0f | %d | %.1f | %.2f | %.1f | %.1f | %.1f |\n", k, b / 1e6, n, w, b / 1e6 / w, u, s, r }'
   echo
   echo "load average at the start of the stream: $start_load; at the end: $(loadavg)"
@@ -350,7 +351,7 @@ measure_all
 header
 echo "$articles articles in $files files ($bytes bytes of text; the same articles as one JSONL shard of $shard_bytes bytes); $runs runs of each, taken in turn; medians"
 echo
-echo "| command | input | MB | seconds | MB/s | × wc -w | × cp -r | user s | sys s | MB per CPU s | peak RSS (MB) | load |"
+echo "| command | input | MB | seconds | MB/s | × wc -w | × cp -r | user s | sys s | MB per CPU s | peak RSS (MiB) | load |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk -F'|' '
   { label[NR] = $1; input[NR] = $2; bytes[NR] = $3; wall[NR] = $4; user[NR] = $5; sys[NR] = $6; rss[NR] = $7; load[NR] = $8
