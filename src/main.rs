@@ -535,6 +535,19 @@ struct CleanArgs {
     repeats: RepeatArgs,
 }
 
+/// The recurring passages of the readable articles among `jobs`, counted in a sketch: the first
+/// pass of `clean` and `count` over files.
+fn passages_in_files(jobs: &[batch::Job], rules: &RuleSet) -> klartext::repeats::PassageCounts {
+    let mut counts = klartext::repeats::PassageCounts::sketch();
+    let paths: Vec<&std::path::Path> = jobs
+        .iter()
+        .filter(|j| j.error.is_none())
+        .map(|j| j.path.as_path())
+        .collect();
+    klartext::repeats::count_files(&paths, rules, &mut counts);
+    counts
+}
+
 /// A failure that stops the command before or while it runs: exit code 2.
 struct Fatal(String);
 
@@ -597,16 +610,7 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     }
     let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
     let existing = existing(args.force, args.skip_existing);
-    let counts = args.repeats.counts(|| {
-        let mut counts = klartext::repeats::PassageCounts::sketch();
-        let paths: Vec<&std::path::Path> = jobs
-            .iter()
-            .filter(|j| j.error.is_none())
-            .map(|j| j.path.as_path())
-            .collect();
-        klartext::repeats::count_files(&paths, &rules, &mut counts);
-        counts
-    })?;
+    let counts = args.repeats.counts(|| passages_in_files(&jobs, &rules))?;
     let repeats = args.repeats.repeats(&counts);
     let outcomes = batch::run(
         &jobs,
@@ -919,16 +923,7 @@ fn count(args: CountArgs) -> Result<bool, Fatal> {
     }
     let options = WalkOptions::from(args.walk);
     let jobs = batch::discover(&args.inputs, std::path::Path::new(""), &options);
-    let passages = args.repeats.counts(|| {
-        let mut counts = klartext::repeats::PassageCounts::sketch();
-        let paths: Vec<&std::path::Path> = jobs
-            .iter()
-            .filter(|j| j.error.is_none())
-            .map(|j| j.path.as_path())
-            .collect();
-        klartext::repeats::count_files(&paths, &rules, &mut counts);
-        counts
-    })?;
+    let passages = args.repeats.counts(|| passages_in_files(&jobs, &rules))?;
     let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
     let counts = batch::count(
         &jobs,

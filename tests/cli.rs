@@ -1,7 +1,7 @@
 //! The `klartext clean` command from the outside: outputs, manifest, errors and exit codes.
 //! One case per macro call; each runs in its own temporary folder.
 
-use crate::util::{lines, tree, Dir};
+use crate::util::{lines, manifest, stderr, tree, Dir};
 
 const ARTICLE: &str = "Stadt baut neue Brücke\n\
     Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\n\
@@ -17,17 +17,6 @@ macro_rules! clitest {
             $body
         }
     };
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn manifest(dir: &Dir, out: &str) -> Vec<serde_json::Value> {
-    dir.read(&format!("{out}/manifest.jsonl"))
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 clitest!(folder_paths_are_mirrored_and_the_ad_is_removed, |dir| {

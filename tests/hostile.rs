@@ -10,7 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::util::{lines, repo, snapshot, tree, Dir};
+use crate::util::{lines, manifest, repo, snapshot, stderr, tree, Dir};
 
 const GERMAN: &str = "Stadt baut neue Brücke\n\
     Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\n\
@@ -141,17 +141,6 @@ fn build(dir: &Dir) -> (BTreeMap<String, &'static str>, bool) {
         );
     }
     (bad, unreadable)
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn manifest(dir: &Dir, out: &str) -> Vec<serde_json::Value> {
-    dir.read(&format!("{out}/manifest.jsonl"))
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 /// The outputs of `rel` (without extension) below `out`.

@@ -5,11 +5,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::util::{repo, Dir};
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::util::{repo, stderr, Dir};
 
 /// The corpus articles, in a fixed order: realistic texts for records.
 fn articles() -> Vec<String> {

@@ -4,7 +4,7 @@
 
 use std::process::{Command, Output};
 
-use crate::util::{repo, Dir};
+use crate::util::{repo, stderr, Dir};
 
 const ARTICLE: &str = "Stadt baut neue Brücke\n\
     Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\n\
@@ -16,10 +16,6 @@ const ARTICLE: &str = "Stadt baut neue Brücke\n\
 const EMOJI_ARTICLE: &str = "Ruhiger Tag 😀\n\
     Nichts passiert 😀. Alle bleiben zu Hause.\n\
     Unser Newsletter liefert Ihnen jeden Morgen die wichtigsten Nachrichten. Jetzt kostenlos abonnieren\n";
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -131,3 +131,16 @@ pub fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, Entry> {
         })
         .collect()
 }
+
+/// What a command printed on stderr.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The manifest lines of a `clean` run into `out` (relative to the folder).
+pub fn manifest(dir: &Dir, out: &str) -> Vec<serde_json::Value> {
+    dir.read(&format!("{out}/manifest.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
