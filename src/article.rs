@@ -51,17 +51,86 @@ pub fn clean(text: &str, rules: &RuleSet) -> CleanArticle {
 /// Runs the whole pipeline on one article of a batch: `repeats` tells which of its passages
 /// recur across the batch, an extra cue for the decoder (see [`crate::repeats`]).
 pub fn clean_in_batch(text: &str, rules: &RuleSet, repeats: Option<&Repeats<'_>>) -> CleanArticle {
+    clean_reading(text, read(text, rules), rules, repeats)
+}
+
+/// An article read up to its sentences: the first stages of the pipeline, and all that counting
+/// recurring passages needs. A stream that counts passages within a window reads each article
+/// once and uses the reading for both the count and the cleaning.
+#[derive(Clone, Debug)]
+pub struct Reading {
+    pub language: Language,
+    pub structure: Structure,
+    pub sentences: Vec<Sentence>,
+    /// Each sentence's passage fingerprint ([`repeats::fingerprint`]), once asked for.
+    fingerprints: Option<Vec<Option<u64>>>,
+}
+
+/// Reads an article: language, structure, sentences.
+pub fn read(text: &str, rules: &RuleSet) -> Reading {
     let language = lang::detect(text);
     let structure = structure::parse(text, &language.code, rules);
     let sentences = sentences::segment(text, &structure, &language.code, rules);
+    Reading {
+        language,
+        structure,
+        sentences,
+        fingerprints: None,
+    }
+}
+
+impl Reading {
+    /// Each sentence's passage fingerprint (`None` for one too short to count), computed on
+    /// the first call.
+    pub fn fingerprints(&mut self, text: &str, rules: &RuleSet) -> &[Option<u64>] {
+        let sentences = &self.sentences;
+        self.fingerprints.get_or_insert_with(|| {
+            sentences
+                .iter()
+                .map(|s| repeats::fingerprint(s.span.of(text), rules))
+                .collect()
+        })
+    }
+
+    /// The distinct fingerprints of the article's sentences, sorted: what it adds to the counts
+    /// of a batch ([`repeats::PassageCounts::add_article`]).
+    pub fn passage_fingerprints(&mut self, text: &str, rules: &RuleSet) -> Vec<u64> {
+        let mut out: Vec<u64> = self
+            .fingerprints(text, rules)
+            .iter()
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Runs the rest of the pipeline on an article already read (see [`read`]).
+pub fn clean_reading(
+    text: &str,
+    mut reading: Reading,
+    rules: &RuleSet,
+    repeats: Option<&Repeats<'_>>,
+) -> CleanArticle {
+    if repeats.is_some() {
+        reading.fingerprints(text, rules);
+    }
+    let Reading {
+        language,
+        structure,
+        sentences,
+        fingerprints,
+    } = reading;
     let mut features = features::extract(text, &structure, &sentences, &language.code, rules);
-    let repeated = match repeats {
-        Some(r) => {
-            let passages = repeats::passages(text, &sentences, &features, rules, r);
+    let repeated = match (repeats, &fingerprints) {
+        (Some(r), Some(fingerprints)) => {
+            let passages = repeats::passages(text, &sentences, fingerprints, &features, rules, r);
             repeats::add_cue(&mut features, &passages, r.min_articles, rules.weights());
             passages
         }
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
     let labels = label(&structure, &sentences, &scores, rules.weights());

@@ -19,6 +19,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::article::Reading;
 use crate::lang;
 use crate::repeats::{PassageCounts, Repeats};
 use crate::rules::RuleSet;
@@ -89,23 +90,30 @@ pub enum StreamEnd {
 }
 
 /// What a stream does with its records. Lines are read in windows of [`Stage::window_lines`];
-/// [`Stage::window`] sees every record of a window before [`Stage::apply`] changes any (this is
-/// where a stage can count what recurs across records), and `apply` then runs on each record
-/// in parallel. The output is the same for any number of threads.
+/// [`Stage::read`] reads every record of a window (in parallel), [`Stage::window`] then sees all
+/// those readings before [`Stage::apply`] changes any record (this is where a stage can count
+/// what recurs across records), and `apply` runs on each record with its reading, in parallel.
+/// The output is the same for any number of threads.
 pub trait Stage: Sync {
+    /// What the stage reads from one record before the window is complete; it goes to
+    /// [`Stage::window`] and then, with its record, to [`Stage::apply`], so nothing is read twice.
+    type Reading: Send + Sync;
     /// What the stage learns from a whole window.
     type Window: Sync;
     /// How many lines are read and held together.
     fn window_lines(&self) -> usize {
         BATCH_LINES
     }
-    /// Looks at every record of a window (the lines that are JSON objects) before any changes.
-    fn window(&self, records: &[&Map<String, Value>]) -> Self::Window;
+    /// Reads one record of a window (a line that is a JSON object) before any changes.
+    fn read(&self, record: &Map<String, Value>) -> Self::Reading;
+    /// Looks at the readings of every record of a window, in order.
+    fn window(&self, readings: &[&Self::Reading]) -> Self::Window;
     /// Changes one record in place and returns its side line (the line of a dolma attributes
     /// file) when the stage writes one; an `Err` message marks the record bad.
     fn apply(
         &self,
         window: &Self::Window,
+        reading: Self::Reading,
         record: &mut Map<String, Value>,
     ) -> Result<Option<Value>, String>;
     /// The side line for a line the stage could not clean: `record` is the object it refused,
@@ -123,9 +131,16 @@ impl<F> Stage for EachRecord<F>
 where
     F: Fn(&mut Map<String, Value>) -> Result<(), String> + Sync,
 {
+    type Reading = ();
     type Window = ();
-    fn window(&self, _: &[&Map<String, Value>]) {}
-    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<Option<Value>, String> {
+    fn read(&self, _: &Map<String, Value>) {}
+    fn window(&self, _: &[&()]) {}
+    fn apply(
+        &self,
+        _: &(),
+        _: (),
+        record: &mut Map<String, Value>,
+    ) -> Result<Option<Value>, String> {
         (self.0)(record).map(|()| None)
     }
 }
@@ -259,20 +274,22 @@ pub fn stream<S: Stage>(
             return Ok(StreamEnd::Done);
         }
         let (numbers, lines): (Vec<usize>, Vec<_>) = batch.into_iter().unzip();
-        let mut parsed: Vec<Parsed> = lines.into_par_iter().map(parse).collect();
-        let window = {
-            let records: Vec<&Map<String, Value>> = parsed
-                .iter()
-                .filter_map(|p| match p {
-                    Parsed::Object(record) => Some(record),
+        let (mut parsed, readings): (Vec<Parsed>, Vec<Option<S::Reading>>) = lines
+            .into_par_iter()
+            .map(|line| {
+                let parsed = parse(line);
+                let reading = match &parsed {
+                    Parsed::Object(record) => Some(stage.read(record)),
                     Parsed::Bad(..) => None,
-                })
-                .collect();
-            stage.window(&records)
-        };
+                };
+                (parsed, reading)
+            })
+            .unzip();
+        let window = stage.window(&readings.iter().flatten().collect::<Vec<_>>());
         let processed: Vec<Processed> = parsed
             .par_iter_mut()
-            .map(|p| process(p, stage, &window))
+            .zip(readings)
+            .map(|(p, reading)| process(p, reading, stage, &window))
             .collect();
         drop(parsed);
         for (number, p) in numbers.into_iter().zip(processed) {
@@ -304,9 +321,14 @@ fn parse(line: ReadLine) -> Parsed {
     }
 }
 
-fn process<S: Stage>(parsed: &mut Parsed, stage: &S, window: &S::Window) -> Processed {
-    let (record, side, error) = match parsed {
-        Parsed::Object(record) => match stage.apply(window, record) {
+fn process<S: Stage>(
+    parsed: &mut Parsed,
+    reading: Option<S::Reading>,
+    stage: &S,
+    window: &S::Window,
+) -> Processed {
+    let (record, side, error) = match (parsed, reading) {
+        (Parsed::Object(record), Some(reading)) => match stage.apply(window, reading, record) {
             Ok(side) => (std::mem::take(record), side, None),
             Err(message) => {
                 let side = stage.side_of_bad(Some(record));
@@ -314,7 +336,8 @@ fn process<S: Stage>(parsed: &mut Parsed, stage: &S, window: &S::Window) -> Proc
                 (std::mem::take(record), side, Some(message))
             }
         },
-        Parsed::Bad(line, message) => {
+        (Parsed::Object(_), None) => unreachable!("every object is read"),
+        (Parsed::Bad(line, message), _) => {
             let mut record = Map::new();
             if let Some(line) = line.take() {
                 record.insert("input".into(), line.into());
@@ -448,6 +471,9 @@ pub enum RepeatSource<'a> {
 }
 
 impl Stage for Filter<'_> {
+    /// The article read and its passage fingerprints, when the stage counts per window (the
+    /// reading then serves the cleaning too); otherwise nothing is read ahead.
+    type Reading = Option<(Reading, Vec<u64>)>;
     /// The counts of the window, when the stage counts per window.
     type Window = Option<PassageCounts>;
 
@@ -458,20 +484,27 @@ impl Stage for Filter<'_> {
         }
     }
 
-    fn window(&self, records: &[&Map<String, Value>]) -> Option<PassageCounts> {
-        use rayon::prelude::*;
+    fn read(&self, record: &Map<String, Value>) -> Self::Reading {
         let RepeatSource::Window(_) = self.repeats else {
             return None;
         };
-        let found: Vec<Vec<u64>> = records
-            .par_iter()
-            .map(|record| match record.get(&self.options.text_key) {
-                Some(Value::String(text)) => crate::repeats::article_fingerprints(text, self.rules),
-                _ => Vec::new(),
-            })
-            .collect();
+        let text = match record.get(&self.options.text_key) {
+            Some(Value::String(text)) if text.len() as u64 <= crate::batch::MAX_ARTICLE_BYTES => {
+                text
+            }
+            _ => return None,
+        };
+        let mut reading = crate::article::read(text, self.rules);
+        let fingerprints = reading.passage_fingerprints(text, self.rules);
+        Some((reading, fingerprints))
+    }
+
+    fn window(&self, readings: &[&Self::Reading]) -> Option<PassageCounts> {
+        let RepeatSource::Window(_) = self.repeats else {
+            return None;
+        };
         let mut counts = PassageCounts::exact();
-        for fingerprints in &found {
+        for (_, fingerprints) in readings.iter().copied().flatten() {
             counts.add_article(fingerprints);
         }
         Some(counts)
@@ -480,6 +513,7 @@ impl Stage for Filter<'_> {
     fn apply(
         &self,
         window: &Option<PassageCounts>,
+        reading: Self::Reading,
         record: &mut Map<String, Value>,
     ) -> Result<Option<Value>, String> {
         let counts = match (&self.repeats, window) {
@@ -492,7 +526,8 @@ impl Stage for Filter<'_> {
             min_articles: self.min_articles,
             strip_boilerplate: self.strip_boilerplate,
         });
-        let cleaned = clean_record(record, self.options, self.rules, repeats.as_ref())?;
+        let reading = reading.map(|(reading, _)| reading);
+        let cleaned = clean_record(record, self.options, self.rules, repeats.as_ref(), reading)?;
         self.ads
             .fetch_add(cleaned.ads, std::sync::atomic::Ordering::Relaxed);
         Ok(self
@@ -515,11 +550,19 @@ pub struct Fingerprints<'a> {
 }
 
 impl Stage for Fingerprints<'_> {
+    type Reading = ();
     type Window = ();
 
-    fn window(&self, _: &[&Map<String, Value>]) {}
+    fn read(&self, _: &Map<String, Value>) {}
 
-    fn apply(&self, _: &(), record: &mut Map<String, Value>) -> Result<Option<Value>, String> {
+    fn window(&self, _: &[&()]) {}
+
+    fn apply(
+        &self,
+        _: &(),
+        _: (),
+        record: &mut Map<String, Value>,
+    ) -> Result<Option<Value>, String> {
         let passages = match record.get(&self.options.text_key) {
             Some(Value::String(text)) => crate::repeats::article_fingerprints(text, self.rules),
             Some(_) => return Err(format!("`{}` is not a string", self.options.text_key)),
@@ -552,12 +595,14 @@ pub struct Cleaned {
 /// Cleans one record: its text is replaced by the clean text and the metadata (the record of
 /// [`crate::output::Metadata`]) is added under `metadata.klartext`, or as `klartext_<field>`
 /// keys with `flat`. Every other key stays where it was. `repeats`, when given, are the batch's
-/// recurring passages ([`crate::repeats`]).
+/// recurring passages ([`crate::repeats`]); `reading`, when given, is the record's text already
+/// read ([`crate::article::read`]).
 pub fn clean_record(
     record: &mut Map<String, Value>,
     options: &FilterOptions,
     rules: &RuleSet,
     repeats: Option<&Repeats<'_>>,
+    reading: Option<Reading>,
 ) -> Result<Cleaned, String> {
     let text = match record.get(&options.text_key) {
         Some(Value::String(text)) => text.clone(),
@@ -580,7 +625,8 @@ pub fn clean_record(
         Some(Value::Number(n)) => n.to_string(),
         _ => String::new(),
     };
-    let article = crate::article::clean_in_batch(&text, rules, repeats);
+    let reading = reading.unwrap_or_else(|| crate::article::read(&text, rules));
+    let article = crate::article::clean_reading(&text, reading, rules, repeats);
     let meta = crate::output::Metadata::new(&id, &text, &article);
     let cleaned = Cleaned {
         ads: article.ads.len(),

@@ -54,7 +54,6 @@ use crate::labels::Label;
 use crate::rules::{RuleSet, Weights};
 use crate::sentences::Sentence;
 use crate::structure::Span;
-use crate::{lang, sentences, structure};
 
 /// Sentences with fewer words (numbers not counted) are not fingerprinted.
 pub const MIN_WORDS: usize = 6;
@@ -92,11 +91,12 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
             normalised.push('0');
             continue;
         }
-        let word = token.to_lowercase();
-        if rules.datelines().months.contains_key(&word) {
+        // Lower-cased in place (no string per word), then swapped for `<month>` if it is one.
+        let start = normalised.len();
+        normalised.extend(token.chars().flat_map(char::to_lowercase));
+        if rules.datelines().months.contains_key(&normalised[start..]) {
+            normalised.truncate(start);
             normalised.push_str("<month>");
-        } else {
-            normalised.push_str(&word);
         }
         words += 1;
     }
@@ -119,16 +119,7 @@ pub fn from_hex(hex: &str) -> Option<u64> {
 /// counts. Reads the article as [`crate::article::clean`] does (language, structure,
 /// sentences), so the passages are the same.
 pub fn article_fingerprints(text: &str, rules: &RuleSet) -> Vec<u64> {
-    let language = lang::detect(text);
-    let structure = structure::parse(text, &language.code, rules);
-    let sentences = sentences::segment(text, &structure, &language.code, rules);
-    let mut out: Vec<u64> = sentences
-        .iter()
-        .filter_map(|s| fingerprint(s.span.of(text), rules))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    crate::article::read(text, rules).passage_fingerprints(text, rules)
 }
 
 /// In how many articles of a batch each passage stands.
@@ -350,13 +341,14 @@ pub struct Passage {
 pub fn passages(
     text: &str,
     sentences: &[Sentence],
+    fingerprints: &[Option<u64>],
     features: &[SentenceFeatures],
     rules: &RuleSet,
     repeats: &Repeats<'_>,
 ) -> Vec<Passage> {
-    let counts: Vec<u32> = sentences
+    let counts: Vec<u32> = fingerprints
         .iter()
-        .map(|s| fingerprint(s.span.of(text), rules).map_or(0, |f| repeats.counts.count(f)))
+        .map(|f| f.map_or(0, |f| repeats.counts.count(f)))
         .map(|c| if c >= repeats.min_articles { c } else { 0 })
         .collect();
     let length = |s: &Sentence| s.span.of(text).chars().count();
