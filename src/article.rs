@@ -68,7 +68,7 @@ pub struct Reading {
 
 /// Reads an article: language, structure, sentences.
 pub fn read(text: &str, rules: &RuleSet) -> Reading {
-    let language = lang::detect(text);
+    let language = lang::detect(text, rules);
     let structure = structure::parse(text, &language.code, rules);
     let sentences = sentences::segment(text, &structure, &language.code, rules);
     Reading {

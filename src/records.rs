@@ -51,7 +51,7 @@ pub fn add_sentences(
     ) {
         (Some(forced), _) => forced.clone(),
         (None, Some(given)) => given.to_string(),
-        (None, None) => lang::detect(&text).code,
+        (None, None) => lang::detect(&text, rules).code,
     };
     let spans = sentences::split_text(&text, &language, rules);
     let values: Vec<Value> = if options.offsets {

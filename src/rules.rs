@@ -905,12 +905,29 @@ impl RuleSet {
         if languages.len() < 2 {
             return (None, 0);
         }
-        let mut counts: Vec<(&str, usize)> = languages.iter().map(|k| (k.as_str(), 0)).collect();
+        let (_, hits) = self.stopword_counts(text);
+        let counts: Vec<(&str, usize)> = languages.iter().map(String::as_str).zip(hits).collect();
+        let own = counts
+            .iter()
+            .find(|(l, _)| *l == article)
+            .map_or(0, |c| c.1);
+        match counts.iter().max_by_key(|(_, c)| *c) {
+            Some(&(best, count)) if count >= own + 2 && best != article => (Some(best), own),
+            _ => (None, own),
+        }
+    }
+
+    /// How many words `text` has, and how many of them are stopwords of each language with a
+    /// stopword list (in name order).
+    pub fn stopword_counts(&self, text: &str) -> (usize, Vec<usize>) {
+        let mut counts = vec![0; self.stopwords.languages.len()];
+        let mut words = 0;
         let mut lowercase = String::new();
         for word in text
             .split(|c: char| !c.is_alphabetic())
             .filter(|w| !w.is_empty())
         {
+            words += 1;
             let word = if word.chars().any(char::is_uppercase) {
                 lowercase.clear();
                 lowercase.extend(word.chars().flat_map(char::to_lowercase));
@@ -921,18 +938,16 @@ impl RuleSet {
             let Some(&mask) = self.stopwords.words.get(word) else {
                 continue;
             };
-            for (i, (_, count)) in counts.iter_mut().enumerate() {
+            for (i, count) in counts.iter_mut().enumerate() {
                 *count += (mask >> i & 1) as usize;
             }
         }
-        let own = counts
-            .iter()
-            .find(|(l, _)| *l == article)
-            .map_or(0, |c| c.1);
-        match counts.iter().max_by_key(|(_, c)| *c) {
-            Some(&(best, count)) if count >= own + 2 && best != article => (Some(best), own),
-            _ => (None, own),
-        }
+        (words, counts)
+    }
+
+    /// The languages with stopword lists, in name order.
+    pub fn stopword_languages(&self) -> &[String] {
+        &self.stopwords.languages
     }
 
     /// Writes the rule files into `dir` with this set's weights in place of the ones they were

@@ -39,7 +39,7 @@ pub fn prepare(articles: &[GoldArticle], rules: &RuleSet) -> Vec<Example> {
         .iter()
         .map(|article| {
             let text = &article.text;
-            let language = lang::detect(text);
+            let language = lang::detect(text, rules);
             let structure = structure::parse(text, &language.code, rules);
             let sentences = sentences::segment(text, &structure, &language.code, rules);
             let features = features::extract(text, &structure, &sentences, &language.code, rules);
