@@ -56,6 +56,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod features;
+mod gate;
 pub mod labels;
 pub mod lang;
 pub mod output;

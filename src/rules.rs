@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+use crate::gate::LiteralGate;
 
 /// The kind of promotional passage a rule speaks for. Serialized in snake case (`lead_magnet`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -258,6 +259,9 @@ impl Stopwords {
 struct Screen {
     /// Rule index and its widened pattern, in rule order.
     checks: Vec<(usize, Regex)>,
+    /// Which checks can match at all, from their literals in one pass (in the order of
+    /// `checks`).
+    gate: LiteralGate,
 }
 
 impl Screen {
@@ -273,8 +277,9 @@ impl Screen {
                 let check = compile(&widened).unwrap_or_else(|_| r.pattern.regex().clone());
                 (i, check)
             })
-            .collect();
-        Screen { checks }
+            .collect::<Vec<_>>();
+        let gate = LiteralGate::new(checks.iter().map(|&(i, _)| rules[i].pattern.as_str()));
+        Screen { checks, gate }
     }
 }
 
@@ -796,13 +801,18 @@ impl RuleSet {
             .or_else(|| self.screens.get_key_value("common"))
             .expect("a screen for the common rules");
         let screen = screen.get_or_init(|| Screen::new(&self.rules, language));
+        let mut may_match = Vec::new();
+        screen
+            .gate
+            .candidates(sentence, &mut String::new(), &mut may_match);
         screen
             .checks
             .iter()
-            .filter(move |&&(i, ref check)| {
-                applies_at(self.rules[i].position) && check.is_match(sentence)
+            .zip(may_match)
+            .filter(move |&(&(i, ref check), may_match)| {
+                may_match && applies_at(self.rules[i].position) && check.is_match(sentence)
             })
-            .map(|&(i, _)| i)
+            .map(|(&(i, _), _)| i)
     }
 
     /// Whether any word rules are loaded (a learned lexicon).

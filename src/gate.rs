@@ -1,0 +1,248 @@
+//! A one-pass gate in front of the rule patterns: which of them can match a sentence at all.
+//!
+//! Most rule patterns can only match where one of a few words starts: `(?i)\b(?:herunterladen|
+//! abonnieren|…)\s*$` needs "herunterladen" or "abonnieren" somewhere in the sentence. Those
+//! words (the pattern's prefix literals, taken from its syntax tree with regex-syntax) of every
+//! pattern of a language go into one Aho-Corasick automaton, which reads the lower-cased
+//! sentence once. A pattern whose literals do not occur cannot match and is not run; a pattern
+//! without a usable literal set (one that may start with any letter, or with a one-byte
+//! literal) is always run. The gate only ever skips patterns that cannot match, so the rules
+//! fire exactly as without it.
+//!
+//! Case: the gate compares lower-cased text with lower-cased literals. A case-insensitive
+//! class such as `[Hh]` becomes `h`; a class of other characters becomes the set of their lower
+//! cases. (Characters whose lower case is not their case fold, the long s `ſ` and the final
+//! sigma `ς`, stay classes of their own, so they are looked for as written.)
+
+use aho_corasick::AhoCorasick;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Literal sets larger than this make the gate slower than the patterns it saves.
+const MAX_LITERALS: usize = 256;
+
+/// Classes with more members than this are not spelled out (the extractor gives up on them
+/// too, which makes the pattern ungated).
+const MAX_CLASS: usize = 10;
+
+/// The gate over a list of patterns (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct LiteralGate {
+    /// All literals of all gated patterns, lower-cased and distinct.
+    searcher: Option<AhoCorasick>,
+    /// For each literal of `searcher`, the patterns it stands for.
+    owners: Vec<Vec<usize>>,
+    /// For each pattern, whether it has a literal set (else it always passes).
+    gated: Vec<bool>,
+}
+
+impl LiteralGate {
+    pub fn new<'p>(patterns: impl IntoIterator<Item = &'p str>) -> LiteralGate {
+        let mut literals: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut gated = Vec::new();
+        for (i, pattern) in patterns.into_iter().enumerate() {
+            let set = prefix_literals(pattern);
+            gated.push(set.is_some());
+            for literal in set.into_iter().flatten() {
+                let at = *index.entry(literal.clone()).or_insert_with(|| {
+                    literals.push(literal);
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                owners[at].push(i);
+            }
+        }
+        let searcher = (!literals.is_empty())
+            .then(|| AhoCorasick::new(&literals).expect("literals build an automaton"));
+        LiteralGate {
+            searcher,
+            owners,
+            gated,
+        }
+    }
+
+    /// For each pattern, whether it may match `text`. `lowercase` is a buffer for the
+    /// lower-cased text.
+    pub fn candidates(&self, text: &str, lowercase: &mut String, out: &mut Vec<bool>) {
+        out.clear();
+        out.extend(self.gated.iter().map(|g| !g));
+        let Some(searcher) = &self.searcher else {
+            return;
+        };
+        lowercase.clear();
+        lowercase.extend(text.chars().flat_map(char::to_lowercase));
+        for found in searcher.find_overlapping_iter(lowercase.as_str()) {
+            for &pattern in &self.owners[found.pattern().as_usize()] {
+                out[pattern] = true;
+            }
+        }
+    }
+}
+
+/// Lower-cased literals one of which every match of `pattern` starts with, or `None` when
+/// there is no such set worth gating on.
+fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .extract(&lower_cased(&hir));
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > MAX_LITERALS {
+        return None;
+    }
+    let mut out = Vec::with_capacity(literals.len());
+    for literal in literals {
+        let text = std::str::from_utf8(literal.as_bytes()).ok()?;
+        // One character occurs in nearly every sentence: no gate.
+        if text.chars().nth(1).is_none() {
+            return None;
+        }
+        out.push(text.to_string());
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// `hir` matching the lower-cased form of what it matched: literals lower-cased, small classes
+/// replaced by the lower cases of their members.
+fn lower_cased(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
+            Ok(text) => Hir::literal(text.to_lowercase().into_bytes()),
+            Err(_) => hir.clone(),
+        },
+        HirKind::Class(class) => {
+            let members: Option<Vec<char>> = match class {
+                Class::Unicode(class) => {
+                    let size: u32 = class
+                        .iter()
+                        .map(|r| r.end() as u32 - r.start() as u32 + 1)
+                        .sum();
+                    (size as usize <= MAX_CLASS)
+                        .then(|| class.iter().flat_map(|r| r.start()..=r.end()).collect())
+                }
+                Class::Bytes(class) => {
+                    let size: usize = class
+                        .iter()
+                        .map(|r| (r.end() - r.start()) as usize + 1)
+                        .sum();
+                    (size <= MAX_CLASS && class.is_ascii()).then(|| {
+                        class
+                            .iter()
+                            .flat_map(|r| r.start()..=r.end())
+                            .map(char::from)
+                            .collect()
+                    })
+                }
+            };
+            let Some(members) = members else {
+                return hir.clone();
+            };
+            let mut lower: Vec<String> =
+                members.iter().map(|c| c.to_lowercase().collect()).collect();
+            lower.sort();
+            lower.dedup();
+            Hir::alternation(
+                lower
+                    .into_iter()
+                    .map(|l| Hir::literal(l.into_bytes()))
+                    .collect(),
+            )
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(lower_cased).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(lower_cased).collect()),
+        HirKind::Repetition(repetition) => {
+            let mut repetition = repetition.clone();
+            repetition.sub = Box::new(lower_cased(&repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(capture) => {
+            let mut capture = capture.clone();
+            capture.sub = Box::new(lower_cased(&capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Empty | HirKind::Look(_) => hir.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (name, pattern, literals the gate looks for; `None` when the pattern is not gated)
+    const LITERALS: &[(&str, &str, Option<&[&str]>)] = &[
+        (
+            "case-insensitive words",
+            r"(?i)\b(?:Herunterladen|abonnieren)\s*$",
+            Some(&["abonnieren", "herunterladen"]),
+        ),
+        (
+            "case-sensitive words are looked for lower-cased",
+            r"^(?:Jetzt\s+)?Sichern\s+Sie\b",
+            Some(&["jetzt", "sichern"]),
+        ),
+        ("a class of capitals", r"[AB]x", Some(&["ax", "bx"])),
+        ("umlauts fold", r"(?i)über", Some(&["über"])),
+        ("any letter first", r"\p{L}+en$", None),
+        ("one character", r"→", None),
+        ("an optional start", r"(?:foo)?bar|", None),
+    ];
+
+    #[test]
+    fn patterns_give_their_prefix_literals() {
+        for (name, pattern, expected) in LITERALS {
+            let found = prefix_literals(pattern);
+            let expected = expected.map(|e| e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            assert_eq!(found, expected, "{name}: {pattern}");
+        }
+    }
+
+    /// (name, pattern, sentence, may match)
+    const CANDIDATES: &[(&str, &str, &str, bool)] = &[
+        (
+            "word present",
+            r"(?i)\bherunterladen\b",
+            "Jetzt HERUNTERLADEN!",
+            true,
+        ),
+        (
+            "word absent",
+            r"(?i)\bherunterladen\b",
+            "Die Stadt baut.",
+            false,
+        ),
+        ("capital umlaut", r"(?i)\büber\b", "ÜBER UNS", true),
+        (
+            "ungated always passes",
+            r"\p{L}+en$",
+            "Die Stadt baut.",
+            true,
+        ),
+    ];
+
+    #[test]
+    fn the_gate_passes_what_may_match_and_stops_what_cannot() {
+        let (mut lowercase, mut out) = (String::new(), Vec::new());
+        for (name, pattern, sentence, may_match) in CANDIDATES {
+            let gate = LiteralGate::new([*pattern]);
+            gate.candidates(sentence, &mut lowercase, &mut out);
+            assert_eq!(out, [*may_match], "{name}");
+        }
+    }
+
+    #[test]
+    fn every_rule_passes_the_gate_on_the_sentences_it_must_match() {
+        let rules = crate::RuleSet::builtin();
+        let (mut lowercase, mut out) = (String::new(), Vec::new());
+        for rule in rules.rules() {
+            let gate = LiteralGate::new([rule.pattern.as_str()]);
+            for sentence in &rule.must_match {
+                gate.candidates(sentence, &mut lowercase, &mut out);
+                assert!(out[0], "{}: gate stops {sentence:?}", rule.id);
+            }
+        }
+    }
+}
