@@ -96,7 +96,7 @@ fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     for literal in literals {
         let text = std::str::from_utf8(literal.as_bytes()).ok()?;
         // One character occurs in nearly every sentence: no gate.
-        if text.chars().nth(1).is_none() {
+        if text.chars().count() < 2 {
             return None;
         }
         out.push(text.to_string());
