@@ -75,7 +75,8 @@ pub fn extract(
 ) -> Vec<SentenceFeatures> {
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
-    let mut masked_block = (usize::MAX, String::new());
+    // The current block with its quotes masked, and its language.
+    let mut masked_block = (usize::MAX, String::new(), language);
     sentences
         .iter()
         .enumerate()
@@ -84,11 +85,13 @@ pub fn extract(
             let last = i + 1 == sentences.len() || sentences[i + 1].block != sentence.block;
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
-                masked_block = (sentence.block, mask_quotes(block.of(text)).into_owned());
+                let masked = mask_quotes(block.of(text)).into_owned();
+                let block_language = rules.block_language(&masked, language);
+                masked_block = (sentence.block, masked, block_language);
             }
             let base = structure.blocks[sentence.block].span.start;
             let masked = &masked_block.1[sentence.span.start - base..sentence.span.end - base];
-            let sentence_language = rules.sentence_language(masked, &masked_block.1, language);
+            let sentence_language = rules.sentence_language(masked, masked_block.2, language);
             let place = Place {
                 first,
                 last,

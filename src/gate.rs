@@ -14,7 +14,7 @@
 //! cases. (Characters whose lower case is not their case fold, the long s `ſ` and the final
 //! sigma `ς`, stay classes of their own, so they are looked for as written.)
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -54,8 +54,12 @@ impl LiteralGate {
                 owners[at].push(i);
             }
         }
-        let searcher = (!literals.is_empty())
-            .then(|| AhoCorasick::new(&literals).expect("literals build an automaton"));
+        let searcher = (!literals.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&literals)
+                .expect("literals build an automaton")
+        });
         LiteralGate {
             searcher,
             owners,
@@ -72,7 +76,13 @@ impl LiteralGate {
             return;
         };
         lowercase.clear();
-        lowercase.extend(text.chars().flat_map(char::to_lowercase));
+        for c in text.chars() {
+            if c.is_ascii() {
+                lowercase.push(c.to_ascii_lowercase());
+            } else {
+                lowercase.extend(c.to_lowercase());
+            }
+        }
         for found in searcher.find_overlapping_iter(lowercase.as_str()) {
             for &pattern in &self.owners[found.pattern().as_usize()] {
                 out[pattern] = true;

@@ -93,7 +93,12 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
         }
         // Lower-cased in place (no string per word), then swapped for `<month>` if it is one.
         let start = normalised.len();
-        normalised.extend(token.chars().flat_map(char::to_lowercase));
+        if token.is_ascii() {
+            normalised.push_str(token);
+            normalised[start..].make_ascii_lowercase();
+        } else {
+            normalised.extend(token.chars().flat_map(char::to_lowercase));
+        }
         if rules.datelines().months.contains_key(&normalised[start..]) {
             normalised.truncate(start);
             normalised.push_str("<month>");

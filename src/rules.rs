@@ -6,7 +6,9 @@
 //! shape. Every rule carries example sentences it must and must not match, checked by
 //! [`RuleSet::check_examples`], so a rule and its evidence never drift apart.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -889,21 +891,28 @@ impl RuleSet {
             .is_some_and(|set| set.contains(word))
     }
 
-    /// The language of one sentence of a block (both among those with stopword lists): another
-    /// language than the article's when the sentence uses at least two more of its stopwords;
-    /// the article's when it uses at least two of the article's and no other wins; otherwise
-    /// decided the same way on the whole block, else the article's. A short pasted-in line ("Jetzt gratis herunterladen!" in an
-    /// English article) has too few stopwords of its own; its paragraph has enough.
+    /// The language of a block (among those with stopword lists): another language than the
+    /// article's when the block uses at least two more of its stopwords, else the article's.
+    pub fn block_language<'a>(&'a self, block: &str, article: &'a str) -> &'a str {
+        self.language_verdict(block, article).0.unwrap_or(article)
+    }
+
+    /// The language of one sentence of a block whose language is `block_language` (see
+    /// [`RuleSet::block_language`]): another language than the article's when the sentence
+    /// uses at least two more of its stopwords; the article's when it uses at least two of the
+    /// article's and no other wins; otherwise its block's. A short pasted-in line ("Jetzt
+    /// gratis herunterladen!" in an English article) has too few stopwords of its own; its
+    /// paragraph has enough.
     pub fn sentence_language<'a>(
         &'a self,
         sentence: &str,
-        block: &str,
+        block_language: &'a str,
         article: &'a str,
     ) -> &'a str {
         match self.language_verdict(sentence, article) {
             (Some(switched), _) => switched,
             (None, own) if own >= 2 => article,
-            (None, _) => self.language_verdict(block, article).0.unwrap_or(article),
+            (None, _) => block_language,
         }
     }
 
@@ -938,7 +947,14 @@ impl RuleSet {
             .filter(|w| !w.is_empty())
         {
             words += 1;
-            let word = if word.chars().any(char::is_uppercase) {
+            let word = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+                word
+            } else if word.is_ascii() {
+                lowercase.clear();
+                lowercase.push_str(word);
+                lowercase.make_ascii_lowercase();
+                lowercase.as_str()
+            } else if word.chars().any(char::is_uppercase) {
                 lowercase.clear();
                 lowercase.extend(word.chars().flat_map(char::to_lowercase));
                 lowercase.as_str()
@@ -1177,12 +1193,15 @@ mod tests {
             "In unserem kostenlosen Sonderreport verraten die Analysten, welche Aktien sie \
                      für das Jahr favorisieren. Jetzt gratis herunterladen!";
         let line = "Jetzt gratis herunterladen!";
-        assert_eq!(rules.sentence_language(line, block, "en"), "de");
+        let block_language = rules.block_language(block, "en");
+        assert_eq!(block_language, "de");
+        assert_eq!(rules.sentence_language(line, block_language, "en"), "de");
         // Alone, the line says too little to leave the article's language.
-        assert_eq!(rules.sentence_language(line, line, "en"), "en");
+        let alone = rules.block_language(line, "en");
+        assert_eq!(rules.sentence_language(line, alone, "en"), "en");
         // A sentence that is clearly in the article's language keeps it in a foreign block.
         let english = "It is one of the best of the year.";
-        assert_eq!(rules.sentence_language(english, block, "en"), "en");
+        assert_eq!(rules.sentence_language(english, block_language, "en"), "en");
     }
 
     #[test]

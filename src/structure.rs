@@ -216,7 +216,7 @@ fn find_dateline(
 
 fn iso_datetime(
     caps: &regex::Captures<'_>,
-    months: &std::collections::HashMap<String, u32>,
+    months: &foldhash::HashMap<String, u32>,
 ) -> Option<String> {
     let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
     let year = match number("year")? {

@@ -79,7 +79,11 @@ pub fn prepare(articles: &[GoldArticle], rules: &RuleSet) -> Vec<Example> {
                     tokens.dedup();
                     (
                         rules
-                            .sentence_language(masked, &masked_block, &language.code)
+                            .sentence_language(
+                                masked,
+                                rules.block_language(&masked_block, &language.code),
+                                &language.code,
+                            )
                             .to_string(),
                         tokens,
                     )
