@@ -150,10 +150,11 @@ pub fn extract(
 const TOPIC_MIN_BLOCKS: usize = 2;
 
 /// Adds the `article_topic` rules to every sentence one of whose category cues (an app, a
-/// subscription, a broker; not labels or link lines) also fires in at least
-/// [`TOPIC_MIN_BLOCKS`] blocks that are neither its own nor a neighbour of it. An insert speaks
-/// of its offer in one place; a review, an explainer or a report about an app or a price rise
-/// speaks of it throughout, and what speaks throughout is the story.
+/// subscription, a broker; not labels or link lines) also fires, in sentences that are not
+/// promotional on their own, in at least [`TOPIC_MIN_BLOCKS`] blocks that are neither its own
+/// nor a neighbour of it. An insert speaks of its offer in one place; a review, an explainer or
+/// a report about an app or a price rise speaks of it throughout, and what speaks throughout in
+/// plain sentences is the story.
 fn add_topic_cues(features: &mut [SentenceFeatures], sentences: &[Sentence], rules: &RuleSet) {
     let topic_rules: Vec<usize> = (0..rules.rules().len())
         .filter(|&r| rules.rules()[r].position == Position::ArticleTopic)
@@ -169,10 +170,13 @@ fn add_topic_cues(features: &mut [SentenceFeatures], sentences: &[Sentence], rul
                 None | Some(Category::SponsoredLabel) | Some(Category::RelatedLink)
             )
     };
-    // (rule, block) for every category cue that fired, once each.
+    // (rule, block) for every category cue that fired in a sentence that is not promotional on
+    // its own, once each: what the editorial text speaks of, not what another insert sells.
+    let bias = rules.weights().bias;
     let mut fired: Vec<(usize, usize)> = sentences
         .iter()
         .zip(features.iter())
+        .filter(|(_, f)| f.score <= bias)
         .flat_map(|(s, f)| {
             f.cues
                 .iter()

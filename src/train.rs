@@ -1,9 +1,10 @@
 //! Training: fits the rules to an annotated folder.
 //!
-//! Two steps. First, words that mark promo sentences across several articles become word rules
+//! Three steps. First, words that mark promo sentences across several articles become word rules
 //! ([`learn_words`]). Then the weight of every rule and the bias are fitted by logistic
 //! regression on the sentences ([`logistic`]): a sentence's score is the weighted sum of its
-//! cues, as in the pipeline. The loss is cost-sensitive, an editorial sentence predicted promo
+//! cues, as in the pipeline. Last, the bias is lowered to what the decoder can afford, judged
+//! on held-out decodes inside the training articles ([`calibrate_bias`]). The loss is cost-sensitive, an editorial sentence predicted promo
 //! counting [`EDITORIAL_LOSS`] times a missed promo one, because removing editorial text is the
 //! worse error; an L2 prior pulls every weight and the bias toward their starting values, so the hand-set
 //! weights are the prior and rare cues stay near them. The regression is convex, so the fit
@@ -161,8 +162,9 @@ const INNER_FOLDS: usize = 4;
 /// The step and the largest amount by which calibration lowers the regression's bias.
 const CALIBRATION_STEP: f64 = 0.05;
 const CALIBRATION_MAX_OFFSET: f64 = 0.5;
-/// The most editorial text the calibrated bias may take from the inner held-out articles.
-const CALIBRATION_MAX_EDITORIAL_LOSS: f64 = 0.001;
+/// The most editorial text the calibrated bias may take from the inner held-out articles: well
+/// inside the 0.3% that issue 4 allows, because the outer held-out articles bring traps of their own.
+const CALIBRATION_MAX_EDITORIAL_LOSS: f64 = 0.002;
 
 /// Lowers the bias of `fitted` to where the decoder, not the sentence-level regression, stops
 /// being safe. The regression scores sentences one at a time and is cost-sensitive, so its bias
@@ -182,12 +184,16 @@ fn calibrate_bias(
 ) -> RuleSet {
     let inner: Vec<(Vec<Example>, RuleSet)> = (0..INNER_FOLDS)
         .map(|k| {
-            let (left_out, training): (Vec<(usize, &Example)>, Vec<(usize, &Example)>) = examples
-                .iter()
-                .enumerate()
-                .partition(|(i, _)| i % INNER_FOLDS == k);
-            let training: Vec<Example> = training.into_iter().map(|(_, e)| e.clone()).collect();
-            let left_out = left_out.into_iter().map(|(_, e)| e.clone()).collect();
+            let in_fold = |i: &usize| i % INNER_FOLDS == k;
+            let pick = |keep: bool| -> Vec<Example> {
+                examples
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| in_fold(i) == keep)
+                    .map(|(_, e)| e.clone())
+                    .collect()
+            };
+            let (left_out, training) = (pick(true), pick(false));
             (left_out, logistic(&training, rules, iterations))
         })
         .collect();
