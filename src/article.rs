@@ -203,18 +203,13 @@ fn render(
     (out, headings)
 }
 
-/// Labels from sentence scores: the decoder, with headings bound to the paragraphs they
-/// introduce unless they are promotional on their own. Training decodes the same way.
-fn label(
+/// Labels from sentence scores: the decoder, with every heading bound to the paragraph it
+/// introduces. Training decodes the same way.
+pub(crate) fn label(
     structure: &Structure,
     sentences: &[Sentence],
     scores: &[f64],
     weights: Weights,
 ) -> Vec<Label> {
-    let mut promo_alone = vec![false; structure.blocks.len()];
-    for (sentence, score) in sentences.iter().zip(scores) {
-        promo_alone[sentence.block] |= *score > weights.bias;
-    }
-    let binds = structure.heading_binds(&promo_alone);
-    labels::decode(scores, sentences, &binds, weights)
+    labels::decode(scores, sentences, &structure.heading_binds(), weights)
 }

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::rules::{Position, RuleSet};
+use crate::rules::{Category, Position, RuleSet};
 use crate::sentences::Sentence;
 use crate::structure::{BlockKind, Structure};
 
@@ -59,6 +59,8 @@ impl Place {
             Position::ShortLineRun => self.in_short_run,
             Position::OwnTypography => self.own_typography,
             Position::LanguageSwitch => self.switched_language,
+            // Decided once all cues are known, in `add_topic_cues`.
+            Position::ArticleTopic => false,
         }
     }
 }
@@ -77,7 +79,7 @@ pub fn extract(
     let own_typography = own_typography(text, structure);
     // The current block with its quotes masked, and its language.
     let mut masked_block = (usize::MAX, String::new(), language);
-    sentences
+    let mut features: Vec<SentenceFeatures> = sentences
         .iter()
         .enumerate()
         .map(|(i, sentence)| {
@@ -137,7 +139,127 @@ pub fn extract(
             }
             SentenceFeatures { cues, score }
         })
-        .collect()
+        .collect();
+    drop_bare_short_line_runs(&mut features, sentences, &short_runs, rules);
+    add_topic_cues(&mut features, sentences, rules);
+    features
+}
+
+/// In how many blocks at least two blocks away from a sentence one of its category cues must
+/// also fire for the cue to name the article's topic.
+const TOPIC_MIN_BLOCKS: usize = 2;
+
+/// Adds the `article_topic` rules to every sentence one of whose category cues (an app, a
+/// subscription, a broker; not labels or link lines) also fires, in sentences that are not
+/// promotional on their own, in at least [`TOPIC_MIN_BLOCKS`] blocks that are neither its own
+/// nor a neighbour of it. An insert speaks of its offer in one place; a review, an explainer or
+/// a report about an app or a price rise speaks of it throughout, and what speaks throughout in
+/// plain sentences is the story.
+fn add_topic_cues(features: &mut [SentenceFeatures], sentences: &[Sentence], rules: &RuleSet) {
+    let topic_rules: Vec<usize> = (0..rules.rules().len())
+        .filter(|&r| rules.rules()[r].position == Position::ArticleTopic)
+        .collect();
+    if topic_rules.is_empty() {
+        return;
+    }
+    let is_category_cue = |cue: &Cue| {
+        let rule = &rules.rules()[cue.rule];
+        rule.weight > 0.0
+            && !matches!(
+                rule.category,
+                None | Some(Category::SponsoredLabel) | Some(Category::RelatedLink)
+            )
+    };
+    // (rule, block) for every category cue that fired in a sentence that is not promotional on
+    // its own, once each: what the editorial text speaks of, not what another insert sells.
+    let bias = rules.weights().bias;
+    let mut fired: Vec<(usize, usize)> = sentences
+        .iter()
+        .zip(features.iter())
+        .filter(|(_, f)| f.score <= bias)
+        .flat_map(|(s, f)| {
+            f.cues
+                .iter()
+                .filter(|c| is_category_cue(c))
+                .map(move |c| (c.rule, s.block))
+        })
+        .collect();
+    fired.sort_unstable();
+    fired.dedup();
+    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
+        let topical = f.cues.iter().filter(|c| is_category_cue(c)).any(|cue| {
+            fired
+                .iter()
+                .filter(|&&(r, b)| r == cue.rule && b.abs_diff(sentence.block) > 1)
+                .count()
+                >= TOPIC_MIN_BLOCKS
+        });
+        if topical {
+            for &r in &topic_rules {
+                f.score += rules.rules()[r].weight;
+                f.cues.push(Cue {
+                    rule: r,
+                    strength: 1.0,
+                });
+            }
+        }
+    }
+}
+
+/// How many lines away from a line with a promotional cue of its own a short line may stand
+/// and still count as part of a product box.
+const SHORT_RUN_REACH: usize = 2;
+
+/// Takes the short-line-run cue off every short line that stands more than
+/// [`SHORT_RUN_REACH`] lines of its run away from any line with a promotional cue of its own. A
+/// product box stacks a few short lines around a price, a code or a button; an ingredient list,
+/// a results table or a timetable stacks them around nothing the reader is sold, and the form
+/// alone must not remove editorial text (nor may a box pasted under such a list take it along).
+fn drop_bare_short_line_runs(
+    features: &mut [SentenceFeatures],
+    sentences: &[Sentence],
+    short_runs: &[bool],
+    rules: &RuleSet,
+) {
+    let is_run_cue = |cue: &Cue| rules.rules()[cue.rule].position == Position::ShortLineRun;
+    let blocks = short_runs.len();
+    let mut own_cue = vec![false; blocks];
+    for (sentence, f) in sentences.iter().zip(features.iter()) {
+        own_cue[sentence.block] |= f
+            .cues
+            .iter()
+            .any(|c| !is_run_cue(c) && rules.rules()[c.rule].weight > 0.0);
+    }
+    let near_cue = |block: usize| {
+        let mut b = block;
+        // Walk left then right inside the run, at most SHORT_RUN_REACH blocks each way.
+        loop {
+            if own_cue[b] {
+                return true;
+            }
+            if b == 0 || block - b >= SHORT_RUN_REACH || !short_runs[b - 1] {
+                break;
+            }
+            b -= 1;
+        }
+        let mut b = block;
+        while b + 1 < blocks && b - block < SHORT_RUN_REACH && short_runs[b + 1] {
+            b += 1;
+            if own_cue[b] {
+                return true;
+            }
+        }
+        false
+    };
+    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
+        if !short_runs[sentence.block] || near_cue(sentence.block) {
+            continue;
+        }
+        for c in f.cues.iter().filter(|c| is_run_cue(c)) {
+            f.score -= rules.rules()[c.rule].weight * c.strength;
+        }
+        f.cues.retain(|c| !is_run_cue(c));
+    }
 }
 
 /// Characters that editorial text rarely needs: not letters, digits, spaces or common

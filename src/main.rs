@@ -202,7 +202,7 @@ struct EvalArgs {
 }
 
 const TRAIN_HELP: &str = "\
-Learns word rules (words in the ads of at least three articles) and fits the weight of every
+Learns word rules (words in the ads of at least five articles) and fits the weight of every
 rule and the bias on an annotated folder (corpus/README.md), starting from the current rules, and
 writes the rule files with the fitted weights into OUT, a new folder. Pass it to clean, eval or explain with --rules.
 To see how well fitted weights generalise, use `klartext eval DIR --folds 5`.

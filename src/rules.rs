@@ -93,6 +93,10 @@ pub enum Position {
     OwnTypography,
     /// A sentence in another language than its article (an English pitch in a German article).
     LanguageSwitch,
+    /// A sentence whose promotional category cues also fire in blocks far from it: the article
+    /// is about what the cue names (a review of streaming prices, a report on a new app), so
+    /// the cue describes the story rather than an insert (see `features::add_topic_cues`).
+    ArticleTopic,
 }
 
 impl Position {
@@ -107,6 +111,7 @@ impl Position {
             Position::ShortLineRun => "short_line_run",
             Position::OwnTypography => "own_typography",
             Position::LanguageSwitch => "language_switch",
+            Position::ArticleTopic => "article_topic",
         }
     }
 }
@@ -630,11 +635,12 @@ impl RuleSet {
                     Some("short_line_run") => Position::ShortLineRun,
                     Some("own_typography") => Position::OwnTypography,
                     Some("language_switch") => Position::LanguageSwitch,
+                    Some("article_topic") => Position::ArticleTopic,
                     Some(other) => {
                         return Err(error_at(
                             source,
                             r.position.as_ref().map_or(0, |p| p.span().start),
-                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run, own_typography or language_switch"),
+                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run, own_typography, language_switch or article_topic"),
                         ))
                     }
                 };

@@ -58,15 +58,16 @@ pub struct Structure {
 
 impl Structure {
     /// For every block, whether it is a heading that introduces the paragraph right after it:
-    /// the two keep one label. A short line that is promotional on its own (`promo_alone`: a
-    /// label, a call to action, a link line) introduces nothing.
-    pub fn heading_binds(&self, promo_alone: &[bool]) -> Vec<bool> {
+    /// parting the two costs the decoder `switch_after_heading`. A heading that pitches on its
+    /// own is bound too: one that pitches strongly enough still pays that cost and goes alone,
+    /// while one that merely names an offer ("Kostenlose Checkliste zum Herunterladen" over a
+    /// consumer paragraph) stays with the editorial paragraph it announces.
+    pub fn heading_binds(&self) -> Vec<bool> {
         self.blocks
             .iter()
             .enumerate()
             .map(|(i, b)| {
                 b.kind == BlockKind::Heading
-                    && !promo_alone.get(i).copied().unwrap_or(false)
                     && self
                         .blocks
                         .get(i + 1)

@@ -330,8 +330,16 @@ clitest!(sentences_reports_bad_lines_and_goes_on, |dir| {
 clitest!(
     train_writes_rules_that_load_and_refuses_to_overwrite,
     |dir| {
-        // Three articles whose ads share "Gratisreport"; one brand name appears in one ad only.
-        for (i, brand) in ["Alphafonds", "Betabank", "Gammainvest"].iter().enumerate() {
+        // Five articles (a word must stand in the ads of five to be learned) whose ads share
+        // "Gratisreport"; each brand name appears in one ad only.
+        let brands = [
+            "Alphafonds",
+            "Betabank",
+            "Gammainvest",
+            "Deltakapital",
+            "Epsilonbroker",
+        ];
+        for (i, brand) in brands.iter().enumerate() {
             let ad = format!("Holen Sie sich den Gratisreport von {brand}. Jetzt anfordern");
             dir.create(
             &format!("gold/a{i}.txt"),
@@ -353,7 +361,7 @@ clitest!(
         let eval = dir.klartext(&["eval", "gold", "--rules", "fitted", "--json"]);
         assert_eq!(eval.status.code(), Some(0), "{}", stderr(&eval));
         let summary: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
-        assert_eq!(summary["articles"], 3);
+        assert_eq!(summary["articles"], 5);
         assert!(summary["editorial_retained_ratio"].as_f64().unwrap() > 0.9);
         let again = dir.klartext(&["train", "gold", "--out", "fitted"]);
         assert_eq!(again.status.code(), Some(2));

@@ -150,10 +150,10 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.79,
-        retained: 0.995,
-        cut: 5,
-        f1: 0.83,
+        caught: 0.83,
+        retained: 0.997,
+        cut: 1,
+        f1: 0.85,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -161,11 +161,13 @@ fn detection_with_the_built_in_rules() {
 #[test]
 fn detection_cross_validated_in_five_folds() {
     let report = eval::cross_validate(&corpus(), &RuleSet::builtin(), 5, 200);
+    // Retained was 0.999 before the bias was calibrated on held-out decodes (caught 0.69); the
+    // calibrated decoder catches 0.84 and keeps 0.9987, inside issue 4's 0.997.
     let floors = Floors {
-        caught: 0.69,
-        retained: 0.999,
+        caught: 0.83,
+        retained: 0.998,
         cut: 0,
-        f1: 0.74,
+        f1: 0.85,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
