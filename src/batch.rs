@@ -138,78 +138,255 @@ fn id_of(rel: &Path) -> String {
         .join("/")
 }
 
-/// Walks the inputs into jobs, in the order given and sorted by name inside each folder.
-/// Output names are not checked here; see [`claim_outputs`].
-pub fn discover(inputs: &[PathBuf], out: &Path, options: &WalkOptions) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    for input in inputs {
-        if input.is_file() {
-            let name = PathBuf::from(input.file_name().unwrap_or_default());
-            jobs.push(Job {
-                path: input.clone(),
-                id: id_of(&name),
-                out_stem: out.join(&name).with_extension(""),
-                error: None,
-            });
-            continue;
-        }
-        let walker = walkdir::WalkDir::new(input)
-            .follow_links(options.follow_links)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !is_hidden(e));
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_file()
-                        || !has_extension(entry.path(), &options.extensions)
-                    {
-                        continue;
-                    }
-                    let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
-                    jobs.push(Job {
-                        path: entry.path().to_path_buf(),
-                        id: id_of(rel),
-                        out_stem: out.join(rel).with_extension(""),
-                        error: None,
-                    });
+/// The walk of a folder input, hidden entries skipped.
+type FolderWalk = walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool>;
+
+fn is_visible(entry: &walkdir::DirEntry) -> bool {
+    !is_hidden(entry)
+}
+
+fn walk_folder(folder: &Path, options: &WalkOptions) -> FolderWalk {
+    walkdir::WalkDir::new(folder)
+        .follow_links(options.follow_links)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(is_visible as fn(&walkdir::DirEntry) -> bool)
+}
+
+/// Walks the inputs into jobs, in the order given and sorted by name inside each folder, one at
+/// a time: a walk holds the listings of the folders it is in, not a list of every file, so a
+/// run over millions of files does not keep them all. Output names are not checked unless
+/// [`Discover::claiming_outputs`] is called.
+pub fn discover<'a>(
+    inputs: &'a [PathBuf],
+    out: &'a Path,
+    options: &'a WalkOptions,
+) -> Discover<'a> {
+    Discover {
+        inputs,
+        out,
+        options,
+        next_input: 0,
+        walk: None,
+        claims: None,
+    }
+}
+
+/// The jobs of [`discover`], as an iterator.
+pub struct Discover<'a> {
+    inputs: &'a [PathBuf],
+    out: &'a Path,
+    options: &'a WalkOptions,
+    /// The input the walk takes next.
+    next_input: usize,
+    /// The folder being walked: its index among the inputs and its walk.
+    walk: Option<(usize, FolderWalk)>,
+    claims: Option<Claims>,
+}
+
+impl Discover<'_> {
+    /// Marks every job whose output name an earlier job already has (`a.md` and `a.txt` both
+    /// become `a.txt`, or two input folders hold `x/a.txt`): the first keeps it, the later ones
+    /// fail with the reason. See [`Claims`] for what it keeps in memory.
+    pub fn claiming_outputs(mut self) -> Self {
+        self.claims = Some(Claims::default());
+        self
+    }
+
+    fn claim(&mut self, input: usize, rel: &Path, id: &str) -> Option<String> {
+        let claims = self.claims.as_mut()?;
+        claims.claim(&self.inputs[..input], self.options, rel, id)
+    }
+
+    /// The job of a walk entry of input `input`, a folder; `None` for an entry that is not an
+    /// article.
+    fn job(&mut self, input: usize, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Job> {
+        let inputs = self.inputs;
+        let root = &inputs[input];
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_file()
+                    || !has_extension(entry.path(), &self.options.extensions)
+                {
+                    return None;
                 }
-                Err(err) => {
-                    let path = err.path().unwrap_or(input).to_path_buf();
-                    let rel = path.strip_prefix(input).unwrap_or(&path);
-                    let reason = match err.io_error() {
-                        Some(io) => io.to_string(),
-                        None => err.to_string(),
-                    };
-                    jobs.push(Job {
-                        id: id_of(rel),
-                        out_stem: out.join(rel),
-                        path,
-                        error: Some(reason),
-                    });
-                }
+                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                let id = id_of(rel);
+                let out_stem = self.out.join(rel).with_extension("");
+                let error = self.claim(input, rel, &id);
+                Some(Job {
+                    path: entry.into_path(),
+                    id,
+                    out_stem,
+                    error,
+                })
+            }
+            Err(err) => {
+                let path = err.path().unwrap_or(root).to_path_buf();
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                let reason = match err.io_error() {
+                    Some(io) => io.to_string(),
+                    None => err.to_string(),
+                };
+                Some(Job {
+                    id: id_of(rel),
+                    out_stem: self.out.join(rel),
+                    path,
+                    error: Some(reason),
+                })
             }
         }
     }
-    jobs
 }
 
-/// Marks every job whose output name an earlier job already has (`a.md` and `a.txt` both
-/// become `a.txt`): the first keeps it, the later ones fail with the reason.
-pub fn claim_outputs(jobs: &mut [Job]) {
-    let mut taken: HashMap<PathBuf, String> = HashMap::new();
-    for job in jobs.iter_mut() {
-        if job.error.is_some() {
-            continue;
-        }
-        if let Some(first) = taken.get(&job.out_stem) {
-            job.error = Some(format!(
-                "its output name is already taken by {first}; rename one of the two files"
-            ));
-        } else {
-            taken.insert(job.out_stem.clone(), job.id.clone());
+impl Iterator for Discover<'_> {
+    type Item = Job;
+
+    fn next(&mut self) -> Option<Job> {
+        loop {
+            if let Some((input, walk)) = &mut self.walk {
+                let input = *input;
+                match walk.next() {
+                    Some(entry) => match self.job(input, entry) {
+                        Some(job) => return Some(job),
+                        None => continue,
+                    },
+                    None => self.walk = None,
+                }
+            }
+            let input = self.next_input;
+            let path = self.inputs.get(input)?;
+            self.next_input += 1;
+            if let Some(claims) = &mut self.claims {
+                claims.folders.clear();
+            }
+            if path.is_file() {
+                let name = PathBuf::from(path.file_name().unwrap_or_default());
+                let id = id_of(&name);
+                let error = self.claim(input, &name, &id);
+                return Some(Job {
+                    path: path.clone(),
+                    id,
+                    out_stem: self.out.join(&name).with_extension(""),
+                    error,
+                });
+            }
+            self.walk = Some((input, walk_folder(path, self.options)));
         }
     }
+}
+
+/// The output names taken so far by a walk, kept only for the folders the walk is in.
+///
+/// Two jobs share an output name when their paths relative to their inputs differ only in
+/// the extension, so only files of one folder (`DIR/a.md` and `DIR/a.txt`, which the walk
+/// meets in name order) or of the same folder in two inputs (`in1/DIR/a.txt` and
+/// `in2/DIR/a.txt`) can clash. The names taken in a folder are kept while the walk is inside
+/// it, and forgotten when it leaves; when a folder is entered in the second input or a later
+/// one, the names the earlier inputs take in the same folder are read from the file system
+/// first (one listing of that folder per earlier input, as their walks would see it). Memory
+/// is bounded by the size of the folders along one path of the tree, not by the number of
+/// files.
+#[derive(Debug, Default)]
+pub struct Claims {
+    /// The folders (relative to the input) along the walk's path that hold files, outermost
+    /// first, each with the output names taken in it: a file name without its extension and
+    /// the id of the job that took it.
+    folders: Vec<(PathBuf, HashMap<std::ffi::OsString, String>)>,
+}
+
+impl Claims {
+    /// Claims the output name of the file `rel` (relative to its input, which comes after
+    /// `earlier_inputs`); returns why it cannot be had when an earlier job took it.
+    fn claim(
+        &mut self,
+        earlier_inputs: &[PathBuf],
+        options: &WalkOptions,
+        rel: &Path,
+        id: &str,
+    ) -> Option<String> {
+        let folder = rel.parent().unwrap_or(Path::new(""));
+        while self
+            .folders
+            .last()
+            .is_some_and(|(open, _)| !folder.starts_with(open))
+        {
+            self.folders.pop();
+        }
+        if self.folders.last().is_none_or(|(open, _)| open != folder) {
+            let taken = taken_by_earlier_inputs(earlier_inputs, options, folder);
+            self.folders.push((folder.to_path_buf(), taken));
+        }
+        let taken = &mut self.folders.last_mut().expect("pushed above").1;
+        let name = stem_name(rel);
+        match taken.get(&name) {
+            Some(first) => Some(format!(
+                "its output name is already taken by {first}; rename one of the two files"
+            )),
+            None => {
+                taken.insert(name, id.to_string());
+                None
+            }
+        }
+    }
+}
+
+/// The file name of `rel` without its extension: the part of its output name that can clash.
+fn stem_name(rel: &Path) -> std::ffi::OsString {
+    rel.with_extension("")
+        .file_name()
+        .unwrap_or_default()
+        .to_os_string()
+}
+
+/// The output names that `inputs` take in `folder` (relative to each input), each with the id
+/// of the first job to take it: files given directly take theirs at the top; a folder input
+/// takes those of the files its walk would find in `folder`, if its walk reaches it.
+fn taken_by_earlier_inputs(
+    inputs: &[PathBuf],
+    options: &WalkOptions,
+    folder: &Path,
+) -> HashMap<std::ffi::OsString, String> {
+    let mut taken = HashMap::new();
+    for input in inputs {
+        if input.is_file() {
+            if folder.as_os_str().is_empty() {
+                let name = PathBuf::from(input.file_name().unwrap_or_default());
+                taken
+                    .entry(stem_name(&name))
+                    .or_insert_with(|| id_of(&name));
+            }
+            continue;
+        }
+        // The walk descends only into folders, and into links to folders only with --follow.
+        let mut at = input.clone();
+        let reached = folder.components().all(|part| {
+            at.push(part);
+            let meta = if options.follow_links {
+                std::fs::metadata(&at)
+            } else {
+                std::fs::symlink_metadata(&at)
+            };
+            meta.is_ok_and(|m| m.is_dir())
+        });
+        if !reached {
+            continue;
+        }
+        let listing = walkdir::WalkDir::new(&at)
+            .follow_links(options.follow_links)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(is_visible);
+        for entry in listing.filter_map(|e| e.ok()) {
+            if entry.file_type().is_file() && has_extension(entry.path(), &options.extensions) {
+                let rel = folder.join(entry.file_name());
+                taken.entry(stem_name(&rel)).or_insert_with(|| id_of(&rel));
+            }
+        }
+    }
+    taken
 }
 
 /// The largest file read as one article: 4 MiB, some twenty times the longest news article.
@@ -527,44 +704,94 @@ impl Drop for RunLock {
     }
 }
 
+/// How many jobs [`run`] cleans in parallel at a time, before it writes their manifest lines
+/// in order: enough that the threads seldom wait for the slowest article of a chunk (a chunk
+/// of small articles takes about a second on two threads), few enough that the chunk's jobs
+/// and outcomes cost next to nothing.
+pub const JOBS_PER_CHUNK: usize = 2048;
+
+/// What a run did, summed over its articles: all that is kept of them once their manifest
+/// lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub articles: usize,
+    /// Articles that could not be cleaned.
+    pub errors: usize,
+    pub ads: usize,
+    pub chars_in: usize,
+    pub chars_out: usize,
+}
+
+impl Totals {
+    fn add(&mut self, outcome: &Outcome) {
+        self.articles += 1;
+        self.errors += usize::from(!outcome.ok);
+        self.ads += outcome.manifest.ads;
+        self.chars_in += outcome.chars_in;
+        self.chars_out += outcome.chars_out;
+    }
+}
+
 /// Cleans every job in parallel (against the batch's recurring passages when `repeats` is
-/// given), calling `tick` after each, and writes `manifest.jsonl` into `out`. Returns the
-/// outcomes in job order.
+/// given), calling `tick` after each, and writes `manifest.jsonl` into `out`, one line per job
+/// in job order, whatever the number of threads. The jobs are taken a chunk at a time
+/// ([`JOBS_PER_CHUNK`]) and each chunk's manifest lines are written as soon as it is done (to a
+/// temporary file renamed into place at the end), so memory does not grow with the number of
+/// jobs. `each` sees every job with its outcome, in job order. Returns the totals.
 pub fn run(
-    jobs: &[Job],
+    jobs: impl IntoIterator<Item = Job>,
     out: &Path,
     rules: &RuleSet,
     repeats: Option<&Repeats<'_>>,
     existing: Existing,
     tick: &(dyn Fn() + Sync),
-) -> Result<Vec<Outcome>> {
+    each: &mut dyn FnMut(&Job, &Outcome),
+) -> Result<Totals> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let _lock = RunLock::take(out)?;
-    if existing == Existing::Refuse && out.join("manifest.jsonl").exists() {
+    let manifest_path = out.join("manifest.jsonl");
+    if existing == Existing::Refuse && manifest_path.exists() {
         return Err(Error::usage(format!(
             "{} holds the output of an earlier run; pass --force to overwrite it or --skip-existing to keep what is there",
             out.display()
         )));
     }
-    let outcomes: Vec<Outcome> = jobs
-        .par_iter()
-        .map(|job| {
-            let outcome = match &job.error {
-                Some(reason) => failed(job, reason.clone()),
-                None => clean_job(job, rules, repeats, existing)
-                    .unwrap_or_else(|e| failed(job, e.to_string())),
-            };
-            tick();
-            outcome
-        })
-        .collect();
-    let mut manifest = Vec::new();
-    for outcome in &outcomes {
-        serde_json::to_writer(&mut manifest, &outcome.manifest).expect("manifest line serializes");
-        manifest.push(b'\n');
+    let manifest_file = output_temp_file(out, TEMP_PREFIX).map_err(|e| Error::io(out, e))?;
+    let mut manifest = std::io::BufWriter::new(manifest_file);
+    let mut totals = Totals::default();
+    let mut jobs = jobs.into_iter();
+    loop {
+        let chunk: Vec<Job> = jobs.by_ref().take(JOBS_PER_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let outcomes: Vec<Outcome> = chunk
+            .par_iter()
+            .map(|job| {
+                let outcome = match &job.error {
+                    Some(reason) => failed(job, reason.clone()),
+                    None => clean_job(job, rules, repeats, existing)
+                        .unwrap_or_else(|e| failed(job, e.to_string())),
+                };
+                tick();
+                outcome
+            })
+            .collect();
+        for (job, outcome) in chunk.iter().zip(&outcomes) {
+            serde_json::to_writer(&mut manifest, &outcome.manifest)
+                .and_then(|()| manifest.write_all(b"\n").map_err(serde_json::Error::io))
+                .map_err(|e| Error::io(&manifest_path, std::io::Error::from(e)))?;
+            totals.add(outcome);
+            each(job, outcome);
+        }
     }
-    write_atomic(&out.join("manifest.jsonl"), &manifest)?;
-    Ok(outcomes)
+    let manifest_file = manifest
+        .into_inner()
+        .map_err(|e| Error::io(&manifest_path, e.into_error()))?;
+    manifest_file
+        .persist(&manifest_path)
+        .map_err(|e| Error::io(&manifest_path, e.error))?;
+    Ok(totals)
 }
 
 /// Ads found in one input file, by category; or why it could not be read.
@@ -639,6 +866,168 @@ mod tests {
             });
         }
         bytes
+    }
+
+    /// The output-name check as it was when every job was held in memory: one map of every
+    /// output name taken in the run, in job order.
+    fn claims_by_a_map_of_every_job(jobs: &[Job]) -> Vec<(String, Option<String>)> {
+        let mut taken: HashMap<PathBuf, String> = HashMap::new();
+        jobs.iter()
+            .map(|job| {
+                let error = match (&job.error, taken.get(&job.out_stem)) {
+                    (Some(error), _) => Some(error.clone()),
+                    (None, Some(first)) => Some(format!(
+                        "its output name is already taken by {first}; rename one of the two files"
+                    )),
+                    (None, None) => {
+                        taken.insert(job.out_stem.clone(), job.id.clone());
+                        None
+                    }
+                };
+                (job.id.clone(), error)
+            })
+            .collect()
+    }
+
+    fn write_files(root: &Path, files: &[&str]) {
+        for file in files {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "Titel\nText.\n").unwrap();
+        }
+    }
+
+    #[test]
+    fn output_names_are_claimed_per_folder_as_by_a_map_of_every_job() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_files(
+            root,
+            &[
+                // Siblings with one output name, not next to each other in name order, with a
+                // subfolder walked between them.
+                "one/a.md",
+                "one/a.b.txt",
+                "one/a.n/a.txt",
+                "one/a.n/deeper/a.md",
+                "one/a.txt",
+                "one/A.txt",
+                "one/x/y/f.txt",
+                "one/.hidden/f.txt",
+                "one/skip.html",
+                // A second input with the same folders, and files only it has.
+                "two/a.txt",
+                "two/a.n/a.md",
+                "two/a.n/new.txt",
+                "two/x/y/f.md",
+                "two/x/y/g.txt",
+                "two/.hidden/f.txt",
+                "two/other/a.txt",
+                // Files given directly land at the top.
+                "loose/a.txt",
+                "loose/new.txt",
+            ],
+        );
+        let inputs: Vec<PathBuf> = [
+            "one",
+            "two",
+            "loose/a.txt",
+            "loose/new.txt",
+            "two",
+            "loose/new.txt",
+        ]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
+        let out = root.join("out");
+        let options = WalkOptions::default();
+        let all: Vec<Job> = discover(&inputs, &out, &options).collect();
+        let claimed: Vec<(String, Option<String>)> = discover(&inputs, &out, &options)
+            .claiming_outputs()
+            .map(|job| (job.id, job.error))
+            .collect();
+        assert_eq!(claimed, claims_by_a_map_of_every_job(&all));
+        let error_of = |i: usize| claimed[i].1.as_deref().unwrap_or("");
+        let ids: Vec<&str> = claimed.iter().map(|(id, _)| id.as_str()).collect();
+        // Each input in order, each folder in name order.
+        assert_eq!(
+            ids[..8],
+            [
+                "A.txt",
+                "a.b.txt",
+                "a.md",
+                "a.n/a.txt",
+                "a.n/deeper/a.md",
+                "a.txt",
+                "x/y/f.txt",
+                "a.n/a.md"
+            ]
+        );
+        assert_eq!(error_of(0), "");
+        assert_eq!(
+            error_of(5),
+            "its output name is already taken by a.md; rename one of the two files"
+        );
+        assert!(
+            error_of(7).contains("taken by a.n/a.txt"),
+            "{}",
+            error_of(7)
+        );
+        let error = |id: &str, nth: usize| {
+            claimed
+                .iter()
+                .filter(|(i, _)| i == id)
+                .nth(nth)
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(error("a.n/new.txt", 0), None);
+        assert_eq!(
+            error("a.n/new.txt", 1).unwrap(),
+            "its output name is already taken by a.n/new.txt; rename one of the two files"
+        );
+        assert!(error("x/y/f.md", 0).unwrap().contains("taken by x/y/f.txt"));
+        assert_eq!(error("x/y/g.txt", 0), None);
+        assert!(error("a.txt", 2).unwrap().contains("taken by a.md"));
+        assert_eq!(error("new.txt", 0), None);
+        assert!(error("new.txt", 1).unwrap().contains("taken by new.txt"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_names_in_linked_folders_are_claimed_only_where_the_walk_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_files(
+            root,
+            &["real/d/f.txt", "one/e/f.txt", "two/d/f.md", "two/e/f.md"],
+        );
+        // `one/d` links to a folder with `f.txt`: walked only with --follow.
+        std::os::unix::fs::symlink(root.join("real/d"), root.join("one/d")).unwrap();
+        // `two/e` is a link too, to a folder of `f.md`.
+        std::fs::rename(root.join("two/e"), root.join("real/e")).unwrap();
+        std::os::unix::fs::symlink(root.join("real/e"), root.join("two/e")).unwrap();
+        let inputs = vec![root.join("one"), root.join("two")];
+        let out = root.join("out");
+        for follow_links in [false, true] {
+            let options = WalkOptions {
+                follow_links,
+                ..WalkOptions::default()
+            };
+            let all: Vec<Job> = discover(&inputs, &out, &options).collect();
+            let claimed: Vec<(String, Option<String>)> = discover(&inputs, &out, &options)
+                .claiming_outputs()
+                .map(|job| (job.id, job.error))
+                .collect();
+            assert_eq!(
+                claimed,
+                claims_by_a_map_of_every_job(&all),
+                "--follow {follow_links}"
+            );
+            let failed = claimed.iter().filter(|(_, e)| e.is_some()).count();
+            assert_eq!(failed, if follow_links { 2 } else { 0 }, "{claimed:?}");
+        }
     }
 
     #[test]

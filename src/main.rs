@@ -536,16 +536,22 @@ struct CleanArgs {
 }
 
 /// The recurring passages of the readable articles among `jobs`, counted in a sketch: the first
-/// pass of `clean` and `count` over files.
-fn passages_in_files(jobs: &[batch::Job], rules: &RuleSet) -> klartext::repeats::PassageCounts {
+/// pass of `clean` and `count` over files. The paths are taken a chunk at a time, so that a
+/// walk over millions of files is never held in memory.
+fn passages_in_files(
+    jobs: impl Iterator<Item = batch::Job>,
+    rules: &RuleSet,
+) -> klartext::repeats::PassageCounts {
     let mut counts = klartext::repeats::PassageCounts::sketch();
-    let paths: Vec<&std::path::Path> = jobs
-        .iter()
-        .filter(|j| j.error.is_none())
-        .map(|j| j.path.as_path())
-        .collect();
-    klartext::repeats::count_files(&paths, rules, &mut counts);
-    counts
+    let mut paths = jobs.filter(|j| j.error.is_none()).map(|j| j.path);
+    loop {
+        let chunk: Vec<PathBuf> = paths.by_ref().take(batch::JOBS_PER_CHUNK).collect();
+        if chunk.is_empty() {
+            return counts;
+        }
+        let chunk: Vec<&std::path::Path> = chunk.iter().map(PathBuf::as_path).collect();
+        klartext::repeats::count_files(&chunk, rules, &mut counts);
+    }
 }
 
 /// A failure that stops the command before or while it runs: exit code 2.
@@ -586,6 +592,14 @@ fn progress(len: Option<u64>, template: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// [`progress`] with a length that is counted (by `count`) only when the bar is shown.
+fn progress_counted(count: impl FnOnce() -> u64, template: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    progress(Some(count()), template, quiet)
+}
+
 /// The template of a progress bar over articles.
 const ARTICLES_BAR: &str = "{msg}{bar:40} {pos}/{len} articles, {rate}, ETA {eta}";
 
@@ -603,28 +617,45 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
         return clean_shards(args, &rules);
     }
     let options = WalkOptions::from(args.walk);
-    let mut jobs = batch::discover(&args.inputs, &args.out, &options);
-    batch::claim_outputs(&mut jobs);
+    // The inputs are walked anew for each pass (a walk is cheap beside reading the files), so
+    // that no list of every file is kept: see `batch::discover`.
+    let jobs = || batch::discover(&args.inputs, &args.out, &options).claiming_outputs();
     if let Some(report) = &args.report {
-        klartext::report::check_target(report, &args.inputs, &jobs, &args.out, args.force)?;
+        klartext::report::check_target(report, &args.inputs, jobs(), &args.out, args.force)?;
     }
-    let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
+    let bar = progress_counted(|| jobs().count() as u64, ARTICLES_BAR, args.quiet);
     let existing = existing(args.force, args.skip_existing);
-    let counts = args.repeats.counts(|| passages_in_files(&jobs, &rules))?;
+    let counts = args.repeats.counts(|| passages_in_files(jobs(), &rules))?;
     let repeats = args.repeats.repeats(&counts);
-    let outcomes = batch::run(
-        &jobs,
+    // The report shows every article in full, so it needs them all (see `klartext::report`);
+    // without it, what the run keeps of an article is added to the totals.
+    let mut for_report: Vec<(batch::Job, batch::Outcome)> = Vec::new();
+    let totals = batch::run(
+        jobs(),
         &args.out,
         &rules,
         repeats.as_ref(),
         existing,
         &|| bar.inc(1),
+        &mut |job, outcome| {
+            if !outcome.ok {
+                bar.suspend(|| {
+                    eprintln!(
+                        "klartext: {}: {}",
+                        outcome.manifest.id, outcome.manifest.status
+                    )
+                });
+            }
+            if args.report.is_some() {
+                for_report.push((job.clone(), outcome.clone()));
+            }
+        },
     )?;
     bar.finish_and_clear();
     if let Some(report) = &args.report {
-        let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
+        let bar = progress(Some(for_report.len() as u64), ARTICLES_BAR, args.quiet);
         bar.set_message("report: ");
-        let articles = klartext::report::collect(&jobs, &outcomes, &|| bar.inc(1));
+        let articles = klartext::report::collect(&for_report, &|| bar.inc(1));
         bar.finish_and_clear();
         let inputs: Vec<String> = args
             .inputs
@@ -635,30 +666,23 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
         klartext::report::write(report, &html, args.force)?;
     }
 
-    let errors: Vec<_> = outcomes.iter().filter(|o| !o.ok).collect();
-    for e in &errors {
-        eprintln!("klartext: {}: {}", e.manifest.id, e.manifest.status);
-    }
     if !args.quiet {
-        let ads: usize = outcomes.iter().map(|o| o.manifest.ads).sum();
-        let chars_in: usize = outcomes.iter().map(|o| o.chars_in).sum();
-        let chars_out: usize = outcomes.iter().map(|o| o.chars_out).sum();
-        let removed = if chars_in == 0 {
+        let removed = if totals.chars_in == 0 {
             0.0
         } else {
-            100.0 * (1.0 - chars_out as f64 / chars_in as f64)
+            100.0 * (1.0 - totals.chars_out as f64 / totals.chars_in as f64)
         };
         eprintln!(
             "klartext: {} articles, {} ads found, {:.1}% of text removed, {} errors; output in {}{}",
-            outcomes.len(),
-            ads,
+            totals.articles,
+            totals.ads,
             removed,
-            errors.len(),
+            totals.errors,
             args.out.display(),
             args.report.as_ref().map_or(String::new(), |r| format!(", report in {}", r.display()))
         );
     }
-    Ok(errors.is_empty())
+    Ok(totals.errors == 0)
 }
 
 /// Runs `clean --jsonl`; returns whether every shard was cleaned.
@@ -922,8 +946,11 @@ fn count(args: CountArgs) -> Result<bool, Fatal> {
         std::fs::metadata(input).map_err(|e| Fatal(format!("{}: {e}", input.display())))?;
     }
     let options = WalkOptions::from(args.walk);
-    let jobs = batch::discover(&args.inputs, std::path::Path::new(""), &options);
-    let passages = args.repeats.counts(|| passages_in_files(&jobs, &rules))?;
+    let jobs: Vec<batch::Job> =
+        batch::discover(&args.inputs, std::path::Path::new(""), &options).collect();
+    let passages = args
+        .repeats
+        .counts(|| passages_in_files(jobs.iter().cloned(), &rules))?;
     let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
     let counts = batch::count(
         &jobs,

@@ -178,10 +178,13 @@ impl ReportArticle {
 }
 
 /// Reads back what the run wrote for every job (its metadata and its input text), in job order,
-/// in parallel, calling `tick` after each. `outcomes` are [`batch::run`]'s, one per job.
-pub fn collect(jobs: &[Job], outcomes: &[Outcome], tick: &(dyn Fn() + Sync)) -> Vec<ReportArticle> {
-    jobs.par_iter()
-        .zip(outcomes)
+/// in parallel, calling `tick` after each: `run` holds every job of [`batch::run`] with its
+/// outcome.
+///
+/// This is the one part of `clean` whose memory grows with the number of articles: the page
+/// embeds every article's text (a report is meant for reviewing up to some 10,000 articles).
+pub fn collect(run: &[(Job, Outcome)], tick: &(dyn Fn() + Sync)) -> Vec<ReportArticle> {
+    run.par_iter()
         .map(|(job, outcome)| {
             let article = if outcome.ok {
                 let json = batch::output_path(&job.out_stem, "json");
@@ -210,7 +213,7 @@ pub fn collect(jobs: &[Job], outcomes: &[Outcome], tick: &(dyn Fn() + Sync)) -> 
 pub fn check_target(
     report: &Path,
     inputs: &[PathBuf],
-    jobs: &[Job],
+    jobs: impl IntoIterator<Item = Job>,
     out: &Path,
     force: bool,
 ) -> Result<()> {
@@ -238,7 +241,7 @@ pub fn check_target(
     let out_real = batch::resolve(out);
     if let Ok(rel) = real.strip_prefix(&out_real) {
         let is_output = rel == Path::new("manifest.jsonl")
-            || jobs.iter().any(|job| {
+            || jobs.into_iter().any(|job| {
                 job.out_stem.strip_prefix(out).is_ok_and(|stem| {
                     rel == batch::output_path(stem, "txt")
                         || rel == batch::output_path(stem, "json")

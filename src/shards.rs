@@ -258,7 +258,6 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Shard>> {
         follow_links: false,
     };
     let mut shards: Vec<Shard> = batch::discover(inputs, Path::new(""), &options)
-        .into_iter()
         .filter(|job| job.error.is_some() || is_shard(&job.path))
         .map(|job| Shard {
             path: job.path,
