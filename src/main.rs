@@ -236,8 +236,9 @@ by the clean text and the metadata (language, title, dateline, headings, counts,
 character offsets, category, score and rules) goes under metadata.klartext, or into top-level
 klartext_* keys with --flat. A line that is not an object with a string text comes out with an
 `error` field and is reported on stderr; the exit code stays 0 unless --strict. A closed stdout
-(`| head`) ends the run quietly. Needs no shell and no environment, so it works as the command of
-Spark's RDD.pipe or Hadoop streaming.
+(`| head`) ends the run quietly. Needs no shell, so it works as the command of Spark's RDD.pipe
+or Hadoop streaming. It runs on one thread per core; RAYON_NUM_THREADS, the one environment
+variable it reads, sets another number (filter has no -j).
 
 Passages that recur in at least --repeats-min records of a window of --repeat-window lines count
 as a cue: with a weak promotional cue of their own they are ads, without any they are listed as
@@ -505,7 +506,8 @@ struct CleanArgs {
     /// Also write an HTML review report of the run to this file (see above).
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
-    /// Worker threads (default: one per core). The output is the same for any number.
+    /// Worker threads (0 counts as 1; default: RAYON_NUM_THREADS when set, else one per core).
+    /// The output is the same for any number.
     #[arg(long, short = 'j', value_name = "N")]
     threads: Option<usize>,
     /// Print nothing but errors (no progress, no summary).
@@ -1215,6 +1217,24 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_help_of_a_parallel_command_without_j_says_how_its_threads_are_chosen() {
+        let mut commands = Vec::new();
+        all_commands(&Cli::command(), "klartext".to_string(), &mut commands);
+        for (path, mut command) in commands {
+            if path != "klartext filter" && command.get_arguments().all(|a| a.get_id() != "threads")
+            {
+                continue;
+            }
+            let help = command.render_long_help().to_string();
+            assert!(
+                help.contains("RAYON_NUM_THREADS"),
+                "`{path} --help`:\n{help}"
+            );
+            assert!(!help.contains("no environment"), "`{path} --help`:\n{help}");
+        }
     }
 
     #[test]
