@@ -16,9 +16,16 @@
 #       # on no input (start-up: reading and compiling the rules), on the first 75 of 300 articles
 #       # and on all 300, and prints start-up, per-article and per-byte costs and the top inclusive
 #       # costs; the callgrind files are kept in target/callgrind/ for kcachegrind
+#   MANY_FILES=400000 TMPDIR=/dev/shm benches/throughput.sh
+#       # peak RSS of `klartext clean -j2` over a folder of N small articles and over its first
+#       # half (hard links to the same files), to show whether memory grows with the number of
+#       # articles; prints the growth per 1,000 articles. Nothing else is timed. On a disk, the
+#       # file system dominates: 400,000 articles create 800,000 outputs; tmpfs is much quicker.
+#   KLARTEXT_BIN=/path/to/klartext MANY_FILES=200000 benches/throughput.sh
+#       # measures that binary (an earlier build, for a before/after) instead of building one
 #
 # Settings (environment): SIZE_MB (default 200; MB = 10^6 bytes), RUNS (repetitions of each
-# measurement, default 3; the table shows medians of wall, user and system time and the largest
+# measurement, default 3, and 1 with MANY_FILES; the table shows medians of wall, user and system time and the largest
 # peak RSS), SEED (default 8: the generated articles depend only on the corpus and the seed),
 # TMPDIR (where a temporary folder for the generated data and the outputs is made; it is removed
 # at the end), NICE (default 0: a niceness for every timed command, e.g. NICE=5 beside other work).
@@ -49,6 +56,9 @@ seed=${SEED:-8}
 niceness=${NICE:-0}
 stream_gb=${STREAM_GB:-}
 profile_articles=${PROFILE_ARTICLES:-}
+many_files=${MANY_FILES:-}
+klartext_bin=${KLARTEXT_BIN:-}
+[[ -n $many_files ]] && runs=${RUNS:-1}
 
 die() {
   echo "throughput.sh: $*" >&2
@@ -58,6 +68,8 @@ die() {
 [[ $runs =~ ^[0-9]+$ && $runs -gt 0 ]] || die "RUNS must be a whole number above 0, not '$runs'"
 [[ -z $stream_gb || $stream_gb =~ ^[0-9]+([.][0-9]+)?$ ]] || die "STREAM_GB must be a number of GB, not '$stream_gb'"
 [[ -z $profile_articles || $profile_articles =~ ^[0-9]+$ ]] || die "PROFILE_ARTICLES must be a whole number, not '$profile_articles'"
+[[ -z $many_files || ($many_files =~ ^[0-9]+$ && $many_files -ge 2000) ]] || die "MANY_FILES must be a whole number of articles, 2000 or more, not '$many_files'"
+[[ -z $klartext_bin || -x $klartext_bin ]] || die "KLARTEXT_BIN must be an executable klartext, not '$klartext_bin'"
 command -v python3 >/dev/null || die "python3 is needed to generate the articles"
 
 # GNU time gives the peak RSS (the shell's `time` does not); install it when missing.
@@ -73,24 +85,30 @@ if [[ -n $profile_articles ]] && ! command -v valgrind >/dev/null; then
   die "valgrind is missing: apt-get install valgrind"
 fi
 
-echo "building the release binary" >&2
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin klartext
 target_dir=${CARGO_TARGET_DIR:-$root/target}
-klartext="$target_dir/release/klartext"
+if [[ -n $klartext_bin ]]; then
+  klartext=$klartext_bin
+else
+  echo "building the release binary" >&2
+  cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin klartext
+  klartext="$target_dir/release/klartext"
+fi
 
 data_dir=${TMPDIR:-/tmp}
 work=$(mktemp -d "$data_dir/klartext-throughput.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# generate DIR SHARD BYTES MAX_ARTICLES: writes articles into DIR (unless DIR is "") and the same
-# articles as JSONL into SHARD, until BYTES of article text (or MAX_ARTICLES, if not 0) are written.
+# generate DIR SHARD BYTES MAX_ARTICLES [small]: writes articles into DIR (unless DIR is "") and
+# the same articles as JSONL into SHARD, until BYTES of article text (or MAX_ARTICLES, if not 0)
+# are written. With "small", every article is its title, its first two blocks and one more block
+# of its body (some 1 KB), as for MANY_FILES.
 generate() {
-  python3 - "$root/corpus" "$1" "$2" "$3" "$4" "$seed" <<'PY'
+  python3 - "$root/corpus" "$1" "$2" "$3" "$4" "$seed" "${5:-}" <<'PY'
 import json, random, sys
 from pathlib import Path
 
-corpus, folder, shard, size, max_articles, seed = sys.argv[1:]
-size, max_articles = int(size), int(max_articles)
+corpus, folder, shard, size, max_articles, seed, small = sys.argv[1:]
+size, max_articles, small = int(size), int(max_articles), small == "small"
 rng = random.Random(int(seed))
 articles = []
 for path in sorted(Path(corpus).glob("*/*.txt")):
@@ -108,7 +126,9 @@ with open(shard, "w", encoding="utf-8") as out:
         lang, slug, blocks = rng.choice(articles)
         head, body = blocks[:3], blocks[3:]
         shape = rng.random()
-        if shape < 0.25:
+        if small:
+            body = [rng.choice(body)] if body else []
+        elif shape < 0.25:
             body = body[: max(1, len(body) // 3)]
         elif shape >= 0.8:
             body = body + rng.choice(by_lang[lang])[2][3:]
@@ -191,7 +211,10 @@ check_filter() {
 }
 
 header() {
-  echo "klartext $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src rules Cargo.toml Cargo.lock || echo '+changes'), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load average $(loadavg); data in $data_dir ($(findmnt -no FSTYPE -T "$data_dir"))"
+  local build
+  build="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src rules Cargo.toml Cargo.lock || echo '+changes')"
+  [[ -n $klartext_bin ]] && build="$klartext_bin"
+  echo "klartext $build, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load average $(loadavg); data in $data_dir ($(findmnt -no FSTYPE -T "$data_dir" | head -1))"
 }
 
 if [[ -n $profile_articles ]]; then
@@ -290,6 +313,36 @@ top({c: v - crates_quarter.get(c, 0) for c, v in crates_all.items()}, steady_tot
 PY
   echo
   echo "callgrind files (for callgrind_annotate or kcachegrind): $out_dir/filter-{none,quarter,all}.out"
+  exit 0
+fi
+
+if [[ -n $many_files ]]; then
+  half=$((many_files / 2000 * 1000))
+  echo "generating $many_files small articles (seed $seed)" >&2
+  read -r articles bytes < <(generate "$work/articles" /dev/null 1000000000000000 "$many_files" small)
+  # The first half: the first folders of 1,000 files, hard-linked (no copy of the data).
+  mkdir "$work/half"
+  for ((i = 0; i < half / 1000; i++)); do
+    cp -al "$work/articles/$(printf '%03d' "$i")" "$work/half/"
+  done
+  half_bytes=$(find "$work/half" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+  find "$work/articles" -type f -exec cat {} + >/dev/null
+  files=$half
+  add "klartext clean -j2" "$half articles" "$half_bytes" /dev/null check_clean "$klartext" clean "$work/half" --out "$work/out" -j2 -q
+  measure_all
+  files=$articles
+  labels=() inputs=() sizes=() stdouts=() checks=() commands=()
+  add "klartext clean -j2" "$articles articles" "$bytes" /dev/null check_clean "$klartext" clean "$work/articles" --out "$work/out" -j2 -q
+  measure_all
+  header
+  echo "klartext clean -j2 over a folder of small articles (1,000 per subfolder); $runs run(s) of each, medians, the largest peak RSS"
+  echo
+  echo "| articles | MB | seconds | user s | sys s | peak RSS (MiB) | load |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'|' '{ split($2, n, " "); printf "| %d | %.0f | %.1f | %.1f | %.1f | %.1f | %s |\n", n[1], $3 / 1e6, $4, $5, $6, $7, $8 }' "$work/rows"
+  echo
+  awk -F'|' '{ split($2, n, " "); a[NR] = n[1]; r[NR] = $7 } END {
+    printf "peak RSS grows by %.1f MiB from %d to %d articles: %.3f KiB per article\n", r[2] - r[1], a[1], a[2], (r[2] - r[1]) * 1024 / (a[2] - a[1]) }' "$work/rows"
   exit 0
 fi
 
