@@ -21,6 +21,8 @@
 #       # half (hard links to the same files), to show whether memory grows with the number of
 #       # articles; prints the growth per 1,000 articles. Nothing else is timed. On a disk, the
 #       # file system dominates: 400,000 articles create 800,000 outputs; tmpfs is much quicker.
+#   FLAT=1 MANY_FILES=400000 TMPDIR=/dev/shm benches/throughput.sh
+#       # the same with all the files in one folder (a walk holds a folder's listing to sort it)
 #   KLARTEXT_BIN=/path/to/klartext MANY_FILES=200000 benches/throughput.sh
 #       # measures that binary (an earlier build, for a before/after) instead of building one
 #
@@ -325,6 +327,17 @@ if [[ -n $many_files ]]; then
   for ((i = 0; i < half / 1000; i++)); do
     cp -al "$work/articles/$(printf '%03d' "$i")" "$work/half/"
   done
+  layout="1,000 per subfolder"
+  if [[ -n ${FLAT:-} ]]; then
+    # The same files, hard-linked into one folder each (their names are unique).
+    for set in half articles; do
+      mkdir "$work/$set.flat"
+      find "$work/$set" -type f -print0 | xargs -0 ln -t "$work/$set.flat"
+      rm -rf "${work:?}/$set"
+      mv "$work/$set.flat" "$work/$set"
+    done
+    layout="all in one folder"
+  fi
   half_bytes=$(find "$work/half" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
   find "$work/articles" -type f -exec cat {} + >/dev/null
   files=$half
@@ -335,7 +348,7 @@ if [[ -n $many_files ]]; then
   add "klartext clean -j2" "$articles articles" "$bytes" /dev/null check_clean "$klartext" clean "$work/articles" --out "$work/out" -j2 -q
   measure_all
   header
-  echo "klartext clean -j2 over a folder of small articles (1,000 per subfolder); $runs run(s) of each, medians, the largest peak RSS"
+  echo "klartext clean -j2 over a folder of small articles ($layout); $runs run(s) of each, medians, the largest peak RSS"
   echo
   echo "| articles | MB | seconds | user s | sys s | peak RSS (MiB) | load |"
   echo "|---:|---:|---:|---:|---:|---:|---:|"
