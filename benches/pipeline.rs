@@ -85,7 +85,7 @@ struct Prepared {
 }
 
 fn prepare(text: String, rules: &RuleSet) -> Prepared {
-    let language = lang::detect(&text).code;
+    let language = lang::detect(&text, rules).code;
     let structure = structure::parse(&text, &language, rules);
     let sentences = sentences::segment(&text, &structure, &language, rules);
     let features = features::extract(&text, &structure, &sentences, &language, rules);
