@@ -623,9 +623,14 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     // that no list of every file is kept: see `batch::discover`.
     let jobs = || batch::discover(&args.inputs, &args.out, &options).claiming_outputs();
     if let Some(report) = &args.report {
-        klartext::report::check_target(report, &args.inputs, jobs(), &args.out, args.force)?;
+        let outputs = batch::discover(&args.inputs, &args.out, &options);
+        klartext::report::check_target(report, &args.inputs, outputs, &args.out, args.force)?;
     }
-    let bar = progress_counted(|| jobs().count() as u64, ARTICLES_BAR, args.quiet);
+    let bar = progress_counted(
+        || batch::discover(&args.inputs, &args.out, &options).count() as u64,
+        ARTICLES_BAR,
+        args.quiet,
+    );
     let existing = existing(args.force, args.skip_existing);
     let counts = args.repeats.counts(|| passages_in_files(jobs(), &rules))?;
     let repeats = args.repeats.repeats(&counts);
