@@ -714,8 +714,9 @@ impl Drop for RunLock {
 /// How many jobs [`run`] cleans in parallel at a time, before it writes their manifest lines
 /// in order: enough that the threads seldom wait for the slowest article of a chunk (a chunk
 /// of small articles takes about a second on two threads), few enough that the chunk's jobs
-/// and outcomes cost next to nothing.
-pub const JOBS_PER_CHUNK: usize = 2048;
+/// and outcomes cost next to nothing. The unit tests take 3, so that their few files span
+/// several chunks.
+pub const JOBS_PER_CHUNK: usize = if cfg!(test) { 3 } else { 2048 };
 
 /// What a run did, summed over its articles: all that is kept of them once their manifest
 /// lines are written.
@@ -1035,6 +1036,82 @@ mod tests {
             let failed = claimed.iter().filter(|(_, e)| e.is_some()).count();
             assert_eq!(failed, if follow_links { 2 } else { 0 }, "{claimed:?}");
         }
+    }
+
+    #[test]
+    fn a_run_over_several_chunks_writes_the_manifest_in_job_order_and_sums_the_totals() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        let mut expected = Vec::new();
+        for i in 0..10 {
+            let name = format!("{i:02}.txt");
+            // Every fourth file is empty, so it fails; the others are cleaned.
+            let text = if i % 4 == 3 {
+                String::new()
+            } else {
+                format!(
+                    "Titel {i}\n\nDer Rat tagte am Montag {i} Stunden lang. Er beschloss nichts.\n"
+                )
+            };
+            std::fs::create_dir_all(&input).unwrap();
+            std::fs::write(input.join(&name), &text).unwrap();
+            expected.push((name, text));
+        }
+        let inputs = vec![input];
+        let out = dir.path().join("out");
+        let options = WalkOptions::default();
+        let rules = RuleSet::builtin();
+        let mut seen = Vec::new();
+        let totals = run(
+            discover(&inputs, &out, &options).claiming_outputs(),
+            &out,
+            &rules,
+            None,
+            Existing::Refuse,
+            &|| {},
+            &mut |job, outcome| seen.push((job.id.clone(), outcome.ok)),
+        )
+        .unwrap();
+        let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+        let lines: Vec<serde_json::Value> = manifest
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+        let names: Vec<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(ids, names);
+        let oks: Vec<bool> = lines.iter().map(|l| l["status"] == "ok").collect();
+        let expected_oks: Vec<bool> = expected.iter().map(|(_, t)| !t.is_empty()).collect();
+        assert_eq!(oks, expected_oks);
+        assert_eq!(
+            seen,
+            names
+                .iter()
+                .zip(&expected_oks)
+                .map(|(n, ok)| (n.to_string(), *ok))
+                .collect::<Vec<_>>()
+        );
+        let chars_in: usize = expected.iter().map(|(_, t)| t.chars().count()).sum();
+        let chars_out: usize = names
+            .iter()
+            .filter_map(|n| std::fs::read_to_string(out.join(n)).ok())
+            .map(|t| t.chars().count())
+            .sum();
+        let sentences: usize = lines
+            .iter()
+            .map(|l| l["sentences"].as_u64().unwrap() as usize)
+            .sum();
+        assert_eq!(
+            totals,
+            Totals {
+                articles: 10,
+                errors: 2,
+                ads: 0,
+                chars_in,
+                chars_out,
+            }
+        );
+        assert_eq!(sentences, 2 * 8);
     }
 
     #[test]
