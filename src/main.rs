@@ -237,8 +237,8 @@ character offsets, category, score and rules) goes under metadata.klartext, or i
 klartext_* keys with --flat. A line that is not an object with a string text comes out with an
 `error` field and is reported on stderr; the exit code stays 0 unless --strict. A closed stdout
 (`| head`) ends the run quietly. Needs no shell, so it works as the command of Spark's RDD.pipe
-or Hadoop streaming. It runs on one thread per core; RAYON_NUM_THREADS, the one environment
-variable it reads, sets another number (filter has no -j).
+or Hadoop streaming. It runs on one thread per core, or on RAYON_NUM_THREADS threads when that
+environment variable is set (filter has no -j).
 
 Passages that recur in at least --repeats-min records of a window of --repeat-window lines count
 as a cue: with a weak promotional cue of their own they are ads, without any they are listed as
