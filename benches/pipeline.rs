@@ -90,12 +90,7 @@ fn prepare(text: String, rules: &RuleSet) -> Prepared {
     let sentences = sentences::segment(&text, &structure, &language, rules);
     let features = features::extract(&text, &structure, &sentences, &language, rules);
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
-    let weights = rules.weights();
-    let mut promo_alone = vec![false; structure.blocks.len()];
-    for (sentence, score) in sentences.iter().zip(&scores) {
-        promo_alone[sentence.block] |= *score > weights.bias;
-    }
-    let binds = structure.heading_binds(&promo_alone);
+    let binds = structure.heading_binds();
     Prepared {
         text,
         language,
