@@ -225,6 +225,9 @@ pub struct RuleSet {
     words: HashMap<String, HashMap<String, usize>>,
     starters: HashMap<String, HashSet<String>>,
     titles: HashMap<String, HashSet<String>>,
+    /// Endings of compound abbreviations that never end a sentence ("-str" in "Hauptstr. 7"),
+    /// given in `titles` with a leading hyphen.
+    title_endings: HashMap<String, Vec<String>>,
     stopwords: Stopwords,
     /// Per language (and `common` for languages without rules of their own), the checks that
     /// screen its sentences; built on first use, so a run over one language compiles only its
@@ -506,6 +509,7 @@ impl RuleSet {
         let mut abbreviations: HashMap<String, HashSet<String>> = HashMap::new();
         let mut starters: HashMap<String, HashSet<String>> = HashMap::new();
         let mut titles: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut title_endings: HashMap<String, Vec<String>> = HashMap::new();
         let mut stopwords: BTreeMap<String, HashSet<String>> = BTreeMap::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
 
@@ -594,10 +598,18 @@ impl RuleSet {
                     .entry(file.language.clone())
                     .or_default()
                     .extend(sentences.starters);
+                let (endings, words): (Vec<String>, Vec<String>) = sentences
+                    .titles
+                    .into_iter()
+                    .partition(|t| t.len() > 1 && t.starts_with('-'));
                 titles
                     .entry(file.language.clone())
                     .or_default()
-                    .extend(sentences.titles);
+                    .extend(words);
+                title_endings
+                    .entry(file.language.clone())
+                    .or_default()
+                    .extend(endings.into_iter().map(|e| e[1..].to_string()));
                 let words = stopwords.entry(file.language.clone()).or_default();
                 words.extend(sentences.stopwords.into_iter().map(|w| w.to_lowercase()));
             }
@@ -751,6 +763,7 @@ impl RuleSet {
             words: HashMap::new(),
             starters,
             titles,
+            title_endings,
             stopwords: Stopwords::new(stopwords),
             screens: HashMap::new(),
         };
@@ -875,11 +888,19 @@ impl RuleSet {
     }
 
     /// Whether `word` (without its final period) is an abbreviation that always stands before
-    /// what it names ("Dr", "Nr", "Mr") and so never ends a sentence.
+    /// what it names ("Dr", "Nr", "Mr") and so never ends a sentence, or a compound that ends
+    /// in one after a lowercase letter ("Hauptstr" for "-str").
     pub fn is_title(&self, language: &str, word: &str) -> bool {
         self.titles
             .get(language)
             .is_some_and(|set| set.contains(word))
+            || self.title_endings.get(language).is_some_and(|endings| {
+                endings.iter().any(|e| {
+                    word.len() > e.len()
+                        && word.ends_with(e.as_str())
+                        && word[..word.len() - e.len()].ends_with(char::is_lowercase)
+                })
+            })
     }
 
     /// Whether `word` (without its final period) is an abbreviation in `language` that may

@@ -475,9 +475,10 @@ fn is_boundary(
         && number.bytes().all(|b| b.is_ascii_digit())
         && ORDINAL_DOT_LANGUAGES.contains(&language)
     {
-        // "am 1. August", "die 2. Bundesliga", "1. -3. Jahrhundert": an ordinal. Only a word
-        // that typically opens a sentence makes it a boundary ("… in Runde 3. Die anderen …").
-        return starter;
+        // "am 1. August", "die 2. Bundesliga", "1. -3. Jahrhundert", "im 19. Jh.": an ordinal.
+        // Only a word that typically opens a sentence makes it a boundary ("… in Runde 3. Die
+        // anderen …"); a title does not, as most of them stand after ordinals as well.
+        return rules.is_sentence_starter(language, &next_word);
     }
     true
 }
@@ -755,6 +756,48 @@ mod tests {
                 "en",
                 "\"Bohr [...] used stairways [...]\" (Smith 55).",
                 &["\"Bohr [...] used stairways [...]\" (Smith 55)."],
+            ),
+            (
+                "compound street abbreviation",
+                "de",
+                "Er wohnt in der Hauptstr. 7 in Berlin. Dort ist es schön.",
+                &["Er wohnt in der Hauptstr. 7 in Berlin.", "Dort ist es schön."],
+            ),
+            (
+                "ordinal before an abbreviation",
+                "de",
+                "Das geschah im 19. Jh. Danach nicht mehr.",
+                &["Das geschah im 19. Jh.", "Danach nicht mehr."],
+            ),
+            (
+                "company abbreviation in German",
+                "de",
+                "Apple Inc. hat Zahlen vorgelegt. Am Di. kommt mehr.",
+                &["Apple Inc. hat Zahlen vorgelegt.", "Am Di. kommt mehr."],
+            ),
+            (
+                "street ends a sentence",
+                "en",
+                "I live on Main St. The house is red. She went to St. Louis. It was hot.",
+                &["I live on Main St.", "The house is red.", "She went to St. Louis.", "It was hot."],
+            ),
+            (
+                "state abbreviation",
+                "en",
+                "Officials in Springfield, Ill. said no. They moved to Portland, Ore. The rest stayed.",
+                &["Officials in Springfield, Ill. said no.", "They moved to Portland, Ore.", "The rest stayed."],
+            ),
+            (
+                "section before a number",
+                "en",
+                "Read chap. 5 and sec. 3. Then write.",
+                &["Read chap. 5 and sec. 3.", "Then write."],
+            ),
+            (
+                "imperative after a time",
+                "en",
+                "The meeting is at 10:00 a.m. Please be on time. We meet at 10 a.m. Monday in the hall.",
+                &["The meeting is at 10:00 a.m.", "Please be on time.", "We meet at 10 a.m. Monday in the hall."],
             ),
             (
                 "emoticon",

@@ -7,7 +7,7 @@
 //! figures are reported, never tuned to. `KLARTEXT_SBD_SHOW=1 cargo test sbd -- --nocapture`
 //! prints every case that differs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use klartext::{sentences, RuleSet};
 use serde::Deserialize;
@@ -77,6 +77,7 @@ fn exact(file: &str, rules: &RuleSet) -> f64 {
 /// Boundary F1 over all cases.
 fn boundary_f1(file: &str, rules: &RuleSet) -> f64 {
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    let mut shapes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for case in cases(file) {
         let gold = inner_ends(
             &case
@@ -85,21 +86,68 @@ fn boundary_f1(file: &str, rules: &RuleSet) -> f64 {
                 .map(|s| collapse(s))
                 .collect::<Vec<_>>(),
         );
-        let got_sentences = predicted(&case, rules);
-        let got = inner_ends(&got_sentences);
+        let got = inner_ends(&predicted(&case, rules));
         tp += gold.intersection(&got).count();
         fp += got.difference(&gold).count();
         fn_ += gold.difference(&got).count();
-        if show() && gold != got {
-            println!(
-                "{}\n  gold: {:?}\n  got:  {got_sentences:?}",
-                case.id, case.sentences
-            );
+        if show() && !file.contains("_test") {
+            let text = collapse(&case.text);
+            let wrong = got.difference(&gold).map(|&at| (at, "false split"));
+            for (at, kind) in wrong.chain(gold.difference(&got).map(|&at| (at, "missed split"))) {
+                let (shape, context) = disagreement(&text, at);
+                shapes
+                    .entry(format!("{kind}: {shape}"))
+                    .or_default()
+                    .push(format!("{}: {context}", case.id));
+            }
+        }
+    }
+    let mut groups: Vec<_> = shapes.into_iter().collect();
+    groups.sort_by_key(|(_, found)| std::cmp::Reverse(found.len()));
+    for (shape, found) in groups {
+        println!("{file}: {} × {shape}", found.len());
+        for line in found {
+            println!("    {line}");
         }
     }
     let precision = tp as f64 / (tp + fp).max(1) as f64;
     let recall = tp as f64 / (tp + fn_).max(1) as f64;
     2.0 * precision * recall / (precision + recall).max(f64::EPSILON)
+}
+
+/// The shape of a boundary at byte `at` of the collapsed `text` (the punctuation before it, the
+/// kind of word it follows, the start of what follows) and the text around it, marked with "|".
+fn disagreement(text: &str, at: usize) -> (String, String) {
+    let (before, after) = text.split_at(at);
+    let word = before.rsplit(' ').next().unwrap_or("");
+    let stem = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let punctuation = &word[stem.len()..];
+    let next = after.trim_start().split(' ').next().unwrap_or("");
+    let kind = |w: &str| -> &str {
+        let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+        match w.chars().next() {
+            None => "symbols",
+            Some(c) if c.is_ascii_digit() => "number",
+            Some(c) if w.chars().count() == 1 => {
+                if c.is_uppercase() {
+                    "Letter"
+                } else {
+                    "letter"
+                }
+            }
+            Some(c) if c.is_uppercase() => "Word",
+            Some(_) => "word",
+        }
+    };
+    let next_kind = if next.starts_with(|c: char| c.is_alphanumeric()) {
+        kind(next).to_string()
+    } else {
+        format!("{} {}", next.chars().next().unwrap_or(' '), kind(next))
+    };
+    let shape = format!("{} «{punctuation}» {next_kind}", kind(stem));
+    let from = before.char_indices().rev().nth(50).map_or(0, |(i, _)| i);
+    let to = after.char_indices().nth(50).map_or(after.len(), |(i, _)| i);
+    (shape, format!("{}|{}", &before[from..], &after[..to]))
 }
 
 /// The files, their metric, the figure reached when this test was last raised (a regression
