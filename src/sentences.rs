@@ -483,11 +483,12 @@ fn is_boundary(
     true
 }
 
-/// A token of rule or bullet characters ("***", "--", "=====", "+", "–") or an omission mark
-/// ("[...]"): layout between sentences, not part of the one before. `token` has its opening
-/// brackets trimmed ("...]").
+/// A token of rule or bullet characters ("***", "--", "=====", "+", "–"), an omission mark
+/// ("[...]") or a lone "?" or "\u{FFFD}" (a bullet or space lost to a wrong encoding: "… any
+/// questions. ? Best regards."): layout between sentences, not part of the one before. `token`
+/// has its opening brackets trimmed ("...]").
 fn is_separator(token: &str) -> bool {
-    matches!(token, "...]" | "…]" | "...)" | "…)")
+    matches!(token, "...]" | "…]" | "...)" | "…)" | "?" | "\u{FFFD}")
         || token
             .chars()
             .all(|c| matches!(c, '*' | '-' | '=' | '_' | '~' | '#' | '+' | '–' | '—' | '•'))
@@ -798,6 +799,18 @@ mod tests {
                 "en",
                 "The meeting is at 10:00 a.m. Please be on time. We meet at 10 a.m. Monday in the hall.",
                 &["The meeting is at 10:00 a.m.", "Please be on time.", "We meet at 10 a.m. Monday in the hall."],
+            ),
+            (
+                "lost bullet",
+                "en",
+                "Call us with any questions. ? Best regards. ? Jeff",
+                &["Call us with any questions.", "?", "Best regards.", "?", "Jeff"],
+            ),
+            (
+                "spaced question mark",
+                "en",
+                "Which one should i get ? Its the same.",
+                &["Which one should i get ?", "Its the same."],
             ),
             (
                 "emoticon",
