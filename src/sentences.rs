@@ -184,8 +184,19 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
             next_at = end;
             let rest = line[end..].trim_start();
             let attached = line[..i].ends_with(|p: char| !p.is_whitespace());
-            if rest.is_empty() || dots < 4 {
-                continue; // three dots leave something out inside the sentence
+            if rest.is_empty() {
+                continue;
+            }
+            if dots < 4 {
+                // Three dots leave something out inside the sentence ("weakened . . . was"),
+                // unless a capitalised word follows ("the region . . . This operation"); "I"
+                // alone says nothing ("the thing is . . . I didn't mean it").
+                let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+                if word.starts_with(char::is_uppercase) && word.chars().nth(1).is_some() {
+                    cuts.push(end);
+                    last_cut = end;
+                }
+                continue;
             }
             if attached {
                 // "word. . . . Next": the period ends the sentence, the ellipsis opens the next.
@@ -811,6 +822,12 @@ mod tests {
                 "en",
                 "Which one should i get ? Its the same.",
                 &["Which one should i get ?", "Its the same."],
+            ),
+            (
+                "spaced ellipsis before a capital",
+                "en",
+                "It ruins the peace in the region . . . This will not help. The thing is . . . I didn't mean it . . . and so on.",
+                &["It ruins the peace in the region . . .", "This will not help.", "The thing is . . . I didn't mean it . . . and so on."],
             ),
             (
                 "emoticon",
