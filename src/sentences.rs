@@ -128,7 +128,7 @@ fn continues(previous: &str, next: &str) -> bool {
 /// Splits the text of `block` into trimmed sentence spans, in order.
 pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Span> {
     let line = block.of(text);
-    let list = ListItems::find(line);
+    let list = ListItems::find(line, ORDINAL_DOT_LANGUAGES.contains(&language));
     let mut cuts: Vec<usize> = list.starts.clone();
     let mut last_cut = 0;
     let bytes = line.as_bytes();
@@ -240,7 +240,9 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
 
 /// Inline enumerations: "1.) The first item 2.) The second item", "• 9. … • 10. …",
 /// "a. … b. … c. …". A marker at the very start of a segment is always one; elsewhere markers
-/// count only as a consecutive sequence of at least two, each followed by a capitalised word.
+/// count only as a consecutive sequence of at least two, each followed by a capitalised word. In
+/// languages that write ordinals with a period, a bare number with a period inside a segment is
+/// an ordinal, not a marker: "Der 1. FC Köln steigt in die 2. Bundesliga ab".
 #[derive(Debug, Default)]
 struct ListItems {
     /// Byte offsets where a new item begins (its bullet or number), the first excluded.
@@ -257,11 +259,11 @@ struct Marker {
 }
 
 impl ListItems {
-    fn find(line: &str) -> ListItems {
+    fn find(line: &str, ordinal_dots: bool) -> ListItems {
         if !Self::may_have_markers(line) {
             return ListItems::default();
         }
-        let markers = Self::markers(line);
+        let markers = Self::markers(line, ordinal_dots);
         let mut items = ListItems::default();
         if let Some(first) = markers.first().filter(|m| m.start == 0) {
             items.marker_dots.extend(first.dot);
@@ -298,7 +300,7 @@ impl ListItems {
         })
     }
 
-    fn markers(line: &str) -> Vec<Marker> {
+    fn markers(line: &str, ordinal_dots: bool) -> Vec<Marker> {
         let bytes = line.as_bytes();
         let mut out = Vec::new();
         let mut word_start = 0;
@@ -346,6 +348,14 @@ impl ListItems {
             } else {
                 at
             };
+            let ordinal_number = ordinal_dots
+                && start == at
+                && body.ends_with('.')
+                && !body.ends_with(".)")
+                && core.bytes().all(|b| b.is_ascii_digit());
+            if ordinal_number && at > 0 {
+                continue;
+            }
             out.push(Marker {
                 start,
                 ordinal,
@@ -828,6 +838,18 @@ mod tests {
                 "en",
                 "It ruins the peace in the region . . . This will not help. The thing is . . . I didn't mean it . . . and so on.",
                 &["It ruins the peace in the region . . .", "This will not help.", "The thing is . . . I didn't mean it . . . and so on."],
+            ),
+            (
+                "ordinals are no list",
+                "de",
+                "Der 1. FC Köln steigt in die 2. Bundesliga ab. Platz 1. Bayern, Platz 2. Dortmund.",
+                &["Der 1. FC Köln steigt in die 2. Bundesliga ab.", "Platz 1. Bayern, Platz 2. Dortmund."],
+            ),
+            (
+                "bulleted ordinals are a list",
+                "de",
+                "• 1. Essen Sie gesund! • 2. Treiben Sie Sport! 3.) Schlafen Sie 4.) Trinken Sie",
+                &["• 1. Essen Sie gesund!", "• 2. Treiben Sie Sport!", "3.) Schlafen Sie", "4.) Trinken Sie"],
             ),
             (
                 "emoticon",
