@@ -852,6 +852,12 @@ mod tests {
                 &["• 1. Essen Sie gesund!", "• 2. Treiben Sie Sport!", "3.) Schlafen Sie", "4.) Trinken Sie"],
             ),
             (
+                "amount ends a sentence",
+                "de",
+                "Der Umsatz lag bei 5,3 Mrd. Euro. Im Vorjahr waren es 4,9 Mrd. Das ist ein Plus.",
+                &["Der Umsatz lag bei 5,3 Mrd. Euro.", "Im Vorjahr waren es 4,9 Mrd.", "Das ist ein Plus."],
+            ),
+            (
                 "emoticon",
                 "en",
                 "She is great. I love her. :)",
