@@ -211,6 +211,15 @@ pub struct DatelineRules {
     pub months: HashMap<String, u32>,
 }
 
+/// One language's abbreviations that never end a sentence.
+#[derive(Clone, Debug, Default)]
+struct Titles {
+    words: HashSet<String>,
+    /// Endings of compound abbreviations ("str" for "Hauptstr. 7"), given in `titles` with a
+    /// leading hyphen.
+    endings: Vec<String>,
+}
+
 /// Everything the engine loads: cue rules, weights, dateline patterns, abbreviations.
 #[derive(Clone, Debug)]
 pub struct RuleSet {
@@ -224,10 +233,7 @@ pub struct RuleSet {
     /// Word rules by language and word.
     words: HashMap<String, HashMap<String, usize>>,
     starters: HashMap<String, HashSet<String>>,
-    titles: HashMap<String, HashSet<String>>,
-    /// Endings of compound abbreviations that never end a sentence ("-str" in "Hauptstr. 7"),
-    /// given in `titles` with a leading hyphen.
-    title_endings: HashMap<String, Vec<String>>,
+    titles: HashMap<String, Titles>,
     stopwords: Stopwords,
     /// Per language (and `common` for languages without rules of their own), the checks that
     /// screen its sentences; built on first use, so a run over one language compiles only its
@@ -508,8 +514,7 @@ impl RuleSet {
         let mut months = HashMap::new();
         let mut abbreviations: HashMap<String, HashSet<String>> = HashMap::new();
         let mut starters: HashMap<String, HashSet<String>> = HashMap::new();
-        let mut titles: HashMap<String, HashSet<String>> = HashMap::new();
-        let mut title_endings: HashMap<String, Vec<String>> = HashMap::new();
+        let mut titles: HashMap<String, Titles> = HashMap::new();
         let mut stopwords: BTreeMap<String, HashSet<String>> = BTreeMap::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
 
@@ -602,13 +607,9 @@ impl RuleSet {
                     .titles
                     .into_iter()
                     .partition(|t| t.len() > 1 && t.starts_with('-'));
-                titles
-                    .entry(file.language.clone())
-                    .or_default()
-                    .extend(words);
-                title_endings
-                    .entry(file.language.clone())
-                    .or_default()
+                let set = titles.entry(file.language.clone()).or_default();
+                set.words.extend(words);
+                set.endings
                     .extend(endings.into_iter().map(|e| e[1..].to_string()));
                 let words = stopwords.entry(file.language.clone()).or_default();
                 words.extend(sentences.stopwords.into_iter().map(|w| w.to_lowercase()));
@@ -763,7 +764,6 @@ impl RuleSet {
             words: HashMap::new(),
             starters,
             titles,
-            title_endings,
             stopwords: Stopwords::new(stopwords),
             screens: HashMap::new(),
         };
@@ -891,16 +891,14 @@ impl RuleSet {
     /// what it names ("Dr", "Nr", "Mr") and so never ends a sentence, or a compound that ends
     /// in one after a lowercase letter ("Hauptstr" for "-str").
     pub fn is_title(&self, language: &str, word: &str) -> bool {
-        self.titles
-            .get(language)
-            .is_some_and(|set| set.contains(word))
-            || self.title_endings.get(language).is_some_and(|endings| {
-                endings.iter().any(|e| {
+        self.titles.get(language).is_some_and(|set| {
+            set.words.contains(word)
+                || set.endings.iter().any(|e| {
                     word.len() > e.len()
                         && word.ends_with(e.as_str())
                         && word[..word.len() - e.len()].ends_with(char::is_lowercase)
                 })
-            })
+        })
     }
 
     /// Whether `word` (without its final period) is an abbreviation in `language` that may

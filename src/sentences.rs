@@ -466,17 +466,22 @@ fn is_boundary(
     if before.trim() == word && word.len() <= 3 && word.bytes().all(|b| b.is_ascii_digit()) {
         return false; // "4. Die gängige Auffassung …": a numbered point, not a sentence
     }
-    let next_word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
-    // A title ("Mr.", "Dr.") opens a name, and names open sentences.
-    let starter = rules.is_sentence_starter(language, &next_word)
-        || (rest[next_word.len()..].starts_with('.') && rules.is_title(language, &next_word));
+    let next_word = &rest[..rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len())];
+    // A title ("Mr.", "Dr.") opens a name, and names open sentences. Decided only where needed:
+    // the lookups cost more than the rest of the scan.
+    let starter = || {
+        rules.is_sentence_starter(language, next_word)
+            || (rest[next_word.len()..].starts_with('.') && rules.is_title(language, next_word))
+    };
     if rules.is_title(language, word) {
         return false; // "Dr. Weber", "Nr. 5": always followed by what they name
     }
     if rules.is_abbreviation(language, word) || is_dotted_abbreviation(word) {
         // "… & Co. It closed", "in the U.S. How about you?"; but three words ending in an
         // abbreviation are too short for a sentence: "At 5 a.m. Mr. Smith went …".
-        return starter && before.split_whitespace().count() > 3;
+        return before.split_whitespace().count() > 3 && starter();
     }
     let mut letters = word.chars();
     if let (Some(letter), None) = (letters.next(), letters.next()) {
@@ -487,7 +492,7 @@ fn is_boundary(
             let chained = previous.len() <= 3
                 && previous.ends_with('.')
                 && previous.chars().filter(|c| c.is_alphabetic()).count() == 1;
-            return letter.is_uppercase() && !chained && starter;
+            return letter.is_uppercase() && !chained && starter();
         }
     }
     let number = word.trim_start_matches(['-', '–']);
@@ -499,7 +504,7 @@ fn is_boundary(
         // "am 1. August", "die 2. Bundesliga", "1. -3. Jahrhundert", "im 19. Jh.": an ordinal.
         // Only a word that typically opens a sentence makes it a boundary ("… in Runde 3. Die
         // anderen …"); a title does not, as most of them stand after ordinals as well.
-        return rules.is_sentence_starter(language, &next_word);
+        return rules.is_sentence_starter(language, next_word);
     }
     true
 }
