@@ -452,7 +452,9 @@ fn is_boundary(
             .flat_map(char::to_uppercase)
             .chain(word.chars().skip(1))
             .collect();
+        let regnal = ORDINAL_DOT_LANGUAGES.contains(&language) && is_roman_numeral(word);
         return is_ordinary_word(word)
+            && !regnal
             && ![word, capitalised.as_str()]
                 .iter()
                 .any(|w| rules.is_title(language, w) || rules.is_abbreviation(language, w));
@@ -496,14 +498,13 @@ fn is_boundary(
         }
     }
     let number = word.trim_start_matches(['-', '–']);
-    if !number.is_empty()
-        && number.len() <= 2
-        && number.bytes().all(|b| b.is_ascii_digit())
-        && ORDINAL_DOT_LANGUAGES.contains(&language)
-    {
-        // "am 1. August", "die 2. Bundesliga", "1. -3. Jahrhundert", "im 19. Jh.": an ordinal.
-        // Only a word that typically opens a sentence makes it a boundary ("… in Runde 3. Die
-        // anderen …"); a title does not, as most of them stand after ordinals as well.
+    let ordinal =
+        !number.is_empty() && number.len() <= 2 && number.bytes().all(|b| b.is_ascii_digit());
+    if (ordinal || is_roman_numeral(word)) && ORDINAL_DOT_LANGUAGES.contains(&language) {
+        // "am 1. August", "die 2. Bundesliga", "1. -3. Jahrhundert", "im 19. Jh.", "Benedikt
+        // XVI. Papst": an ordinal. Only a word that typically opens a sentence makes it a
+        // boundary ("… in Runde 3. Die anderen …"); a title does not, as most of them stand
+        // after ordinals as well.
         return rules.is_sentence_starter(language, next_word);
     }
     true
@@ -537,6 +538,12 @@ fn is_ordinary_word(word: &str) -> bool {
         && letters
             .iter()
             .any(|c| "aeiouyäöüéèáàíóú".contains(c.to_lowercase().next().unwrap_or(*c)))
+}
+
+/// A Roman numeral of two or more letters ("II", "XVI"): with a period, an ordinal in languages
+/// that write ordinals so ("Wilhelm II. dankte ab").
+fn is_roman_numeral(word: &str) -> bool {
+    word.len() >= 2 && word.len() <= 7 && word.bytes().all(|b| b"IVXLC".contains(&b))
 }
 
 /// Letters separated by periods, at most two letters each: "U.S", "z.B", "e.g", "Ph.D".
@@ -861,6 +868,18 @@ mod tests {
                 "de",
                 "Der Umsatz lag bei 5,3 Mrd. Euro. Im Vorjahr waren es 4,9 Mrd. Das ist ein Plus.",
                 &["Der Umsatz lag bei 5,3 Mrd. Euro.", "Im Vorjahr waren es 4,9 Mrd.", "Das ist ein Plus."],
+            ),
+            (
+                "regnal number",
+                "de",
+                "1888 bestieg Wilhelm II. den Thron. Papst Benedikt XVI. Papst Franziskus folgte. Das war 1888. Danach kam Wilhelm II. Die Zeit war vorbei.",
+                &["1888 bestieg Wilhelm II. den Thron.", "Papst Benedikt XVI. Papst Franziskus folgte.", "Das war 1888.", "Danach kam Wilhelm II.", "Die Zeit war vorbei."],
+            ),
+            (
+                "roman numeral in English",
+                "en",
+                "He served in World War II. The war ended.",
+                &["He served in World War II.", "The war ended."],
             ),
             (
                 "emoticon",
