@@ -882,6 +882,12 @@ mod tests {
                 &["He served in World War II.", "The war ended."],
             ),
             (
+                "house number ends a sentence",
+                "de",
+                "Er wohnt in der Bahnhofstraße 5. Dort ist es laut. Er kam am 5. Mai und blieb bis zum 9. Juni.",
+                &["Er wohnt in der Bahnhofstraße 5.", "Dort ist es laut.", "Er kam am 5. Mai und blieb bis zum 9. Juni."],
+            ),
+            (
                 "emoticon",
                 "en",
                 "She is great. I love her. :)",
