@@ -133,7 +133,14 @@ pub fn clean_reading(
         _ => Vec::new(),
     };
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
-    let labels = label(&structure, &sentences, &scores, rules.weights());
+    let labels = label(
+        &structure,
+        &sentences,
+        &scores,
+        &features,
+        rules,
+        rules.weights(),
+    );
     let ads = labels::ad_spans(&sentences, &features, &labels, rules);
     let strip = repeats.is_some_and(|r| r.strip_boilerplate);
     let boilerplate = repeats::boilerplate(&repeated, &sentences, &labels, strip);
@@ -209,7 +216,15 @@ pub(crate) fn label(
     structure: &Structure,
     sentences: &[Sentence],
     scores: &[f64],
+    features: &[features::SentenceFeatures],
+    rules: &RuleSet,
     weights: Weights,
 ) -> Vec<Label> {
-    labels::decode(scores, sentences, &structure.heading_binds(), weights)
+    let on_topic: Vec<bool> = features.iter().map(|f| f.on_topic).collect();
+    let context = labels::Context {
+        binds_to_next: &structure.heading_binds(),
+        on_topic: &on_topic,
+        opens_insert: &labels::opens_new_insert(sentences, features, rules),
+    };
+    labels::decode(scores, sentences, context, weights)
 }

@@ -24,6 +24,9 @@ pub struct Cue {
 pub struct SentenceFeatures {
     pub cues: Vec<Cue>,
     pub score: f64,
+    /// It shares the article's vocabulary (see `mark_on_topic`): the decoder lets a promo run
+    /// take such a sentence without a pitch of its own only as the opener of a pitch that goes on.
+    pub on_topic: bool,
 }
 
 impl SentenceFeatures {
@@ -137,12 +140,63 @@ pub fn extract(
                     cues.push(Cue { rule: r, strength });
                 }
             }
-            SentenceFeatures { cues, score }
+            SentenceFeatures {
+                cues,
+                score,
+                on_topic: false,
+            }
         })
         .collect();
     drop_bare_short_line_runs(&mut features, sentences, &short_runs, rules);
     add_topic_cues(&mut features, sentences, rules);
+    mark_on_topic(&mut features, text, structure, sentences);
     features
+}
+
+/// Words at least this long count as the vocabulary a sentence shares with the article: shorter
+/// ones are mostly function words.
+const TOPIC_WORD_MIN_CHARS: usize = 5;
+/// How many of its words a sentence must share with other blocks to be on the article's topic.
+const TOPIC_SHARED_WORDS: usize = 2;
+
+/// The distinct lowercase words of `text` of at least [`TOPIC_WORD_MIN_CHARS`] letters, sorted.
+fn topic_words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| t.chars().count() >= TOPIC_WORD_MIN_CHARS && t.chars().all(char::is_alphabetic))
+        .map(str::to_lowercase)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// Marks the sentences that share at least [`TOPIC_SHARED_WORDS`] words with other blocks of
+/// the article (drift, turned around): a sentence that speaks of what the rest of the article
+/// speaks of is the story's, an insert's opener speaks of the reader or the offer.
+fn mark_on_topic(
+    features: &mut [SentenceFeatures],
+    text: &str,
+    structure: &Structure,
+    sentences: &[Sentence],
+) {
+    let blocks: Vec<Vec<String>> = structure
+        .blocks
+        .iter()
+        .map(|b| topic_words(b.span.of(text)))
+        .collect();
+    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
+        let shared = topic_words(sentence.span.of(text))
+            .iter()
+            .filter(|w| {
+                blocks
+                    .iter()
+                    .enumerate()
+                    .any(|(b, words)| b != sentence.block && words.binary_search(w).is_ok())
+            })
+            .count();
+        f.on_topic = shared >= TOPIC_SHARED_WORDS;
+    }
 }
 
 /// In how many blocks at least two blocks away from a sentence one of its category cues must

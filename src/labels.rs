@@ -2,8 +2,9 @@
 //! spans they form.
 //!
 //! An insert is a contiguous run of sentences, so the labels are decoded jointly with a
-//! two-state Viterbi: each sentence adds its promo score minus the bias to the promo state, and
-//! every change of label costs something, much more inside a block than between blocks. That is
+//! Viterbi over editorial and promo (the promo label in three states, see `PROMO`): each
+//! sentence adds its promo score minus the bias to the promo states, and every change of label
+//! costs something, much more inside a block than between blocks. That is
 //! how a neutral sentence that opens an ad paragraph ("Seit August 2024 gelten neue Regeln …")
 //! goes with its paragraph, while one promo cue in the middle of an editorial paragraph does not
 //! flip it. Ties go to editorial: removing editorial text is worse than missing an ad.
@@ -42,18 +43,44 @@ const TIE: f64 = 1e-9;
 /// Decoder states. A promo run that begins inside a block (a pitch glued into an editorial
 /// paragraph) is `Glued`; one that begins at a block start is `Promo`. Only `Promo` runs continue
 /// freely into the next block: a run that starts mid-paragraph and carries on past it is far
-/// more likely an advertorial whose neutral opening sentences belong to it.
+/// more likely an advertorial whose neutral opening sentences belong to it. `Absorbed` is a
+/// `Promo` run that has taken in, in its current block, an on-topic sentence without promo
+/// evidence of its own (see [`Context::absorbable`]); it pays `absorbed_run_ends` when it ends
+/// before the next block, and nothing when it goes on into it.
 const EDITORIAL: usize = 0;
 const PROMO: usize = 1;
 const GLUED: usize = 2;
+const ABSORBED: usize = 3;
+const STATES: usize = 4;
 
-/// The most likely label sequence. `binds_to_next[b]` says that block `b` introduces block
-/// `b + 1` (a heading before its paragraph), so a label change between them costs
-/// `switch_after_heading`.
+/// What the decoder knows about each sentence besides its score.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// `binds_to_next[b]`: block `b` introduces block `b + 1` (a heading before its paragraph),
+    /// so a label change between them costs `switch_after_heading`.
+    pub binds_to_next: &'a [bool],
+    /// Per sentence: it shares the article's vocabulary ([`crate::features::SentenceFeatures::on_topic`]).
+    pub on_topic: &'a [bool],
+    /// Per sentence: it opens a block that starts a new insert ([`opens_new_insert`]).
+    pub opens_insert: &'a [bool],
+}
+
+impl Context<'_> {
+    /// Whether a promo run that takes sentence `i` absorbs it: a sentence about the story (on
+    /// topic), not promo on its own, in a block where at most one other sentence is (so no
+    /// `paragraph_support` vouches for it). An ad paragraph's neutral opener is followed by a
+    /// pitch that goes on (several pitching sentences, or a call to action in the next block);
+    /// a story sentence before one pitch glued to the end of its paragraph is not an opener.
+    fn absorbable(&self, i: usize, score: f64, support: f64, bias: f64) -> bool {
+        self.on_topic[i] && support == 0.0 && score <= bias
+    }
+}
+
+/// The most likely label sequence.
 pub fn decode(
     scores: &[f64],
     sentences: &[Sentence],
-    binds_to_next: &[bool],
+    context: Context,
     weights: Weights,
 ) -> Vec<Label> {
     let n = scores.len();
@@ -61,36 +88,71 @@ pub fn decode(
         return Vec::new();
     }
     let emission = emissions(scores, sentences, weights);
+    let absorbable: Vec<bool> = support(scores, sentences, weights.bias)
+        .iter()
+        .zip(scores)
+        .enumerate()
+        .map(|(i, (k, score))| context.absorbable(i, *score, *k, weights.bias))
+        .collect();
+    let absorbed = weights.absorbed_run_ends;
     const NEVER: f64 = f64::NEG_INFINITY;
     // back[i][s]: the state at i-1 on the best path that is in state s at i.
-    let mut back = vec![[0u8; 3]; n];
-    let mut best = [0.0, emission[0], NEVER];
+    let mut back = vec![[0u8; STATES]; n];
+    let mut best = [0.0, NEVER, NEVER, NEVER];
+    best[if absorbable[0] { ABSORBED } else { PROMO }] = emission[0];
     for i in 1..n {
         let (previous, block) = (sentences[i - 1].block, sentences[i].block);
         let inside = block == previous;
-        let between =
-            if binds_to_next.get(previous).copied().unwrap_or(false) && block == previous + 1 {
-                weights.switch_after_heading
-            } else {
-                weights.switch_between_paragraphs
-            };
-        // cost[from][to] of the step from sentence i-1 to sentence i.
-        let cost = if inside {
-            let s = weights.switch_in_paragraph;
-            [[0.0, NEVER, -s], [-s, 0.0, NEVER], [-s, NEVER, 0.0]]
+        let between = if context
+            .binds_to_next
+            .get(previous)
+            .copied()
+            .unwrap_or(false)
+            && block == previous + 1
+        {
+            weights.switch_after_heading
         } else {
-            let glued_on = -(between + weights.glued_run_continues);
+            weights.switch_between_paragraphs
+        };
+        // cost[from][to] of the step from sentence i-1 to sentence i.
+        let mut cost = if inside {
+            let s = weights.switch_in_paragraph;
             [
-                [0.0, -between, NEVER],
-                [-between, 0.0, NEVER],
-                [-between, glued_on, NEVER],
+                [0.0, NEVER, -s, NEVER],
+                [-s, 0.0, NEVER, 0.0],
+                [-s, NEVER, 0.0, NEVER],
+                // An absorbed run stays absorbed to the end of its block.
+                [-s - absorbed, NEVER, NEVER, 0.0],
+            ]
+        } else {
+            // A glued run that reaches a block opening a new insert hands over to it without
+            // a label change: the glued pitch and the next insert are two ads back to back,
+            // not one advertorial whose opening the glued run should have taken.
+            let glued_on = if context.opens_insert[i] {
+                0.0
+            } else {
+                -(between + weights.glued_run_continues)
+            };
+            [
+                [0.0, -between, NEVER, -between],
+                [-between, 0.0, NEVER, 0.0],
+                [-between, glued_on, NEVER, glued_on],
+                [-between - absorbed, 0.0, NEVER, 0.0],
             ]
         };
-        let emit = [0.0, emission[i], emission[i]];
-        let mut next = [NEVER; 3];
-        for to in 0..3 {
+        // A promo run that takes an absorbable sentence is absorbed; at a block start one that
+        // does not is plain promo again (its run went on past the block it absorbed in).
+        let closed = if absorbable[i] { PROMO } else { ABSORBED };
+        for (from, row) in cost.iter_mut().enumerate() {
+            if !(inside && from == ABSORBED) {
+                row[closed] = NEVER;
+            }
+        }
+        let emit = [0.0, emission[i], emission[i], emission[i]];
+        let mut next = [NEVER; STATES];
+        for to in 0..STATES {
             // Candidates in the order stay, then the others: on a tie the label does not change.
-            let mut order = [to, (to + 1) % 3, (to + 2) % 3];
+            let mut order = [to, (to + 1) % STATES, (to + 2) % STATES, (to + 3) % STATES];
             order[1..].sort_unstable();
             for from in order {
                 let score = best[from] + cost[from][to];
@@ -103,8 +165,9 @@ pub fn decode(
         }
         best = next;
     }
+    best[ABSORBED] -= absorbed;
     let mut state = EDITORIAL;
-    for s in [PROMO, GLUED] {
+    for s in [PROMO, GLUED, ABSORBED] {
         if best[s] > best[state] + TIE {
             state = s;
         }
@@ -178,6 +241,25 @@ pub fn ad_spans(
         i = end;
     }
     ads
+}
+
+/// Per sentence: whether it is the first of a block that starts a new insert after the block
+/// before it ([`starts_new_insert`] with the run taken from that block's start).
+pub fn opens_new_insert(
+    sentences: &[Sentence],
+    features: &[SentenceFeatures],
+    rules: &RuleSet,
+) -> Vec<bool> {
+    let mut out = vec![false; sentences.len()];
+    let mut start = 0;
+    while start < sentences.len() {
+        let end = block_end(sentences, start);
+        if end < sentences.len() {
+            out[end] = starts_new_insert(start, end, sentences, features, rules);
+        }
+        start = end;
+    }
+    out
 }
 
 /// Whether the block that begins at sentence `at` opens a new insert rather than continuing the
@@ -274,6 +356,12 @@ mod tests {
     }
 
     fn run(scores: &[(usize, f64)]) -> Vec<Label> {
+        run_with(scores, &[], &[])
+    }
+
+    /// Decodes with the sentences at `on_topic` sharing the article's vocabulary and those at
+    /// `opens_insert` opening a new insert.
+    fn run_with(scores: &[(usize, f64)], on_topic: &[usize], opens_insert: &[usize]) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
         let weights = Weights {
@@ -283,9 +371,20 @@ mod tests {
             switch_after_heading: 0.8,
             paragraph_support: 0.3,
             glued_run_continues: 1.5,
+            absorbed_run_ends: 0.5,
             repeated_passage: 0.6,
         };
-        decode(&scores, &sentences, &[], weights)
+        let flags = |at: &[usize]| {
+            (0..scores.len())
+                .map(|i| at.contains(&i))
+                .collect::<Vec<_>>()
+        };
+        let context = Context {
+            binds_to_next: &[],
+            on_topic: &flags(on_topic),
+            opens_insert: &flags(opens_insert),
+        };
+        decode(&scores, &sentences, context, weights)
     }
 
     use Label::{Editorial as E, Promo as P};
@@ -340,5 +439,33 @@ mod tests {
     #[test]
     fn ties_stay_editorial() {
         assert_eq!(run(&[(0, 0.5)]), [E]);
+    }
+
+    #[test]
+    fn a_story_sentence_before_one_pitch_at_the_end_of_its_paragraph_stays() {
+        let article = [(0, 0.0), (1, 0.3), (1, 2.0), (2, 0.0)];
+        assert_eq!(run_with(&article, &[1], &[]), [E, E, P, E]);
+        // Off the article's topic it is the pitch's opener ("ReelWire is reader-funded.").
+        assert_eq!(run_with(&article, &[], &[]), [E, P, P, E]);
+    }
+
+    #[test]
+    fn a_story_sentence_goes_with_a_pitch_that_goes_on_into_the_next_block() {
+        assert_eq!(
+            run_with(
+                &[(0, 0.0), (1, 0.3), (1, 2.0), (2, 2.0), (3, 0.0)],
+                &[1],
+                &[]
+            ),
+            [E, P, P, P, E]
+        );
+    }
+
+    #[test]
+    fn a_glued_pitch_before_a_new_insert_leaves_the_paragraph_opening() {
+        let article = [(0, 0.0), (1, 0.0), (1, 1.5), (2, 2.0), (3, 0.0)];
+        assert_eq!(run_with(&article, &[], &[3]), [E, E, P, P, E]);
+        // The same pitch going on into a block that continues it takes the paragraph.
+        assert_eq!(run_with(&article, &[], &[]), [E, P, P, P, E]);
     }
 }

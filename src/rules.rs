@@ -194,6 +194,9 @@ pub struct Weights {
     pub paragraph_support: f64,
     /// Extra cost for a promo run that began inside a block to go on into the next block.
     pub glued_run_continues: f64,
+    /// Cost for a promo run that took in on-topic sentences without promo evidence of their own
+    /// to end in the block where it took them (see [`crate::labels::decode`]).
+    pub absorbed_run_ends: f64,
     /// Added to the score of every sentence of a passage that recurs across the batch and has
     /// a promotional cue (see [`crate::repeats`]).
     pub repeated_passage: f64,
@@ -374,12 +377,19 @@ struct WeightsFile {
     switch_after_heading: f64,
     paragraph_support: f64,
     glued_run_continues: f64,
+    /// Optional, so that rule folders written before the absorbed-run cost existed still load.
+    #[serde(default = "default_absorbed_run_ends")]
+    absorbed_run_ends: f64,
     /// Optional, so that rule folders written before the repeat cue existed still load.
     #[serde(default = "default_repeated_passage")]
     repeated_passage: f64,
 }
 
 /// The repeat cue's weight in rule folders that do not give one (the built-in value).
+fn default_absorbed_run_ends() -> f64 {
+    0.5
+}
+
 fn default_repeated_passage() -> f64 {
     0.6
 }
@@ -552,6 +562,7 @@ impl RuleSet {
                     switch_after_heading: w.switch_after_heading,
                     paragraph_support: w.paragraph_support,
                     glued_run_continues: w.glued_run_continues,
+                    absorbed_run_ends: w.absorbed_run_ends,
                     repeated_passage: w.repeated_passage,
                 });
             }
@@ -1034,6 +1045,7 @@ impl RuleSet {
                         ("switch_after_heading", w.switch_after_heading),
                         ("paragraph_support", w.paragraph_support),
                         ("glued_run_continues", w.glued_run_continues),
+                        ("absorbed_run_ends", w.absorbed_run_ends),
                         ("repeated_passage", w.repeated_passage),
                     ] {
                         table.insert(key, toml_edit::value(round3(value)));

@@ -140,7 +140,14 @@ fn decode_all(examples: &[Example], rules: &RuleSet, bias: f64, out: &mut Decode
             .iter()
             .map(|f| f.score_with(&rule_weights))
             .collect();
-        let labels = crate::article::label(&e.structure, &e.sentences, &scores, weights);
+        let labels = crate::article::label(
+            &e.structure,
+            &e.sentences,
+            &scores,
+            &e.features,
+            rules,
+            weights,
+        );
         let mut cut = false;
         for ((label, gold), len) in labels.iter().zip(&e.gold).zip(&e.lengths) {
             if *gold == Label::Editorial {

@@ -151,7 +151,7 @@ fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
         caught: 0.83,
-        retained: 0.997,
+        retained: 0.999,
         cut: 1,
         f1: 0.85,
     };
@@ -161,11 +161,12 @@ fn detection_with_the_built_in_rules() {
 #[test]
 fn detection_cross_validated_in_five_folds() {
     let report = eval::cross_validate(&corpus(), &RuleSet::builtin(), 5, 200);
-    // Retained was 0.999 before the bias was calibrated on held-out decodes (caught 0.69); the
-    // calibrated decoder catches 0.84 and keeps 0.9987, inside issue 4's 0.997.
+    // The calibrated bias took retained from 0.999 to 0.9987 (caught 0.69 to 0.84); the
+    // decoder's cost for a run that absorbs story sentences before one glued pitch, and the
+    // hand-over from a glued pitch to the next insert, brought it back (0.9999).
     let floors = Floors {
         caught: 0.83,
-        retained: 0.998,
+        retained: 0.999,
         cut: 0,
         f1: 0.85,
     };
