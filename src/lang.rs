@@ -80,6 +80,27 @@ fn by_stopwords<'r>(sample: &str, rules: &'r RuleSet) -> Option<&'r str> {
     clear.then(|| rules.stopword_languages()[best].as_str())
 }
 
+/// Which of `candidates` (ISO 639-1 codes) whatlang finds `text` closest to, if it knows any of
+/// them: the last word on a text whose stopwords fit two languages equally well.
+pub fn closest(text: &str, candidates: &[&str]) -> Option<usize> {
+    let known: Vec<(usize, whatlang::Lang)> = candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, code)| {
+            whatlang::Lang::all()
+                .iter()
+                .find(|l| iso_639_1(l.code()) == *code)
+                .map(|l| (i, *l))
+        })
+        .collect();
+    if known.len() < 2 {
+        return None;
+    }
+    let detector = whatlang::Detector::with_allowlist(known.iter().map(|(_, l)| *l).collect());
+    let lang = detector.detect_lang(text)?;
+    known.iter().find(|(_, l)| *l == lang).map(|(i, _)| *i)
+}
+
 /// ISO 639-1 for an ISO 639-3 code when there is one, else the 639-3 code itself.
 fn iso_639_1(code3: &str) -> String {
     isolang::Language::from_639_3(code3)

@@ -179,6 +179,14 @@ fn compile(source: &str) -> std::result::Result<Regex, regex::Error> {
         .build()
 }
 
+/// What [`RuleSet::stopword_hits`] finds in a text: its words, and per language with a stopword
+/// list (in name order) its stopwords and those of them found in no other list.
+struct StopwordHits {
+    words: usize,
+    counts: Vec<usize>,
+    unique: Vec<usize>,
+}
+
 /// How the labeller turns sentence scores into a labelled sequence.
 #[derive(Clone, Copy, Debug)]
 pub struct Weights {
@@ -954,28 +962,50 @@ impl RuleSet {
 
     /// The language among those with stopword lists whose stopwords `text` uses most, if that
     /// beats the article's language by two words (else `None`), and how many stopwords of the
-    /// article's language `text` has.
+    /// article's language `text` has. Languages whose lists overlap ("de", "la", "en", "que" are
+    /// French and Spanish) often tie; a tie goes to the language with more stopwords found in
+    /// no other list, and a tie in those too to the one whatlang finds closer (the first in
+    /// name order if it knows neither).
     fn language_verdict<'a>(&'a self, text: &str, article: &str) -> (Option<&'a str>, usize) {
         let languages = &self.stopwords.languages;
         if languages.len() < 2 {
             return (None, 0);
         }
-        let (_, hits) = self.stopword_counts(text);
-        let counts: Vec<(&str, usize)> = languages.iter().map(String::as_str).zip(hits).collect();
-        let own = counts
+        let StopwordHits { counts, unique, .. } = self.stopword_hits(text);
+        let own = languages
             .iter()
-            .find(|(l, _)| *l == article)
-            .map_or(0, |c| c.1);
-        match counts.iter().max_by_key(|(_, c)| *c) {
-            Some(&(best, count)) if count >= own + 2 && best != article => (Some(best), own),
-            _ => (None, own),
+            .position(|l| l == article)
+            .map_or(0, |i| counts[i]);
+        let key = |i: usize| (counts[i], unique[i]);
+        let Some(best) = (0..languages.len()).max_by_key(|&i| key(i)) else {
+            return (None, own);
+        };
+        if counts[best] < own + 2 || languages[best] == article {
+            return (None, own);
         }
+        let tied: Vec<usize> = (0..languages.len())
+            .filter(|&i| key(i) == key(best))
+            .collect();
+        let best = match tied[..] {
+            [one] => one,
+            _ => {
+                let codes: Vec<&str> = tied.iter().map(|&i| languages[i].as_str()).collect();
+                tied[crate::lang::closest(text, &codes).unwrap_or(0)]
+            }
+        };
+        (Some(languages[best].as_str()), own)
     }
 
     /// How many words `text` has, and how many of them are stopwords of each language with a
     /// stopword list (in name order).
     pub fn stopword_counts(&self, text: &str) -> (usize, Vec<usize>) {
+        let hits = self.stopword_hits(text);
+        (hits.words, hits.counts)
+    }
+
+    fn stopword_hits(&self, text: &str) -> StopwordHits {
         let mut counts = vec![0; self.stopwords.languages.len()];
+        let mut unique = vec![0; self.stopwords.languages.len()];
         let mut words = 0;
         let mut lowercase = String::new();
         for word in text
@@ -1003,8 +1033,15 @@ impl RuleSet {
             for (i, count) in counts.iter_mut().enumerate() {
                 *count += (mask >> i & 1) as usize;
             }
+            if mask.count_ones() == 1 {
+                unique[mask.trailing_zeros() as usize] += 1;
+            }
         }
-        (words, counts)
+        StopwordHits {
+            words,
+            counts,
+            unique,
+        }
     }
 
     /// The languages with stopword lists, in name order.
@@ -1239,6 +1276,27 @@ mod tests {
         // A sentence that is clearly in the article's language keeps it in a foreign block.
         let english = "It is one of the best of the year.";
         assert_eq!(rules.sentence_language(english, block_language, "en"), "en");
+    }
+
+    #[test]
+    fn a_spanish_and_a_french_line_whose_stopwords_tie_get_their_own_languages() {
+        let rules = RuleSet::builtin();
+        let spanish = "Descarga gratis la app y recibe alertas de tormentas en español";
+        let french = "Recevez nos alertes et les prévisions de la semaine en direct";
+        let languages = rules.stopword_languages();
+        let count = |text: &str, language: &str| {
+            let i = languages.iter().position(|l| l == language).unwrap();
+            rules.stopword_counts(text).1[i]
+        };
+        for line in [spanish, french] {
+            // The shared stopwords ("la", "de", "en", "y", "les") leave French and Spanish even.
+            assert_eq!(count(line, "es"), count(line, "fr"), "{line}");
+            assert!(count(line, "es") >= count(line, "en") + 2, "{line}");
+        }
+        assert_eq!(rules.sentence_language(spanish, "en", "en"), "es");
+        assert_eq!(rules.sentence_language(french, "en", "en"), "fr");
+        assert_eq!(rules.block_language(spanish, "en"), "es");
+        assert_eq!(rules.block_language(french, "en"), "fr");
     }
 
     #[test]

@@ -163,9 +163,10 @@ fn detection_cross_validated_in_five_folds() {
     let report = eval::cross_validate(&corpus(), &RuleSet::builtin(), 5, 200);
     // The calibrated bias took retained from 0.999 to 0.9987 (caught 0.69 to 0.84); the
     // decoder's cost for a run that absorbs story sentences before one glued pitch, and the
-    // hand-over from a glued pitch to the next insert, brought it back (0.9999).
+    // hand-over from a glued pitch to the next insert, brought it back (0.9999); French and
+    // Spanish stopword ties told apart took caught to 0.845.
     let floors = Floors {
-        caught: 0.83,
+        caught: 0.84,
         retained: 0.999,
         cut: 0,
         f1: 0.85,
