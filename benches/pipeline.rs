@@ -82,6 +82,8 @@ struct Prepared {
     sentences: Vec<klartext::Sentence>,
     scores: Vec<f64>,
     binds: Vec<bool>,
+    on_topic: Vec<bool>,
+    opens_insert: Vec<bool>,
 }
 
 fn prepare(text: String, rules: &RuleSet) -> Prepared {
@@ -91,6 +93,8 @@ fn prepare(text: String, rules: &RuleSet) -> Prepared {
     let features = features::extract(&text, &structure, &sentences, &language, rules);
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
     let binds = structure.heading_binds();
+    let on_topic = features.iter().map(|f| f.on_topic).collect();
+    let opens_insert = labels::opens_new_insert(&sentences, &features, rules);
     Prepared {
         text,
         language,
@@ -98,6 +102,8 @@ fn prepare(text: String, rules: &RuleSet) -> Prepared {
         sentences,
         scores,
         binds,
+        on_topic,
+        opens_insert,
     }
 }
 
@@ -138,7 +144,14 @@ fn bench_generated(c: &mut Criterion) {
         b.iter(|| {
             articles
                 .iter()
-                .map(|a| labels::decode(&a.scores, &a.sentences, &a.binds, rules.weights()).len())
+                .map(|a| {
+                    let context = labels::Context {
+                        binds_to_next: &a.binds,
+                        on_topic: &a.on_topic,
+                        opens_insert: &a.opens_insert,
+                    };
+                    labels::decode(&a.scores, &a.sentences, context, rules.weights()).len()
+                })
                 .sum::<usize>()
         })
     });
