@@ -185,14 +185,25 @@ fn mark_on_topic(
         .iter()
         .map(|b| topic_words(b.span.of(text)))
         .collect();
+    // Each word: the first block it stands in, and whether it stands in another one too. A
+    // word stands in a block other than `b` when it stands in two blocks or in one that is not
+    // `b`; one lookup instead of a search in every block.
+    let mut where_used: foldhash::HashMap<&str, (usize, bool)> = Default::default();
+    for (b, words) in blocks.iter().enumerate() {
+        for word in words {
+            where_used
+                .entry(word)
+                .and_modify(|(first, more)| *more |= *first != b)
+                .or_insert((b, false));
+        }
+    }
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         let shared = topic_words(sentence.span.of(text))
             .iter()
             .filter(|w| {
-                blocks
-                    .iter()
-                    .enumerate()
-                    .any(|(b, words)| b != sentence.block && words.binary_search(w).is_ok())
+                where_used
+                    .get(w.as_str())
+                    .is_some_and(|&(first, more)| more || first != sentence.block)
             })
             .count();
         f.on_topic = shared >= TOPIC_SHARED_WORDS;
