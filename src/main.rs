@@ -936,10 +936,10 @@ fn fingerprints(args: FingerprintsArgs) -> Result<bool, Fatal> {
         id_key: args.id_key,
         ..Default::default()
     };
-    let stage = klartext::records::Fingerprints {
-        options: &options,
-        rules: &rules,
-    };
+    let stage =
+        klartext::records::EachRecord(|record: &mut serde_json::Map<String, serde_json::Value>| {
+            klartext::records::fingerprint_record(record, &options, &rules)
+        });
     let bar = bytes_progress(&args.files, args.quiet);
     let bad = run_stream(&args.files, false, &stage, &bar, None)?;
     bar.finish_and_clear();

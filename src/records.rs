@@ -540,49 +540,32 @@ impl Stage for Filter<'_> {
     }
 }
 
-/// `klartext fingerprints` as a stream stage: every record becomes `{"id": …, "passages":
-/// […]}`, its id (under the id key) and the distinct fingerprints of its passages
-/// ([`crate::repeats::article_fingerprints`], 16 hexadecimal digits each, sorted), for an engine
-/// to count: the number of records a fingerprint stands in is the number of lines that hold it.
-pub struct Fingerprints<'a> {
-    pub options: &'a FilterOptions,
-    pub rules: &'a RuleSet,
-}
-
-impl Stage for Fingerprints<'_> {
-    type Reading = ();
-    type Window = ();
-
-    fn read(&self, _: &Map<String, Value>) {}
-
-    fn window(&self, _: &[&()]) {}
-
-    fn apply(
-        &self,
-        _: &(),
-        _: (),
-        record: &mut Map<String, Value>,
-    ) -> Result<Option<Value>, String> {
-        let passages = match record.get(&self.options.text_key) {
-            Some(Value::String(text)) => crate::repeats::article_fingerprints(text, self.rules),
-            Some(_) => return Err(format!("`{}` is not a string", self.options.text_key)),
-            None => return Err(format!("no `{}` field", self.options.text_key)),
-        };
-        let id = record
-            .get(&self.options.id_key)
-            .cloned()
-            .unwrap_or(Value::Null);
-        record.clear();
-        record.insert("id".into(), id);
-        record.insert(
-            "passages".into(),
-            passages
-                .into_iter()
-                .map(|f| Value::String(crate::repeats::to_hex(f)))
-                .collect(),
-        );
-        Ok(None)
-    }
+/// Turns one record into what `klartext fingerprints` writes (run as an [`EachRecord`] stage):
+/// `{"id": …, "passages": […]}`, its id (under the id key) and the distinct fingerprints of its
+/// passages ([`crate::repeats::article_fingerprints`], 16 hexadecimal digits each, sorted), for
+/// an engine to count: the number of records a fingerprint stands in is the number of lines that
+/// hold it. Fails with a message when the record has no string text.
+pub fn fingerprint_record(
+    record: &mut Map<String, Value>,
+    options: &FilterOptions,
+    rules: &RuleSet,
+) -> Result<(), String> {
+    let passages = match record.get(&options.text_key) {
+        Some(Value::String(text)) => crate::repeats::article_fingerprints(text, rules),
+        Some(_) => return Err(format!("`{}` is not a string", options.text_key)),
+        None => return Err(format!("no `{}` field", options.text_key)),
+    };
+    let id = record.get(&options.id_key).cloned().unwrap_or(Value::Null);
+    record.clear();
+    record.insert("id".into(), id);
+    record.insert(
+        "passages".into(),
+        passages
+            .into_iter()
+            .map(|f| Value::String(crate::repeats::to_hex(f)))
+            .collect(),
+    );
+    Ok(())
 }
 
 /// What cleaning one record found, besides what it wrote into the record.
