@@ -147,7 +147,14 @@ pub fn extract(
             }
         })
         .collect();
-    drop_bare_short_line_runs(&mut features, sentences, &short_runs, rules);
+    drop_bare_short_line_runs(
+        &mut features,
+        text,
+        structure,
+        sentences,
+        &short_runs,
+        rules,
+    );
     add_topic_cues(&mut features, sentences, rules);
     mark_on_topic(&mut features, text, structure, sentences);
     features
@@ -280,14 +287,36 @@ const SHORT_RUN_REACH: usize = 2;
 /// product box stacks a few short lines around a price, a code or a button; an ingredient list,
 /// a results table or a timetable stacks them around nothing the reader is sold, and the form
 /// alone must not remove editorial text (nor may a box pasted under such a list take it along).
+/// A line that opens with an ad label ("Anzeige", "Anzeige | Unser Tipp: …") starts its insert,
+/// so the cue of a labelled box never reaches the lines above its label.
 fn drop_bare_short_line_runs(
     features: &mut [SentenceFeatures],
+    text: &str,
+    structure: &Structure,
     sentences: &[Sentence],
     short_runs: &[bool],
     rules: &RuleSet,
 ) {
     let is_run_cue = |cue: &Cue| rules.rules()[cue.rule].position == Position::ShortLineRun;
     let blocks = short_runs.len();
+    let label_rules: Vec<_> = rules
+        .rules()
+        .iter()
+        .filter(|r| {
+            r.category == Some(Category::SponsoredLabel) && r.position == Position::Standalone
+        })
+        .collect();
+    let opens_with_label: Vec<bool> = structure
+        .blocks
+        .iter()
+        .zip(short_runs)
+        .map(|(b, &in_run)| {
+            in_run && {
+                let lead = b.span.of(text).split('|').next().unwrap_or_default().trim();
+                label_rules.iter().any(|r| r.pattern.regex().is_match(lead))
+            }
+        })
+        .collect();
     let mut own_cue = vec![false; blocks];
     for (sentence, f) in sentences.iter().zip(features.iter()) {
         own_cue[sentence.block] |= f
@@ -308,7 +337,11 @@ fn drop_bare_short_line_runs(
             b -= 1;
         }
         let mut b = block;
-        while b + 1 < blocks && b - block < SHORT_RUN_REACH && short_runs[b + 1] {
+        while b + 1 < blocks
+            && b - block < SHORT_RUN_REACH
+            && short_runs[b + 1]
+            && !opens_with_label[b + 1]
+        {
             b += 1;
             if own_cue[b] {
                 return true;
@@ -481,6 +514,37 @@ mod tests {
         let switched = |i: usize| cues[i].iter().any(|id| id == "context.language_switch");
         assert!(!switched(0) && !switched(1), "{cues:?}");
         assert!(switched(2), "{cues:?}");
+    }
+
+    /// An ingredient list above a labelled product box: the box's cue reaches the list when
+    /// the box carries no label, and stops at the label when it does.
+    #[test]
+    fn a_labelled_box_does_not_take_the_lines_above_its_label() {
+        let article = |label: &str| {
+            format!(
+                "Ofenkürbis mit Linsen\n\
+                 Der Kürbis wandert mit Schale in den Ofen, die Linsen kochen nebenher.\n\
+                 Zutaten für 4 Personen\n\
+                 1 Hokkaido-Kürbis\n\
+                 60 g Walnusskerne\n\
+                 Salz, Pfeffer\n\
+                 {label}Unser Küchentipp: Die Ofenform von Brennwerk speichert die Hitze. \
+                 Im Sale für 49,90 € statt 79,90 €. Hier geht’s zum Shop\n\
+                 So wird’s gemacht\n\
+                 Den Ofen auf 210 Grad vorheizen.\n"
+            )
+        };
+        let run_cue =
+            |cues: &[Vec<String>], i: usize| cues[i].iter().any(|id| id == "form.short_line_run");
+        for label in ["Anzeige | ", "Sponsored | "] {
+            let cues = cue_ids(&article(label));
+            // Sentences: intro, heading, three list lines, the box's three sentences, heading, method.
+            assert_eq!(cues.len(), 10, "{cues:?}");
+            assert!((2..5).all(|i| !run_cue(&cues, i)), "{label}: {cues:?}");
+            assert!((5..8).all(|i| run_cue(&cues, i)), "{label}: {cues:?}");
+        }
+        let cues = cue_ids(&article(""));
+        assert!((3..5).all(|i| run_cue(&cues, i)), "no label: {cues:?}");
     }
 
     #[test]
