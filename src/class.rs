@@ -53,14 +53,7 @@ const TITLE_SEPARATORS: &[char] = &[':', '|', '–', '—', ']', '['];
 
 /// The class of one cleaned article.
 pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleClass {
-    let is_label = |s: &str| {
-        rules.rules().iter().any(|r| {
-            r.category == Some(Category::SponsoredLabel)
-                && r.weight > 0.0
-                && r.word.is_none()
-                && r.pattern.regex().is_match(s.trim())
-        })
-    };
+    let is_label = |s: &str| rules.is_label(s);
     if let Some(title) = article.title(text) {
         let head = title.split(TITLE_SEPARATORS).next().unwrap_or("");
         let tail = title.rsplit(TITLE_SEPARATORS).next().unwrap_or("");

@@ -299,22 +299,12 @@ fn drop_bare_short_line_runs(
 ) {
     let is_run_cue = |cue: &Cue| rules.rules()[cue.rule].position == Position::ShortLineRun;
     let blocks = short_runs.len();
-    let label_rules: Vec<_> = rules
-        .rules()
-        .iter()
-        .filter(|r| {
-            r.category == Some(Category::SponsoredLabel) && r.position == Position::Standalone
-        })
-        .collect();
     let opens_with_label: Vec<bool> = structure
         .blocks
         .iter()
         .zip(short_runs)
         .map(|(b, &in_run)| {
-            in_run && {
-                let lead = b.span.of(text).split('|').next().unwrap_or_default().trim();
-                label_rules.iter().any(|r| r.pattern.regex().is_match(lead))
-            }
+            in_run && rules.is_label(b.span.of(text).split('|').next().unwrap_or_default())
         })
         .collect();
     let mut own_cue = vec![false; blocks];

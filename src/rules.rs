@@ -805,6 +805,18 @@ impl RuleSet {
         &self.rules
     }
 
+    /// Whether `line` is an ad label and nothing else ("Anzeige", "- Sponsored -"): a pattern
+    /// rule of the sponsored_label category, with a positive weight, matches it whole.
+    pub fn is_label(&self, line: &str) -> bool {
+        let line = line.trim();
+        self.rules.iter().any(|r| {
+            r.category == Some(Category::SponsoredLabel)
+                && r.weight > 0.0
+                && r.word.is_none()
+                && r.pattern.regex().is_match(line)
+        })
+    }
+
     pub fn weights(&self) -> Weights {
         self.weights
     }
