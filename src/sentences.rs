@@ -192,7 +192,10 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
                 // unless a capitalised word follows ("the region . . . This operation"); "I"
                 // alone says nothing ("the thing is . . . I didn't mean it").
                 let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
-                if word.starts_with(char::is_uppercase) && word.chars().nth(1).is_some() {
+                if word.starts_with(char::is_uppercase)
+                    && word.chars().nth(1).is_some()
+                    && !is_lead_in(&line[last_cut..i])
+                {
                     cuts.push(end);
                     last_cut = end;
                 }
@@ -460,7 +463,9 @@ fn is_boundary(
                 .any(|w| rules.is_title(language, w) || rules.is_abbreviation(language, w));
     }
     if !candidate.period {
-        return true;
+        // "okay.... I have a dog", "Nice people... I hear": an ellipsis after a lead-in of one
+        // or two words is a hesitation inside the sentence, not its end.
+        return !(candidate.ellipsis && is_lead_in(before));
     }
     if word.is_empty() {
         return true;
@@ -508,6 +513,14 @@ fn is_boundary(
         return rules.is_sentence_starter(language, next_word);
     }
     true
+}
+
+/// Words before an ellipsis that make a lead-in ("Well...", "Nice people..."), not a sentence.
+const LEAD_IN_MAX_WORDS: usize = 2;
+
+/// Whether the sentence so far is a lead-in of at most [`LEAD_IN_MAX_WORDS`] words.
+fn is_lead_in(before: &str) -> bool {
+    before.split_whitespace().nth(LEAD_IN_MAX_WORDS).is_none()
 }
 
 /// A token of rule or bullet characters ("***", "--", "=====", "+", "–"), an omission mark
@@ -892,6 +905,12 @@ mod tests {
                 "en",
                 "She is great. I love her. :)",
                 &["She is great.", "I love her. :)"],
+            ),
+            (
+                "ellipsis after a lead-in",
+                "en",
+                "Okay.... I have a dog. Nice people... I hear. Well . . . We will see. It closed on Sunday... You voted.",
+                &["Okay.... I have a dog.", "Nice people... I hear.", "Well . . . We will see.", "It closed on Sunday...", "You voted."],
             ),
         ];
         for (name, language, text, expected) in cases {
