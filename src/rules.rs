@@ -229,6 +229,9 @@ struct Titles {
     /// Endings of compound abbreviations ("str" for "Hauptstr. 7"), given in `titles` with a
     /// leading hyphen.
     endings: Vec<String>,
+    /// Abbreviations of a number that are also words ("No", "Art"): titles before a number
+    /// only, given in `number_titles`.
+    before_numbers: HashSet<String>,
 }
 
 /// Everything the engine loads: cue rules, weights, dateline patterns, abbreviations.
@@ -428,6 +431,8 @@ struct SentencesFile {
     stopwords: Vec<String>,
     #[serde(default)]
     titles: Vec<String>,
+    #[serde(default)]
+    number_titles: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -628,6 +633,7 @@ impl RuleSet {
                     .partition(|t| t.len() > 1 && t.starts_with('-'));
                 let set = titles.entry(file.language.clone()).or_default();
                 set.words.extend(words);
+                set.before_numbers.extend(sentences.number_titles);
                 set.endings
                     .extend(endings.into_iter().map(|e| e[1..].to_string()));
                 let words = stopwords.entry(file.language.clone()).or_default();
@@ -930,6 +936,15 @@ impl RuleSet {
                         && word[..word.len() - e.len()].ends_with(char::is_lowercase)
                 })
         })
+    }
+
+    /// Whether `word` (without its final period) abbreviates a word that goes before a number
+    /// and is also a word of its own ("No. 5" but "No. I don't think so"; "Art. 5 GG" but "eine
+    /// neue Art. Sie lebt …"): a title when a number follows, a word otherwise.
+    pub fn is_number_title(&self, language: &str, word: &str) -> bool {
+        self.titles
+            .get(language)
+            .is_some_and(|set| set.before_numbers.contains(word))
     }
 
     /// Whether `word` (without its final period) is an abbreviation in `language` that may

@@ -458,9 +458,11 @@ fn is_boundary(
         let regnal = ORDINAL_DOT_LANGUAGES.contains(&language) && is_roman_numeral(word);
         return is_ordinary_word(word)
             && !regnal
-            && ![word, capitalised.as_str()]
-                .iter()
-                .any(|w| rules.is_title(language, w) || rules.is_abbreviation(language, w));
+            && ![word, capitalised.as_str()].iter().any(|w| {
+                rules.is_title(language, w)
+                    || rules.is_number_title(language, w)
+                    || rules.is_abbreviation(language, w)
+            });
     }
     if !candidate.period {
         // "okay.... I have a dog", "Nice people... I hear": an ellipsis after a lead-in of one
@@ -482,13 +484,31 @@ fn is_boundary(
         rules.is_sentence_starter(language, next_word)
             || (rest[next_word.len()..].starts_with('.') && rules.is_title(language, next_word))
     };
+    if rules.is_number_title(language, word) {
+        // "No. 5", "Art. 5 GG", "Art. II": it names the number; before anything else it is a
+        // word of its own: "No. I don't think so", "Das ist eine neue Art. Sie lebt …".
+        return !(next.is_ascii_digit() || next == '#' || is_roman_numeral(next_word));
+    }
+    // A compound of abbreviations ("Dipl.-Ing.", "Univ.-Prof.", "Reg.-Bez."): its last part
+    // decides, and it is an abbreviation even when that part is in no list.
+    let (word, compound) = match word.rfind(".-").map(|at| &word[at + 2..]) {
+        Some(last) if is_abbreviation_part(last) => (last, true),
+        _ => (word, false),
+    };
     if rules.is_title(language, word) {
         return false; // "Dr. Weber", "Nr. 5": always followed by what they name
     }
-    if rules.is_abbreviation(language, word) || is_dotted_abbreviation(word) {
-        // "… & Co. It closed", "in the U.S. How about you?"; but three words ending in an
-        // abbreviation are too short for a sentence: "At 5 a.m. Mr. Smith went …".
-        return before.split_whitespace().count() > 3 && starter();
+    if compound || rules.is_abbreviation(language, word) || is_dotted_abbreviation(word) {
+        // "… & Co. It closed", "He's from L.A. He likes it"; but a title after three words or
+        // fewer ending in an abbreviation does not open a sentence: "At 5 a.m. Mr. Smith went
+        // …", and one word ending in an abbreviation is no sentence.
+        let words = before.split_whitespace().count();
+        return words > 1
+            && if rules.is_sentence_starter(language, next_word) {
+                true
+            } else {
+                words > 3 && starter()
+            };
     }
     let mut letters = word.chars();
     if let (Some(letter), None) = (letters.next(), letters.next()) {
@@ -513,6 +533,14 @@ fn is_boundary(
         return rules.is_sentence_starter(language, next_word);
     }
     true
+}
+
+/// The part of a compound abbreviation after its hyphen: a short capitalised word ("Ing" in
+/// "Dipl.-Ing", not "based" in "U.S.-based").
+fn is_abbreviation_part(part: &str) -> bool {
+    part.starts_with(char::is_uppercase)
+        && part.chars().count() <= 6
+        && part.chars().all(char::is_alphabetic)
 }
 
 /// Words before an ellipsis that make a lead-in ("Well...", "Nice people..."), not a sentence.
@@ -905,6 +933,48 @@ mod tests {
                 "en",
                 "She is great. I love her. :)",
                 &["She is great.", "I love her. :)"],
+            ),
+            (
+                "number title before a number",
+                "en",
+                "Item No. 5 was sold. See fig. 3 and invoice no. 12. It helps.",
+                &["Item No. 5 was sold.", "See fig. 3 and invoice no. 12.", "It helps."],
+            ),
+            (
+                "number title as a word",
+                "en",
+                "No. I don't think so. I ate a fig. It was sweet. Hold on a sec. I'll check.",
+                &["No.", "I don't think so.", "I ate a fig.", "It was sweet.", "Hold on a sec.", "I'll check."],
+            ),
+            (
+                "number title in German",
+                "de",
+                "Nach Art. 5 GG und Art. II ist das erlaubt. Das ist eine neue Art. Sie lebt im Wald.",
+                &["Nach Art. 5 GG und Art. II ist das erlaubt.", "Das ist eine neue Art.", "Sie lebt im Wald."],
+            ),
+            (
+                "compound abbreviation",
+                "de",
+                "Dipl.-Ing. Müller und Univ.-Prof. Dr. Meier kamen aus dem Reg.-Bez. Köln. Er ist U.S.-Bürger. Sie nicht.",
+                &["Dipl.-Ing. Müller und Univ.-Prof. Dr. Meier kamen aus dem Reg.-Bez. Köln.", "Er ist U.S.-Bürger.", "Sie nicht."],
+            ),
+            (
+                "short sentence ending in an abbreviation",
+                "en",
+                "He's from L.A. He likes it. At 5 a.m. Mr. Smith left. U.S. Army officials agreed.",
+                &["He's from L.A.", "He likes it.", "At 5 a.m. Mr. Smith left.", "U.S. Army officials agreed."],
+            ),
+            (
+                "abbreviations that end German sentences",
+                "de",
+                "Der Zug fährt ab Köln Hbf. Er ist pünktlich. Ich danke Dir. Du bist toll. Er hat 5 Std. gewartet.",
+                &["Der Zug fährt ab Köln Hbf.", "Er ist pünktlich.", "Ich danke Dir.", "Du bist toll.", "Er hat 5 Std. gewartet."],
+            ),
+            (
+                "German titles",
+                "de",
+                "Sie ist Dr. rer. nat. Schulz von der Dt. Bahn. Er ist Jg. 1980. Die Gebr. Grimm schrieben.",
+                &["Sie ist Dr. rer. nat. Schulz von der Dt. Bahn.", "Er ist Jg. 1980.", "Die Gebr. Grimm schrieben."],
             ),
             (
                 "ellipsis after a lead-in",
