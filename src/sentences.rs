@@ -455,9 +455,10 @@ fn is_boundary(
             .flat_map(char::to_uppercase)
             .chain(word.chars().skip(1))
             .collect();
-        let regnal = ORDINAL_DOT_LANGUAGES.contains(&language) && is_roman_numeral(word);
+        let ordinal = ORDINAL_DOT_LANGUAGES.contains(&language)
+            && (is_roman_numeral(word) || is_day_month(word));
         return is_ordinary_word(word)
-            && !regnal
+            && !ordinal
             && ![word, capitalised.as_str()].iter().any(|w| {
                 rules.is_title(language, w)
                     || rules.is_number_title(language, w)
@@ -524,12 +525,14 @@ fn is_boundary(
     }
     let number = word.trim_start_matches(['-', '–']);
     let ordinal =
-        !number.is_empty() && number.len() <= 2 && number.bytes().all(|b| b.is_ascii_digit());
-    if (ordinal || is_roman_numeral(word)) && ORDINAL_DOT_LANGUAGES.contains(&language) {
-        // "am 1. August", "die 2. Bundesliga", "1. -3. Jahrhundert", "im 19. Jh.", "Benedikt
-        // XVI. Papst": an ordinal. Only a word that typically opens a sentence makes it a
-        // boundary ("… in Runde 3. Die anderen …"); a title does not, as most of them stand
-        // after ordinals as well.
+        !number.is_empty() && number.len() <= 3 && number.bytes().all(|b| b.is_ascii_digit());
+    if (ordinal || is_roman_numeral(word) || is_day_month(word))
+        && ORDINAL_DOT_LANGUAGES.contains(&language)
+    {
+        // "am 1. August", "die 2. Bundesliga", "der 100. Geburtstag", "1. -3. Jahrhundert", "im
+        // 19. Jh.", "Benedikt XVI. Papst", "am 24.12. Heiligabend": an ordinal. Only a word
+        // that typically opens a sentence makes it a boundary ("… in Runde 3. Die anderen …");
+        // a title does not, as most of them stand after ordinals as well.
         return rules.is_sentence_starter(language, next_word);
     }
     true
@@ -585,6 +588,21 @@ fn is_ordinary_word(word: &str) -> bool {
 /// that write ordinals so ("Wilhelm II. dankte ab").
 fn is_roman_numeral(word: &str) -> bool {
     word.len() >= 2 && word.len() <= 7 && word.bytes().all(|b| b"IVXLC".contains(&b))
+}
+
+/// A day and a month written with periods, without the year: "3.10" in "am 3.10. ist
+/// Feiertag", "31.12" in "bis zum 31.12. gilt": an ordinal date in languages that write
+/// ordinals with a period.
+fn is_day_month(word: &str) -> bool {
+    let Some((day, month)) = word.split_once('.') else {
+        return false;
+    };
+    let number = |part: &str, max: u32| {
+        (1..=2).contains(&part.len())
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && part.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n))
+    };
+    number(day, 31) && number(month, 12)
 }
 
 /// Letters separated by periods, at most two letters each: "U.S", "z.B", "e.g", "Ph.D".
@@ -975,6 +993,18 @@ mod tests {
                 "de",
                 "Sie ist Dr. rer. nat. Schulz von der Dt. Bahn. Er ist Jg. 1980. Die Gebr. Grimm schrieben.",
                 &["Sie ist Dr. rer. nat. Schulz von der Dt. Bahn.", "Er ist Jg. 1980.", "Die Gebr. Grimm schrieben."],
+            ),
+            (
+                "day and month",
+                "de",
+                "Am 3.10. ist Feiertag. Am 24.12. Heiligabend feiern wir. Das gilt bis zum 31.12. Danach nicht.",
+                &["Am 3.10. ist Feiertag.", "Am 24.12. Heiligabend feiern wir.", "Das gilt bis zum 31.12.", "Danach nicht."],
+            ),
+            (
+                "ordinal of three digits",
+                "de",
+                "Er feierte den 100. Geburtstag. Die Zahl stieg auf 120. Die Feuerwehr kam. Das war im Jahr 2000. Damals nicht.",
+                &["Er feierte den 100. Geburtstag.", "Die Zahl stieg auf 120.", "Die Feuerwehr kam.", "Das war im Jahr 2000.", "Damals nicht."],
             ),
             (
                 "ellipsis after a lead-in",
