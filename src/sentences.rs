@@ -68,7 +68,20 @@ fn is_terminator(c: char) -> bool {
 fn is_opening(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '„' | '“' | '‚' | '‘' | '»' | '«' | '(' | '[' | '›' | '‹' | '¿' | '¡'
+        '"' | '\''
+            | '„'
+            | '“'
+            | '‚'
+            | '‘'
+            | '»'
+            | '«'
+            | '('
+            | '['
+            | '›'
+            | '‹'
+            | '¿'
+            | '¡'
+            | '`'
     )
 }
 
@@ -1005,6 +1018,12 @@ mod tests {
                 "de",
                 "Er feierte den 100. Geburtstag. Die Zahl stieg auf 120. Die Feuerwehr kam. Das war im Jahr 2000. Damals nicht.",
                 &["Er feierte den 100. Geburtstag.", "Die Zahl stieg auf 120.", "Die Feuerwehr kam.", "Das war im Jahr 2000.", "Damals nicht."],
+            ),
+            (
+                "typewriter quotes",
+                "de",
+                "Er kaufte Äpfel, Birnen usw. ``Das reicht'', sagte er. Sie kam am 17. ``Juni'' an.",
+                &["Er kaufte Äpfel, Birnen usw.", "``Das reicht'', sagte er.", "Sie kam am 17. ``Juni'' an."],
             ),
             (
                 "ellipsis after a lead-in",
