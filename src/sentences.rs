@@ -503,6 +503,24 @@ fn is_boundary(
         // word of its own: "No. I don't think so", "Das ist eine neue Art. Sie lebt …".
         return !(next.is_ascii_digit() || next == '#' || is_roman_numeral(next_word));
     }
+    if word.len() > 1 && before.split_whitespace().nth(1).is_none() {
+        // A sentence's first word, capitalised: "Ca. 50 Menschen kamen", "Vgl. Kapitel 3",
+        // "Approx. 50 people stayed" are no one-word sentences.
+        let mut chars = word.chars();
+        let lower: String = chars
+            .next()
+            .into_iter()
+            .flat_map(char::to_lowercase)
+            .chain(chars)
+            .collect();
+        if lower != word
+            && (rules.is_title(language, &lower)
+                || rules.is_number_title(language, &lower)
+                || rules.is_abbreviation(language, &lower))
+        {
+            return false;
+        }
+    }
     // A compound of abbreviations ("Dipl.-Ing.", "Univ.-Prof.", "Reg.-Bez."): its last part
     // decides, and it is an abbreviation even when that part is in no list.
     let (word, compound) = match word.rfind(".-").map(|at| &word[at + 2..]) {
@@ -1024,6 +1042,18 @@ mod tests {
                 "de",
                 "Er kaufte Äpfel, Birnen usw. ``Das reicht'', sagte er. Sie kam am 17. ``Juni'' an.",
                 &["Er kaufte Äpfel, Birnen usw.", "``Das reicht'', sagte er.", "Sie kam am 17. ``Juni'' an."],
+            ),
+            (
+                "capitalised abbreviation opens a sentence",
+                "de",
+                "Es kamen viele. Ca. 50 Menschen waren da. Vgl. Kapitel 3. Ja. Nein.",
+                &["Es kamen viele.", "Ca. 50 Menschen waren da.", "Vgl. Kapitel 3.", "Ja.", "Nein."],
+            ),
+            (
+                "capitalised abbreviation opens an English sentence",
+                "en",
+                "Many came. Approx. 50 people stayed. Yes. Fine.",
+                &["Many came.", "Approx. 50 people stayed.", "Yes.", "Fine."],
             ),
             (
                 "ellipsis after a lead-in",
