@@ -7,7 +7,7 @@
 //! period (German), a small number before a period that is followed by a month or a noun.
 //! Only those places are inspected, so the splitter runs in one pass over the bytes.
 
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, TitleKind};
 use crate::structure::{BlockKind, Span, Structure};
 
 /// One sentence of the article body and the block it stands in.
@@ -498,10 +498,14 @@ fn is_boundary(
         rules.is_sentence_starter(language, next_word)
             || (rest[next_word.len()..].starts_with('.') && rules.is_title(language, next_word))
     };
-    if rules.is_number_title(language, word) {
-        // "No. 5", "Art. 5 GG", "Art. II": it names the number; before anything else it is a
-        // word of its own: "No. I don't think so", "Das ist eine neue Art. Sie lebt …".
-        return !(next.is_ascii_digit() || next == '#' || is_roman_numeral(next_word));
+    match rules.title_kind(language, word) {
+        Some(TitleKind::Title) => return false, // "Dr. Weber", "Nr. 5": before what they name
+        Some(TitleKind::BeforeNumber) => {
+            // "No. 5", "Art. 5 GG", "Art. II": it names the number; before anything else it is
+            // a word of its own: "No. I don't think so", "Das ist eine neue Art. Sie lebt …".
+            return !(next.is_ascii_digit() || next == '#' || is_roman_numeral(next_word));
+        }
+        None => {}
     }
     if word.len() > 1 && before.split_whitespace().nth(1).is_none() {
         // A sentence's first word, capitalised: "Ca. 50 Menschen kamen", "Vgl. Kapitel 3",
@@ -523,12 +527,13 @@ fn is_boundary(
     }
     // A compound of abbreviations ("Dipl.-Ing.", "Univ.-Prof.", "Reg.-Bez."): its last part
     // decides, and it is an abbreviation even when that part is in no list.
-    let (word, compound) = match word.rfind(".-").map(|at| &word[at + 2..]) {
+    let hyphen = memchr::memrchr(b'-', word.as_bytes()).filter(|&at| word[..at].ends_with('.'));
+    let (word, compound) = match hyphen.map(|at| &word[at + 1..]) {
         Some(last) if is_abbreviation_part(last) => (last, true),
         _ => (word, false),
     };
-    if rules.is_title(language, word) {
-        return false; // "Dr. Weber", "Nr. 5": always followed by what they name
+    if compound && rules.is_title(language, word) {
+        return false; // "Univ.-Prof. Dr. Meier"
     }
     if compound || rules.is_abbreviation(language, word) || is_dotted_abbreviation(word) {
         // "… & Co. It closed", "He's from L.A. He likes it"; but a title after three words or
@@ -625,6 +630,9 @@ fn is_roman_numeral(word: &str) -> bool {
 /// Feiertag", "31.12" in "bis zum 31.12. gilt": an ordinal date in languages that write
 /// ordinals with a period.
 fn is_day_month(word: &str) -> bool {
+    if !(3..=5).contains(&word.len()) || !word.as_bytes()[0].is_ascii_digit() {
+        return false;
+    }
     let Some((day, month)) = word.split_once('.') else {
         return false;
     };
