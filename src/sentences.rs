@@ -245,6 +245,16 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
     }
     cuts.sort_unstable();
     cuts.dedup();
+    let mut from = 0;
+    let mut headings = Vec::new();
+    for &cut in cuts.iter().chain(std::iter::once(&line.len())) {
+        headings.extend(quoted_heading(&line[from..cut], language, rules).map(|end| from + end));
+        from = cut;
+    }
+    if !headings.is_empty() {
+        cuts.extend(headings);
+        cuts.sort_unstable();
+    }
     let mut sentences = Vec::new();
     let mut from = 0;
     for cut in cuts.into_iter().chain(std::iter::once(line.len())) {
@@ -252,6 +262,51 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
         from = cut;
     }
     sentences
+}
+
+/// Where a sentence that is one quotation without final punctuation ends: a quoted title or
+/// heading run into the text ("\"Öffentlich rechtlicher Betrieb\" Ihr findet hier …"). The
+/// quotation must hold no final punctuation and no comma before its close ("\"We staged this
+/// fair,\" Shojai said" goes on), and a sentence opener must follow; "I" alone says nothing,
+/// as it is capitalised everywhere.
+fn quoted_heading(segment: &str, language: &str, rules: &RuleSet) -> Option<usize> {
+    let text = segment.trim_start();
+    let open = text
+        .chars()
+        .next()
+        .filter(|&c| is_opening(c) && c != '(' && c != '[')?;
+    let lead = segment.len() - text.len();
+    let (open_len, closes): (usize, &[&str]) = match open {
+        '`' if text.starts_with("``") => (2, &["''"]),
+        '"' => (1, &["\""]),
+        '„' => (open.len_utf8(), &["“", "”"]),
+        '“' => (open.len_utf8(), &["”"]),
+        '»' => (open.len_utf8(), &["«"]),
+        '«' => (open.len_utf8(), &["»"]),
+        _ => return None,
+    };
+    let inner = &text[open_len..];
+    let (at, close) = closes
+        .iter()
+        .filter_map(|c| inner.find(c).map(|at| (at, c.len())))
+        .min()?;
+    let quoted = &inner[..at];
+    if quoted.contains(|c: char| is_terminator(c) || c == ',') || quoted.trim().is_empty() {
+        return None;
+    }
+    let end = open_len + at + close;
+    let after = &text[end..];
+    let rest = after.trim_start();
+    if rest.len() == after.len() {
+        return None;
+    }
+    let next_word = &rest[..rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len())];
+    (next_word.chars().nth(1).is_some()
+        && next_word.starts_with(char::is_uppercase)
+        && rules.is_sentence_starter(language, next_word))
+    .then_some(lead + end)
 }
 
 /// Inline enumerations: "1.) The first item 2.) The second item", "• 9. … • 10. …",
@@ -1062,6 +1117,18 @@ mod tests {
                 "en",
                 "Many came. Approx. 50 people stayed. Yes. Fine.",
                 &["Many came.", "Approx. 50 people stayed.", "Yes.", "Fine."],
+            ),
+            (
+                "quoted heading",
+                "de",
+                "\"Öffentlich rechtlicher Betrieb\" Ihr findet hier die Karte. „Gut“ sagte er. „Wir kommen“, sagte sie.",
+                &["\"Öffentlich rechtlicher Betrieb\"", "Ihr findet hier die Karte.", "„Gut“ sagte er.", "„Wir kommen“, sagte sie."],
+            ),
+            (
+                "quotation before its reporting clause",
+                "en",
+                "\"We staged this fair,\" Shojai said. \"Thanks\" I said. \"Jaws\" The movie opened.",
+                &["\"We staged this fair,\" Shojai said.", "\"Thanks\" I said.", "\"Jaws\"", "The movie opened."],
             ),
             (
                 "ellipsis after a lead-in",
