@@ -248,7 +248,12 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
     let mut from = 0;
     let mut headings = Vec::new();
     for &cut in cuts.iter().chain(std::iter::once(&line.len())) {
-        headings.extend(quoted_heading(&line[from..cut], language, rules).map(|end| from + end));
+        // Only a sentence that opens with a quote ('"', '`', or the lead byte of "„", "“",
+        // "»", "«") can be a quoted heading.
+        let first = bytes[from..cut].iter().find(|b| !b.is_ascii_whitespace());
+        if matches!(first, Some(b'"' | b'`' | 0xC2 | 0xE2)) {
+            headings.extend(quoted_heading(&line[from..cut], language, rules).map(|e| from + e));
+        }
         from = cut;
     }
     if !headings.is_empty() {
@@ -271,11 +276,7 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
 /// as it is capitalised everywhere.
 fn quoted_heading(segment: &str, language: &str, rules: &RuleSet) -> Option<usize> {
     let text = segment.trim_start();
-    let open = text
-        .chars()
-        .next()
-        .filter(|&c| is_opening(c) && c != '(' && c != '[')?;
-    let lead = segment.len() - text.len();
+    let open = text.chars().next()?;
     let (open_len, closes): (usize, &[&str]) = match open {
         '`' if text.starts_with("``") => (2, &["''"]),
         '"' => (1, &["\""]),
@@ -285,13 +286,28 @@ fn quoted_heading(segment: &str, language: &str, rules: &RuleSet) -> Option<usiz
         '«' => (open.len_utf8(), &["»"]),
         _ => return None,
     };
+    // One pass up to the first close, comma or final punctuation: quoted speech usually has a
+    // comma or a period early, and the scan stops there.
     let inner = &text[open_len..];
-    let (at, close) = closes
-        .iter()
-        .filter_map(|c| inner.find(c).map(|at| (at, c.len())))
-        .min()?;
-    let quoted = &inner[..at];
-    if quoted.contains(|c: char| is_terminator(c) || c == ',') || quoted.trim().is_empty() {
+    let bytes = inner.as_bytes();
+    let mut end = None;
+    for (k, &b) in bytes.iter().enumerate() {
+        match b {
+            b'.' | b'!' | b'?' | b',' => return None,
+            b'"' | b'\'' | 0xC2 | 0xE2 => {
+                if let Some(close) = closes.iter().find(|c| inner[k..].starts_with(**c)) {
+                    end = Some((k, close.len()));
+                    break;
+                }
+                if b == 0xE2 && inner[k..].starts_with(is_terminator) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    let (at, close) = end?;
+    if inner[..at].trim().is_empty() {
         return None;
     }
     let end = open_len + at + close;
@@ -303,6 +319,7 @@ fn quoted_heading(segment: &str, language: &str, rules: &RuleSet) -> Option<usiz
     let next_word = &rest[..rest
         .find(|c: char| !c.is_alphanumeric())
         .unwrap_or(rest.len())];
+    let lead = segment.len() - text.len();
     (next_word.chars().nth(1).is_some()
         && next_word.starts_with(char::is_uppercase)
         && rules.is_sentence_starter(language, next_word))
