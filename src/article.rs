@@ -221,10 +221,12 @@ pub(crate) fn label(
     weights: Weights,
 ) -> Vec<Label> {
     let on_topic: Vec<bool> = features.iter().map(|f| f.on_topic).collect();
+    let echoed: Vec<bool> = features.iter().map(|f| f.echoed_below).collect();
     let context = labels::Context {
         binds_to_next: &structure.heading_binds(),
         on_topic: &on_topic,
         opens_insert: &labels::opens_new_insert(sentences, features, rules),
+        echoed_below: &echoed,
     };
     labels::decode(scores, sentences, context, weights)
 }

@@ -27,6 +27,9 @@ pub struct SentenceFeatures {
     /// It shares the article's vocabulary (see `mark_on_topic`): the decoder lets a promo run
     /// take such a sentence without a pitch of its own only as the opener of a pitch that goes on.
     pub on_topic: bool,
+    /// It shares a content word with the block after its own (see `mark_echoed_below`): a call
+    /// to action under a pitch names what the pitch offered.
+    pub echoed_below: bool,
 }
 
 impl SentenceFeatures {
@@ -144,6 +147,7 @@ pub fn extract(
                 cues,
                 score,
                 on_topic: false,
+                echoed_below: false,
             }
         })
         .collect();
@@ -157,7 +161,61 @@ pub fn extract(
     );
     add_topic_cues(&mut features, sentences, rules);
     mark_on_topic(&mut features, text, structure, sentences);
+    mark_echoed_below(&mut features, text, structure, sentences, rules);
     features
+}
+
+/// Words shorter than this are not content words (with the stopwords of every language).
+const ECHO_WORD_MIN_CHARS: usize = 3;
+/// How long the shorter of two words must be to match the longer by its start ("Depot",
+/// "Depots").
+const ECHO_PREFIX_MIN_CHARS: usize = 4;
+
+/// The distinct lowercase content words of `text`: at least [`ECHO_WORD_MIN_CHARS`] letters and
+/// no stopword of any language.
+fn content_words(text: &str, rules: &RuleSet) -> Vec<String> {
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= ECHO_WORD_MIN_CHARS)
+        .map(str::to_lowercase)
+        .filter(|w| rules.stopword_counts(w).1.iter().all(|&n| n == 0))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// Whether two words are the same word or one starts with the other and the shorter has at
+/// least [`ECHO_PREFIX_MIN_CHARS`] letters (a plural, a case ending).
+fn same_word(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short == long || (short.chars().count() >= ECHO_PREFIX_MIN_CHARS && long.starts_with(short))
+}
+
+/// Marks the sentences that share a content word with the block after theirs. A call to action
+/// that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen" under a sentence
+/// about a depot, "Download your free copy" under a free guide); the opening line of the next
+/// insert, below a pitch for something else, does not.
+fn mark_echoed_below(
+    features: &mut [SentenceFeatures],
+    text: &str,
+    structure: &Structure,
+    sentences: &[Sentence],
+    rules: &RuleSet,
+) {
+    let mut below: (usize, Vec<String>) = (usize::MAX, Vec::new());
+    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
+        let next = sentence.block + 1;
+        let Some(block) = structure.blocks.get(next) else {
+            continue;
+        };
+        if below.0 != next {
+            below = (next, content_words(block.span.of(text), rules));
+        }
+        f.echoed_below = content_words(sentence.span.of(text), rules)
+            .iter()
+            .any(|w| below.1.iter().any(|b| same_word(w, b)));
+    }
 }
 
 /// Words at least this long count as the vocabulary a sentence shares with the article: shorter

@@ -63,6 +63,9 @@ pub struct Context<'a> {
     pub on_topic: &'a [bool],
     /// Per sentence: it opens a block that starts a new insert ([`opens_new_insert`]).
     pub opens_insert: &'a [bool],
+    /// Per sentence: it shares a content word with the block after its own
+    /// ([`crate::features::SentenceFeatures::echoed_below`]).
+    pub echoed_below: &'a [bool],
 }
 
 impl Context<'_> {
@@ -87,8 +90,8 @@ pub fn decode(
     if n == 0 {
         return Vec::new();
     }
-    let emission = emissions(scores, sentences, weights);
-    let absorbable: Vec<bool> = support(scores, sentences, weights.bias)
+    let emission = emissions(scores, sentences, context, weights);
+    let absorbable: Vec<bool> = support(scores, sentences, context, weights.bias)
         .iter()
         .zip(scores)
         .enumerate()
@@ -188,8 +191,13 @@ pub fn decode(
 /// further sentence of its block beyond the first that is promo on its own (at most three). An
 /// insert that pitches in several sentences carries its neutral opener along; a single pitch
 /// glued to an editorial paragraph does not carry its neighbours.
-pub fn emissions(scores: &[f64], sentences: &[Sentence], weights: Weights) -> Vec<f64> {
-    support(scores, sentences, weights.bias)
+pub fn emissions(
+    scores: &[f64],
+    sentences: &[Sentence],
+    context: Context,
+    weights: Weights,
+) -> Vec<f64> {
+    support(scores, sentences, context, weights.bias)
         .iter()
         .zip(scores)
         .map(|(k, score)| score - weights.bias + weights.paragraph_support * k)
@@ -197,17 +205,42 @@ pub fn emissions(scores: &[f64], sentences: &[Sentence], weights: Weights) -> Ve
 }
 
 /// For each sentence, how many further sentences of its block beyond the first are promo on
-/// their own (score above `bias`), at most three: the multiplier of `paragraph_support`.
-fn support(scores: &[f64], sentences: &[Sentence], bias: f64) -> Vec<f64> {
+/// their own (score above `bias`), at most three: the multiplier of `paragraph_support`. A
+/// closing line right after the block ([`closing_lines`]) counts as one of them.
+fn support(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<f64> {
+    let closing = closing_lines(scores, sentences, context, bias);
     let mut out = vec![0.0; scores.len()];
     let mut start = 0;
     while start < sentences.len() {
         let end = block_end(sentences, start);
+        let closed = usize::from(end < sentences.len() && closing[end]);
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
-            let others = (start..end).filter(|&j| j != i && scores[j] > bias).count();
+            let others = (start..end).filter(|&j| j != i && scores[j] > bias).count() + closed;
             *k = others.saturating_sub(1).min(3) as f64;
         }
         start = end;
+    }
+    out
+}
+
+/// Per sentence: it is a closing line, a block of one sentence that is promo on its own, does
+/// not open a new insert and names something that a sentence of the block before it, promo on
+/// its own too, named ("Jetzt Depot eröffnen →" under the paragraph that pitched the depot). A
+/// soft advertorial sets a problem up, pitches once and ends in such a line; the line is the
+/// pitch's call to action, so it vouches for the paragraph as a further pitching sentence would.
+/// A label, a related-link line or the heading of the next insert, which speaks of something
+/// else, vouches for nothing above it.
+fn closing_lines(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<bool> {
+    let mut out = vec![false; scores.len()];
+    let (mut before, mut start) = (0, 0);
+    while start < sentences.len() {
+        let end = block_end(sentences, start);
+        out[start] = start > 0
+            && end == start + 1
+            && scores[start] > bias
+            && !context.opens_insert[start]
+            && (before..start).any(|j| scores[j] > bias && context.echoed_below[j]);
+        (before, start) = (start, end);
     }
     out
 }
@@ -362,6 +395,16 @@ mod tests {
     /// Decodes with the sentences at `on_topic` sharing the article's vocabulary and those at
     /// `opens_insert` opening a new insert.
     fn run_with(scores: &[(usize, f64)], on_topic: &[usize], opens_insert: &[usize]) -> Vec<Label> {
+        run_echoed(scores, on_topic, opens_insert, &[])
+    }
+
+    /// Like [`run_with`], with the sentences at `echoed_below` sharing a word with the next block.
+    fn run_echoed(
+        scores: &[(usize, f64)],
+        on_topic: &[usize],
+        opens_insert: &[usize],
+        echoed_below: &[usize],
+    ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
         let weights = Weights {
@@ -383,6 +426,7 @@ mod tests {
             binds_to_next: &[],
             on_topic: &flags(on_topic),
             opens_insert: &flags(opens_insert),
+            echoed_below: &flags(echoed_below),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -467,5 +511,16 @@ mod tests {
         assert_eq!(run_with(&article, &[], &[3]), [E, E, P, P, E]);
         // The same pitch going on into a block that continues it takes the paragraph.
         assert_eq!(run_with(&article, &[], &[]), [E, P, P, P, E]);
+    }
+
+    #[test]
+    fn a_call_to_action_that_names_the_pitch_takes_the_pitch_paragraph_along() {
+        // A paragraph that sets a problem up in two neutral sentences and pitches in its last,
+        // then a one-line call to action.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 1.5), (3, 0.0)];
+        assert_eq!(run_echoed(&article, &[], &[], &[3]), [E, P, P, P, P, E]);
+        // A line that names nothing of the pitch (the next insert's heading) vouches for
+        // nothing: the paragraph stays.
+        assert_eq!(run_echoed(&article, &[], &[], &[]), [E, E, E, E, P, E]);
     }
 }
