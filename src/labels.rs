@@ -91,6 +91,7 @@ pub fn decode(
         return Vec::new();
     }
     let emission = emissions(scores, sentences, context, weights);
+    let closing = closing_lines(scores, sentences, context, weights.bias);
     let absorbable: Vec<bool> = support(scores, sentences, context, weights.bias)
         .iter()
         .zip(scores)
@@ -106,12 +107,14 @@ pub fn decode(
     for i in 1..n {
         let (previous, block) = (sentences[i - 1].block, sentences[i].block);
         let inside = block == previous;
+        // A closing line ends the pitch above it; it does not introduce the paragraph below.
         let between = if context
             .binds_to_next
             .get(previous)
             .copied()
             .unwrap_or(false)
             && block == previous + 1
+            && !closing[i - 1]
         {
             weights.switch_after_heading
         } else {
@@ -395,7 +398,7 @@ mod tests {
     /// Decodes with the sentences at `on_topic` sharing the article's vocabulary and those at
     /// `opens_insert` opening a new insert.
     fn run_with(scores: &[(usize, f64)], on_topic: &[usize], opens_insert: &[usize]) -> Vec<Label> {
-        run_echoed(scores, on_topic, opens_insert, &[])
+        run_echoed(scores, on_topic, opens_insert, &[], &[])
     }
 
     /// Like [`run_with`], with the sentences at `echoed_below` sharing a word with the next block.
@@ -404,6 +407,7 @@ mod tests {
         on_topic: &[usize],
         opens_insert: &[usize],
         echoed_below: &[usize],
+        binds_to_next: &[bool],
     ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -423,7 +427,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let context = Context {
-            binds_to_next: &[],
+            binds_to_next,
             on_topic: &flags(on_topic),
             opens_insert: &flags(opens_insert),
             echoed_below: &flags(echoed_below),
@@ -518,9 +522,30 @@ mod tests {
         // A paragraph that sets a problem up in two neutral sentences and pitches in its last,
         // then a one-line call to action.
         let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 1.5), (3, 0.0)];
-        assert_eq!(run_echoed(&article, &[], &[], &[3]), [E, P, P, P, P, E]);
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[3], &[]),
+            [E, P, P, P, P, E]
+        );
         // A line that names nothing of the pitch (the next insert's heading) vouches for
         // nothing: the paragraph stays.
-        assert_eq!(run_echoed(&article, &[], &[], &[]), [E, E, E, E, P, E]);
+        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, E, P, E]);
+    }
+
+    #[test]
+    fn a_closing_line_laid_out_as_a_heading_does_not_bind_to_the_paragraph_below() {
+        // The call to action stands on its own line above the next editorial paragraph, so the
+        // layout makes it a heading of that paragraph.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 1.2), (3, 0.0)];
+        let binds = [false, false, true, false];
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[3], &binds),
+            [E, P, P, P, P, E]
+        );
+        // A line that names nothing of the pitch above is the paragraph's heading and stays
+        // with it; the pitch is cut alone.
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[], &binds),
+            [E, E, E, P, E, E]
+        );
     }
 }
