@@ -30,6 +30,9 @@ pub struct SentenceFeatures {
     /// It shares a content word with the block after its own (see `mark_echoed_below`): a call
     /// to action under a pitch names what the pitch offered.
     pub echoed_below: bool,
+    /// It holds quoted speech (text in quotation marks, blanked before matching): what a person
+    /// in the story said, which no insert's set-up does (see `labels::is_lead_in`).
+    pub quotes_speech: bool,
 }
 
 impl SentenceFeatures {
@@ -148,6 +151,7 @@ pub fn extract(
                 score,
                 on_topic: false,
                 echoed_below: false,
+                quotes_speech: masked != sentence.span.of(text),
             }
         })
         .collect();

@@ -66,6 +66,11 @@ pub struct Context<'a> {
     /// Per sentence: it shares a content word with the block after its own
     /// ([`crate::features::SentenceFeatures::echoed_below`]).
     pub echoed_below: &'a [bool],
+    /// Per sentence: it holds quoted speech
+    /// ([`crate::features::SentenceFeatures::quotes_speech`]).
+    pub quotes_speech: &'a [bool],
+    /// Per sentence: it fires an opener cue ([`has_opener_cue`]).
+    pub opener_cue: &'a [bool],
 }
 
 impl Context<'_> {
@@ -209,21 +214,64 @@ pub fn emissions(
 
 /// For each sentence, how many further sentences of its block beyond the first are promo on
 /// their own (score above `bias`), at most three: the multiplier of `paragraph_support`. A
-/// closing line right after the block ([`closing_lines`]) counts as one of them.
+/// closing line right after the block ([`closing_lines`]) counts as one of them, and a lead-in
+/// block ([`is_lead_in`]) gets one.
 fn support(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<f64> {
     let closing = closing_lines(scores, sentences, context, bias);
+    // The pitches of the block [start, end): its own promo sentences, and the closing line
+    // under it.
+    let pitches = |start: usize, end: usize| {
+        (
+            (start..end).filter(|&j| scores[j] > bias).count(),
+            usize::from(end < sentences.len() && closing[end]),
+        )
+    };
     let mut out = vec![0.0; scores.len()];
     let mut start = 0;
     while start < sentences.len() {
         let end = block_end(sentences, start);
-        let closed = usize::from(end < sentences.len() && closing[end]);
+        let (own, closed) = pitches(start, end);
+        let lead_in = end < sentences.len()
+            && is_lead_in(
+                start..end,
+                pitches(end, block_end(sentences, end)),
+                scores,
+                context,
+                bias,
+            );
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
-            let others = (start..end).filter(|&j| j != i && scores[j] > bias).count() + closed;
-            *k = others.saturating_sub(1).min(3) as f64;
+            let others = own - usize::from(scores[i] > bias) + closed;
+            *k = (others.saturating_sub(1) + usize::from(lead_in)).min(3) as f64;
         }
         start = end;
     }
     out
+}
+
+/// Whether `block` leads in to the block after it, whose pitches are `(own, closed)` (its own
+/// promo sentences and the closing line under it): no sentence of `block` pitches, speaks
+/// against promo (each scores between 0 and `bias`) or quotes anyone; it shares a content word
+/// with the next block; and that block opens no insert of its own (a label, a "PS:") and
+/// pitches in a sentence of its own and at least twice in all. A soft advertorial often gives
+/// its set-up a paragraph of its own ("Viele Menschen wissen nicht, wie sie eine Zecke richtig
+/// entfernen …") above the paragraph that pitches the answer ("… der kostenlose Ratgeber
+/// „Sicher durch die Zeckensaison“ …"). The lead-in counts as one pitching neighbour, so a
+/// short set-up goes with its pitch, while a story paragraph of several sentences, or one with
+/// quoted or reported speech, stays.
+fn is_lead_in(
+    block: std::ops::Range<usize>,
+    (own, closed): (usize, usize),
+    scores: &[f64],
+    context: Context,
+    bias: f64,
+) -> bool {
+    own >= 1
+        && own + closed >= 2
+        && !context.opener_cue[block.end]
+        && block
+            .clone()
+            .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
+        && block.clone().any(|j| context.echoed_below[j])
 }
 
 /// Per sentence: it is a closing line, a block of one sentence that is promo on its own, does
@@ -298,6 +346,19 @@ pub fn opens_new_insert(
     out
 }
 
+/// Whether a sentence fires a strong cue that only stands at the start of a block or alone (a
+/// label, a "PS:", a related-link line): it opens an insert of its own.
+pub fn has_opener_cue(features: &SentenceFeatures, rules: &RuleSet) -> bool {
+    features.cues.iter().any(|cue| {
+        let rule = &rules.rules()[cue.rule];
+        rule.weight >= 1.0
+            && matches!(
+                rule.position,
+                Position::ParagraphStart | Position::Standalone
+            )
+    })
+}
+
 /// Whether the block that begins at sentence `at` opens a new insert rather than continuing the
 /// one that began at `run_start`.
 fn starts_new_insert(
@@ -307,15 +368,7 @@ fn starts_new_insert(
     features: &[SentenceFeatures],
     rules: &RuleSet,
 ) -> bool {
-    let opener = features[at].cues.iter().any(|cue| {
-        let rule = &rules.rules()[cue.rule];
-        rule.weight >= 1.0
-            && matches!(
-                rule.position,
-                Position::ParagraphStart | Position::Standalone
-            )
-    });
-    if opener {
+    if has_opener_cue(&features[at], rules) {
         return true;
     }
     let before = dominant_category(&features[run_start..at], rules);
@@ -431,6 +484,8 @@ mod tests {
             on_topic: &flags(on_topic),
             opens_insert: &flags(opens_insert),
             echoed_below: &flags(echoed_below),
+            quotes_speech: &flags(&[]),
+            opener_cue: &flags(opens_insert),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -546,6 +601,24 @@ mod tests {
         assert_eq!(
             run_echoed(&article, &[], &[], &[], &binds),
             [E, E, E, P, E, E]
+        );
+    }
+
+    #[test]
+    fn a_set_up_paragraph_that_the_pitch_below_takes_up_goes_with_it() {
+        // A short paragraph with a weak cue or two, then a paragraph that pitches twice.
+        let article = [(0, 0.0), (1, 0.3), (1, 0.2), (2, 1.0), (2, 1.0), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[2], &[]),
+            [E, P, P, P, P, E]
+        );
+        // The pitch names nothing of it: it stays.
+        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, P, P, E]);
+        // Reported speech (a score below zero) keeps it with the story.
+        let reported = [(0, 0.0), (1, 0.3), (1, -0.1), (2, 1.0), (2, 1.0), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&reported, &[], &[], &[2], &[]),
+            [E, E, E, P, P, E]
         );
     }
 }
