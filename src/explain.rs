@@ -115,27 +115,14 @@ pub fn render_styled(text: &str, article: &CleanArticle, rules: &RuleSet) -> Str
     );
 
     let scores: Vec<f64> = article.features.iter().map(|f| f.score).collect();
-    let on_topic: Vec<bool> = article.features.iter().map(|f| f.on_topic).collect();
-    let echoed: Vec<bool> = article.features.iter().map(|f| f.echoed_below).collect();
-    let quotes: Vec<bool> = article.features.iter().map(|f| f.quotes_speech).collect();
-    let opener_cue: Vec<bool> = article
-        .features
-        .iter()
-        .map(|f| crate::labels::has_opener_cue(f, rules))
-        .collect();
-    let context = crate::labels::Context {
-        binds_to_next: &article.structure.heading_binds(),
-        on_topic: &on_topic,
-        opens_insert: &crate::labels::opens_new_insert(
-            &article.sentences,
-            &article.features,
-            rules,
-        ),
-        echoed_below: &echoed,
-        quotes_speech: &quotes,
-        opener_cue: &opener_cue,
-    };
-    let emissions = crate::labels::emissions(&scores, &article.sentences, context, rules.weights());
+    let context = crate::labels::ArticleContext::new(
+        &article.structure,
+        &article.sentences,
+        &article.features,
+        rules,
+    );
+    let emissions =
+        crate::labels::emissions(&scores, &article.sentences, context.view(), rules.weights());
     let mut block = usize::MAX;
     let mut category = None;
     for (i, sentence) in article.sentences.iter().enumerate() {

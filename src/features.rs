@@ -27,9 +27,10 @@ pub struct SentenceFeatures {
     /// It shares the article's vocabulary (see `mark_on_topic`): the decoder lets a promo run
     /// take such a sentence without a pitch of its own only as the opener of a pitch that goes on.
     pub on_topic: bool,
-    /// It shares a content word with the block after its own (see `mark_echoed_below`): a call
-    /// to action under a pitch names what the pitch offered.
-    pub echoed_below: bool,
+    /// The length in letters of the longest content word it shares with the block after its own
+    /// (0 for none; see `mark_echo_below`): a call to action under a pitch names what the pitch
+    /// offered, a set-up paragraph speaks of what the pitch below it sells.
+    pub echo_below: usize,
     /// It holds quoted speech (text in quotation marks, blanked before matching): what a person
     /// in the story said, which no insert's set-up does (see `labels::is_lead_in`).
     pub quotes_speech: bool,
@@ -150,7 +151,7 @@ pub fn extract(
                 cues,
                 score,
                 on_topic: false,
-                echoed_below: false,
+                echo_below: 0,
                 quotes_speech: masked != sentence.span.of(text),
             }
         })
@@ -165,7 +166,7 @@ pub fn extract(
     );
     add_topic_cues(&mut features, sentences, rules);
     mark_on_topic(&mut features, text, structure, sentences);
-    mark_echoed_below(&mut features, text, structure, sentences, rules);
+    mark_echo_below(&mut features, text, structure, sentences, rules);
     features
 }
 
@@ -189,18 +190,24 @@ fn content_words(text: &str, rules: &RuleSet) -> Vec<String> {
     words
 }
 
-/// Whether two words are the same word or one starts with the other and the shorter has at
-/// least [`ECHO_PREFIX_MIN_CHARS`] letters (a plural, a case ending).
-fn same_word(a: &str, b: &str) -> bool {
+/// The length in letters of the word two words share: the shorter one, when they are the same
+/// word or the longer starts with the shorter and that has at least [`ECHO_PREFIX_MIN_CHARS`]
+/// letters (a plural, a case ending, a compound: "Depot", "Depots"); else 0.
+fn shared_word(a: &str, b: &str) -> usize {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    short == long || (short.chars().count() >= ECHO_PREFIX_MIN_CHARS && long.starts_with(short))
+    let letters = short.chars().count();
+    if short == long || (letters >= ECHO_PREFIX_MIN_CHARS && long.starts_with(short)) {
+        letters
+    } else {
+        0
+    }
 }
 
-/// Marks the sentences that share a content word with the block after theirs. A call to action
-/// that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen" under a sentence
-/// about a depot, "Download your free copy" under a free guide); the opening line of the next
-/// insert, below a pitch for something else, does not.
-fn mark_echoed_below(
+/// Marks every sentence with the longest content word it shares with the block after its own.
+/// A call to action that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen"
+/// under a sentence about a depot, "Download your free copy" under a free guide); the opening
+/// line of the next insert, below a pitch for something else, does not.
+fn mark_echo_below(
     features: &mut [SentenceFeatures],
     text: &str,
     structure: &Structure,
@@ -216,9 +223,11 @@ fn mark_echoed_below(
         if below.0 != next {
             below = (next, content_words(block.span.of(text), rules));
         }
-        f.echoed_below = content_words(sentence.span.of(text), rules)
+        f.echo_below = content_words(sentence.span.of(text), rules)
             .iter()
-            .any(|w| below.1.iter().any(|b| same_word(w, b)));
+            .flat_map(|w| below.1.iter().map(|b| shared_word(w, b)))
+            .max()
+            .unwrap_or(0);
     }
 }
 

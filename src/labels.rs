@@ -12,7 +12,7 @@
 use crate::features::SentenceFeatures;
 use crate::rules::{Category, Position, RuleSet, Weights};
 use crate::sentences::{block_end, Sentence};
-use crate::structure::Span;
+use crate::structure::{Span, Structure};
 
 /// What a sentence is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,14 +63,57 @@ pub struct Context<'a> {
     pub on_topic: &'a [bool],
     /// Per sentence: it opens a block that starts a new insert ([`opens_new_insert`]).
     pub opens_insert: &'a [bool],
-    /// Per sentence: it shares a content word with the block after its own
-    /// ([`crate::features::SentenceFeatures::echoed_below`]).
-    pub echoed_below: &'a [bool],
+    /// Per sentence: the longest content word it shares with the block after its own
+    /// ([`crate::features::SentenceFeatures::echo_below`]).
+    pub echo_below: &'a [usize],
     /// Per sentence: it holds quoted speech
     /// ([`crate::features::SentenceFeatures::quotes_speech`]).
     pub quotes_speech: &'a [bool],
     /// Per sentence: it fires an opener cue ([`has_opener_cue`]).
     pub opener_cue: &'a [bool],
+}
+
+/// What [`Context`] borrows, gathered for one article.
+#[derive(Clone, Debug, Default)]
+pub struct ArticleContext {
+    pub binds_to_next: Vec<bool>,
+    pub on_topic: Vec<bool>,
+    pub opens_insert: Vec<bool>,
+    pub echo_below: Vec<usize>,
+    pub quotes_speech: Vec<bool>,
+    pub opener_cue: Vec<bool>,
+}
+
+impl ArticleContext {
+    /// Gathers the facts of an article's sentences the decoder weighs besides their scores.
+    pub fn new(
+        structure: &Structure,
+        sentences: &[Sentence],
+        features: &[SentenceFeatures],
+        rules: &RuleSet,
+    ) -> ArticleContext {
+        let each = |fact: fn(&SentenceFeatures) -> bool| features.iter().map(fact).collect();
+        ArticleContext {
+            binds_to_next: structure.heading_binds(),
+            on_topic: each(|f| f.on_topic),
+            opens_insert: opens_new_insert(sentences, features, rules),
+            echo_below: features.iter().map(|f| f.echo_below).collect(),
+            quotes_speech: each(|f| f.quotes_speech),
+            opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
+        }
+    }
+
+    /// The context to decode with.
+    pub fn view(&self) -> Context<'_> {
+        Context {
+            binds_to_next: &self.binds_to_next,
+            on_topic: &self.on_topic,
+            opens_insert: &self.opens_insert,
+            echo_below: &self.echo_below,
+            quotes_speech: &self.quotes_speech,
+            opener_cue: &self.opener_cue,
+        }
+    }
 }
 
 impl Context<'_> {
@@ -248,16 +291,25 @@ fn support(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) 
     out
 }
 
+/// How long a word a lead-in must share with the pitch below it: a thing it speaks of ("Zecken",
+/// "wallet"), not a verb both happen to use ("zeigt", "gibt").
+const LEAD_IN_ECHO_MIN_CHARS: usize = 6;
+
+/// The most sentences a lead-in may have: a set-up is short; a paragraph of three or more
+/// sentences above a pitch is the story's, or an insert of its own.
+const LEAD_IN_MAX_SENTENCES: usize = 2;
+
 /// Whether `block` leads in to the block after it, whose pitches are `(own, closed)` (its own
-/// promo sentences and the closing line under it): no sentence of `block` pitches, speaks
+/// promo sentences and the closing line under it): it has at most [`LEAD_IN_MAX_SENTENCES`]
+/// sentences, none of which pitches, speaks
 /// against promo (each scores between 0 and `bias`) or quotes anyone; it shares a content word
-/// with the next block; and that block opens no insert of its own (a label, a "PS:") and
-/// pitches in a sentence of its own and at least twice in all. A soft advertorial often gives
-/// its set-up a paragraph of its own ("Viele Menschen wissen nicht, wie sie eine Zecke richtig
-/// entfernen …") above the paragraph that pitches the answer ("… der kostenlose Ratgeber
-/// „Sicher durch die Zeckensaison“ …"). The lead-in counts as one pitching neighbour, so a
-/// short set-up goes with its pitch, while a story paragraph of several sentences, or one with
-/// quoted or reported speech, stays.
+/// of [`LEAD_IN_ECHO_MIN_CHARS`] letters or more with the next block; and that block opens no
+/// insert of its own (a label, a "PS:") and pitches in a sentence of its own and at least twice
+/// in all. A soft advertorial often gives its set-up a paragraph of its own ("Viele Menschen
+/// wissen nicht, wie sie eine Zecke richtig entfernen …") above the paragraph that pitches the
+/// answer ("… der kostenlose Ratgeber „Sicher durch die Zeckensaison“ …"). The lead-in counts as
+/// one pitching neighbour, so a short set-up goes with its pitch, while a story paragraph, or
+/// one with quoted or reported speech, stays.
 fn is_lead_in(
     block: std::ops::Range<usize>,
     (own, closed): (usize, usize),
@@ -267,11 +319,14 @@ fn is_lead_in(
 ) -> bool {
     own >= 1
         && own + closed >= 2
+        && block.len() <= LEAD_IN_MAX_SENTENCES
         && !context.opener_cue[block.end]
         && block
             .clone()
             .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
-        && block.clone().any(|j| context.echoed_below[j])
+        && block
+            .clone()
+            .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
 }
 
 /// Per sentence: it is a closing line, a block of one sentence that is promo on its own, does
@@ -290,7 +345,7 @@ fn closing_lines(scores: &[f64], sentences: &[Sentence], context: Context, bias:
             && end == start + 1
             && scores[start] > bias
             && !context.opens_insert[start]
-            && (before..start).any(|j| scores[j] > bias && context.echoed_below[j]);
+            && (before..start).any(|j| scores[j] > bias && context.echo_below[j] > 0);
         (before, start) = (start, end);
     }
     out
@@ -454,7 +509,8 @@ mod tests {
         run_echoed(scores, on_topic, opens_insert, &[], &[])
     }
 
-    /// Like [`run_with`], with the sentences at `echoed_below` sharing a word with the next block.
+    /// Like [`run_with`], with the sentences at `echoed_below` sharing a long word with the next
+    /// block and the blocks at `binds_to_next` headings of the next.
     fn run_echoed(
         scores: &[(usize, f64)],
         on_topic: &[usize],
@@ -483,7 +539,9 @@ mod tests {
             binds_to_next,
             on_topic: &flags(on_topic),
             opens_insert: &flags(opens_insert),
-            echoed_below: &flags(echoed_below),
+            echo_below: &(0..scores.len())
+                .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
+                .collect::<Vec<_>>(),
             quotes_speech: &flags(&[]),
             opener_cue: &flags(opens_insert),
         };
