@@ -81,9 +81,7 @@ struct Prepared {
     structure: structure::Structure,
     sentences: Vec<klartext::Sentence>,
     scores: Vec<f64>,
-    binds: Vec<bool>,
-    on_topic: Vec<bool>,
-    opens_insert: Vec<bool>,
+    context: labels::ArticleContext,
 }
 
 fn prepare(text: String, rules: &RuleSet) -> Prepared {
@@ -92,18 +90,14 @@ fn prepare(text: String, rules: &RuleSet) -> Prepared {
     let sentences = sentences::segment(&text, &structure, &language, rules);
     let features = features::extract(&text, &structure, &sentences, &language, rules);
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
-    let binds = structure.heading_binds();
-    let on_topic = features.iter().map(|f| f.on_topic).collect();
-    let opens_insert = labels::opens_new_insert(&sentences, &features, rules);
+    let context = labels::ArticleContext::new(&structure, &sentences, &features, rules);
     Prepared {
         text,
         language,
         structure,
         sentences,
         scores,
-        binds,
-        on_topic,
-        opens_insert,
+        context,
     }
 }
 
@@ -145,12 +139,7 @@ fn bench_generated(c: &mut Criterion) {
             articles
                 .iter()
                 .map(|a| {
-                    let context = labels::Context {
-                        binds_to_next: &a.binds,
-                        on_topic: &a.on_topic,
-                        opens_insert: &a.opens_insert,
-                    };
-                    labels::decode(&a.scores, &a.sentences, context, rules.weights()).len()
+                    labels::decode(&a.scores, &a.sentences, a.context.view(), rules.weights()).len()
                 })
                 .sum::<usize>()
         })

@@ -220,11 +220,6 @@ pub(crate) fn label(
     rules: &RuleSet,
     weights: Weights,
 ) -> Vec<Label> {
-    let on_topic: Vec<bool> = features.iter().map(|f| f.on_topic).collect();
-    let context = labels::Context {
-        binds_to_next: &structure.heading_binds(),
-        on_topic: &on_topic,
-        opens_insert: &labels::opens_new_insert(sentences, features, rules),
-    };
-    labels::decode(scores, sentences, context, weights)
+    let context = labels::ArticleContext::new(structure, sentences, features, rules);
+    labels::decode(scores, sentences, context.view(), weights)
 }

@@ -27,6 +27,13 @@ pub struct SentenceFeatures {
     /// It shares the article's vocabulary (see `mark_on_topic`): the decoder lets a promo run
     /// take such a sentence without a pitch of its own only as the opener of a pitch that goes on.
     pub on_topic: bool,
+    /// The length in letters of the longest content word it shares with the block after its own
+    /// (0 for none; see `mark_echo_below`): a call to action under a pitch names what the pitch
+    /// offered, a set-up paragraph speaks of what the pitch below it sells.
+    pub echo_below: usize,
+    /// It holds quoted speech (text in quotation marks, blanked before matching): what a person
+    /// in the story said, which no insert's set-up does (see `labels::is_lead_in`).
+    pub quotes_speech: bool,
 }
 
 impl SentenceFeatures {
@@ -144,6 +151,8 @@ pub fn extract(
                 cues,
                 score,
                 on_topic: false,
+                echo_below: 0,
+                quotes_speech: masked != sentence.span.of(text),
             }
         })
         .collect();
@@ -157,7 +166,69 @@ pub fn extract(
     );
     add_topic_cues(&mut features, sentences, rules);
     mark_on_topic(&mut features, text, structure, sentences);
+    mark_echo_below(&mut features, text, structure, sentences, rules);
     features
+}
+
+/// Words shorter than this are not content words (with the stopwords of every language).
+const ECHO_WORD_MIN_CHARS: usize = 3;
+/// How long the shorter of two words must be to match the longer by its start ("Depot",
+/// "Depots").
+const ECHO_PREFIX_MIN_CHARS: usize = 4;
+
+/// The distinct lowercase content words of `text`: at least [`ECHO_WORD_MIN_CHARS`] letters and
+/// no stopword of any language.
+fn content_words(text: &str, rules: &RuleSet) -> Vec<String> {
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= ECHO_WORD_MIN_CHARS)
+        .map(str::to_lowercase)
+        .filter(|w| rules.stopword_counts(w).1.iter().all(|&n| n == 0))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// The length in letters of the word two words share: the shorter one, when they are the same
+/// word or the longer starts with the shorter and that has at least [`ECHO_PREFIX_MIN_CHARS`]
+/// letters (a plural, a case ending, a compound: "Depot", "Depots"); else 0.
+fn shared_word(a: &str, b: &str) -> usize {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let letters = short.chars().count();
+    if short == long || (letters >= ECHO_PREFIX_MIN_CHARS && long.starts_with(short)) {
+        letters
+    } else {
+        0
+    }
+}
+
+/// Marks every sentence with the longest content word it shares with the block after its own.
+/// A call to action that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen"
+/// under a sentence about a depot, "Download your free copy" under a free guide); the opening
+/// line of the next insert, below a pitch for something else, does not.
+fn mark_echo_below(
+    features: &mut [SentenceFeatures],
+    text: &str,
+    structure: &Structure,
+    sentences: &[Sentence],
+    rules: &RuleSet,
+) {
+    let mut below: (usize, Vec<String>) = (usize::MAX, Vec::new());
+    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
+        let next = sentence.block + 1;
+        let Some(block) = structure.blocks.get(next) else {
+            continue;
+        };
+        if below.0 != next {
+            below = (next, content_words(block.span.of(text), rules));
+        }
+        f.echo_below = content_words(sentence.span.of(text), rules)
+            .iter()
+            .flat_map(|w| below.1.iter().map(|b| shared_word(w, b)))
+            .max()
+            .unwrap_or(0);
+    }
 }
 
 /// Words at least this long count as the vocabulary a sentence shares with the article: shorter

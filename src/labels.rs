@@ -12,7 +12,7 @@
 use crate::features::SentenceFeatures;
 use crate::rules::{Category, Position, RuleSet, Weights};
 use crate::sentences::{block_end, Sentence};
-use crate::structure::Span;
+use crate::structure::{Span, Structure};
 
 /// What a sentence is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +63,57 @@ pub struct Context<'a> {
     pub on_topic: &'a [bool],
     /// Per sentence: it opens a block that starts a new insert ([`opens_new_insert`]).
     pub opens_insert: &'a [bool],
+    /// Per sentence: the longest content word it shares with the block after its own
+    /// ([`crate::features::SentenceFeatures::echo_below`]).
+    pub echo_below: &'a [usize],
+    /// Per sentence: it holds quoted speech
+    /// ([`crate::features::SentenceFeatures::quotes_speech`]).
+    pub quotes_speech: &'a [bool],
+    /// Per sentence: it fires an opener cue ([`has_opener_cue`]).
+    pub opener_cue: &'a [bool],
+}
+
+/// What [`Context`] borrows, gathered for one article.
+#[derive(Clone, Debug, Default)]
+pub struct ArticleContext {
+    pub binds_to_next: Vec<bool>,
+    pub on_topic: Vec<bool>,
+    pub opens_insert: Vec<bool>,
+    pub echo_below: Vec<usize>,
+    pub quotes_speech: Vec<bool>,
+    pub opener_cue: Vec<bool>,
+}
+
+impl ArticleContext {
+    /// Gathers the facts of an article's sentences the decoder weighs besides their scores.
+    pub fn new(
+        structure: &Structure,
+        sentences: &[Sentence],
+        features: &[SentenceFeatures],
+        rules: &RuleSet,
+    ) -> ArticleContext {
+        let each = |fact: fn(&SentenceFeatures) -> bool| features.iter().map(fact).collect();
+        ArticleContext {
+            binds_to_next: structure.heading_binds(),
+            on_topic: each(|f| f.on_topic),
+            opens_insert: opens_new_insert(sentences, features, rules),
+            echo_below: features.iter().map(|f| f.echo_below).collect(),
+            quotes_speech: each(|f| f.quotes_speech),
+            opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
+        }
+    }
+
+    /// The context to decode with.
+    pub fn view(&self) -> Context<'_> {
+        Context {
+            binds_to_next: &self.binds_to_next,
+            on_topic: &self.on_topic,
+            opens_insert: &self.opens_insert,
+            echo_below: &self.echo_below,
+            quotes_speech: &self.quotes_speech,
+            opener_cue: &self.opener_cue,
+        }
+    }
 }
 
 impl Context<'_> {
@@ -87,8 +138,9 @@ pub fn decode(
     if n == 0 {
         return Vec::new();
     }
-    let emission = emissions(scores, sentences, weights);
-    let absorbable: Vec<bool> = support(scores, sentences, weights.bias)
+    let emission = emissions(scores, sentences, context, weights);
+    let closing = closing_lines(scores, sentences, context, weights.bias);
+    let absorbable: Vec<bool> = support(scores, sentences, context, weights.bias)
         .iter()
         .zip(scores)
         .enumerate()
@@ -103,12 +155,14 @@ pub fn decode(
     for i in 1..n {
         let (previous, block) = (sentences[i - 1].block, sentences[i].block);
         let inside = block == previous;
+        // A closing line ends the pitch above it; it does not introduce the paragraph below.
         let between = if context
             .binds_to_next
             .get(previous)
             .copied()
             .unwrap_or(false)
             && block == previous + 1
+            && !closing[i - 1]
         {
             weights.switch_after_heading
         } else {
@@ -188,8 +242,13 @@ pub fn decode(
 /// further sentence of its block beyond the first that is promo on its own (at most three). An
 /// insert that pitches in several sentences carries its neutral opener along; a single pitch
 /// glued to an editorial paragraph does not carry its neighbours.
-pub fn emissions(scores: &[f64], sentences: &[Sentence], weights: Weights) -> Vec<f64> {
-    support(scores, sentences, weights.bias)
+pub fn emissions(
+    scores: &[f64],
+    sentences: &[Sentence],
+    context: Context,
+    weights: Weights,
+) -> Vec<f64> {
+    support(scores, sentences, context, weights.bias)
         .iter()
         .zip(scores)
         .map(|(k, score)| score - weights.bias + weights.paragraph_support * k)
@@ -197,17 +256,97 @@ pub fn emissions(scores: &[f64], sentences: &[Sentence], weights: Weights) -> Ve
 }
 
 /// For each sentence, how many further sentences of its block beyond the first are promo on
-/// their own (score above `bias`), at most three: the multiplier of `paragraph_support`.
-fn support(scores: &[f64], sentences: &[Sentence], bias: f64) -> Vec<f64> {
+/// their own (score above `bias`), at most three: the multiplier of `paragraph_support`. A
+/// closing line right after the block ([`closing_lines`]) counts as one of them, and a lead-in
+/// block ([`is_lead_in`]) gets one.
+fn support(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<f64> {
+    let closing = closing_lines(scores, sentences, context, bias);
+    // The pitches of the block [start, end): its own promo sentences, and the closing line
+    // under it.
+    let pitches = |start: usize, end: usize| {
+        (
+            (start..end).filter(|&j| scores[j] > bias).count(),
+            usize::from(end < sentences.len() && closing[end]),
+        )
+    };
     let mut out = vec![0.0; scores.len()];
     let mut start = 0;
     while start < sentences.len() {
         let end = block_end(sentences, start);
+        let (own, closed) = pitches(start, end);
+        let lead_in = end < sentences.len()
+            && is_lead_in(
+                start..end,
+                pitches(end, block_end(sentences, end)),
+                scores,
+                context,
+                bias,
+            );
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
-            let others = (start..end).filter(|&j| j != i && scores[j] > bias).count();
-            *k = others.saturating_sub(1).min(3) as f64;
+            let others = own - usize::from(scores[i] > bias) + closed;
+            *k = (others.saturating_sub(1) + usize::from(lead_in)).min(3) as f64;
         }
         start = end;
+    }
+    out
+}
+
+/// How long a word a lead-in must share with the pitch below it: a thing it speaks of ("Zecken",
+/// "wallet"), not a verb both happen to use ("zeigt", "gibt").
+const LEAD_IN_ECHO_MIN_CHARS: usize = 6;
+
+/// The most sentences a lead-in may have: a set-up is short; a paragraph of three or more
+/// sentences above a pitch is the story's, or an insert of its own.
+const LEAD_IN_MAX_SENTENCES: usize = 2;
+
+/// Whether `block` leads in to the block after it, whose pitches are `(own, closed)` (its own
+/// promo sentences and the closing line under it): it has at most [`LEAD_IN_MAX_SENTENCES`]
+/// sentences, none of which pitches, speaks
+/// against promo (each scores between 0 and `bias`) or quotes anyone; it shares a content word
+/// of [`LEAD_IN_ECHO_MIN_CHARS`] letters or more with the next block; and that block opens no
+/// insert of its own (a label, a "PS:") and pitches in a sentence of its own and at least twice
+/// in all. A soft advertorial often gives its set-up a paragraph of its own ("Viele Menschen
+/// wissen nicht, wie sie eine Zecke richtig entfernen …") above the paragraph that pitches the
+/// answer ("… der kostenlose Ratgeber „Sicher durch die Zeckensaison“ …"). The lead-in counts as
+/// one pitching neighbour, so a short set-up goes with its pitch, while a story paragraph, or
+/// one with quoted or reported speech, stays.
+fn is_lead_in(
+    block: std::ops::Range<usize>,
+    (own, closed): (usize, usize),
+    scores: &[f64],
+    context: Context,
+    bias: f64,
+) -> bool {
+    own >= 1
+        && own + closed >= 2
+        && block.len() <= LEAD_IN_MAX_SENTENCES
+        && !context.opener_cue[block.end]
+        && block
+            .clone()
+            .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
+        && block
+            .clone()
+            .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
+}
+
+/// Per sentence: it is a closing line, a block of one sentence that is promo on its own, does
+/// not open a new insert and names something that a sentence of the block before it, promo on
+/// its own too, named ("Jetzt Depot eröffnen →" under the paragraph that pitched the depot). A
+/// soft advertorial sets a problem up, pitches once and ends in such a line; the line is the
+/// pitch's call to action, so it vouches for the paragraph as a further pitching sentence would.
+/// A label, a related-link line or the heading of the next insert, which speaks of something
+/// else, vouches for nothing above it.
+fn closing_lines(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<bool> {
+    let mut out = vec![false; scores.len()];
+    let (mut before, mut start) = (0, 0);
+    while start < sentences.len() {
+        let end = block_end(sentences, start);
+        out[start] = start > 0
+            && end == start + 1
+            && scores[start] > bias
+            && !context.opens_insert[start]
+            && (before..start).any(|j| scores[j] > bias && context.echo_below[j] > 0);
+        (before, start) = (start, end);
     }
     out
 }
@@ -262,6 +401,19 @@ pub fn opens_new_insert(
     out
 }
 
+/// Whether a sentence fires a strong cue that only stands at the start of a block or alone (a
+/// label, a "PS:", a related-link line): it opens an insert of its own.
+pub fn has_opener_cue(features: &SentenceFeatures, rules: &RuleSet) -> bool {
+    features.cues.iter().any(|cue| {
+        let rule = &rules.rules()[cue.rule];
+        rule.weight >= 1.0
+            && matches!(
+                rule.position,
+                Position::ParagraphStart | Position::Standalone
+            )
+    })
+}
+
 /// Whether the block that begins at sentence `at` opens a new insert rather than continuing the
 /// one that began at `run_start`.
 fn starts_new_insert(
@@ -271,15 +423,7 @@ fn starts_new_insert(
     features: &[SentenceFeatures],
     rules: &RuleSet,
 ) -> bool {
-    let opener = features[at].cues.iter().any(|cue| {
-        let rule = &rules.rules()[cue.rule];
-        rule.weight >= 1.0
-            && matches!(
-                rule.position,
-                Position::ParagraphStart | Position::Standalone
-            )
-    });
-    if opener {
+    if has_opener_cue(&features[at], rules) {
         return true;
     }
     let before = dominant_category(&features[run_start..at], rules);
@@ -362,6 +506,18 @@ mod tests {
     /// Decodes with the sentences at `on_topic` sharing the article's vocabulary and those at
     /// `opens_insert` opening a new insert.
     fn run_with(scores: &[(usize, f64)], on_topic: &[usize], opens_insert: &[usize]) -> Vec<Label> {
+        run_echoed(scores, on_topic, opens_insert, &[], &[])
+    }
+
+    /// Like [`run_with`], with the sentences at `echoed_below` sharing a long word with the next
+    /// block and the blocks at `binds_to_next` headings of the next.
+    fn run_echoed(
+        scores: &[(usize, f64)],
+        on_topic: &[usize],
+        opens_insert: &[usize],
+        echoed_below: &[usize],
+        binds_to_next: &[bool],
+    ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
         let weights = Weights {
@@ -380,9 +536,14 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let context = Context {
-            binds_to_next: &[],
+            binds_to_next,
             on_topic: &flags(on_topic),
             opens_insert: &flags(opens_insert),
+            echo_below: &(0..scores.len())
+                .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
+                .collect::<Vec<_>>(),
+            quotes_speech: &flags(&[]),
+            opener_cue: &flags(opens_insert),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -467,5 +628,55 @@ mod tests {
         assert_eq!(run_with(&article, &[], &[3]), [E, E, P, P, E]);
         // The same pitch going on into a block that continues it takes the paragraph.
         assert_eq!(run_with(&article, &[], &[]), [E, P, P, P, E]);
+    }
+
+    #[test]
+    fn a_call_to_action_that_names_the_pitch_takes_the_pitch_paragraph_along() {
+        // A paragraph that sets a problem up in two neutral sentences and pitches in its last,
+        // then a one-line call to action.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 1.5), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[3], &[]),
+            [E, P, P, P, P, E]
+        );
+        // A line that names nothing of the pitch (the next insert's heading) vouches for
+        // nothing: the paragraph stays.
+        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, E, P, E]);
+    }
+
+    #[test]
+    fn a_closing_line_laid_out_as_a_heading_does_not_bind_to_the_paragraph_below() {
+        // The call to action stands on its own line above the next editorial paragraph, so the
+        // layout makes it a heading of that paragraph.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 1.2), (3, 0.0)];
+        let binds = [false, false, true, false];
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[3], &binds),
+            [E, P, P, P, P, E]
+        );
+        // A line that names nothing of the pitch above is the paragraph's heading and stays
+        // with it; the pitch is cut alone.
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[], &binds),
+            [E, E, E, P, E, E]
+        );
+    }
+
+    #[test]
+    fn a_set_up_paragraph_that_the_pitch_below_takes_up_goes_with_it() {
+        // A short paragraph with a weak cue or two, then a paragraph that pitches twice.
+        let article = [(0, 0.0), (1, 0.3), (1, 0.2), (2, 1.0), (2, 1.0), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[2], &[]),
+            [E, P, P, P, P, E]
+        );
+        // The pitch names nothing of it: it stays.
+        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, P, P, E]);
+        // Reported speech (a score below zero) keeps it with the story.
+        let reported = [(0, 0.0), (1, 0.3), (1, -0.1), (2, 1.0), (2, 1.0), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&reported, &[], &[], &[2], &[]),
+            [E, E, E, P, P, E]
+        );
     }
 }

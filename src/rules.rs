@@ -368,6 +368,22 @@ const BUILTIN: &[(&str, &str)] = &[
     ("fr.toml", include_str!("../rules/fr.toml")),
     ("es.toml", include_str!("../rules/es.toml")),
     (
+        "de.advertorial.toml",
+        include_str!("../rules/de.advertorial.toml"),
+    ),
+    (
+        "en.advertorial.toml",
+        include_str!("../rules/en.advertorial.toml"),
+    ),
+    (
+        "fr.advertorial.toml",
+        include_str!("../rules/fr.advertorial.toml"),
+    ),
+    (
+        "es.advertorial.toml",
+        include_str!("../rules/es.advertorial.toml"),
+    ),
+    (
         "de.abbreviations.txt",
         include_str!("../rules/de.abbreviations.txt"),
     ),
