@@ -150,10 +150,10 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.83,
+        caught: 0.88,
         retained: 0.999,
         cut: 1,
-        f1: 0.85,
+        f1: 0.88,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -164,12 +164,14 @@ fn detection_cross_validated_in_five_folds() {
     // The calibrated bias took retained from 0.999 to 0.9987 (caught 0.69 to 0.84); the
     // decoder's cost for a run that absorbs story sentences before one glued pitch, and the
     // hand-over from a glued pitch to the next insert, brought it back (0.9999); French and
-    // Spanish stopword ties told apart took caught to 0.845.
+    // Spanish stopword ties told apart took caught to 0.845; cue families for short inserts (the
+    // publisher's own offers and events, reader-desire hooks, price drops, affiliate notes) to
+    // 0.893.
     let floors = Floors {
-        caught: 0.84,
+        caught: 0.89,
         retained: 0.999,
         cut: 0,
-        f1: 0.85,
+        f1: 0.89,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
