@@ -150,10 +150,10 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.86,
+        caught: 0.90,
         retained: 0.999,
         cut: 1,
-        f1: 0.89,
+        f1: 0.91,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -165,12 +165,14 @@ fn detection_cross_validated_in_five_folds() {
     // decoder's cost for a run that absorbs story sentences before one glued pitch, and the
     // hand-over from a glued pitch to the next insert, brought it back (0.9999); French and
     // Spanish stopword ties told apart took caught to 0.845. Closing lines and lead-ins (soft
-    // advertorials' set-ups go with their pitch) took it to 0.874, F1 to 0.900.
+    // advertorials' set-ups go with their pitch) took it to 0.874; with cue families for short
+    // inserts (the publisher's own offers and events, reader-desire hooks, price drops,
+    // affiliate notes) to 0.913, F1 0.920.
     let floors = Floors {
-        caught: 0.87,
+        caught: 0.91,
         retained: 0.999,
         cut: 0,
-        f1: 0.89,
+        f1: 0.91,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
