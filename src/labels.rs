@@ -151,7 +151,12 @@ pub fn decode(
     // back[i][s]: the state at i-1 on the best path that is in state s at i.
     let mut back = vec![[0u8; STATES]; n];
     let mut best = [0.0, NEVER, NEVER, NEVER];
-    best[if absorbable[0] { ABSORBED } else { PROMO }] = emission[0];
+    // cut[s]: how many sentences the best path in state s labels promo. Between paths of equal
+    // score the one that cuts fewer sentences wins, wherever in the article they part.
+    let mut cut = [0usize; STATES];
+    let first = if absorbable[0] { ABSORBED } else { PROMO };
+    best[first] = emission[0];
+    cut[first] = 1;
     for i in 1..n {
         let (previous, block) = (sentences[i - 1].block, sentences[i].block);
         let inside = block == previous;
@@ -204,25 +209,30 @@ pub fn decode(
         }
         let emit = [0.0, emission[i], emission[i], emission[i]];
         let mut next = [NEVER; STATES];
+        let mut next_cut = [usize::MAX; STATES];
         for to in 0..STATES {
-            // Candidates in the order stay, then the others: on a tie the label does not change.
+            // Candidates in the order stay, then the others: on a tie the path that cuts fewer
+            // sentences wins, and between those the label does not change.
             let mut order = [to, (to + 1) % STATES, (to + 2) % STATES, (to + 3) % STATES];
             order[1..].sort_unstable();
             for from in order {
                 let score = best[from] + cost[from][to];
-                if score > next[to] + TIE {
+                if better(score, cut[from], next[to], next_cut[to]) {
                     next[to] = score;
+                    next_cut[to] = cut[from];
                     back[i][to] = from as u8;
                 }
             }
             next[to] += emit[to];
+            next_cut[to] = next_cut[to].saturating_add(usize::from(to != EDITORIAL));
         }
         best = next;
+        cut = next_cut;
     }
     best[ABSORBED] -= absorbed;
     let mut state = EDITORIAL;
     for s in [PROMO, GLUED, ABSORBED] {
-        if best[s] > best[state] + TIE {
+        if better(best[s], cut[s], best[state], cut[state]) {
             state = s;
         }
     }
@@ -236,6 +246,13 @@ pub fn decode(
         state = back[i][state] as usize;
     }
     labels
+}
+
+/// Whether a path scoring `score` and cutting `cut` sentences beats the best so far: a higher
+/// score beyond [`TIE`], or a tie that cuts fewer sentences. Removing editorial text is worse
+/// than missing an ad, so of two equally likely readings the one that keeps more text wins.
+fn better(score: f64, cut: usize, best: f64, best_cut: usize) -> bool {
+    score > best + TIE || (score >= best - TIE && cut < best_cut)
 }
 
 /// What the decoder adds for labelling each sentence promo: its margin (score minus bias), raised by `paragraph_support` for every
@@ -600,6 +617,14 @@ mod tests {
     #[test]
     fn ties_stay_editorial() {
         assert_eq!(run(&[(0, 0.5)]), [E]);
+    }
+
+    #[test]
+    fn of_two_equally_likely_runs_the_shorter_wins() {
+        // Taking the opener from the block start costs what it gains: the pitch goes alone.
+        assert_eq!(run(&[(0, 0.0), (1, 0.1), (1, 2.0), (2, 0.0)]), [E, E, P, E]);
+        // A little more for the opener and the whole paragraph goes.
+        assert_eq!(run(&[(0, 0.0), (1, 0.12), (1, 2.0), (2, 0.0)]), [E, P, P, E]);
     }
 
     #[test]
