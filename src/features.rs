@@ -166,16 +166,35 @@ const TOPIC_WORD_MIN_CHARS: usize = 5;
 /// How many of its words a sentence must share with other blocks to be on the article's topic.
 const TOPIC_SHARED_WORDS: usize = 2;
 
-/// The distinct lowercase words of `text` of at least [`TOPIC_WORD_MIN_CHARS`] letters, sorted.
-fn topic_words(text: &str) -> Vec<String> {
-    let mut words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| t.chars().count() >= TOPIC_WORD_MIN_CHARS && t.chars().all(char::is_alphabetic))
-        .map(str::to_lowercase)
-        .collect();
-    words.sort_unstable();
-    words.dedup();
-    words
+/// Calls `found` with every lowercase word of `text` of at least [`TOPIC_WORD_MIN_CHARS`]
+/// letters, in order and repeated as often as it stands (`lowercase` is a buffer for words
+/// that need lower-casing). The vocabulary compared between a sentence and its article.
+fn for_each_topic_word(text: &str, lowercase: &mut String, mut found: impl FnMut(&str)) {
+    for token in text.split(|c: char| !c.is_alphanumeric()) {
+        // A token of fewer bytes has fewer characters: most words stop here.
+        if token.len() < TOPIC_WORD_MIN_CHARS {
+            continue;
+        }
+        if token.is_ascii() {
+            if !token.bytes().all(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
+            if token.bytes().any(|b| b.is_ascii_uppercase()) {
+                lowercase.clear();
+                lowercase.push_str(token);
+                lowercase.make_ascii_lowercase();
+                found(lowercase);
+            } else {
+                found(token);
+            }
+        } else if token.chars().count() >= TOPIC_WORD_MIN_CHARS
+            && token.chars().all(char::is_alphabetic)
+        {
+            lowercase.clear();
+            lowercase.push_str(&token.to_lowercase());
+            found(lowercase);
+        }
+    }
 }
 
 /// Marks the sentences that share at least [`TOPIC_SHARED_WORDS`] words with other blocks of
@@ -187,33 +206,36 @@ fn mark_on_topic(
     structure: &Structure,
     sentences: &[Sentence],
 ) {
-    let blocks: Vec<Vec<String>> = structure
-        .blocks
-        .iter()
-        .map(|b| topic_words(b.span.of(text)))
-        .collect();
     // Each word: the first block it stands in, and whether it stands in another one too. A
     // word stands in a block other than `b` when it stands in two blocks or in one that is not
     // `b`; one lookup instead of a search in every block.
-    let mut where_used: foldhash::HashMap<&str, (usize, bool)> = Default::default();
-    for (b, words) in blocks.iter().enumerate() {
-        for word in words {
-            where_used
-                .entry(word)
-                .and_modify(|(first, more)| *more |= *first != b)
-                .or_insert((b, false));
-        }
+    let mut where_used: foldhash::HashMap<String, (usize, bool)> = Default::default();
+    let mut lowercase = String::new();
+    for (b, block) in structure.blocks.iter().enumerate() {
+        for_each_topic_word(block.span.of(text), &mut lowercase, |word| match where_used
+            .get_mut(word)
+        {
+            Some((first, more)) => *more |= *first != b,
+            None => {
+                where_used.insert(word.to_string(), (b, false));
+            }
+        });
     }
+    // The distinct words of a sentence that stand in other blocks, up to as many as count.
+    let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
-        let shared = topic_words(sentence.span.of(text))
-            .iter()
-            .filter(|w| {
-                where_used
-                    .get(w.as_str())
-                    .is_some_and(|&(first, more)| more || first != sentence.block)
-            })
-            .count();
-        f.on_topic = shared >= TOPIC_SHARED_WORDS;
+        shared.clear();
+        for_each_topic_word(sentence.span.of(text), &mut lowercase, |word| {
+            if shared.len() == TOPIC_SHARED_WORDS {
+                return;
+            }
+            if let Some((word, &(first, more))) = where_used.get_key_value(word) {
+                if (more || first != sentence.block) && !shared.contains(&word.as_str()) {
+                    shared.push(word);
+                }
+            }
+        });
+        f.on_topic = shared.len() >= TOPIC_SHARED_WORDS;
     }
 }
 
