@@ -180,12 +180,16 @@ fn compile(source: &str) -> std::result::Result<Regex, regex::Error> {
 }
 
 /// What [`RuleSet::stopword_hits`] finds in a text: its words, and per language with a stopword
-/// list (in name order) its stopwords and those of them found in no other list.
+/// list (in name order, the first [`Stopwords::languages`] entries) its stopwords and those of
+/// them found in no other list. Arrays, not vectors: the pass runs on every block and sentence.
 struct StopwordHits {
     words: usize,
-    counts: Vec<usize>,
-    unique: Vec<usize>,
+    counts: [usize; MAX_STOPWORD_LANGUAGES],
+    unique: [usize; MAX_STOPWORD_LANGUAGES],
 }
+
+/// Stopword lists beyond this many languages are not told apart (a `u64` mask per word).
+const MAX_STOPWORD_LANGUAGES: usize = 64;
 
 /// How the labeller turns sentence scores into a labelled sequence.
 #[derive(Clone, Copy, Debug)]
@@ -260,19 +264,51 @@ struct Stopwords {
     /// In name order; bit `i` of a word's mask stands for `languages[i]`.
     languages: Vec<String>,
     words: HashMap<String, u64>,
+    /// The most characters a stopword has. Lower-casing never makes a word shorter in
+    /// characters, so a longer word needs no lookup.
+    longest: usize,
 }
 
 impl Stopwords {
     fn new(lists: BTreeMap<String, HashSet<String>>) -> Stopwords {
         let mut table = Stopwords::default();
-        // More than 64 stopword languages: the rest are not told apart (a u64 mask per word).
-        for (i, (language, words)) in lists.into_iter().take(64).enumerate() {
+        for (i, (language, words)) in lists.into_iter().take(MAX_STOPWORD_LANGUAGES).enumerate() {
             for word in words {
+                table.longest = table.longest.max(word.chars().count());
                 *table.words.entry(word).or_default() |= 1 << i;
             }
             table.languages.push(language);
         }
         table
+    }
+}
+
+/// Calls `found` with every maximal run of alphabetic characters of `text` and its length in
+/// characters: `text.split(|c: char| !c.is_alphabetic())` without the empty pieces, but ASCII
+/// bytes are told without decoding them.
+fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(&str, usize)) {
+    let bytes = text.as_bytes();
+    let (mut start, mut chars, mut at) = (0, 0, 0);
+    while at < bytes.len() {
+        let (alphabetic, len) = if bytes[at].is_ascii() {
+            (bytes[at].is_ascii_alphabetic(), 1)
+        } else {
+            let c = text[at..].chars().next().expect("a character starts here");
+            (c.is_alphabetic(), c.len_utf8())
+        };
+        if alphabetic {
+            if chars == 0 {
+                start = at;
+            }
+            chars += 1;
+        } else if chars > 0 {
+            found(&text[start..at], chars);
+            chars = 0;
+        }
+        at += len;
+    }
+    if chars > 0 {
+        found(&text[start..], chars);
     }
 }
 
@@ -1012,19 +1048,23 @@ impl RuleSet {
     /// stopword list (in name order).
     pub fn stopword_counts(&self, text: &str) -> (usize, Vec<usize>) {
         let hits = self.stopword_hits(text);
-        (hits.words, hits.counts)
+        let languages = self.stopwords.languages.len();
+        (hits.words, hits.counts[..languages].to_vec())
     }
 
     fn stopword_hits(&self, text: &str) -> StopwordHits {
-        let mut counts = vec![0; self.stopwords.languages.len()];
-        let mut unique = vec![0; self.stopwords.languages.len()];
-        let mut words = 0;
+        let mut hits = StopwordHits {
+            words: 0,
+            counts: [0; MAX_STOPWORD_LANGUAGES],
+            unique: [0; MAX_STOPWORD_LANGUAGES],
+        };
+        let languages = self.stopwords.languages.len();
         let mut lowercase = String::new();
-        for word in text
-            .split(|c: char| !c.is_alphabetic())
-            .filter(|w| !w.is_empty())
-        {
-            words += 1;
+        for_each_alphabetic_word(text, |word, chars| {
+            hits.words += 1;
+            if chars > self.stopwords.longest {
+                return;
+            }
             let word = if word.bytes().all(|b| b.is_ascii_lowercase()) {
                 word
             } else if word.is_ascii() {
@@ -1040,20 +1080,16 @@ impl RuleSet {
                 word
             };
             let Some(&mask) = self.stopwords.words.get(word) else {
-                continue;
+                return;
             };
-            for (i, count) in counts.iter_mut().enumerate() {
+            for (i, count) in hits.counts[..languages].iter_mut().enumerate() {
                 *count += (mask >> i & 1) as usize;
             }
             if mask.count_ones() == 1 {
-                unique[mask.trailing_zeros() as usize] += 1;
+                hits.unique[mask.trailing_zeros() as usize] += 1;
             }
-        }
-        StopwordHits {
-            words,
-            counts,
-            unique,
-        }
+        });
+        hits
     }
 
     /// The languages with stopword lists, in name order.
