@@ -133,7 +133,7 @@ pub fn extract(
                 // Each further match of the same cue adds half its weight, up to three matches:
                 // a sentence that names a broker, a bonus and a depot says more than one that
                 // names only one of them.
-                let matches = rule.pattern.regex().find_iter(masked).take(3).count();
+                let matches = rule.pattern.count_matches(masked, 3);
                 if matches > 0 {
                     let strength = 1.0 + 0.5 * (matches - 1) as f64;
                     score += rule.weight * strength;
