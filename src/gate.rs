@@ -43,7 +43,7 @@ impl LiteralGate {
         let mut index = std::collections::HashMap::new();
         let mut gated = Vec::new();
         for (i, pattern) in patterns.into_iter().enumerate() {
-            let set = prefix_literals(pattern);
+            let set = gate_literals(pattern);
             gated.push(set.is_some());
             for literal in set.into_iter().flatten() {
                 let at = *index.entry(literal.clone()).or_insert_with(|| {
@@ -91,13 +91,18 @@ impl LiteralGate {
     }
 }
 
-/// Lower-cased literals one of which every match of `pattern` starts with, or `None` when
-/// there is no such set worth gating on.
-fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .extract(&lower_cased(&hir));
+/// Lower-cased literals one of which every match of `pattern` contains, or `None` when there is
+/// no such set worth gating on: the literals it starts with, or else those of a part that every
+/// match must pass through (see [`required_literals`]).
+fn gate_literals(pattern: &str) -> Option<Vec<String>> {
+    let hir = lower_cased(&regex_syntax::parse(pattern).ok()?);
+    prefix_literals(&hir, 2).or_else(|| required_literals(&hir))
+}
+
+/// The lower-cased literals one of which every match of `hir` starts with, each of at least
+/// `min_chars` characters, sorted; `None` when there is no such set.
+fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.len() > MAX_LITERALS {
         return None;
@@ -106,7 +111,7 @@ fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     for literal in literals {
         let text = std::str::from_utf8(literal.as_bytes()).ok()?;
         // One character occurs in nearly every sentence: no gate.
-        if text.chars().count() < 2 {
+        if text.chars().count() < min_chars {
             return None;
         }
         out.push(text.to_string());
@@ -114,6 +119,40 @@ fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     out.sort();
     out.dedup();
     Some(out)
+}
+
+/// Literals one of which every match of `hir` contains somewhere, for a pattern that may start
+/// with anything (`^\W*(?:anzeige|werbung)`, `\w*plus-artikel`, `\b[a-z]+\.(?:de|com)/`): the
+/// prefixes of what follows some part of a sequence, the union over the branches of an
+/// alternation, the literals of what a repetition repeats at least once. Such literals need
+/// three characters: two-letter pieces of words ("en", "er") stand in nearly every sentence.
+/// Of several sets, the one whose shortest literal is longest is the most selective.
+fn required_literals(hir: &Hir) -> Option<Vec<String>> {
+    match hir.kind() {
+        HirKind::Concat(subs) => (1..subs.len())
+            .filter_map(|i| prefix_literals(&Hir::concat(subs[i..].to_vec()), 3))
+            .chain(subs.iter().filter_map(required_literals))
+            .max_by_key(|set| {
+                let shortest = set.iter().map(|l| l.chars().count()).min();
+                (shortest, std::cmp::Reverse(set.len()))
+            }),
+        HirKind::Alternation(subs) => {
+            let mut union = Vec::new();
+            for sub in subs {
+                union.extend(prefix_literals(sub, 3).or_else(|| required_literals(sub))?);
+            }
+            union.sort();
+            union.dedup();
+            (union.len() <= MAX_LITERALS).then_some(union)
+        }
+        HirKind::Repetition(repetition) if repetition.min > 0 => {
+            prefix_literals(&repetition.sub, 3).or_else(|| required_literals(&repetition.sub))
+        }
+        HirKind::Capture(capture) => {
+            prefix_literals(&capture.sub, 3).or_else(|| required_literals(&capture.sub))
+        }
+        _ => None,
+    }
 }
 
 /// `hir` matching the lower-cased form of what it matched: literals lower-cased, small classes
@@ -199,12 +238,33 @@ mod tests {
         ("any letter first", r"\p{L}+en$", None),
         ("one character", r"→", None),
         ("an optional start", r"(?:foo)?bar|", None),
+        (
+            "words after anything",
+            r"(?i)^\W*(?:Anzeige|werbung)",
+            Some(&["anzeige", "werbung"]),
+        ),
+        (
+            "the rest of a sequence",
+            r"\b[a-z0-9-]+\.(?:de|com)/\S*",
+            Some(&[".com/", ".de/"]),
+        ),
+        (
+            "the most selective part",
+            r"\d+\s?(?:euro|\$)\s*(?:pro|im)\s*(?:Monat|Woche)\b",
+            Some(&["monat", "woche"]),
+        ),
+        (
+            "each branch",
+            r"(?:\babo\b|\w*plus-artikel)",
+            Some(&["abo", "plus-artikel"]),
+        ),
+        ("a branch without literals", r"\w*plus|\d+", None),
     ];
 
     #[test]
-    fn patterns_give_their_prefix_literals() {
+    fn patterns_give_their_gate_literals() {
         for (name, pattern, expected) in LITERALS {
-            let found = prefix_literals(pattern);
+            let found = gate_literals(pattern);
             let expected = expected.map(|e| e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             assert_eq!(found, expected, "{name}: {pattern}");
         }
