@@ -4,10 +4,11 @@
 //! abonnieren|…)\s*$` needs "herunterladen" or "abonnieren" somewhere in the sentence. Those
 //! words (the pattern's prefix literals, taken from its syntax tree with regex-syntax) of every
 //! pattern of a language go into one Aho-Corasick automaton, which reads the lower-cased
-//! sentence once. A pattern whose literals do not occur cannot match and is not run; a pattern
-//! without a usable literal set (one that may start with any letter, or with a one-byte
-//! literal) is always run. The gate only ever skips patterns that cannot match, so the rules
-//! fire exactly as without it.
+//! sentence once. A pattern that may start with anything gates on the literals of a part that
+//! every match passes through (`^\W*(?:anzeige|werbung)` on its words). A pattern whose literals
+//! do not occur cannot match and is not run; a pattern without a usable literal set (one made
+//! of letters and classes, or whose literals are single letters) is always run. The gate only
+//! ever skips patterns that cannot match, so the rules fire exactly as without it.
 //!
 //! Case: the gate compares lower-cased text with lower-cased literals. A case-insensitive
 //! class such as `[Hh]` becomes `h`; a class of other characters becomes the set of their lower
@@ -100,7 +101,7 @@ fn gate_literals(pattern: &str) -> Option<Vec<String>> {
 }
 
 /// The lower-cased literals one of which every match of `hir` starts with, each of at least
-/// `min_chars` characters, sorted; `None` when there is no such set.
+/// `min_chars` characters or made of signs, sorted; `None` when there is no such set.
 fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let literals = seq.literals()?;
@@ -110,8 +111,13 @@ fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
     let mut out = Vec::with_capacity(literals.len());
     for literal in literals {
         let text = std::str::from_utf8(literal.as_bytes()).ok()?;
-        // One character occurs in nearly every sentence: no gate.
-        if text.chars().count() < min_chars {
+        // A letter or a short piece of a word occurs in nearly every sentence: no gate. Signs
+        // ("?", "@", "€", "→", ">>") are rare enough on their own.
+        let signs = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| !c.is_alphanumeric() && !c.is_whitespace());
+        if text.chars().count() < min_chars && !signs {
             return None;
         }
         out.push(text.to_string());
@@ -236,7 +242,14 @@ mod tests {
         ("a class of capitals", r"[AB]x", Some(&["ax", "bx"])),
         ("umlauts fold", r"(?i)über", Some(&["über"])),
         ("any letter first", r"\p{L}+en$", None),
-        ("one character", r"→", None),
+        ("one letter", r"a", None),
+        ("one sign", r"→", Some(&["→"])),
+        ("a sign at the end", r"^\S[^.!?]{2,60}\?$", Some(&["?"])),
+        (
+            "signs after anything",
+            r"(?:→|>>|\s›)\s*$",
+            Some(&[">>", "›", "→"]),
+        ),
         ("an optional start", r"(?:foo)?bar|", None),
         (
             "words after anything",
