@@ -77,11 +77,18 @@ impl LiteralGate {
             return;
         };
         lowercase.clear();
-        for c in text.chars() {
-            if c.is_ascii() {
-                lowercase.push(c.to_ascii_lowercase());
-            } else {
-                lowercase.extend(c.to_lowercase());
+        // Room for the text at once (lower cases are rarely longer), not grown char by char.
+        lowercase.reserve(text.len());
+        if text.is_ascii() {
+            lowercase.push_str(text);
+            lowercase.make_ascii_lowercase();
+        } else {
+            for c in text.chars() {
+                if c.is_ascii() {
+                    lowercase.push(c.to_ascii_lowercase());
+                } else {
+                    lowercase.extend(c.to_lowercase());
+                }
             }
         }
         for found in searcher.find_overlapping_iter(lowercase.as_str()) {
