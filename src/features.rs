@@ -464,10 +464,21 @@ const QUOTE_PAIRS: &[(char, char)] = &[
     ('‹', '›'),
 ];
 
+/// Whether `text` has an opening mark of [`QUOTE_PAIRS`]. Every opening mark is `"` or starts
+/// with the byte 0xC2 (`«`, `»`) or 0xE2 (`„`, `“`, `‚`, `‹`), so only the characters at those
+/// bytes are looked at, found with memchr: most blocks have none or few of them.
+fn has_opening_quote(text: &str) -> bool {
+    memchr::memchr3_iter(b'"', 0xC2, 0xE2, text.as_bytes()).any(|at| {
+        // These bytes start a character, so `at` is a character boundary.
+        let c = text[at..].chars().next();
+        c.is_some_and(|c| QUOTE_PAIRS.iter().any(|&(open, _)| open == c))
+    })
+}
+
 /// The text with the contents of every closed pair of quotation marks replaced by spaces, byte
 /// for byte, so offsets into the text stay valid in the result.
 pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
-    if !sentence.contains(|c| QUOTE_PAIRS.iter().any(|&(open, _)| open == c)) {
+    if !has_opening_quote(sentence) {
         return Cow::Borrowed(sentence);
     }
     let chars: Vec<char> = sentence.chars().collect();
@@ -573,5 +584,15 @@ mod tests {
         );
         assert_eq!(mask_quotes("Kein Zitat hier."), "Kein Zitat hier.");
         assert_eq!(mask_quotes("Offen „ohne Ende"), "Offen „ohne Ende");
+        // has_opening_quote looks only at these first bytes.
+        for (open, _) in QUOTE_PAIRS {
+            let first = open.to_string().as_bytes()[0];
+            assert!(matches!(first, b'"' | 0xC2 | 0xE2), "{open}");
+        }
+        // Other characters with the same first byte as a quotation mark are not one.
+        assert!(matches!(
+            mask_quotes("Er – nicht sie – kam ’raus, für ©."),
+            Cow::Borrowed(_)
+        ));
     }
 }
