@@ -80,8 +80,8 @@ pub fn extract(
 ) -> Vec<SentenceFeatures> {
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
-    // The current block with its quotes masked, and its language.
-    let mut masked_block = (usize::MAX, String::new(), language);
+    // The current block with its quotes masked, its language and its stopwords.
+    let mut masked_block = (usize::MAX, String::new(), language, Default::default());
     let mut features: Vec<SentenceFeatures> = sentences
         .iter()
         .enumerate()
@@ -91,12 +91,21 @@ pub fn extract(
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
                 let masked = mask_quotes(block.of(text)).into_owned();
-                let block_language = rules.block_language(&masked, language);
-                masked_block = (sentence.block, masked, block_language);
+                let stopwords = rules.block_stopwords(&masked);
+                let block_language = rules.block_language_of(&masked, &stopwords, language);
+                masked_block = (sentence.block, masked, block_language, stopwords);
             }
             let base = structure.blocks[sentence.block].span.start;
-            let masked = &masked_block.1[sentence.span.start - base..sentence.span.end - base];
-            let sentence_language = rules.sentence_language(masked, masked_block.2, language);
+            let range = sentence.span.start - base..sentence.span.end - base;
+            let (_, block, block_language, stopwords) = &masked_block;
+            let sentence_language = rules.sentence_language_in(
+                block,
+                stopwords,
+                range.clone(),
+                block_language,
+                language,
+            );
+            let masked = &block[range];
             let place = Place {
                 first,
                 last,

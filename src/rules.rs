@@ -276,6 +276,29 @@ struct StopwordHits {
     unique: [usize; MAX_STOPWORD_LANGUAGES],
 }
 
+impl StopwordHits {
+    /// Counts a stopword of the languages in `mask` (of the first `languages`).
+    fn add(&mut self, mask: u64, languages: usize) {
+        for (i, count) in self.counts[..languages].iter_mut().enumerate() {
+            *count += (mask >> i & 1) as usize;
+        }
+        if mask.count_ones() == 1 {
+            self.unique[mask.trailing_zeros() as usize] += 1;
+        }
+    }
+}
+
+/// The stopwords of one block, found in one pass ([`RuleSet::block_stopwords`]): the counts of
+/// the block and of each of its sentences are taken from them, so that a sentence's words are
+/// not looked up a second time.
+#[derive(Clone, Debug, Default)]
+pub struct BlockStopwords {
+    /// Where each stopword starts and ends in the block, and its languages (a bit each), in
+    /// order.
+    found: Vec<(usize, usize, u64)>,
+    words: usize,
+}
+
 /// Stopword lists beyond this many languages are not told apart (a `u64` mask per word).
 const MAX_STOPWORD_LANGUAGES: usize = 64;
 
@@ -371,10 +394,10 @@ impl Stopwords {
     }
 }
 
-/// Calls `found` with every maximal run of alphabetic characters of `text` and its length in
-/// characters: `text.split(|c: char| !c.is_alphabetic())` without the empty pieces, but ASCII
-/// bytes are told without decoding them.
-fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(&str, usize)) {
+/// Calls `found` with where every maximal run of alphabetic characters of `text` starts, the
+/// run and its length in characters: `text.split(|c: char| !c.is_alphabetic())` without the
+/// empty pieces, but ASCII bytes are told without decoding them.
+fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(usize, &str, usize)) {
     let bytes = text.as_bytes();
     let (mut start, mut chars, mut at) = (0, 0, 0);
     while at < bytes.len() {
@@ -390,13 +413,13 @@ fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(&str, usize)) {
             }
             chars += 1;
         } else if chars > 0 {
-            found(&text[start..at], chars);
+            found(start, &text[start..at], chars);
             chars = 0;
         }
         at += len;
     }
     if chars > 0 {
-        found(&text[start..], chars);
+        found(start, &text[start..], chars);
     }
 }
 
@@ -1045,7 +1068,59 @@ impl RuleSet {
     /// The language of a block (among those with stopword lists): another language than the
     /// article's when the block uses at least two more of its stopwords, else the article's.
     pub fn block_language<'a>(&'a self, block: &str, article: &'a str) -> &'a str {
-        self.language_verdict(block, article).0.unwrap_or(article)
+        self.block_language_of(block, &self.block_stopwords(block), article)
+    }
+
+    /// [`RuleSet::block_language`] from the block's stopwords, found once for the block and its
+    /// sentences ([`RuleSet::sentence_language_in`]).
+    pub fn block_language_of<'a>(
+        &'a self,
+        block: &str,
+        stopwords: &BlockStopwords,
+        article: &'a str,
+    ) -> &'a str {
+        let hits = self.tally(stopwords.words, stopwords.found.iter().map(|f| f.2));
+        self.language_verdict(block, &hits, article)
+            .0
+            .unwrap_or(article)
+    }
+
+    /// The stopwords of `block`, for [`RuleSet::block_language_of`] and
+    /// [`RuleSet::sentence_language_in`].
+    pub fn block_stopwords(&self, block: &str) -> BlockStopwords {
+        let mut stopwords = BlockStopwords::default();
+        stopwords.words = self.scan_stopwords(block, |start, word, mask| {
+            stopwords.found.push((start, start + word.len(), mask))
+        });
+        stopwords
+    }
+
+    /// [`RuleSet::sentence_language`] of the sentence at `range` of `block`, whose stopwords
+    /// are `stopwords`: counted from those that stand within the range, unless the range cuts
+    /// a word in two (then its own words differ from the block's, and are read again).
+    pub fn sentence_language_in<'a>(
+        &'a self,
+        block: &str,
+        stopwords: &BlockStopwords,
+        range: std::ops::Range<usize>,
+        block_language: &'a str,
+        article: &'a str,
+    ) -> &'a str {
+        let cuts_word = |at: usize| {
+            let before = block[..at].chars().next_back();
+            let after = block[at..].chars().next();
+            before.is_some_and(char::is_alphabetic) && after.is_some_and(char::is_alphabetic)
+        };
+        let sentence = &block[range.clone()];
+        if cuts_word(range.start) || cuts_word(range.end) {
+            return self.sentence_language(sentence, block_language, article);
+        }
+        let first = stopwords.found.partition_point(|f| f.0 < range.start);
+        let end = stopwords.found.partition_point(|f| f.1 <= range.end);
+        let within = stopwords.found[first..end.max(first)].iter();
+        // The word count is not part of a verdict.
+        let hits = self.tally(0, within.map(|f| f.2));
+        self.sentence_verdict(sentence, &hits, block_language, article)
     }
 
     /// The language of one sentence of a block whose language is `block_language` (see
@@ -1060,7 +1135,22 @@ impl RuleSet {
         block_language: &'a str,
         article: &'a str,
     ) -> &'a str {
-        match self.language_verdict(sentence, article) {
+        self.sentence_verdict(
+            sentence,
+            &self.stopword_hits(sentence),
+            block_language,
+            article,
+        )
+    }
+
+    fn sentence_verdict<'a>(
+        &'a self,
+        sentence: &str,
+        hits: &StopwordHits,
+        block_language: &'a str,
+        article: &'a str,
+    ) -> &'a str {
+        match self.language_verdict(sentence, hits, article) {
             (Some(switched), _) => switched,
             (None, own) if own >= 2 => article,
             (None, _) => block_language,
@@ -1073,12 +1163,17 @@ impl RuleSet {
     /// French and Spanish) often tie; a tie goes to the language with more stopwords found in
     /// no other list, and a tie in those too to the one whatlang finds closer (the first in
     /// name order if it knows neither).
-    fn language_verdict<'a>(&'a self, text: &str, article: &str) -> (Option<&'a str>, usize) {
+    fn language_verdict<'a>(
+        &'a self,
+        text: &str,
+        hits: &StopwordHits,
+        article: &str,
+    ) -> (Option<&'a str>, usize) {
         let languages = &self.stopwords.languages;
         if languages.len() < 2 {
             return (None, 0);
         }
-        let StopwordHits { counts, unique, .. } = self.stopword_hits(text);
+        let StopwordHits { counts, unique, .. } = hits;
         let own = languages
             .iter()
             .position(|l| l == article)
@@ -1112,19 +1207,37 @@ impl RuleSet {
     }
 
     fn stopword_hits(&self, text: &str) -> StopwordHits {
+        let mut hits = self.tally(0, std::iter::empty());
+        let languages = self.stopwords.languages.len();
+        hits.words = self.scan_stopwords(text, |_, _, mask| hits.add(mask, languages));
+        hits
+    }
+
+    /// Counts per language of `words` words whose stopwords have these language masks.
+    fn tally(&self, words: usize, masks: impl Iterator<Item = u64>) -> StopwordHits {
         let mut hits = StopwordHits {
-            words: 0,
+            words,
             counts: [0; MAX_STOPWORD_LANGUAGES],
             unique: [0; MAX_STOPWORD_LANGUAGES],
         };
         let languages = self.stopwords.languages.len();
+        for mask in masks {
+            hits.add(mask, languages);
+        }
+        hits
+    }
+
+    /// Calls `found` with where each stopword of `text` starts, the word and its languages (a
+    /// bit each); returns how many words `text` has.
+    fn scan_stopwords(&self, text: &str, mut found: impl FnMut(usize, &str, u64)) -> usize {
+        let mut words = 0;
         let mut lowercase = String::new();
-        for_each_alphabetic_word(text, |word, chars| {
-            hits.words += 1;
+        for_each_alphabetic_word(text, |start, word, chars| {
+            words += 1;
             if chars > self.stopwords.longest {
                 return;
             }
-            let word = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            let key = if word.bytes().all(|b| b.is_ascii_lowercase()) {
                 word
             } else if word.is_ascii() {
                 lowercase.clear();
@@ -1138,17 +1251,11 @@ impl RuleSet {
             } else {
                 word
             };
-            let Some(&mask) = self.stopwords.words.get(word) else {
-                return;
-            };
-            for (i, count) in hits.counts[..languages].iter_mut().enumerate() {
-                *count += (mask >> i & 1) as usize;
-            }
-            if mask.count_ones() == 1 {
-                hits.unique[mask.trailing_zeros() as usize] += 1;
+            if let Some(&mask) = self.stopwords.words.get(key) {
+                found(start, word, mask);
             }
         });
-        hits
+        words
     }
 
     /// The languages with stopword lists, in name order.
@@ -1442,6 +1549,46 @@ mod tests {
         // A sentence that is clearly in the article's language keeps it in a foreign block.
         let english = "It is one of the best of the year.";
         assert_eq!(rules.sentence_language(english, block_language, "en"), "en");
+    }
+
+    /// A sentence's language from its block's stopwords is the one it has alone, for every
+    /// stretch of a block, those that cut a word included.
+    #[test]
+    fn a_sentence_of_a_block_gets_the_language_it_has_alone() {
+        let rules = RuleSet::builtin();
+        let blocks = [
+            "Die Stadt baut. Jetzt gratis herunterladen! Never miss a goal: stream every match of the season on the app.",
+            "Descarga gratis la app y recibe alertas. Recevez nos alertes et les prévisions de la semaine.",
+            "„Wir sind da“, sagte er. It is one of the best of the year, and the best is yet to come.",
+        ];
+        for block in blocks {
+            let stopwords = rules.block_stopwords(block);
+            let bounds: Vec<usize> = block
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([block.len()])
+                .collect();
+            for article in ["de", "en", "es", "fr"] {
+                let block_language = rules.block_language_of(block, &stopwords, article);
+                assert_eq!(block_language, rules.block_language(block, article));
+                for (i, &start) in bounds.iter().enumerate().step_by(3) {
+                    for &end in bounds[i..].iter().step_by(2) {
+                        assert_eq!(
+                            rules.sentence_language_in(
+                                block,
+                                &stopwords,
+                                start..end,
+                                block_language,
+                                article
+                            ),
+                            rules.sentence_language(&block[start..end], block_language, article),
+                            "{article}: {:?}",
+                            &block[start..end]
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
