@@ -217,8 +217,8 @@ impl Pattern {
         self.widened
             .get_or_init(|| {
                 let hir = regex_syntax::parse(&self.source).ok()?;
-                // An empty match would need find_iter's rule for empty matches; none of the
-                // patterns that have word boundaries can match nothing.
+                // An empty match would need find_iter's rule for empty matches: a pattern that
+                // may match nothing (none of the built-in ones) runs as it is.
                 let empty = hir.properties().minimum_len().is_none_or(|len| len == 0);
                 if empty || !hir.properties().look_set().contains_word_unicode() {
                     return None;
@@ -277,6 +277,15 @@ struct StopwordHits {
 }
 
 impl StopwordHits {
+    /// No stopwords yet, among `words` words.
+    fn new(words: usize) -> StopwordHits {
+        StopwordHits {
+            words,
+            counts: [0; MAX_STOPWORD_LANGUAGES],
+            unique: [0; MAX_STOPWORD_LANGUAGES],
+        }
+    }
+
     /// Counts a stopword of the languages in `mask` (of the first `languages`).
     fn add(&mut self, mask: u64, languages: usize) {
         for (i, count) in self.counts[..languages].iter_mut().enumerate() {
@@ -296,6 +305,7 @@ pub struct BlockStopwords {
     /// Where each stopword starts and ends in the block, and its languages (a bit each), in
     /// order.
     found: Vec<(usize, usize, u64)>,
+    /// How many words the block has.
     words: usize,
 }
 
@@ -1207,7 +1217,7 @@ impl RuleSet {
     }
 
     fn stopword_hits(&self, text: &str) -> StopwordHits {
-        let mut hits = self.tally(0, std::iter::empty());
+        let mut hits = StopwordHits::new(0);
         let languages = self.stopwords.languages.len();
         hits.words = self.scan_stopwords(text, |_, _, mask| hits.add(mask, languages));
         hits
@@ -1215,11 +1225,7 @@ impl RuleSet {
 
     /// Counts per language of `words` words whose stopwords have these language masks.
     fn tally(&self, words: usize, masks: impl Iterator<Item = u64>) -> StopwordHits {
-        let mut hits = StopwordHits {
-            words,
-            counts: [0; MAX_STOPWORD_LANGUAGES],
-            unique: [0; MAX_STOPWORD_LANGUAGES],
-        };
+        let mut hits = StopwordHits::new(words);
         let languages = self.stopwords.languages.len();
         for mask in masks {
             hits.add(mask, languages);
