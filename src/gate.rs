@@ -168,9 +168,34 @@ fn required_literals(hir: &Hir) -> Option<Vec<String>> {
     }
 }
 
+/// `hir` with each of its leaves (literals, classes, assertions, the empty match) replaced by
+/// what `leaf` makes of it, its sequences, alternations, repetitions and groups kept.
+pub(crate) fn map_leaves(hir: &Hir, leaf: &impl Fn(&Hir) -> Hir) -> Hir {
+    let map = |sub: &Hir| map_leaves(sub, leaf);
+    match hir.kind() {
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(map).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(map).collect()),
+        HirKind::Repetition(repetition) => {
+            let mut repetition = repetition.clone();
+            repetition.sub = Box::new(map(&repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(capture) => {
+            let mut capture = capture.clone();
+            capture.sub = Box::new(map(&capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => leaf(hir),
+    }
+}
+
 /// `hir` matching the lower-cased form of what it matched: literals lower-cased, small classes
 /// replaced by the lower cases of their members.
 fn lower_cased(hir: &Hir) -> Hir {
+    map_leaves(hir, &lower_cased_leaf)
+}
+
+fn lower_cased_leaf(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
             Ok(text) => Hir::literal(text.to_lowercase().into_bytes()),
@@ -214,19 +239,7 @@ fn lower_cased(hir: &Hir) -> Hir {
                     .collect(),
             )
         }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(lower_cased).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(lower_cased).collect()),
-        HirKind::Repetition(repetition) => {
-            let mut repetition = repetition.clone();
-            repetition.sub = Box::new(lower_cased(&repetition.sub));
-            Hir::repetition(repetition)
-        }
-        HirKind::Capture(capture) => {
-            let mut capture = capture.clone();
-            capture.sub = Box::new(lower_cased(&capture.sub));
-            Hir::capture(capture)
-        }
-        HirKind::Empty | HirKind::Look(_) => hir.clone(),
+        _ => hir.clone(),
     }
 }
 

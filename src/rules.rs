@@ -247,24 +247,10 @@ fn builder() -> meta::Builder {
 /// assertion only widens what a pattern accepts: every match of `hir` is one of the result,
 /// from the same start.
 fn without_word_boundaries(hir: &Hir) -> Hir {
-    match hir.kind() {
+    crate::gate::map_leaves(hir, &|leaf| match leaf.kind() {
         HirKind::Look(look) if LookSet::singleton(*look).contains_word_unicode() => Hir::empty(),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
-        HirKind::Repetition(repetition) => {
-            let mut repetition = repetition.clone();
-            repetition.sub = Box::new(without_word_boundaries(&repetition.sub));
-            Hir::repetition(repetition)
-        }
-        HirKind::Capture(capture) => {
-            let mut capture = capture.clone();
-            capture.sub = Box::new(without_word_boundaries(&capture.sub));
-            Hir::capture(capture)
-        }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_word_boundaries).collect()),
-        HirKind::Alternation(subs) => {
-            Hir::alternation(subs.iter().map(without_word_boundaries).collect())
-        }
-    }
+        _ => leaf.clone(),
+    })
 }
 
 /// What [`RuleSet::stopword_hits`] finds in a text: its words, and per language with a stopword
