@@ -87,8 +87,8 @@ pub fn extract(
 ) -> Vec<SentenceFeatures> {
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
-    // The current block with its quotes masked, and its language.
-    let mut masked_block = (usize::MAX, String::new(), language);
+    // The current block with its quotes masked, its language and its stopwords.
+    let mut masked_block = (usize::MAX, String::new(), language, Default::default());
     let mut features: Vec<SentenceFeatures> = sentences
         .iter()
         .enumerate()
@@ -98,12 +98,21 @@ pub fn extract(
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
                 let masked = mask_quotes(block.of(text)).into_owned();
-                let block_language = rules.block_language(&masked, language);
-                masked_block = (sentence.block, masked, block_language);
+                let stopwords = rules.block_stopwords(&masked);
+                let block_language = rules.block_language_of(&masked, &stopwords, language);
+                masked_block = (sentence.block, masked, block_language, stopwords);
             }
             let base = structure.blocks[sentence.block].span.start;
-            let masked = &masked_block.1[sentence.span.start - base..sentence.span.end - base];
-            let sentence_language = rules.sentence_language(masked, masked_block.2, language);
+            let range = sentence.span.start - base..sentence.span.end - base;
+            let (_, block, block_language, stopwords) = &masked_block;
+            let sentence_language = rules.sentence_language_in(
+                block,
+                stopwords,
+                range.clone(),
+                block_language,
+                language,
+            );
+            let masked = &block[range];
             let place = Place {
                 first,
                 last,
@@ -140,7 +149,7 @@ pub fn extract(
                 // Each further match of the same cue adds half its weight, up to three matches:
                 // a sentence that names a broker, a bonus and a depot says more than one that
                 // names only one of them.
-                let matches = rule.pattern.regex().find_iter(masked).take(3).count();
+                let matches = rule.pattern.count_matches(masked, 3);
                 if matches > 0 {
                     let strength = 1.0 + 0.5 * (matches - 1) as f64;
                     score += rule.weight * strength;
@@ -237,16 +246,35 @@ const TOPIC_WORD_MIN_CHARS: usize = 5;
 /// How many of its words a sentence must share with other blocks to be on the article's topic.
 const TOPIC_SHARED_WORDS: usize = 2;
 
-/// The distinct lowercase words of `text` of at least [`TOPIC_WORD_MIN_CHARS`] letters, sorted.
-fn topic_words(text: &str) -> Vec<String> {
-    let mut words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| t.chars().count() >= TOPIC_WORD_MIN_CHARS && t.chars().all(char::is_alphabetic))
-        .map(str::to_lowercase)
-        .collect();
-    words.sort_unstable();
-    words.dedup();
-    words
+/// Calls `found` with every lowercase word of `text` of at least [`TOPIC_WORD_MIN_CHARS`]
+/// letters, in order and repeated as often as it stands (`lowercase` is a buffer for words
+/// that need lower-casing). The vocabulary compared between a sentence and its article.
+fn for_each_topic_word(text: &str, lowercase: &mut String, mut found: impl FnMut(&str)) {
+    for token in text.split(|c: char| !c.is_alphanumeric()) {
+        // A token of fewer bytes has fewer characters: most words stop here.
+        if token.len() < TOPIC_WORD_MIN_CHARS {
+            continue;
+        }
+        if token.is_ascii() {
+            if !token.bytes().all(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
+            if token.bytes().any(|b| b.is_ascii_uppercase()) {
+                lowercase.clear();
+                lowercase.push_str(token);
+                lowercase.make_ascii_lowercase();
+                found(lowercase);
+            } else {
+                found(token);
+            }
+        } else if token.chars().count() >= TOPIC_WORD_MIN_CHARS
+            && token.chars().all(char::is_alphabetic)
+        {
+            lowercase.clear();
+            lowercase.push_str(&token.to_lowercase());
+            found(lowercase);
+        }
+    }
 }
 
 /// Marks the sentences that share at least [`TOPIC_SHARED_WORDS`] words with other blocks of
@@ -258,33 +286,36 @@ fn mark_on_topic(
     structure: &Structure,
     sentences: &[Sentence],
 ) {
-    let blocks: Vec<Vec<String>> = structure
-        .blocks
-        .iter()
-        .map(|b| topic_words(b.span.of(text)))
-        .collect();
     // Each word: the first block it stands in, and whether it stands in another one too. A
     // word stands in a block other than `b` when it stands in two blocks or in one that is not
     // `b`; one lookup instead of a search in every block.
-    let mut where_used: foldhash::HashMap<&str, (usize, bool)> = Default::default();
-    for (b, words) in blocks.iter().enumerate() {
-        for word in words {
-            where_used
-                .entry(word)
-                .and_modify(|(first, more)| *more |= *first != b)
-                .or_insert((b, false));
-        }
+    let mut where_used: foldhash::HashMap<String, (usize, bool)> = Default::default();
+    let mut lowercase = String::new();
+    for (b, block) in structure.blocks.iter().enumerate() {
+        for_each_topic_word(block.span.of(text), &mut lowercase, |word| match where_used
+            .get_mut(word)
+        {
+            Some((first, more)) => *more |= *first != b,
+            None => {
+                where_used.insert(word.to_string(), (b, false));
+            }
+        });
     }
+    // The distinct words of a sentence that stand in other blocks, up to as many as count.
+    let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
-        let shared = topic_words(sentence.span.of(text))
-            .iter()
-            .filter(|w| {
-                where_used
-                    .get(w.as_str())
-                    .is_some_and(|&(first, more)| more || first != sentence.block)
-            })
-            .count();
-        f.on_topic = shared >= TOPIC_SHARED_WORDS;
+        shared.clear();
+        for_each_topic_word(sentence.span.of(text), &mut lowercase, |word| {
+            if shared.len() == TOPIC_SHARED_WORDS {
+                return;
+            }
+            if let Some((word, &(first, more))) = where_used.get_key_value(word) {
+                if (more || first != sentence.block) && !shared.contains(&word.as_str()) {
+                    shared.push(word);
+                }
+            }
+        });
+        f.on_topic = shared.len() >= TOPIC_SHARED_WORDS;
     }
 }
 
@@ -513,10 +544,21 @@ const QUOTE_PAIRS: &[(char, char)] = &[
     ('‹', '›'),
 ];
 
+/// Whether `text` has an opening mark of [`QUOTE_PAIRS`]. Every opening mark is `"` or starts
+/// with the byte 0xC2 (`«`, `»`) or 0xE2 (`„`, `“`, `‚`, `‹`), so only the characters at those
+/// bytes are looked at, found with memchr: most blocks have none or few of them.
+fn has_opening_quote(text: &str) -> bool {
+    memchr::memchr3_iter(b'"', 0xC2, 0xE2, text.as_bytes()).any(|at| {
+        // These bytes start a character, so `at` is a character boundary.
+        let c = text[at..].chars().next();
+        c.is_some_and(|c| QUOTE_PAIRS.iter().any(|&(open, _)| open == c))
+    })
+}
+
 /// The text with the contents of every closed pair of quotation marks replaced by spaces, byte
 /// for byte, so offsets into the text stay valid in the result.
 pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
-    if !sentence.contains(|c| QUOTE_PAIRS.iter().any(|&(open, _)| open == c)) {
+    if !has_opening_quote(sentence) {
         return Cow::Borrowed(sentence);
     }
     let chars: Vec<char> = sentence.chars().collect();
@@ -622,5 +664,15 @@ mod tests {
         );
         assert_eq!(mask_quotes("Kein Zitat hier."), "Kein Zitat hier.");
         assert_eq!(mask_quotes("Offen „ohne Ende"), "Offen „ohne Ende");
+        // has_opening_quote looks only at these first bytes.
+        for (open, _) in QUOTE_PAIRS {
+            let first = open.to_string().as_bytes()[0];
+            assert!(matches!(first, b'"' | 0xC2 | 0xE2), "{open}");
+        }
+        // Other characters with the same first byte as a quotation mark are not one.
+        assert!(matches!(
+            mask_quotes("Er – nicht sie – kam ’raus, für ©."),
+            Cow::Borrowed(_)
+        ));
     }
 }

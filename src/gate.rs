@@ -4,10 +4,11 @@
 //! abonnieren|…)\s*$` needs "herunterladen" or "abonnieren" somewhere in the sentence. Those
 //! words (the pattern's prefix literals, taken from its syntax tree with regex-syntax) of every
 //! pattern of a language go into one Aho-Corasick automaton, which reads the lower-cased
-//! sentence once. A pattern whose literals do not occur cannot match and is not run; a pattern
-//! without a usable literal set (one that may start with any letter, or with a one-byte
-//! literal) is always run. The gate only ever skips patterns that cannot match, so the rules
-//! fire exactly as without it.
+//! sentence once. A pattern that may start with anything gates on the literals of a part that
+//! every match passes through (`^\W*(?:anzeige|werbung)` on its words). A pattern whose literals
+//! do not occur cannot match and is not run; a pattern without a usable literal set (one made
+//! of letters and classes, or whose literals are single letters) is always run. The gate only
+//! ever skips patterns that cannot match, so the rules fire exactly as without it.
 //!
 //! Case: the gate compares lower-cased text with lower-cased literals. A case-insensitive
 //! class such as `[Hh]` becomes `h`; a class of other characters becomes the set of their lower
@@ -43,7 +44,7 @@ impl LiteralGate {
         let mut index = std::collections::HashMap::new();
         let mut gated = Vec::new();
         for (i, pattern) in patterns.into_iter().enumerate() {
-            let set = prefix_literals(pattern);
+            let set = gate_literals(pattern);
             gated.push(set.is_some());
             for literal in set.into_iter().flatten() {
                 let at = *index.entry(literal.clone()).or_insert_with(|| {
@@ -76,11 +77,18 @@ impl LiteralGate {
             return;
         };
         lowercase.clear();
-        for c in text.chars() {
-            if c.is_ascii() {
-                lowercase.push(c.to_ascii_lowercase());
-            } else {
-                lowercase.extend(c.to_lowercase());
+        // Room for the text at once (lower cases are rarely longer), not grown char by char.
+        lowercase.reserve(text.len());
+        if text.is_ascii() {
+            lowercase.push_str(text);
+            lowercase.make_ascii_lowercase();
+        } else {
+            for c in text.chars() {
+                if c.is_ascii() {
+                    lowercase.push(c.to_ascii_lowercase());
+                } else {
+                    lowercase.extend(c.to_lowercase());
+                }
             }
         }
         for found in searcher.find_overlapping_iter(lowercase.as_str()) {
@@ -91,13 +99,18 @@ impl LiteralGate {
     }
 }
 
-/// Lower-cased literals one of which every match of `pattern` starts with, or `None` when
-/// there is no such set worth gating on.
-fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .extract(&lower_cased(&hir));
+/// Lower-cased literals one of which every match of `pattern` contains, or `None` when there is
+/// no such set worth gating on: the literals it starts with, or else those of a part that every
+/// match must pass through (see [`required_literals`]).
+fn gate_literals(pattern: &str) -> Option<Vec<String>> {
+    let hir = lower_cased(&regex_syntax::parse(pattern).ok()?);
+    prefix_literals(&hir, 2).or_else(|| required_literals(&hir))
+}
+
+/// The lower-cased literals one of which every match of `hir` starts with, each of at least
+/// `min_chars` characters or made of signs, sorted; `None` when there is no such set.
+fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.len() > MAX_LITERALS {
         return None;
@@ -105,8 +118,13 @@ fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     let mut out = Vec::with_capacity(literals.len());
     for literal in literals {
         let text = std::str::from_utf8(literal.as_bytes()).ok()?;
-        // One character occurs in nearly every sentence: no gate.
-        if text.chars().count() < 2 {
+        // A letter or a short piece of a word occurs in nearly every sentence: no gate. Signs
+        // ("?", "@", "€", "→", ">>") are rare enough on their own.
+        let signs = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| !c.is_alphanumeric() && !c.is_whitespace());
+        if text.chars().count() < min_chars && !signs {
             return None;
         }
         out.push(text.to_string());
@@ -116,9 +134,68 @@ fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// Literals one of which every match of `hir` contains somewhere, for a pattern that may start
+/// with anything (`^\W*(?:anzeige|werbung)`, `\w*plus-artikel`, `\b[a-z]+\.(?:de|com)/`): the
+/// prefixes of what follows some part of a sequence, the union over the branches of an
+/// alternation, the literals of what a repetition repeats at least once. Such literals need
+/// three characters: two-letter pieces of words ("en", "er") stand in nearly every sentence.
+/// Of several sets, the one whose shortest literal is longest is the most selective.
+fn required_literals(hir: &Hir) -> Option<Vec<String>> {
+    match hir.kind() {
+        HirKind::Concat(subs) => (1..subs.len())
+            .filter_map(|i| prefix_literals(&Hir::concat(subs[i..].to_vec()), 3))
+            .chain(subs.iter().filter_map(required_literals))
+            .max_by_key(|set| {
+                let shortest = set.iter().map(|l| l.chars().count()).min();
+                (shortest, std::cmp::Reverse(set.len()))
+            }),
+        HirKind::Alternation(subs) => {
+            let mut union = Vec::new();
+            for sub in subs {
+                union.extend(prefix_literals(sub, 3).or_else(|| required_literals(sub))?);
+            }
+            union.sort();
+            union.dedup();
+            (union.len() <= MAX_LITERALS).then_some(union)
+        }
+        HirKind::Repetition(repetition) if repetition.min > 0 => {
+            prefix_literals(&repetition.sub, 3).or_else(|| required_literals(&repetition.sub))
+        }
+        HirKind::Capture(capture) => {
+            prefix_literals(&capture.sub, 3).or_else(|| required_literals(&capture.sub))
+        }
+        _ => None,
+    }
+}
+
+/// `hir` with each of its leaves (literals, classes, assertions, the empty match) replaced by
+/// what `leaf` makes of it, its sequences, alternations, repetitions and groups kept.
+pub(crate) fn map_leaves(hir: &Hir, leaf: &impl Fn(&Hir) -> Hir) -> Hir {
+    let map = |sub: &Hir| map_leaves(sub, leaf);
+    match hir.kind() {
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(map).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(map).collect()),
+        HirKind::Repetition(repetition) => {
+            let mut repetition = repetition.clone();
+            repetition.sub = Box::new(map(&repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(capture) => {
+            let mut capture = capture.clone();
+            capture.sub = Box::new(map(&capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => leaf(hir),
+    }
+}
+
 /// `hir` matching the lower-cased form of what it matched: literals lower-cased, small classes
 /// replaced by the lower cases of their members.
 fn lower_cased(hir: &Hir) -> Hir {
+    map_leaves(hir, &lower_cased_leaf)
+}
+
+fn lower_cased_leaf(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
             Ok(text) => Hir::literal(text.to_lowercase().into_bytes()),
@@ -162,19 +239,7 @@ fn lower_cased(hir: &Hir) -> Hir {
                     .collect(),
             )
         }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(lower_cased).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(lower_cased).collect()),
-        HirKind::Repetition(repetition) => {
-            let mut repetition = repetition.clone();
-            repetition.sub = Box::new(lower_cased(&repetition.sub));
-            Hir::repetition(repetition)
-        }
-        HirKind::Capture(capture) => {
-            let mut capture = capture.clone();
-            capture.sub = Box::new(lower_cased(&capture.sub));
-            Hir::capture(capture)
-        }
-        HirKind::Empty | HirKind::Look(_) => hir.clone(),
+        _ => hir.clone(),
     }
 }
 
@@ -197,14 +262,42 @@ mod tests {
         ("a class of capitals", r"[AB]x", Some(&["ax", "bx"])),
         ("umlauts fold", r"(?i)über", Some(&["über"])),
         ("any letter first", r"\p{L}+en$", None),
-        ("one character", r"→", None),
+        ("one letter", r"a", None),
+        ("one sign", r"→", Some(&["→"])),
+        ("a sign at the end", r"^\S[^.!?]{2,60}\?$", Some(&["?"])),
+        (
+            "signs after anything",
+            r"(?:→|>>|\s›)\s*$",
+            Some(&[">>", "›", "→"]),
+        ),
         ("an optional start", r"(?:foo)?bar|", None),
+        (
+            "words after anything",
+            r"(?i)^\W*(?:Anzeige|werbung)",
+            Some(&["anzeige", "werbung"]),
+        ),
+        (
+            "the rest of a sequence",
+            r"\b[a-z0-9-]+\.(?:de|com)/\S*",
+            Some(&[".com/", ".de/"]),
+        ),
+        (
+            "the most selective part",
+            r"\d+\s?(?:euro|\$)\s*(?:pro|im)\s*(?:Monat|Woche)\b",
+            Some(&["monat", "woche"]),
+        ),
+        (
+            "each branch",
+            r"(?:\babo\b|\w*plus-artikel)",
+            Some(&["abo", "plus-artikel"]),
+        ),
+        ("a branch without literals", r"\w*plus|\d+", None),
     ];
 
     #[test]
-    fn patterns_give_their_prefix_literals() {
+    fn patterns_give_their_gate_literals() {
         for (name, pattern, expected) in LITERALS {
-            let found = prefix_literals(pattern);
+            let found = gate_literals(pattern);
             let expected = expected.map(|e| e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             assert_eq!(found, expected, "{name}: {pattern}");
         }
