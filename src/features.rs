@@ -199,17 +199,31 @@ fn content_words(text: &str, rules: &RuleSet) -> Vec<String> {
     words
 }
 
-/// The length in letters of the word two words share: the shorter one, when they are the same
-/// word or the longer starts with the shorter and that has at least [`ECHO_PREFIX_MIN_CHARS`]
-/// letters (a plural, a case ending, a compound: "Depot", "Depots"); else 0.
-fn shared_word(a: &str, b: &str) -> usize {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let letters = short.chars().count();
-    if short == long || (letters >= ECHO_PREFIX_MIN_CHARS && long.starts_with(short)) {
-        letters
-    } else {
-        0
+/// The length in letters of the longest word `word` shares with the sorted, distinct `words`:
+/// its own, when one of them is the same word or starts with it and it has at least
+/// [`ECHO_PREFIX_MIN_CHARS`] letters; else that of the longest of them that `word` starts with
+/// and that has that many (a plural, a case ending, a compound: "Depot", "Depots"); else 0.
+/// Binary searches, not a comparison with every word: a sentence is checked against the whole
+/// block below it.
+fn shared_word(word: &str, words: &[String]) -> usize {
+    let letters = word.chars().count();
+    // The words that start with `word` sort right after it, the same word first.
+    if let Some(next) = words.get(words.partition_point(|w| w.as_str() < word)) {
+        if next == word || (letters >= ECHO_PREFIX_MIN_CHARS && next.starts_with(word)) {
+            return letters;
+        }
     }
+    // Its proper prefixes, longest first: the one ending before the k-th letter has k letters.
+    word.char_indices()
+        .rev()
+        .zip((0..letters).rev())
+        .take_while(|&(_, prefix_letters)| prefix_letters >= ECHO_PREFIX_MIN_CHARS)
+        .find(|&((end, _), _)| {
+            words
+                .binary_search_by(|w| w.as_str().cmp(&word[..end]))
+                .is_ok()
+        })
+        .map_or(0, |(_, prefix_letters)| prefix_letters)
 }
 
 /// Marks every sentence with the longest content word it shares with the block after its own.
@@ -234,7 +248,7 @@ fn mark_echo_below(
         }
         f.echo_below = content_words(sentence.span.of(text), rules)
             .iter()
-            .flat_map(|w| below.1.iter().map(|b| shared_word(w, b)))
+            .map(|w| shared_word(w, &below.1))
             .max()
             .unwrap_or(0);
     }
@@ -591,6 +605,31 @@ pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_shares_the_longest_word_with_the_block_below() {
+        let words = |list: &[&str]| {
+            let mut words: Vec<String> = list.iter().map(|w| w.to_string()).collect();
+            words.sort_unstable();
+            words
+        };
+        let below = words(&["abo", "depots", "konto", "kontostand", "öffnen", "zins"]);
+        for (word, shared) in [
+            ("depot", 5),         // the block below has its plural
+            ("depotsparplan", 6), // … and this starts with that plural
+            ("depotbank", 0),     // neither starts with the other
+            ("kontos", 6),        // "kontostand" starts with it
+            ("konto", 5),         // the same word, though others start with it too
+            ("abo", 3),           // a short word only as itself
+            ("ab", 0),            // "abo" starts with it, but it is too short to count
+            ("zinsen", 4),        // starts with "zins"
+            ("öffnet", 0),        // "öffn" is no word of the block
+            ("öffnende", 6),      // letters, not bytes
+            ("bank", 0),
+        ] {
+            assert_eq!(shared_word(word, &below), shared, "{word}");
+        }
+    }
 
     /// The ids of the cues of each sentence of a German article.
     fn cue_ids(text: &str) -> Vec<Vec<String>> {

@@ -624,7 +624,10 @@ mod tests {
         // Taking the opener from the block start costs what it gains: the pitch goes alone.
         assert_eq!(run(&[(0, 0.0), (1, 0.1), (1, 2.0), (2, 0.0)]), [E, E, P, E]);
         // A little more for the opener and the whole paragraph goes.
-        assert_eq!(run(&[(0, 0.0), (1, 0.12), (1, 2.0), (2, 0.0)]), [E, P, P, E]);
+        assert_eq!(
+            run(&[(0, 0.0), (1, 0.12), (1, 2.0), (2, 0.0)]),
+            [E, P, P, E]
+        );
     }
 
     #[test]
