@@ -185,15 +185,33 @@ const ECHO_WORD_MIN_CHARS: usize = 3;
 /// "Depots").
 const ECHO_PREFIX_MIN_CHARS: usize = 4;
 
-/// The distinct lowercase content words of `text`: at least [`ECHO_WORD_MIN_CHARS`] letters and
-/// no stopword of any language.
-fn content_words(text: &str, rules: &RuleSet) -> Vec<String> {
-    let mut words: Vec<String> = text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() >= ECHO_WORD_MIN_CHARS)
-        .map(str::to_lowercase)
-        .filter(|w| rules.stopword_counts(w).1.iter().all(|&n| n == 0))
-        .collect();
+/// Calls `found` with the lowercase words of `text` of at least [`ECHO_WORD_MIN_CHARS`] letters,
+/// in order (`lowercase` is a buffer for words that need lower-casing).
+fn for_each_echo_word(text: &str, lowercase: &mut String, mut found: impl FnMut(&str)) {
+    for token in text.split(|c: char| !c.is_alphabetic()) {
+        // A token of fewer bytes has fewer characters.
+        if token.len() < ECHO_WORD_MIN_CHARS {
+            continue;
+        }
+        if token.bytes().all(|b| b.is_ascii_lowercase()) {
+            found(token);
+        } else if token.chars().count() >= ECHO_WORD_MIN_CHARS {
+            lowercase.clear();
+            lowercase.extend(token.chars().flat_map(char::to_lowercase));
+            found(lowercase);
+        }
+    }
+}
+
+/// The distinct content words of `text` (no stopword of any language), sorted: what
+/// [`shared_word`] searches.
+fn sorted_content_words(text: &str, rules: &RuleSet) -> Vec<String> {
+    let mut words = Vec::new();
+    for_each_echo_word(text, &mut String::new(), |w| {
+        if !rules.is_stopword(w) {
+            words.push(w.to_owned());
+        }
+    });
     words.sort_unstable();
     words.dedup();
     words
@@ -206,6 +224,16 @@ fn content_words(text: &str, rules: &RuleSet) -> Vec<String> {
 /// Binary searches, not a comparison with every word: a sentence is checked against the whole
 /// block below it.
 fn shared_word(word: &str, words: &[String]) -> usize {
+    // Every word it shares starts with its first letters: most words stop at this one search.
+    let key = word
+        .char_indices()
+        .nth(ECHO_PREFIX_MIN_CHARS)
+        .map_or(word, |(end, _)| &word[..end]);
+    let words = &words[words.partition_point(|w| w.as_str() < key)..];
+    let words = &words[..words.partition_point(|w| w.starts_with(key))];
+    if words.is_empty() {
+        return 0;
+    }
     let letters = word.chars().count();
     // The words that start with `word` sort right after it, the same word first.
     if let Some(next) = words.get(words.partition_point(|w| w.as_str() < word)) {
@@ -238,19 +266,25 @@ fn mark_echo_below(
     rules: &RuleSet,
 ) {
     let mut below: (usize, Vec<String>) = (usize::MAX, Vec::new());
+    let mut lowercase = String::new();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         let next = sentence.block + 1;
         let Some(block) = structure.blocks.get(next) else {
             continue;
         };
         if below.0 != next {
-            below = (next, content_words(block.span.of(text), rules));
+            below = (next, sorted_content_words(block.span.of(text), rules));
         }
-        f.echo_below = content_words(sentence.span.of(text), rules)
-            .iter()
-            .map(|w| shared_word(w, &below.1))
-            .max()
-            .unwrap_or(0);
+        // The longest shared content word; the stopword check, dearer than the search, only
+        // for a word that would be the longest so far.
+        let mut longest = 0;
+        for_each_echo_word(sentence.span.of(text), &mut lowercase, |w| {
+            let shared = shared_word(w, &below.1);
+            if shared > longest && !rules.is_stopword(w) {
+                longest = shared;
+            }
+        });
+        f.echo_below = longest;
     }
 }
 

@@ -1250,6 +1250,11 @@ impl RuleSet {
         (hits.words, hits.counts[..languages].to_vec())
     }
 
+    /// Whether `word`, one lowercase word, is a stopword of any language.
+    pub fn is_stopword(&self, word: &str) -> bool {
+        self.stopwords.words.contains_key(word)
+    }
+
     fn stopword_hits(&self, text: &str) -> StopwordHits {
         let mut hits = StopwordHits::new(0);
         let languages = self.stopwords.languages.len();
