@@ -400,7 +400,7 @@ pub fn ad_spans(
 }
 
 /// Per sentence: whether it is the first of a block that starts a new insert after the block
-/// before it ([`starts_new_insert`] with the run taken from that block's start).
+/// before it (`starts_new_insert` with the run taken from that block's start).
 pub fn opens_new_insert(
     sentences: &[Sentence],
     features: &[SentenceFeatures],

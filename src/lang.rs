@@ -36,7 +36,7 @@ pub struct Language {
     pub confidence: f64,
 }
 
-/// Detects the language of `text` from its first [`SAMPLE_BYTES`] bytes.
+/// Detects the language of `text` from its first 1,200 bytes (`SAMPLE_BYTES`).
 pub fn detect(text: &str, rules: &RuleSet) -> Language {
     let mut end = text.len().min(SAMPLE_BYTES);
     while !text.is_char_boundary(end) {

@@ -4,7 +4,7 @@
 //! ([`learn_words`]). Then the weight of every rule and the bias are fitted by logistic
 //! regression on the sentences ([`logistic`]): a sentence's score is the weighted sum of its
 //! cues, as in the pipeline. Last, the bias is lowered to what the decoder can afford, judged
-//! on held-out decodes inside the training articles ([`calibrate_bias`]). The loss is cost-sensitive, an editorial sentence predicted promo
+//! on held-out decodes inside the training articles (`calibrate_bias`). The loss is cost-sensitive, an editorial sentence predicted promo
 //! counting [`EDITORIAL_LOSS`] times a missed promo one, because removing editorial text is the
 //! worse error; an L2 prior pulls every weight and the bias toward their starting values, so the hand-set
 //! weights are the prior and rare cues stay near them. The regression is convex, so the fit
@@ -231,7 +231,7 @@ const WORD_MIN_ARTICLES: usize = 5;
 const WORD_MIN_LOG_ODDS: f64 = 2.0;
 
 /// Words that mark promo sentences across articles, per language, with a starting weight
-/// from their log-odds. A word seen in the ads of fewer than [`WORD_MIN_ARTICLES`] articles
+/// from their log-odds. A word seen in the ads of fewer than five articles (`WORD_MIN_ARTICLES`)
 /// (a product or brand name) is never learned: the lexicon must generalise.
 pub fn learn_words(examples: &[Example]) -> Vec<(String, String, f64)> {
     use std::collections::{BTreeMap, BTreeSet};
