@@ -138,9 +138,10 @@ pub fn decode(
     if n == 0 {
         return Vec::new();
     }
-    let emission = emissions(scores, sentences, context, weights);
     let closing = closing_lines(scores, sentences, context, weights.bias);
-    let absorbable: Vec<bool> = support(scores, sentences, context, weights.bias)
+    let support = support(scores, sentences, context, &closing, weights.bias);
+    let emission = emissions_from(scores, &support, weights);
+    let absorbable: Vec<bool> = support
         .iter()
         .zip(scores)
         .enumerate()
@@ -265,7 +266,17 @@ pub fn emissions(
     context: Context,
     weights: Weights,
 ) -> Vec<f64> {
-    support(scores, sentences, context, weights.bias)
+    let closing = closing_lines(scores, sentences, context, weights.bias);
+    emissions_from(
+        scores,
+        &support(scores, sentences, context, &closing, weights.bias),
+        weights,
+    )
+}
+
+/// [`emissions`] from each sentence's [`support`].
+fn emissions_from(scores: &[f64], support: &[f64], weights: Weights) -> Vec<f64> {
+    support
         .iter()
         .zip(scores)
         .map(|(k, score)| score - weights.bias + weights.paragraph_support * k)
@@ -276,8 +287,13 @@ pub fn emissions(
 /// their own (score above `bias`), at most three: the multiplier of `paragraph_support`. A
 /// closing line right after the block ([`closing_lines`]) counts as one of them, and a lead-in
 /// block ([`is_lead_in`]) gets one.
-fn support(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<f64> {
-    let closing = closing_lines(scores, sentences, context, bias);
+fn support(
+    scores: &[f64],
+    sentences: &[Sentence],
+    context: Context,
+    closing: &[bool],
+    bias: f64,
+) -> Vec<f64> {
     // The pitches of the block [start, end): its own promo sentences, and the closing line
     // under it.
     let pitches = |start: usize, end: usize| {
