@@ -94,7 +94,12 @@ impl ArticleContext {
     ) -> ArticleContext {
         let each = |fact: fn(&SentenceFeatures) -> bool| features.iter().map(fact).collect();
         ArticleContext {
-            binds_to_next: structure.heading_binds(),
+            binds_to_next: label_lines_unbound(
+                structure.heading_binds(),
+                sentences,
+                features,
+                rules,
+            ),
             on_topic: each(|f| f.on_topic),
             opens_insert: opens_new_insert(sentences, features, rules),
             echo_below: features.iter().map(|f| f.echo_below).collect(),
@@ -434,6 +439,35 @@ pub fn opens_new_insert(
     out
 }
 
+/// `binds` (per block: it introduces the next, like a heading) with every line that is an ad
+/// label and nothing else ("Sponsored", "Anzeige") unbound. Such a label is an insert of its
+/// own; what stands under it goes with it only on its own promo evidence, as any paragraph
+/// would. Scraped pages keep labels whose ad was not scraped, above the story's next paragraph:
+/// bound like a heading, that paragraph went with the label whenever another insert followed it.
+fn label_lines_unbound(
+    mut binds: Vec<bool>,
+    sentences: &[Sentence],
+    features: &[SentenceFeatures],
+    rules: &RuleSet,
+) -> Vec<bool> {
+    for (i, s) in sentences.iter().enumerate() {
+        let alone = (i == 0 || sentences[i - 1].block != s.block)
+            && sentences.get(i + 1).is_none_or(|n| n.block != s.block);
+        let label = features[i].cues.iter().any(|cue| {
+            let rule = &rules.rules()[cue.rule];
+            rule.category == Some(Category::SponsoredLabel)
+                && rule.weight >= 1.0
+                && rule.position == Position::Standalone
+        });
+        if alone && label {
+            if let Some(b) = binds.get_mut(s.block) {
+                *b = false;
+            }
+        }
+    }
+    binds
+}
+
 /// Whether a sentence fires a strong cue that only stands at the start of a block or alone (a
 /// label, a "PS:", a related-link line): it opens an insert of its own.
 pub fn has_opener_cue(features: &SentenceFeatures, rules: &RuleSet) -> bool {
@@ -628,6 +662,28 @@ mod tests {
             ]),
             [E, P, P, P, P, P, E]
         );
+    }
+
+    #[test]
+    fn a_bare_label_does_not_take_the_story_paragraph_under_it() {
+        let rules = RuleSet::builtin();
+        let story = "Rescue crews pulled four drivers from stranded cars near Millbrook, according to the county fire service.";
+        let article = |under_label: &str| {
+            format!(
+                "Flooding closes roads across three counties\n\n\
+                 Heavy rain closed dozens of roads across three counties on Tuesday, the highway agency said.\n\n\
+                 Sponsored\n\n{under_label}\n\n\
+                 Read more: How to prepare your home for a flood\n\n\
+                 The agency expects most roads to reopen by Thursday.\n"
+            )
+        };
+        let cleaned = crate::article::clean(&article(story), &rules).clean_text;
+        assert!(cleaned.contains(story), "{cleaned}");
+        assert!(!cleaned.contains("Sponsored"), "{cleaned}");
+        // A pitch under the label still goes with it.
+        let pitch = "Open a free account with Fenwick Invest today and trade without fees for six months. Sign up now";
+        let cleaned = crate::article::clean(&article(pitch), &rules).clean_text;
+        assert!(!cleaned.contains("Fenwick"), "{cleaned}");
     }
 
     #[test]
