@@ -450,20 +450,22 @@ fn label_lines_unbound(
     features: &[SentenceFeatures],
     rules: &RuleSet,
 ) -> Vec<bool> {
-    for (i, s) in sentences.iter().enumerate() {
-        let alone = (i == 0 || sentences[i - 1].block != s.block)
-            && sentences.get(i + 1).is_none_or(|n| n.block != s.block);
-        let label = features[i].cues.iter().any(|cue| {
-            let rule = &rules.rules()[cue.rule];
-            rule.category == Some(Category::SponsoredLabel)
-                && rule.weight >= 1.0
-                && rule.position == Position::Standalone
-        });
-        if alone && label {
-            if let Some(b) = binds.get_mut(s.block) {
+    let mut start = 0;
+    while start < sentences.len() {
+        let end = block_end(sentences, start);
+        let label = end == start + 1
+            && features[start].cues.iter().any(|cue| {
+                let rule = &rules.rules()[cue.rule];
+                rule.category == Some(Category::SponsoredLabel)
+                    && rule.weight >= 1.0
+                    && rule.position == Position::Standalone
+            });
+        if label {
+            if let Some(b) = binds.get_mut(sentences[start].block) {
                 *b = false;
             }
         }
+        start = end;
     }
     binds
 }
