@@ -224,6 +224,10 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
             }
             continue;
         }
+        if let Some(close) = detached_close(line, i, end) {
+            end = close;
+            next_at = end;
+        }
         let after = &line[end..];
         let rest = after.trim_start();
         if rest.is_empty() || rest.len() == after.len() {
@@ -267,6 +271,37 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
         from = cut;
     }
     sentences
+}
+
+/// Where the sentence that ends with the punctuation at `at..end` ends when a straight quote
+/// stands alone after it: a quote that closes the quotation an earlier one opened ("… by the
+/// phrase. ' And on April 3 …", where "' A radical cleric …" opened the block) belongs to the
+/// sentence before; one that opens a quotation belongs to the sentence after. Straight quotes
+/// look the same both ways, so their number before says which: odd, it closes ("''", the
+/// typewriter close, always closes). For "'" only quotes standing alone are counted, as
+/// apostrophes are attached to words.
+fn detached_close(line: &str, at: usize, end: usize) -> Option<usize> {
+    let after = &line[end..];
+    let rest = after.trim_start();
+    if rest.len() == after.len() || !rest.starts_with(['"', '\'']) {
+        return None;
+    }
+    let quote = if rest.starts_with("''") {
+        "''"
+    } else {
+        &rest[..1]
+    };
+    let tail = &rest[quote.len()..];
+    if !tail.is_empty() && !tail.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let before = &line[..at];
+    let closes = match quote {
+        "''" => true,
+        "\"" => before.matches('"').count() % 2 == 1,
+        _ => before.split_whitespace().filter(|t| *t == "'").count() % 2 == 1,
+    };
+    closes.then(|| line.len() - tail.len())
 }
 
 /// Where a sentence that is one quotation without final punctuation ends: a quoted title or
@@ -527,7 +562,9 @@ fn is_boundary(
         // lowercase word still follows a sentence end after "?" or "!" outside quotes ("“Why?”
         // he asked" goes on), and after a period that closes an ordinary word (not an
         // abbreviation, which is what a period before lowercase usually marks).
-        if candidate.ellipsis || candidate.quoted {
+        if candidate.ellipsis || candidate.quoted || before.ends_with(',') {
+            // A mark after a comma belongs to a quotation closed before the comma
+            // ("Wehrpflicht'',? fragte der Vorsitzende"): the reporting clause goes on.
             return false;
         }
         if !candidate.period {
@@ -1152,6 +1189,24 @@ mod tests {
                 "en",
                 "Okay.... I have a dog. Nice people... I hear. Well . . . We will see. It closed on Sunday... You voted.",
                 &["Okay.... I have a dog.", "Nice people... I hear.", "Well . . . We will see.", "It closed on Sunday...", "You voted."],
+            ),
+            (
+                "detached closing quote",
+                "en",
+                "' He spoke. He left. ' And then? \"It is over. \" he said. \" Next one. \" It ended.",
+                &["' He spoke.", "He left. '", "And then?", "\"It is over. \" he said.", "\" Next one. \"", "It ended."],
+            ),
+            (
+                "detached quote opens",
+                "en",
+                "He said no. \" We are done,\" she said. I can't. ' Maybe ' is all.",
+                &["He said no.", "\" We are done,\" she said.", "I can't.", "' Maybe ' is all."],
+            ),
+            (
+                "mark after a comma",
+                "de",
+                "``Wo ist die Rechtfertigung'',? fragte er. Er schwieg.",
+                &["``Wo ist die Rechtfertigung'',? fragte er.", "Er schwieg."],
             ),
         ];
         for (name, language, text, expected) in cases {
