@@ -1208,6 +1208,12 @@ mod tests {
                 "``Wo ist die Rechtfertigung'',? fragte er. Er schwieg.",
                 &["``Wo ist die Rechtfertigung'',? fragte er.", "Er schwieg."],
             ),
+            (
+                "Spanish abbreviations",
+                "es",
+                "La cita es el Lun. 15 de Nov. de 2014. Tiene 1 min. para responder. El corredor No. 103 llegó. Vive en los EE. UU. con la Sra. Rescia. Núm. de tel. No. Se fue.",
+                &["La cita es el Lun. 15 de Nov. de 2014.", "Tiene 1 min. para responder.", "El corredor No. 103 llegó.", "Vive en los EE. UU. con la Sra. Rescia.", "Núm. de tel.", "No.", "Se fue."],
+            ),
         ];
         for (name, language, text, expected) in cases {
             assert_eq!(sentences(text, language), *expected, "case {name}");
