@@ -1214,6 +1214,12 @@ mod tests {
                 "La cita es el Lun. 15 de Nov. de 2014. Tiene 1 min. para responder. El corredor No. 103 llegó. Vive en los EE. UU. con la Sra. Rescia. Núm. de tel. No. Se fue.",
                 &["La cita es el Lun. 15 de Nov. de 2014.", "Tiene 1 min. para responder.", "El corredor No. 103 llegó.", "Vive en los EE. UU. con la Sra. Rescia.", "Núm. de tel.", "No.", "Se fue."],
             ),
+            (
+                "adverb or imperative after a sentence-final abbreviation",
+                "en",
+                "The shop opens at 10 a.m. Usually it is full. He works for Acme Inc. Call him. Meet me at 5 p.m. Friday.",
+                &["The shop opens at 10 a.m.", "Usually it is full.", "He works for Acme Inc.", "Call him.", "Meet me at 5 p.m. Friday."],
+            ),
         ];
         for (name, language, text, expected) in cases {
             assert_eq!(sentences(text, language), *expected, "case {name}");
