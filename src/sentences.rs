@@ -568,8 +568,11 @@ fn is_boundary(
             return false;
         }
         if !candidate.period {
-            // "Yahoo! in the accounting department": a capitalised name may carry a "!".
-            return !(candidate.exclamation && word.starts_with(char::is_uppercase));
+            // "Yahoo! in the accounting department": a capitalised name may carry a "!"; a
+            // capitalised word alone before it is an exclamation ("Wow! that was close").
+            return !(candidate.exclamation
+                && word.starts_with(char::is_uppercase)
+                && before.split_whitespace().nth(1).is_some());
         }
         let capitalised: String = word
             .chars()
@@ -1219,6 +1222,12 @@ mod tests {
                 "en",
                 "The shop opens at 10 a.m. Usually it is full. He works for Acme Inc. Call him. Meet me at 5 p.m. Friday.",
                 &["The shop opens at 10 a.m.", "Usually it is full.", "He works for Acme Inc.", "Call him.", "Meet me at 5 p.m. Friday."],
+            ),
+            (
+                "exclamation of one word before lowercase",
+                "en",
+                "Wow! that was close. Thanks!! i will try. She works at Yahoo! in sales.",
+                &["Wow!", "that was close.", "Thanks!!", "i will try.", "She works at Yahoo! in sales."],
             ),
         ];
         for (name, language, text, expected) in cases {
