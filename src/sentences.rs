@@ -273,33 +273,41 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
     sentences
 }
 
-/// Where the sentence that ends with the punctuation at `at..end` ends when a straight quote
-/// stands alone after it: a quote that closes the quotation an earlier one opened ("… by the
-/// phrase. ' And on April 3 …", where "' A radical cleric …" opened the block) belongs to the
-/// sentence before; one that opens a quotation belongs to the sentence after. Straight quotes
-/// look the same both ways, so their number before says which: odd, it closes ("''", the
-/// typewriter close, always closes). For "'" only quotes standing alone are counted, as
-/// apostrophes are attached to words.
+/// Where the sentence that ends with the punctuation at `at..end` ends when a quote stands
+/// alone after it: a quote that closes the quotation an earlier one opened ("… by the phrase. '
+/// And on April 3 …", where "' A radical cleric …" opened the block; "„Das ist gut. “ Dann …")
+/// belongs to the sentence before; one that opens a quotation belongs to the sentence after.
+/// Straight quotes look the same both ways, so their number before says which: odd, it closes
+/// (for "'" only quotes standing alone are counted, as apostrophes are attached to words). "“",
+/// "»" and "«" close where more of their openers ("„", "«", "»") than of themselves stand before
+/// (German „…“ and »…«, French «…»), and open otherwise (English “…”); "”" and the typewriter
+/// "''" always close.
 fn detached_close(line: &str, at: usize, end: usize) -> Option<usize> {
     let after = &line[end..];
     let rest = after.trim_start();
-    if rest.len() == after.len() || !rest.starts_with(['"', '\'']) {
+    if rest.len() == after.len() || !rest.starts_with(['"', '\'', '”', '“', '»', '«']) {
         return None;
     }
     let quote = if rest.starts_with("''") {
         "''"
     } else {
-        &rest[..1]
+        let first = rest.chars().next().expect("starts with a quote");
+        &rest[..first.len_utf8()]
     };
     let tail = &rest[quote.len()..];
     if !tail.is_empty() && !tail.starts_with(char::is_whitespace) {
         return None;
     }
     let before = &line[..at];
+    let unmatched =
+        |open: char, close: char| before.matches(open).count() > before.matches(close).count();
     let closes = match quote {
-        "''" => true,
+        "''" | "”" => true,
         "\"" => before.matches('"').count() % 2 == 1,
-        _ => before.split_whitespace().filter(|t| *t == "'").count() % 2 == 1,
+        "'" => before.split_whitespace().filter(|t| *t == "'").count() % 2 == 1,
+        "“" => unmatched('„', '“'),
+        "»" => unmatched('«', '»'),
+        _ => unmatched('»', '«'),
     };
     closes.then(|| line.len() - tail.len())
 }
@@ -548,7 +556,14 @@ fn is_boundary(
     let next_token = rest.split_whitespace().next().unwrap_or("");
     if !next_token.contains(char::is_alphanumeric) && !next_token.starts_with(is_opening) {
         // A separator ("***", "--", "====", "[...]") or a dash that opens a new turn stands on
-        // its own; an emoticon closes the sentence before it: "I love her. :)".
+        // its own; an emoticon closes the sentence before it: "I love her. :)". A dash after an
+        // abbreviation joins a range ("Mo. - Fr.", "Jan. – März").
+        if matches!(next_token, "-" | "–" | "—") && word.len() > 1 {
+            let stem = word.trim_end_matches('.');
+            if rules.is_abbreviation(language, stem) || rules.is_title(language, stem) {
+                return false;
+            }
+        }
         return is_separator(next_token);
     }
     if ["http://", "https://", "www."]
@@ -1228,6 +1243,24 @@ mod tests {
                 "en",
                 "Wow! that was close. Thanks!! i will try. She works at Yahoo! in sales.",
                 &["Wow!", "that was close.", "Thanks!!", "i will try.", "She works at Yahoo! in sales."],
+            ),
+            (
+                "detached curly quotes",
+                "de",
+                "Er sagte: „Das ist gut. “ Dann ging er. Sie rief: »Komm! « Er kam. “ Neu.",
+                &["Er sagte: „Das ist gut. “", "Dann ging er.", "Sie rief: »Komm! «", "Er kam.", "“ Neu."],
+            ),
+            (
+                "detached curly quotes in English",
+                "en",
+                "He left. “ We stay,” she said. “We won. ” Then we left.",
+                &["He left.", "“ We stay,” she said.", "“We won. ”", "Then we left."],
+            ),
+            (
+                "range of abbreviations",
+                "de",
+                "Geöffnet Mo. - Fr. von 9 bis 17 Uhr. Danke. - Die Redaktion",
+                &["Geöffnet Mo. - Fr. von 9 bis 17 Uhr.", "Danke.", "- Die Redaktion"],
             ),
         ];
         for (name, language, text, expected) in cases {
