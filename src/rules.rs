@@ -506,6 +506,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "en.abbreviations.txt",
         include_str!("../rules/en.abbreviations.txt"),
     ),
+    (
+        "es.abbreviations.txt",
+        include_str!("../rules/es.abbreviations.txt"),
+    ),
 ];
 
 #[derive(Deserialize)]

@@ -224,6 +224,10 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
             }
             continue;
         }
+        if let Some(close) = detached_close(line, i, end) {
+            end = close;
+            next_at = end;
+        }
         let after = &line[end..];
         let rest = after.trim_start();
         if rest.is_empty() || rest.len() == after.len() {
@@ -267,6 +271,45 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
         from = cut;
     }
     sentences
+}
+
+/// Where the sentence that ends with the punctuation at `at..end` ends when a quote stands
+/// alone after it: a quote that closes the quotation an earlier one opened ("… by the phrase. '
+/// And on April 3 …", where "' A radical cleric …" opened the block; "„Das ist gut. “ Dann …")
+/// belongs to the sentence before; one that opens a quotation belongs to the sentence after.
+/// Straight quotes look the same both ways, so their number before says which: odd, it closes
+/// (for "'" only quotes standing alone are counted, as apostrophes are attached to words). "“",
+/// "»" and "«" close where more of their openers ("„", "«", "»") than of themselves stand before
+/// (German „…“ and »…«, French «…»), and open otherwise (English “…”); "”" and the typewriter
+/// "''" always close.
+fn detached_close(line: &str, at: usize, end: usize) -> Option<usize> {
+    let after = &line[end..];
+    let rest = after.trim_start();
+    if rest.len() == after.len() || !rest.starts_with(['"', '\'', '”', '“', '»', '«']) {
+        return None;
+    }
+    let quote = if rest.starts_with("''") {
+        "''"
+    } else {
+        let first = rest.chars().next().expect("starts with a quote");
+        &rest[..first.len_utf8()]
+    };
+    let tail = &rest[quote.len()..];
+    if !tail.is_empty() && !tail.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let before = &line[..at];
+    let unmatched =
+        |open: char, close: char| before.matches(open).count() > before.matches(close).count();
+    let closes = match quote {
+        "''" | "”" => true,
+        "\"" => before.matches('"').count() % 2 == 1,
+        "'" => before.split_whitespace().filter(|t| *t == "'").count() % 2 == 1,
+        "“" => unmatched('„', '“'),
+        "»" => unmatched('«', '»'),
+        _ => unmatched('»', '«'),
+    };
+    closes.then(|| line.len() - tail.len())
 }
 
 /// Where a sentence that is one quotation without final punctuation ends: a quoted title or
@@ -513,7 +556,14 @@ fn is_boundary(
     let next_token = rest.split_whitespace().next().unwrap_or("");
     if !next_token.contains(char::is_alphanumeric) && !next_token.starts_with(is_opening) {
         // A separator ("***", "--", "====", "[...]") or a dash that opens a new turn stands on
-        // its own; an emoticon closes the sentence before it: "I love her. :)".
+        // its own; an emoticon closes the sentence before it: "I love her. :)". A dash after an
+        // abbreviation joins a range ("Mo. - Fr.", "Jan. – März").
+        if matches!(next_token, "-" | "–" | "—") && word.len() > 1 {
+            let stem = word.trim_end_matches('.');
+            if rules.is_abbreviation(language, stem) || rules.is_title(language, stem) {
+                return false;
+            }
+        }
         return is_separator(next_token);
     }
     if ["http://", "https://", "www."]
@@ -527,12 +577,17 @@ fn is_boundary(
         // lowercase word still follows a sentence end after "?" or "!" outside quotes ("“Why?”
         // he asked" goes on), and after a period that closes an ordinary word (not an
         // abbreviation, which is what a period before lowercase usually marks).
-        if candidate.ellipsis || candidate.quoted {
+        if candidate.ellipsis || candidate.quoted || before.ends_with(',') {
+            // A mark after a comma belongs to a quotation closed before the comma
+            // ("Wehrpflicht'',? fragte der Vorsitzende"): the reporting clause goes on.
             return false;
         }
         if !candidate.period {
-            // "Yahoo! in the accounting department": a capitalised name may carry a "!".
-            return !(candidate.exclamation && word.starts_with(char::is_uppercase));
+            // "Yahoo! in the accounting department": a capitalised name may carry a "!"; a
+            // capitalised word alone before it is an exclamation ("Wow! that was close").
+            return !(candidate.exclamation
+                && word.starts_with(char::is_uppercase)
+                && before.split_whitespace().nth(1).is_some());
         }
         let capitalised: String = word
             .chars()
@@ -1152,6 +1207,60 @@ mod tests {
                 "en",
                 "Okay.... I have a dog. Nice people... I hear. Well . . . We will see. It closed on Sunday... You voted.",
                 &["Okay.... I have a dog.", "Nice people... I hear.", "Well . . . We will see.", "It closed on Sunday...", "You voted."],
+            ),
+            (
+                "detached closing quote",
+                "en",
+                "' He spoke. He left. ' And then? \"It is over. \" he said. \" Next one. \" It ended.",
+                &["' He spoke.", "He left. '", "And then?", "\"It is over. \" he said.", "\" Next one. \"", "It ended."],
+            ),
+            (
+                "detached quote opens",
+                "en",
+                "He said no. \" We are done,\" she said. I can't. ' Maybe ' is all.",
+                &["He said no.", "\" We are done,\" she said.", "I can't.", "' Maybe ' is all."],
+            ),
+            (
+                "mark after a comma",
+                "de",
+                "``Wo ist die Rechtfertigung'',? fragte er. Er schwieg.",
+                &["``Wo ist die Rechtfertigung'',? fragte er.", "Er schwieg."],
+            ),
+            (
+                "Spanish abbreviations",
+                "es",
+                "La cita es el Lun. 15 de Nov. de 2014. Tiene 1 min. para responder. El corredor No. 103 llegó. Vive en los EE. UU. con la Sra. Rescia. Núm. de tel. No. Se fue.",
+                &["La cita es el Lun. 15 de Nov. de 2014.", "Tiene 1 min. para responder.", "El corredor No. 103 llegó.", "Vive en los EE. UU. con la Sra. Rescia.", "Núm. de tel.", "No.", "Se fue."],
+            ),
+            (
+                "adverb or imperative after a sentence-final abbreviation",
+                "en",
+                "The shop opens at 10 a.m. Usually it is full. He works for Acme Inc. Call him. Meet me at 5 p.m. Friday.",
+                &["The shop opens at 10 a.m.", "Usually it is full.", "He works for Acme Inc.", "Call him.", "Meet me at 5 p.m. Friday."],
+            ),
+            (
+                "exclamation of one word before lowercase",
+                "en",
+                "Wow! that was close. Thanks!! i will try. She works at Yahoo! in sales.",
+                &["Wow!", "that was close.", "Thanks!!", "i will try.", "She works at Yahoo! in sales."],
+            ),
+            (
+                "detached curly quotes",
+                "de",
+                "Er sagte: „Das ist gut. “ Dann ging er. Sie rief: »Komm! « Er kam. “ Neu.",
+                &["Er sagte: „Das ist gut. “", "Dann ging er.", "Sie rief: »Komm! «", "Er kam.", "“ Neu."],
+            ),
+            (
+                "detached curly quotes in English",
+                "en",
+                "He left. “ We stay,” she said. “We won. ” Then we left.",
+                &["He left.", "“ We stay,” she said.", "“We won. ”", "Then we left."],
+            ),
+            (
+                "range of abbreviations",
+                "de",
+                "Geöffnet Mo. - Fr. von 9 bis 17 Uhr. Danke. - Die Redaktion",
+                &["Geöffnet Mo. - Fr. von 9 bis 17 Uhr.", "Danke.", "- Die Redaktion"],
             ),
         ];
         for (name, language, text, expected) in cases {

@@ -152,15 +152,18 @@ fn disagreement(text: &str, at: usize) -> (String, String) {
 
 /// The files, their metric, the figure reached when this test was last raised (a regression
 /// floor: the test fails when klartext drops below it), and the target of issue 3 (printed; the
-/// floors rise to the targets as the splitter gets there).
+/// floors rise to the targets as the splitter gets there). French and Spanish have no target:
+/// their floors only keep what the rules reach.
 type Metric = fn(&str, &RuleSet) -> f64;
-const TABLE: [(&str, Metric, f64, f64); 6] = [
-    ("golden_de.jsonl", exact, 0.968, 0.97),
-    ("golden_en.jsonl", exact, 1.0, 0.98),
-    ("ud_de_dev.jsonl", boundary_f1, 0.997, 0.99),
-    ("ud_en_dev.jsonl", boundary_f1, 0.994, 0.99),
-    ("ud_de_test.jsonl", boundary_f1, 0.992, 0.99),
-    ("ud_en_test.jsonl", boundary_f1, 0.990, 0.993),
+const TABLE: [(&str, Metric, f64, Option<f64>); 8] = [
+    ("golden_de.jsonl", exact, 0.968, Some(0.97)),
+    ("golden_en.jsonl", exact, 1.0, Some(0.98)),
+    ("golden_fr.jsonl", exact, 1.0, None),
+    ("golden_es.jsonl", exact, 0.914, None),
+    ("ud_de_dev.jsonl", boundary_f1, 0.998, Some(0.99)),
+    ("ud_en_dev.jsonl", boundary_f1, 0.995, Some(0.99)),
+    ("ud_de_test.jsonl", boundary_f1, 0.992, Some(0.99)),
+    ("ud_en_test.jsonl", boundary_f1, 0.990, Some(0.993)),
 ];
 
 #[test]
@@ -169,8 +172,12 @@ fn sentence_boundaries_on_the_benchmark() {
     let mut below = Vec::new();
     for (file, metric, floor, target) in TABLE {
         let figure = metric(file, &rules);
-        let mark = if figure >= target { "reaches" } else { "below" };
-        println!("{file}: {figure:.4} ({mark} target {target}, floor {floor})");
+        let mark = match target {
+            Some(target) if figure >= target => format!("reaches target {target}"),
+            Some(target) => format!("below target {target}"),
+            None => "no target".to_string(),
+        };
+        println!("{file}: {figure:.4} ({mark}, floor {floor})");
         if figure < floor {
             below.push(format!("{file}: {figure:.3} < {floor}"));
         }
