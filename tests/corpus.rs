@@ -150,7 +150,7 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.91,
+        caught: 0.92,
         retained: 0.9995,
         cut: 1,
         f1: 0.93,
@@ -169,9 +169,9 @@ fn detection_cross_validated_in_five_folds() {
     // inserts (the publisher's own offers and events, reader-desire hooks, price drops,
     // affiliate notes) to 0.913, F1 0.920. A label's insert taking its set-up, and the
     // publisher's boxes (heading, short paragraphs, call to action) going whole, to 0.932, F1
-    // 0.944, retained 1.0.
+    // 0.944, retained 1.0; the reader told to use an app for a task, to 0.937.
     let floors = Floors {
-        caught: 0.93,
+        caught: 0.935,
         retained: 0.9997,
         cut: 0,
         f1: 0.94,
