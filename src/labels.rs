@@ -314,9 +314,13 @@ fn support(
 ) -> Vec<f64> {
     // The pitches of the block [start, end): its own promo sentences, and the closing line
     // under it.
+    // A sentence in which the publisher offers its own event, newsletter or forum pitches even
+    // below the bias: the family is weak so that it never cuts a sentence alone, but it speaks
+    // for the paragraph it stands in.
+    let pitching = |j: usize| scores[j] > bias || (context.publisher_voice[j] && scores[j] > 0.0);
     let pitches = |start: usize, end: usize| {
         (
-            (start..end).filter(|&j| scores[j] > bias).count(),
+            (start..end).filter(|&j| pitching(j)).count(),
             usize::from(end < sentences.len() && closing[end]),
         )
     };
@@ -334,7 +338,7 @@ fn support(
                 bias,
             );
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
-            let others = own - usize::from(scores[i] > bias) + closed;
+            let others = own - usize::from(pitching(i)) + closed;
             *k = (others.saturating_sub(1) + usize::from(lead_in)).min(3) as f64;
         }
         start = end;
@@ -362,15 +366,16 @@ const BOX_MAX_BLOCKS: usize = 4;
 const BOX_MAX_SENTENCES: usize = 2;
 
 /// Whether a rule is of the families in which the publisher offers its own things to the
-/// reader (`<lang>.publisher_offer`, `.publisher_event` and `.reader_offer` in the rules files):
-/// "our Future Grid Summit", "Notre rédaction organise …", "Abonnenten erhalten …". A bare
-/// "we" or "our" (`<lang>.publisher`) is also the voice of a review ("the best we tested",
-/// "our verdict") and does not count.
+/// reader (`<lang>.publisher_offer`, `.publisher_event` and `.reader_offer` in the rules files)
+/// or tells the reader what they want (`<lang>.hook.desire`): "our Future Grid Summit", "Notre
+/// rédaction organise …", "Abonnenten erhalten …", "Sie wollen …?". A bare "we" or "our"
+/// (`<lang>.publisher`) is also the voice of a review ("the best we tested", "our verdict")
+/// and does not count.
 fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
     rule.weight > 0.0
         && matches!(
             rule.id.split_once('.').map(|(_, family)| family),
-            Some("publisher_offer" | "publisher_event" | "reader_offer")
+            Some("publisher_offer" | "publisher_event" | "reader_offer" | "hook.desire")
         )
 }
 
@@ -779,6 +784,25 @@ mod tests {
         echoed_below: &[usize],
         binds_to_next: &[bool],
     ) -> Vec<Label> {
+        run_voiced(
+            scores,
+            on_topic,
+            opens_insert,
+            echoed_below,
+            binds_to_next,
+            &[],
+        )
+    }
+
+    /// Like [`run_echoed`], with the sentences at `publisher_voice` speaking as the publisher.
+    fn run_voiced(
+        scores: &[(usize, f64)],
+        on_topic: &[usize],
+        opens_insert: &[usize],
+        echoed_below: &[usize],
+        binds_to_next: &[bool],
+        publisher_voice: &[usize],
+    ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
         let weights = Weights {
@@ -806,7 +830,7 @@ mod tests {
             quotes_speech: &flags(&[]),
             opener_cue: &flags(opens_insert),
             label_line: &flags(&[]),
-            publisher_voice: &flags(&[]),
+            publisher_voice: &flags(publisher_voice),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -935,6 +959,21 @@ mod tests {
         let cleaned = crate::article::clean(&article(story), &rules).clean_text;
         assert!(cleaned.contains("Meet the people"), "{cleaned}");
         assert!(cleaned.contains("public meeting"), "{cleaned}");
+    }
+
+    #[test]
+    fn the_publisher_offering_its_own_event_pitches_for_its_paragraph() {
+        // A hook question and the publisher's own event, each below the bias, then a price.
+        let article = [(0, 0.0), (1, 0.3), (1, 0.3), (1, 0.9), (2, 0.0)];
+        assert_eq!(
+            run_voiced(&article, &[], &[], &[], &[], &[1, 2]),
+            [E, P, P, P, E]
+        );
+        // The same weak cues of another kind leave the paragraph to the story.
+        assert_eq!(
+            run_voiced(&article, &[], &[], &[], &[], &[]),
+            [E, E, E, E, E]
+        );
     }
 
     #[test]

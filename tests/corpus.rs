@@ -169,12 +169,13 @@ fn detection_cross_validated_in_five_folds() {
     // inserts (the publisher's own offers and events, reader-desire hooks, price drops,
     // affiliate notes) to 0.913, F1 0.920. A label's insert taking its set-up, and the
     // publisher's boxes (heading, short paragraphs, call to action) going whole, to 0.932, F1
-    // 0.944, retained 1.0; the reader told to use an app for a task, to 0.937.
+    // 0.944, retained 1.0; the reader told to use an app for a task, to 0.937; the publisher's
+    // own offers and the reader-desire hook pitching for their paragraph, to 0.942, F1 0.948.
     let floors = Floors {
-        caught: 0.935,
+        caught: 0.94,
         retained: 0.9997,
         cut: 0,
-        f1: 0.94,
+        f1: 0.945,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
