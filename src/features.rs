@@ -464,8 +464,7 @@ fn field_key(line: &str) -> Option<String> {
     let (key, rest) = line.split_once(':')?;
     let key = key.trim();
     let words = key.split_whitespace().count();
-    (words >= 1
-        && words <= FIELD_KEY_MAX_WORDS
+    ((1..=FIELD_KEY_MAX_WORDS).contains(&words)
         && key.chars().all(|c| c.is_alphabetic() || c.is_whitespace())
         && !rest.trim().is_empty())
     .then(|| key.to_lowercase())

@@ -71,9 +71,12 @@ pub struct Context<'a> {
     pub quotes_speech: &'a [bool],
     /// Per sentence: it fires an opener cue ([`has_opener_cue`]).
     pub opener_cue: &'a [bool],
-    /// Per sentence: it is a line that is an ad label and nothing else ([`bare_label_lines`]).
+    /// Per sentence: it is a line that is an ad label and nothing else (a block of one sentence
+    /// with a strong standalone label cue).
     pub label_line: &'a [bool],
-    /// Per sentence: it speaks as the publisher of its own things ([`speaks_as_publisher`]).
+    /// Per sentence: the publisher offers its own things in it, or tells the reader what they
+    /// want (a cue of the `publisher_offer`, `publisher_event`, `reader_offer` or `hook.desire`
+    /// families).
     pub publisher_voice: &'a [bool],
 }
 
