@@ -173,7 +173,7 @@ pub fn extract(
         &short_runs,
         rules,
     );
-    add_topic_cues(&mut features, sentences, rules);
+    add_topic_cues(&mut features, text, sentences, rules);
     mark_on_topic(&mut features, text, structure, sentences);
     mark_echo_below(&mut features, text, structure, sentences, rules);
     features
@@ -376,8 +376,16 @@ const TOPIC_MIN_BLOCKS: usize = 2;
 /// promotional on their own, in at least [`TOPIC_MIN_BLOCKS`] blocks that are neither its own
 /// nor a neighbour of it. An insert speaks of its offer in one place; a review, an explainer or
 /// a report about an app or a price rise speaks of it throughout, and what speaks throughout in
-/// plain sentences is the story.
-fn add_topic_cues(features: &mut [SentenceFeatures], sentences: &[Sentence], rules: &RuleSet) {
+/// plain sentences is the story. So is a field line whose key opens at least
+/// [`TOPIC_MIN_BLOCKS`] other blocks away from it ([`field_key`]): a review's "Price: free;
+/// Premium costs $4.99 a month" under each app it tested is its template, whatever the line's
+/// own cues, while an insert's box states its price once.
+fn add_topic_cues(
+    features: &mut [SentenceFeatures],
+    text: &str,
+    sentences: &[Sentence],
+    rules: &RuleSet,
+) {
     let topic_rules: Vec<usize> = (0..rules.rules().len())
         .filter(|&r| rules.rules()[r].position == Position::ArticleTopic)
         .collect();
@@ -408,14 +416,31 @@ fn add_topic_cues(features: &mut [SentenceFeatures], sentences: &[Sentence], rul
         .collect();
     fired.sort_unstable();
     fired.dedup();
-    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
-        let topical = f.cues.iter().filter(|c| is_category_cue(c)).any(|cue| {
-            fired
-                .iter()
-                .filter(|&&(r, b)| r == cue.rule && b.abs_diff(sentence.block) > 1)
-                .count()
-                >= TOPIC_MIN_BLOCKS
-        });
+    // (key, block) of every block that opens as a field line ("Price: …").
+    let fields: Vec<(String, usize)> = sentences
+        .iter()
+        .enumerate()
+        .filter(|&(i, s)| i == 0 || sentences[i - 1].block != s.block)
+        .filter_map(|(_, s)| field_key(s.span.of(text)).map(|key| (key, s.block)))
+        .collect();
+    for (i, (sentence, f)) in sentences.iter().zip(features.iter_mut()).enumerate() {
+        let opens_block = i == 0 || sentences[i - 1].block != sentence.block;
+        let templated = opens_block
+            && field_key(sentence.span.of(text)).is_some_and(|key| {
+                fields
+                    .iter()
+                    .filter(|(k, b)| *k == key && b.abs_diff(sentence.block) > 1)
+                    .count()
+                    >= TOPIC_MIN_BLOCKS
+            });
+        let topical = templated
+            || f.cues.iter().filter(|c| is_category_cue(c)).any(|cue| {
+                fired
+                    .iter()
+                    .filter(|&&(r, b)| r == cue.rule && b.abs_diff(sentence.block) > 1)
+                    .count()
+                    >= TOPIC_MIN_BLOCKS
+            });
         if topical {
             for &r in &topic_rules {
                 f.score += rules.rules()[r].weight;
@@ -426,6 +451,23 @@ fn add_topic_cues(features: &mut [SentenceFeatures], sentences: &[Sentence], rul
             }
         }
     }
+}
+
+/// The most words of a field line's key.
+const FIELD_KEY_MAX_WORDS: usize = 2;
+
+/// The key of a field line, lower-cased: the one or two words before a colon that opens a line
+/// with something after it ("Price: $12 a month", "Preis: 89 €", "Prix : 12 €"). A review or a
+/// guide sets its items out in the same fields, one block each; `add_topic_cues` counts a field
+/// line whose key opens two other blocks, away from it, as the article's topic.
+fn field_key(line: &str) -> Option<String> {
+    let (key, rest) = line.split_once(':')?;
+    let key = key.trim();
+    let words = key.split_whitespace().count();
+    ((1..=FIELD_KEY_MAX_WORDS).contains(&words)
+        && key.chars().all(|c| c.is_alphabetic() || c.is_whitespace())
+        && !rest.trim().is_empty())
+    .then(|| key.to_lowercase())
 }
 
 /// How many lines away from a line with a promotional cue of its own a short line may stand
@@ -721,6 +763,46 @@ mod tests {
         }
         let cues = cue_ids(&article(""));
         assert!((3..5).all(|i| run_cue(&cues, i)), "no label: {cues:?}");
+    }
+
+    #[test]
+    fn a_field_line_repeated_through_a_review_is_its_topic() {
+        assert_eq!(field_key("Price: $12 a month").as_deref(), Some("price"));
+        assert_eq!(field_key("Prix : 12 € par mois").as_deref(), Some("prix"));
+        assert_eq!(
+            field_key("Our verdict: worth it").as_deref(),
+            Some("our verdict")
+        );
+        assert_eq!(field_key("Um 12:30 Uhr beginnt die Sitzung."), None);
+        assert_eq!(
+            field_key("Der Analyst der Bank sagte: Das wird teuer."),
+            None
+        );
+        assert_eq!(field_key("Preis:"), None);
+        let review = |third: &str| {
+            format!(
+                "Five budgeting apps tested\n\
+                 We used five apps for a month.\n\
+                 Best overall: Ledgerly\n\
+                 Price: $8.99 a month, with a free trial\n\
+                 Ledgerly sorted every transaction correctly.\n\
+                 Best free option: Pocketwise\n\
+                 Price: free; Premium costs $4.99 a month\n\
+                 The free version tracks spending.\n\
+                 Best for investors: Tallyfold\n\
+                 {third}\n\
+                 Tallyfold is a dashboard more than a budget.\n"
+            )
+        };
+        let topical =
+            |cues: &[Vec<String>], i: usize| cues[i].iter().any(|id| id == "context.article_topic");
+        // Sentences (the title is none): intro, then heading, price line and paragraph for
+        // each app.
+        let cues = cue_ids(&review("Price: $12 a month"));
+        assert!([2, 5, 8].iter().all(|&i| topical(&cues, i)), "{cues:?}");
+        // Said twice, the field is no template.
+        let cues = cue_ids(&review("Costs $12 a month"));
+        assert!(!topical(&cues, 5), "{cues:?}");
     }
 
     #[test]

@@ -71,6 +71,13 @@ pub struct Context<'a> {
     pub quotes_speech: &'a [bool],
     /// Per sentence: it fires an opener cue ([`has_opener_cue`]).
     pub opener_cue: &'a [bool],
+    /// Per sentence: it is a line that is an ad label and nothing else (a block of one sentence
+    /// with a strong standalone label cue).
+    pub label_line: &'a [bool],
+    /// Per sentence: the publisher offers its own things in it, or tells the reader what they
+    /// want (a cue of the `publisher_offer`, `publisher_event`, `reader_offer` or `hook.desire`
+    /// families).
+    pub publisher_voice: &'a [bool],
 }
 
 /// What [`Context`] borrows, gathered for one article.
@@ -82,6 +89,8 @@ pub struct ArticleContext {
     pub echo_below: Vec<usize>,
     pub quotes_speech: Vec<bool>,
     pub opener_cue: Vec<bool>,
+    pub label_line: Vec<bool>,
+    pub publisher_voice: Vec<bool>,
 }
 
 impl ArticleContext {
@@ -93,18 +102,23 @@ impl ArticleContext {
         rules: &RuleSet,
     ) -> ArticleContext {
         let each = |fact: fn(&SentenceFeatures) -> bool| features.iter().map(fact).collect();
+        let label_line = bare_label_lines(sentences, features, rules);
         ArticleContext {
-            binds_to_next: label_lines_unbound(
-                structure.heading_binds(),
-                sentences,
-                features,
-                rules,
-            ),
+            binds_to_next: label_lines_unbound(structure.heading_binds(), sentences, &label_line),
             on_topic: each(|f| f.on_topic),
             opens_insert: opens_new_insert(sentences, features, rules),
             echo_below: features.iter().map(|f| f.echo_below).collect(),
             quotes_speech: each(|f| f.quotes_speech),
             opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
+            label_line,
+            publisher_voice: features
+                .iter()
+                .map(|f| {
+                    f.cues
+                        .iter()
+                        .any(|cue| speaks_as_publisher(&rules.rules()[cue.rule]))
+                })
+                .collect(),
         }
     }
 
@@ -117,6 +131,8 @@ impl ArticleContext {
             echo_below: &self.echo_below,
             quotes_speech: &self.quotes_speech,
             opener_cue: &self.opener_cue,
+            label_line: &self.label_line,
+            publisher_voice: &self.publisher_voice,
         }
     }
 }
@@ -301,9 +317,13 @@ fn support(
 ) -> Vec<f64> {
     // The pitches of the block [start, end): its own promo sentences, and the closing line
     // under it.
+    // A sentence in which the publisher offers its own event, newsletter or forum pitches even
+    // below the bias: the family is weak so that it never cuts a sentence alone, but it speaks
+    // for the paragraph it stands in.
+    let pitching = |j: usize| scores[j] > bias || (context.publisher_voice[j] && scores[j] > 0.0);
     let pitches = |start: usize, end: usize| {
         (
-            (start..end).filter(|&j| scores[j] > bias).count(),
+            (start..end).filter(|&j| pitching(j)).count(),
             usize::from(end < sentences.len() && closing[end]),
         )
     };
@@ -321,10 +341,179 @@ fn support(
                 bias,
             );
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
-            let others = own - usize::from(scores[i] > bias) + closed;
+            let others = own - usize::from(pitching(i)) + closed;
             *k = (others.saturating_sub(1) + usize::from(lead_in)).min(3) as f64;
         }
         start = end;
+    }
+    for (k, _) in out
+        .iter_mut()
+        .zip(label_scopes(scores, sentences, context, bias))
+        .filter(|(_, scoped)| *scoped)
+    {
+        *k = (*k + LABEL_VOUCHES).min(3.0);
+    }
+    for (i, others) in boxed_pitches(scores, sentences, context, closing, bias) {
+        out[i] = out[i].max(others.min(3) as f64);
+    }
+    out
+}
+
+/// The most heading lines stacked over a box ("ÉVÉNEMENT" over the event's title).
+const BOX_MAX_HEADINGS: usize = 2;
+
+/// The most blocks a box may have under its heading, its closing line included.
+const BOX_MAX_BLOCKS: usize = 4;
+
+/// The most sentences of a block in a box: a box is set in short paragraphs.
+const BOX_MAX_SENTENCES: usize = 2;
+
+/// Whether a rule is of the families in which the publisher offers its own things to the
+/// reader (`<lang>.publisher_offer`, `.publisher_event` and `.reader_offer` in the rules files)
+/// or tells the reader what they want (`<lang>.hook.desire`): "our Future Grid Summit", "Notre
+/// rédaction organise …", "Abonnenten erhalten …", "Sie wollen …?". A bare "we" or "our"
+/// (`<lang>.publisher`) is also the voice of a review ("the best we tested", "our verdict")
+/// and does not count.
+fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
+    rule.weight > 0.0
+        && matches!(
+            rule.id.split_once('.').map(|(_, family)| family),
+            Some("publisher_offer" | "publisher_event" | "reader_offer" | "hook.desire")
+        )
+}
+
+/// For each sentence of a box, how many of the box's other sentences pitch (are promo on their
+/// own). A box is how a publisher lays out its own event, newsletter or forum between story
+/// sections: a heading line ("Wirtschaftsforum Ostwürttemberg 2026", "Politics Unpacked"),
+/// one to [`BOX_MAX_BLOCKS`] short blocks that pitch at least twice in all, and a last block
+/// that ends in a pitch (a call to action, on its own line or glued to the paragraph), after
+/// which the article goes on with a heading, another insert or its end. The heading and the
+/// closing call to action make a unit of what lies between, so every pitch in it vouches for
+/// every sentence (the box's form counts as the one pitching neighbour that
+/// `paragraph_support` leaves out). The publisher speaks in it of its own things
+/// ([`speaks_as_publisher`]), in paragraphs of at most [`BOX_MAX_SENTENCES`] sentences. A story
+/// section with an insert at its end has the same form; it has longer paragraphs, quoted or
+/// reported speech, editorial evidence (a score below zero) or a label or link line, and its
+/// insert sells a third party's offer.
+fn boxed_pitches(
+    scores: &[f64],
+    sentences: &[Sentence],
+    context: Context,
+    closing: &[bool],
+    bias: f64,
+) -> Vec<(usize, usize)> {
+    let n = scores.len();
+    let is_heading = |i: usize| {
+        context
+            .binds_to_next
+            .get(sentences[i].block)
+            .copied()
+            .unwrap_or(false)
+    };
+    let plain = |j: usize| scores[j] >= 0.0 && !context.quotes_speech[j];
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let first_heading =
+            is_heading(start) && !closing[start] && (start == 0 || !is_heading(start - 1));
+        let box_start = start;
+        start = block_end(sentences, start);
+        if !first_heading {
+            continue;
+        }
+        // The heading lines: one-sentence blocks that do not pitch.
+        let mut at = box_start;
+        let mut headings = 0;
+        while at < n
+            && headings < BOX_MAX_HEADINGS
+            && is_heading(at)
+            && block_end(sentences, at) == at + 1
+            && scores[at] <= bias
+            && plain(at)
+        {
+            at += 1;
+            headings += 1;
+        }
+        if headings == 0 || (at < n && is_heading(at) && scores[at] <= bias) {
+            continue;
+        }
+        // The blocks under it, up to the last that ends in a pitch.
+        let (mut pitches, mut end) = (0, None);
+        for _ in 0..BOX_MAX_BLOCKS {
+            if at >= n || context.opener_cue[at] {
+                break;
+            }
+            let block = at..block_end(sentences, at);
+            let own = block.clone().filter(|&j| scores[j] > bias).count();
+            if (is_heading(at) && own == 0)
+                || block.len() > BOX_MAX_SENTENCES
+                || !block.clone().all(plain)
+            {
+                break;
+            }
+            pitches += own;
+            at = block.end;
+            if scores[at - 1] > bias {
+                end = Some((at, pitches));
+            }
+        }
+        let Some((end, pitches)) = end else { continue };
+        let section_ends = end == n || is_heading(end) || context.opens_insert[end];
+        if pitches >= 2 && section_ends && (box_start..end).any(|i| context.publisher_voice[i]) {
+            out.extend((box_start..end).map(|i| (i, pitches - usize::from(scores[i] > bias))));
+        }
+    }
+    out
+}
+
+/// The most blocks a labelled insert's set-up may take between its label and its pitch.
+const LABEL_SCOPE_MAX_BLOCKS: usize = 2;
+
+/// How many pitching neighbours the label above and the pitch below count as for each sentence
+/// of a labelled insert's set-up.
+const LABEL_VOUCHES: f64 = 2.0;
+
+/// Per sentence: it is part of the set-up of a labelled insert. A label line ("Contenido
+/// patrocinado", "Anzeige") announces an insert, and an advertorial under it may open with
+/// neutral paragraphs before it names and pitches its product ("Cada día circulan … millones de
+/// mensajes fraudulentos …" over "ProtegeMóvil, la aplicación …" over "Descarga ProtegeMóvil
+/// gratis …"). The blocks between the label and the first block that pitches (a sentence promo
+/// on its own) are its set-up when there are at most [`LABEL_SCOPE_MAX_BLOCKS`] of them, none a
+/// heading, each sharing a word of [`LEAD_IN_ECHO_MIN_CHARS`] letters or more with the block
+/// below (one thread down to the pitch), none of whose sentences pitches, speaks against promo
+/// or quotes anyone, and the pitching block opens no insert of its own. A label whose ad was
+/// not scraped stands over the story: a heading, quoted or reported speech, a paragraph that
+/// does not lead to the next, or the next insert's own label or link line ends the scope.
+fn label_scopes(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<bool> {
+    let mut out = vec![false; scores.len()];
+    for label in (0..scores.len()).filter(|&i| context.label_line[i]) {
+        let first = block_end(sentences, label);
+        let mut start = first;
+        for blocks in 0..=LABEL_SCOPE_MAX_BLOCKS {
+            if start >= sentences.len() || context.opener_cue[start] {
+                break;
+            }
+            let end = block_end(sentences, start);
+            if (start..end).any(|j| scores[j] > bias) {
+                if blocks > 0 {
+                    out[first..start].fill(true);
+                }
+                break;
+            }
+            let leads_on = blocks < LABEL_SCOPE_MAX_BLOCKS
+                && !context
+                    .binds_to_next
+                    .get(sentences[start].block)
+                    .copied()
+                    .unwrap_or(false)
+                && (start..end)
+                    .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
+                && (start..end).any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS);
+            if !leads_on {
+                break;
+            }
+            start = end;
+        }
     }
     out
 }
@@ -442,32 +631,43 @@ pub fn opens_new_insert(
 /// `binds` (per block: it introduces the next, like a heading) with every line that is an ad
 /// label and nothing else ("Sponsored", "Anzeige") unbound. Such a label is an insert of its
 /// own; what stands under it goes with it only on its own promo evidence, as any paragraph
-/// would. Scraped pages keep labels whose ad was not scraped, above the story's next paragraph:
-/// bound like a heading, that paragraph went with the label whenever another insert followed it.
+/// would (or as the set-up of the labelled insert, [`label_scopes`]). Scraped pages keep labels
+/// whose ad was not scraped, above the story's next paragraph: bound like a heading, that
+/// paragraph went with the label whenever another insert followed it.
 fn label_lines_unbound(
     mut binds: Vec<bool>,
+    sentences: &[Sentence],
+    label_line: &[bool],
+) -> Vec<bool> {
+    for (sentence, _) in sentences.iter().zip(label_line).filter(|(_, &l)| l) {
+        if let Some(b) = binds.get_mut(sentence.block) {
+            *b = false;
+        }
+    }
+    binds
+}
+
+/// Per sentence: it is a block of its own that fires a strong standalone label cue ("Anzeige",
+/// "Sponsored", "Contenido patrocinado").
+fn bare_label_lines(
     sentences: &[Sentence],
     features: &[SentenceFeatures],
     rules: &RuleSet,
 ) -> Vec<bool> {
+    let mut out = vec![false; sentences.len()];
     let mut start = 0;
     while start < sentences.len() {
         let end = block_end(sentences, start);
-        let label = end == start + 1
+        out[start] = end == start + 1
             && features[start].cues.iter().any(|cue| {
                 let rule = &rules.rules()[cue.rule];
                 rule.category == Some(Category::SponsoredLabel)
                     && rule.weight >= 1.0
                     && rule.position == Position::Standalone
             });
-        if label {
-            if let Some(b) = binds.get_mut(sentences[start].block) {
-                *b = false;
-            }
-        }
         start = end;
     }
-    binds
+    out
 }
 
 /// Whether a sentence fires a strong cue that only stands at the start of a block or alone (a
@@ -587,6 +787,25 @@ mod tests {
         echoed_below: &[usize],
         binds_to_next: &[bool],
     ) -> Vec<Label> {
+        run_voiced(
+            scores,
+            on_topic,
+            opens_insert,
+            echoed_below,
+            binds_to_next,
+            &[],
+        )
+    }
+
+    /// Like [`run_echoed`], with the sentences at `publisher_voice` speaking as the publisher.
+    fn run_voiced(
+        scores: &[(usize, f64)],
+        on_topic: &[usize],
+        opens_insert: &[usize],
+        echoed_below: &[usize],
+        binds_to_next: &[bool],
+        publisher_voice: &[usize],
+    ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
         let weights = Weights {
@@ -613,6 +832,8 @@ mod tests {
                 .collect::<Vec<_>>(),
             quotes_speech: &flags(&[]),
             opener_cue: &flags(opens_insert),
+            label_line: &flags(&[]),
+            publisher_voice: &flags(publisher_voice),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -686,6 +907,76 @@ mod tests {
         let pitch = "Open a free account with Fenwick Invest today and trade without fees for six months. Sign up now";
         let cleaned = crate::article::clean(&article(pitch), &rules).clean_text;
         assert!(!cleaned.contains("Fenwick"), "{cleaned}");
+    }
+
+    #[test]
+    fn a_label_takes_the_set_up_of_the_insert_under_it() {
+        let rules = RuleSet::builtin();
+        let article = |second: &str| {
+            format!(
+                "Police warn of fake parcel texts\n\n\
+                 Police warned on Monday of a wave of fake text messages that claim a parcel is held at customs.\n\n\
+                 Sponsored content\n\n\
+                 Millions of scam messages reach British phones every week, and one careless tap can hand criminals your banking details.\n\n\
+                 {second}\n\n\
+                 Download Shieldly free and get 30 days of Premium protection.\n\n\
+                 Officers said more than 2,000 people had reported the messages since October.\n"
+            )
+        };
+        // The set-up leads to the product, which the call to action names.
+        let set_up =
+            "Shieldly, an app made in Leeds, checks every link in your messages before it opens.";
+        let cleaned = crate::article::clean(&article(set_up), &rules).clean_text;
+        assert!(!cleaned.contains("Millions of scam"), "{cleaned}");
+        assert!(!cleaned.contains("Leeds"), "{cleaned}");
+        assert!(cleaned.contains("Officers said"), "{cleaned}");
+        // Reported speech under the label is the story's: the label's ad was not scraped.
+        let story = "Banks refunded most victims, a spokesman for the industry body said.";
+        let cleaned = crate::article::clean(&article(story), &rules).clean_text;
+        assert!(cleaned.contains("Millions of scam"), "{cleaned}");
+        assert!(cleaned.contains(story), "{cleaned}");
+    }
+
+    #[test]
+    fn a_heading_goes_with_the_publisher_box_under_it() {
+        let rules = RuleSet::builtin();
+        let article = |body: &str| {
+            format!(
+                "Council approves new tram line\n\n\
+                 The city council approved a new tram line to the airport on Tuesday, the transport department said.\n\n\
+                 Meet the people who plan the city of tomorrow\n\n\
+                 {body}\n\n\
+                 Early-bird tickets cost £45 until April, then prices rise to £65.\n\n\
+                 Book your ticket now at cityfutures.com\n\n\
+                 What happens next\n\n\
+                 Construction is expected to start in 2027, according to the transport department.\n"
+            )
+        };
+        let box_body = "Transport planners will join 40 other speakers at our City Futures Forum on 3 May. Two days of talks and workshops on housing and transport.";
+        let cleaned = crate::article::clean(&article(box_body), &rules).clean_text;
+        assert!(!cleaned.contains("Meet the people"), "{cleaned}");
+        assert!(!cleaned.contains("Transport planners"), "{cleaned}");
+        assert!(cleaned.contains("What happens next"), "{cleaned}");
+        // A section of the story whose paragraph quotes someone stays.
+        let story = "Transport planners will present the route at a public meeting on 3 May. \"We want to hear from everyone,\" the project lead said.";
+        let cleaned = crate::article::clean(&article(story), &rules).clean_text;
+        assert!(cleaned.contains("Meet the people"), "{cleaned}");
+        assert!(cleaned.contains("public meeting"), "{cleaned}");
+    }
+
+    #[test]
+    fn the_publisher_offering_its_own_event_pitches_for_its_paragraph() {
+        // A hook question and the publisher's own event, each below the bias, then a price.
+        let article = [(0, 0.0), (1, 0.3), (1, 0.3), (1, 0.9), (2, 0.0)];
+        assert_eq!(
+            run_voiced(&article, &[], &[], &[], &[], &[1, 2]),
+            [E, P, P, P, E]
+        );
+        // The same weak cues of another kind leave the paragraph to the story.
+        assert_eq!(
+            run_voiced(&article, &[], &[], &[], &[], &[]),
+            [E, E, E, E, E]
+        );
     }
 
     #[test]
