@@ -297,7 +297,8 @@ fn emissions_from(scores: &[f64], support: &[f64], weights: Weights) -> Vec<f64>
 /// For each sentence, how many further sentences of its block beyond the first are promo on
 /// their own (score above `bias`), at most three: the multiplier of `paragraph_support`. A
 /// closing line right after the block ([`closing_lines`]) counts as one or two of them, and a
-/// lead-in block ([`is_lead_in`]) gets one. A heading off the article's topic (see
+/// lead-in block ([`is_lead_in`]) gets one, two when the block below pitches twice on its own
+/// and shares with the lead-in a word no other block uses. A heading off the article's topic (see
 /// [`Context::on_topic`]), neutral and bound to a paragraph that a closing line names by a word
 /// of their own, counts as one more neutral sentence of that paragraph.
 fn support(
@@ -324,17 +325,22 @@ fn support(
     while start < sentences.len() {
         let end = block_end(sentences, start);
         let (own, closed) = pitches(start, end);
-        let lead_in = end < sentences.len()
-            && is_lead_in(
-                start..end,
-                pitches(end, block_end(sentences, end)),
-                scores,
-                context,
-                bias,
-            );
+        let below = if end < sentences.len() {
+            pitches(end, block_end(sentences, end))
+        } else {
+            (0, 0)
+        };
+        let lead_in = end < sentences.len() && is_lead_in(start..end, below, scores, context, bias);
+        // A lead-in to a paragraph that pitches twice on its own, sharing with it a word that no
+        // other block uses, is that insert's own set-up: two pitching neighbours.
+        let lead_in = if lead_in {
+            1 + usize::from(below.0 >= 2 && (start..end).any(|j| context.echo_below_only[j]))
+        } else {
+            0
+        };
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
             let others = own - usize::from(scores[i] > bias) + closed;
-            *k = (others.saturating_sub(1) + usize::from(lead_in)).min(3) as f64;
+            *k = (others.saturating_sub(1) + lead_in).min(3) as f64;
         }
         // A heading off the article's topic over a paragraph that its call to action names
         // (a closing line that names what no other block does) is that insert's heading: it
@@ -633,6 +639,26 @@ mod tests {
         echoed_below: &[usize],
         binds_to_next: &[bool],
     ) -> Vec<Label> {
+        run_named(
+            scores,
+            on_topic,
+            opens_insert,
+            echoed_below,
+            binds_to_next,
+            &[],
+        )
+    }
+
+    /// Like [`run_echoed`], with the sentences at `only_below` sharing with the next block a
+    /// word that no other block uses.
+    fn run_named(
+        scores: &[(usize, f64)],
+        on_topic: &[usize],
+        opens_insert: &[usize],
+        echoed_below: &[usize],
+        binds_to_next: &[bool],
+        only_below: &[usize],
+    ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
         let weights = Weights {
@@ -657,7 +683,7 @@ mod tests {
             echo_below: &(0..scores.len())
                 .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
                 .collect::<Vec<_>>(),
-            echo_below_only: &flags(&[]),
+            echo_below_only: &flags(only_below),
             quotes_speech: &flags(&[]),
             opener_cue: &flags(opens_insert),
         };
@@ -768,6 +794,25 @@ mod tests {
         assert!(cleaned.contains("Why savers"), "{cleaned}");
         assert!(cleaned.contains("Interest rates"), "{cleaned}");
         assert!(!cleaned.contains("Open your account"), "{cleaned}");
+    }
+
+    #[test]
+    fn a_set_up_that_shares_a_word_of_its_own_with_a_pitch_paragraph_goes_with_it() {
+        // Two neutral sentences, then a paragraph that pitches twice.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 1.0), (2, 1.0), (3, 0.0)];
+        // Sharing a long word with it, the set-up is one pitching neighbour: not enough.
+        assert_eq!(
+            run_named(&article, &[], &[], &[2], &[], &[]),
+            [E, E, E, P, P, E]
+        );
+        // Sharing a word that no other block uses, it is the insert's own set-up.
+        assert_eq!(
+            run_named(&article, &[], &[], &[2], &[], &[2]),
+            [E, P, P, P, P, E]
+        );
+        // Not above a pitch that stands alone.
+        let once = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
+        assert_eq!(run_named(&once, &[], &[], &[2], &[], &[2]), [E, E, E, P, E]);
     }
 
     #[test]
