@@ -298,7 +298,8 @@ fn emissions_from(scores: &[f64], support: &[f64], weights: Weights) -> Vec<f64>
 /// their own (score above `bias`), at most three: the multiplier of `paragraph_support`. A
 /// closing line right after the block ([`closing_lines`]) counts as one or two of them, and a
 /// lead-in block ([`is_lead_in`]) gets one, two when the block below pitches twice on its own
-/// and shares with the lead-in a word no other block uses. A heading off the article's topic (see
+/// (or once, under a closing line that names it) and shares with the lead-in a word no other
+/// block uses. A heading off the article's topic (see
 /// [`Context::on_topic`]), neutral and bound to a paragraph that a closing line names by a word
 /// of their own, counts as one more neutral sentence of that paragraph.
 fn support(
@@ -331,10 +332,14 @@ fn support(
             (0, 0)
         };
         let lead_in = end < sentences.len() && is_lead_in(start..end, below, scores, context, bias);
-        // A lead-in to a paragraph that pitches twice on its own, sharing with it a word that no
-        // other block uses, is that insert's own set-up: two pitching neighbours.
+        // A lead-in to a paragraph that pitches twice on its own (or once, under a closing line
+        // that names it), sharing with it a word that no other block uses, is that insert's own
+        // set-up: two pitching neighbours.
         let lead_in = if lead_in {
-            1 + usize::from(below.0 >= 2 && (start..end).any(|j| context.echo_below_only[j]))
+            1 + usize::from(
+                (below.0 >= 2 || (below.0 >= 1 && below.1 == 2))
+                    && (start..end).any(|j| context.echo_below_only[j]),
+            )
         } else {
             0
         };
