@@ -150,10 +150,10 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.89,
-        retained: 0.999,
+        caught: 0.92,
+        retained: 0.9995,
         cut: 1,
-        f1: 0.91,
+        f1: 0.94,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -167,12 +167,14 @@ fn detection_cross_validated_in_five_folds() {
     // Spanish stopword ties told apart took caught to 0.845. Closing lines and lead-ins (soft
     // advertorials' set-ups go with their pitch) took it to 0.874; with cue families for short
     // inserts (the publisher's own offers and events, reader-desire hooks, price drops,
-    // affiliate notes) to 0.913, F1 0.920.
+    // affiliate notes) to 0.913, F1 0.920. Calls to action that name what only their
+    // paragraph names (and the set-up and heading that go with it), buttons in the reader's
+    // voice and French and Spanish risk notes took it to 0.932, F1 0.947, retained 1.0000.
     let floors = Floors {
-        caught: 0.91,
-        retained: 0.999,
+        caught: 0.93,
+        retained: 0.9997,
         cut: 0,
-        f1: 0.91,
+        f1: 0.94,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
