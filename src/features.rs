@@ -31,6 +31,10 @@ pub struct SentenceFeatures {
     /// (0 for none; see `mark_echo_below`): a call to action under a pitch names what the pitch
     /// offered, a set-up paragraph speaks of what the pitch below it sells.
     pub echo_below: usize,
+    /// It shares with the block after its own a word that stands in no other block of the
+    /// article (see `mark_on_topic`): what the two blocks speak of, the rest of the article does
+    /// not, as an insert's call to action names the offer of the paragraph above it.
+    pub echo_below_only: bool,
     /// It holds quoted speech (text in quotation marks, blanked before matching): what a person
     /// in the story said, which no insert's set-up does (see `labels::is_lead_in`).
     pub quotes_speech: bool,
@@ -161,6 +165,7 @@ pub fn extract(
                 score,
                 on_topic: false,
                 echo_below: 0,
+                echo_below_only: false,
                 quotes_speech: masked != sentence.span.of(text),
             }
         })
@@ -174,7 +179,7 @@ pub fn extract(
         rules,
     );
     add_topic_cues(&mut features, text, sentences, rules);
-    mark_on_topic(&mut features, text, structure, sentences);
+    mark_on_topic(&mut features, text, structure, sentences, rules);
     mark_echo_below(&mut features, text, structure, sentences, rules);
     features
 }
@@ -325,6 +330,10 @@ fn for_each_topic_word(text: &str, lowercase: &mut String, mut found: impl FnMut
     }
 }
 
+/// How long a word must be for [`SentenceFeatures::echo_below_only`]: a thing the two blocks
+/// speak of ("Brixly", "report"), not a word any two blocks may use ("jeden").
+const ONLY_BELOW_MIN_CHARS: usize = 6;
+
 /// Marks the sentences that share at least [`TOPIC_SHARED_WORDS`] words with other blocks of
 /// the article (drift, turned around): a sentence that speaks of what the rest of the article
 /// speaks of is the story's, an insert's opener speaks of the reader or the offer.
@@ -333,19 +342,20 @@ fn mark_on_topic(
     text: &str,
     structure: &Structure,
     sentences: &[Sentence],
+    rules: &RuleSet,
 ) {
-    // Each word: the first block it stands in, and whether it stands in another one too. A
-    // word stands in a block other than `b` when it stands in two blocks or in one that is not
-    // `b`; one lookup instead of a search in every block.
-    let mut where_used: foldhash::HashMap<String, (usize, bool)> = Default::default();
+    // Each word: the first block it stands in, the second (if any), and whether it stands in a
+    // third. A word stands in a block other than `b` when it stands in two blocks or in one
+    // that is not `b`; one lookup instead of a search in every block.
+    let mut where_used: foldhash::HashMap<String, Blocks> = Default::default();
     let mut lowercase = String::new();
     for (b, block) in structure.blocks.iter().enumerate() {
         for_each_topic_word(block.span.of(text), &mut lowercase, |word| match where_used
             .get_mut(word)
         {
-            Some((first, more)) => *more |= *first != b,
+            Some(blocks) => blocks.add(b),
             None => {
-                where_used.insert(word.to_string(), (b, false));
+                where_used.insert(word.to_string(), Blocks::new(b));
             }
         });
     }
@@ -353,17 +363,61 @@ fn mark_on_topic(
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         shared.clear();
+        let mut only_below = false;
         for_each_topic_word(sentence.span.of(text), &mut lowercase, |word| {
-            if shared.len() == TOPIC_SHARED_WORDS {
-                return;
-            }
-            if let Some((word, &(first, more))) = where_used.get_key_value(word) {
-                if (more || first != sentence.block) && !shared.contains(&word.as_str()) {
+            if let Some((word, blocks)) = where_used.get_key_value(word) {
+                only_below = only_below
+                    || (blocks.exactly(sentence.block, sentence.block + 1)
+                        && word.chars().count() >= ONLY_BELOW_MIN_CHARS
+                        && !rules.is_stopword(word));
+                if shared.len() < TOPIC_SHARED_WORDS
+                    && blocks.beyond(sentence.block)
+                    && !shared.contains(&word.as_str())
+                {
                     shared.push(word);
                 }
             }
         });
         f.on_topic = shared.len() >= TOPIC_SHARED_WORDS;
+        f.echo_below_only = only_below;
+    }
+}
+
+/// The blocks a word stands in, as far as [`mark_on_topic`] needs them: the first two, and
+/// whether there are more.
+#[derive(Clone, Copy)]
+struct Blocks {
+    first: usize,
+    second: Option<usize>,
+    more: bool,
+}
+
+impl Blocks {
+    fn new(b: usize) -> Blocks {
+        Blocks {
+            first: b,
+            second: None,
+            more: false,
+        }
+    }
+
+    /// Blocks come in order, each word of one block in a row.
+    fn add(&mut self, b: usize) {
+        match self.second {
+            _ if b == self.first => {}
+            None => self.second = Some(b),
+            Some(second) => self.more |= second != b,
+        }
+    }
+
+    /// It stands in a block other than `b`.
+    fn beyond(&self, b: usize) -> bool {
+        self.second.is_some() || self.first != b
+    }
+
+    /// It stands in blocks `a` and `b` and in no other.
+    fn exactly(&self, a: usize, b: usize) -> bool {
+        !self.more && self.first == a && self.second == Some(b)
     }
 }
 

@@ -66,6 +66,9 @@ pub struct Context<'a> {
     /// Per sentence: the longest content word it shares with the block after its own
     /// ([`crate::features::SentenceFeatures::echo_below`]).
     pub echo_below: &'a [usize],
+    /// Per sentence: it shares with the block after its own a word that no other block uses
+    /// ([`crate::features::SentenceFeatures::echo_below_only`]).
+    pub echo_below_only: &'a [bool],
     /// Per sentence: it holds quoted speech
     /// ([`crate::features::SentenceFeatures::quotes_speech`]).
     pub quotes_speech: &'a [bool],
@@ -87,6 +90,7 @@ pub struct ArticleContext {
     pub on_topic: Vec<bool>,
     pub opens_insert: Vec<bool>,
     pub echo_below: Vec<usize>,
+    pub echo_below_only: Vec<bool>,
     pub quotes_speech: Vec<bool>,
     pub opener_cue: Vec<bool>,
     pub label_line: Vec<bool>,
@@ -108,6 +112,7 @@ impl ArticleContext {
             on_topic: each(|f| f.on_topic),
             opens_insert: opens_new_insert(sentences, features, rules),
             echo_below: features.iter().map(|f| f.echo_below).collect(),
+            echo_below_only: each(|f| f.echo_below_only),
             quotes_speech: each(|f| f.quotes_speech),
             opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
             label_line,
@@ -129,6 +134,7 @@ impl ArticleContext {
             on_topic: &self.on_topic,
             opens_insert: &self.opens_insert,
             echo_below: &self.echo_below,
+            echo_below_only: &self.echo_below_only,
             quotes_speech: &self.quotes_speech,
             opener_cue: &self.opener_cue,
             label_line: &self.label_line,
@@ -189,7 +195,7 @@ pub fn decode(
             .copied()
             .unwrap_or(false)
             && block == previous + 1
-            && !closing[i - 1]
+            && closing[i - 1] == 0
         {
             weights.switch_after_heading
         } else {
@@ -306,13 +312,17 @@ fn emissions_from(scores: &[f64], support: &[f64], weights: Weights) -> Vec<f64>
 
 /// For each sentence, how many further sentences of its block beyond the first are promo on
 /// their own (score above `bias`), at most three: the multiplier of `paragraph_support`. A
-/// closing line right after the block ([`closing_lines`]) counts as one of them, and a lead-in
-/// block ([`is_lead_in`]) gets one.
+/// closing line right after the block ([`closing_lines`]) counts as one or two of them, and a
+/// lead-in block ([`is_lead_in`]) gets one, two when the block below pitches twice on its own
+/// (or once, under a closing line that names it) and shares with the lead-in a word no other
+/// block uses. A heading off the article's topic (see
+/// [`Context::on_topic`]), neutral and bound to a paragraph that a closing line names by a word
+/// of their own, counts as one more neutral sentence of that paragraph.
 fn support(
     scores: &[f64],
     sentences: &[Sentence],
     context: Context,
-    closing: &[bool],
+    closing: &[usize],
     bias: f64,
 ) -> Vec<f64> {
     // The pitches of the block [start, end): its own promo sentences, and the closing line
@@ -324,7 +334,11 @@ fn support(
     let pitches = |start: usize, end: usize| {
         (
             (start..end).filter(|&j| pitching(j)).count(),
-            usize::from(end < sentences.len() && closing[end]),
+            if end < sentences.len() {
+                closing[end]
+            } else {
+                0
+            },
         )
     };
     let mut out = vec![0.0; scores.len()];
@@ -332,17 +346,49 @@ fn support(
     while start < sentences.len() {
         let end = block_end(sentences, start);
         let (own, closed) = pitches(start, end);
-        let lead_in = end < sentences.len()
-            && is_lead_in(
-                start..end,
-                pitches(end, block_end(sentences, end)),
-                scores,
-                context,
-                bias,
-            );
+        let below = if end < sentences.len() {
+            pitches(end, block_end(sentences, end))
+        } else {
+            (0, 0)
+        };
+        let lead_in = end < sentences.len() && is_lead_in(start..end, below, scores, context, bias);
+        // A lead-in to a paragraph that pitches twice on its own (or once, under a closing line
+        // that names it), sharing with it a word that no other block uses, is that insert's own
+        // set-up: two pitching neighbours.
+        let lead_in = if lead_in {
+            1 + usize::from(
+                (below.0 >= 2 || (below.0 >= 1 && below.1 == 2))
+                    && (start..end).any(|j| context.echo_below_only[j]),
+            )
+        } else {
+            0
+        };
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
             let others = own - usize::from(pitching(i)) + closed;
-            *k = (others.saturating_sub(1) + usize::from(lead_in)).min(3) as f64;
+            *k = (others.saturating_sub(1) + lead_in).min(3) as f64;
+        }
+        // A heading off the article's topic over a paragraph that its call to action names
+        // (a closing line that names what no other block does) is that insert's heading: it
+        // counts as one more neutral sentence of the paragraph.
+        if end < sentences.len()
+            && context
+                .binds_to_next
+                .get(sentences[start].block)
+                .copied()
+                .unwrap_or(false)
+            && (start..end).all(|j| {
+                !context.on_topic[j]
+                    && (0.0..=bias).contains(&scores[j])
+                    && !context.quotes_speech[j]
+            })
+        {
+            let next_end = block_end(sentences, end);
+            let (own, closed) = pitches(end, next_end);
+            if closed == 2 {
+                for k in out.iter_mut().take(end).skip(start) {
+                    *k = (own + closed).saturating_sub(1).min(3) as f64;
+                }
+            }
         }
         start = end;
     }
@@ -399,7 +445,7 @@ fn boxed_pitches(
     scores: &[f64],
     sentences: &[Sentence],
     context: Context,
-    closing: &[bool],
+    closing: &[usize],
     bias: f64,
 ) -> Vec<(usize, usize)> {
     let n = scores.len();
@@ -415,7 +461,7 @@ fn boxed_pitches(
     let mut start = 0;
     while start < n {
         let first_heading =
-            is_heading(start) && !closing[start] && (start == 0 || !is_heading(start - 1));
+            is_heading(start) && closing[start] == 0 && (start == 0 || !is_heading(start - 1));
         let box_start = start;
         start = block_end(sentences, start);
         if !first_heading {
@@ -556,23 +602,34 @@ fn is_lead_in(
             .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
 }
 
-/// Per sentence: it is a closing line, a block of one sentence that is promo on its own, does
-/// not open a new insert and names something that a sentence of the block before it, promo on
-/// its own too, named ("Jetzt Depot eröffnen →" under the paragraph that pitched the depot). A
-/// soft advertorial sets a problem up, pitches once and ends in such a line; the line is the
-/// pitch's call to action, so it vouches for the paragraph as a further pitching sentence would.
-/// A label, a related-link line or the heading of the next insert, which speaks of something
-/// else, vouches for nothing above it.
-fn closing_lines(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<bool> {
-    let mut out = vec![false; scores.len()];
+/// Per sentence: how many pitching sentences it counts as for the block above it (0 for none).
+/// A closing line is a block of one sentence that is promo on its own, does not open a new
+/// insert and names something that a sentence of the block before it, promo on its own too,
+/// named ("Jetzt Depot eröffnen →" under the paragraph that pitched the depot): it counts as
+/// one. A soft advertorial sets a problem up, pitches once and ends in such a line; the line is
+/// the pitch's call to action, so it vouches for the paragraph as a further pitching sentence
+/// would. One that shares with any sentence of the block above a word that no other block of
+/// the article uses ("Brixly-Konto in 3 Minuten eröffnen ›" under the paragraph that brought
+/// in the platform Brixly) counts as two: what the line sells is what that paragraph speaks
+/// of, and the rest of the article does not. A label, a related-link line or the heading of
+/// the next insert, which speaks of something else, vouches for nothing above it.
+fn closing_lines(
+    scores: &[f64],
+    sentences: &[Sentence],
+    context: Context,
+    bias: f64,
+) -> Vec<usize> {
+    let mut out = vec![0; scores.len()];
     let (mut before, mut start) = (0, 0);
     while start < sentences.len() {
         let end = block_end(sentences, start);
-        out[start] = start > 0
-            && end == start + 1
-            && scores[start] > bias
-            && !context.opens_insert[start]
-            && (before..start).any(|j| scores[j] > bias && context.echo_below[j] > 0);
+        if start > 0 && end == start + 1 && scores[start] > bias && !context.opens_insert[start] {
+            if (before..start).any(|j| context.echo_below_only[j]) {
+                out[start] = 2;
+            } else if (before..start).any(|j| scores[j] > bias && context.echo_below[j] > 0) {
+                out[start] = 1;
+            }
+        }
         (before, start) = (start, end);
     }
     out
@@ -787,12 +844,13 @@ mod tests {
         echoed_below: &[usize],
         binds_to_next: &[bool],
     ) -> Vec<Label> {
-        run_voiced(
+        run_marked(
             scores,
             on_topic,
             opens_insert,
             echoed_below,
             binds_to_next,
+            &[],
             &[],
         )
     }
@@ -805,6 +863,49 @@ mod tests {
         echoed_below: &[usize],
         binds_to_next: &[bool],
         publisher_voice: &[usize],
+    ) -> Vec<Label> {
+        run_marked(
+            scores,
+            on_topic,
+            opens_insert,
+            echoed_below,
+            binds_to_next,
+            publisher_voice,
+            &[],
+        )
+    }
+
+    /// Like [`run_echoed`], with the sentences at `only_below` sharing with the next block a
+    /// word that no other block uses.
+    fn run_named(
+        scores: &[(usize, f64)],
+        on_topic: &[usize],
+        opens_insert: &[usize],
+        echoed_below: &[usize],
+        binds_to_next: &[bool],
+        only_below: &[usize],
+    ) -> Vec<Label> {
+        run_marked(
+            scores,
+            on_topic,
+            opens_insert,
+            echoed_below,
+            binds_to_next,
+            &[],
+            only_below,
+        )
+    }
+
+    /// Like [`run_echoed`], with the sentences at `publisher_voice` speaking as the publisher and
+    /// those at `only_below` sharing with the next block a word that no other block uses.
+    fn run_marked(
+        scores: &[(usize, f64)],
+        on_topic: &[usize],
+        opens_insert: &[usize],
+        echoed_below: &[usize],
+        binds_to_next: &[bool],
+        publisher_voice: &[usize],
+        only_below: &[usize],
     ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -830,6 +931,7 @@ mod tests {
             echo_below: &(0..scores.len())
                 .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
                 .collect::<Vec<_>>(),
+            echo_below_only: &flags(only_below),
             quotes_speech: &flags(&[]),
             opener_cue: &flags(opens_insert),
             label_line: &flags(&[]),
@@ -977,6 +1079,60 @@ mod tests {
             run_voiced(&article, &[], &[], &[], &[], &[]),
             [E, E, E, E, E]
         );
+    }
+
+    #[test]
+    fn a_call_to_action_that_names_what_only_its_paragraph_names_takes_it_and_its_heading() {
+        let rules = RuleSet::builtin();
+        let article = |call: &str| {
+            format!(
+                "Port authority approves harbour dredging\n\n\
+                 The port authority approved a plan on Monday to dredge the harbour's main channel, the board said on Monday.\n\n\
+                 Dredging of the channel will begin in May and take about six months, according to the port authority.\n\n\
+                 Why savers are turning to fixed-rate accounts\n\n\
+                 Interest rates have been falling for a year, and many households are looking for a safe return. \
+                 Harbourline Bank pays 4.1% a year on its one-year fixed deposit. \
+                 New customers who sign up this month get a $50 welcome bonus.\n\n\
+                 {call}\n\n\
+                 The dredging work on the channel is expected to cost $40 million, the port authority said.\n"
+            )
+        };
+        // "Harbourline" stands in the paragraph and the line under it and nowhere else.
+        let cleaned = crate::article::clean(
+            &article("Open your Harbourline account in five minutes →"),
+            &rules,
+        )
+        .clean_text;
+        for gone in ["Why savers", "Interest rates", "Harbourline"] {
+            assert!(!cleaned.contains(gone), "{gone}: {cleaned}");
+        }
+        assert!(cleaned.contains("The dredging work"), "{cleaned}");
+        // A call to action that names nothing of it leaves the set-up and the heading.
+        let cleaned =
+            crate::article::clean(&article("Open your account in five minutes →"), &rules)
+                .clean_text;
+        assert!(cleaned.contains("Why savers"), "{cleaned}");
+        assert!(cleaned.contains("Interest rates"), "{cleaned}");
+        assert!(!cleaned.contains("Open your account"), "{cleaned}");
+    }
+
+    #[test]
+    fn a_set_up_that_shares_a_word_of_its_own_with_a_pitch_paragraph_goes_with_it() {
+        // Two neutral sentences, then a paragraph that pitches twice.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 1.0), (2, 1.0), (3, 0.0)];
+        // Sharing a long word with it, the set-up is one pitching neighbour: not enough.
+        assert_eq!(
+            run_named(&article, &[], &[], &[2], &[], &[]),
+            [E, E, E, P, P, E]
+        );
+        // Sharing a word that no other block uses, it is the insert's own set-up.
+        assert_eq!(
+            run_named(&article, &[], &[], &[2], &[], &[2]),
+            [E, P, P, P, P, E]
+        );
+        // Not above a pitch that stands alone.
+        let once = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
+        assert_eq!(run_named(&once, &[], &[], &[2], &[], &[2]), [E, E, E, P, E]);
     }
 
     #[test]

@@ -150,10 +150,10 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.92,
+        caught: 0.94,
         retained: 0.9999,
         cut: 0,
-        f1: 0.935,
+        f1: 0.97,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -171,11 +171,15 @@ fn detection_cross_validated_in_five_folds() {
     // publisher's boxes (heading, short paragraphs, call to action) going whole, to 0.932, F1
     // 0.944, retained 1.0; the reader told to use an app for a task, to 0.937; the publisher's
     // own offers and the reader-desire hook pitching for their paragraph, to 0.942, F1 0.948.
+    // Calls to action that name what only their paragraph names (and the set-up and heading
+    // that go with it), buttons in the reader's voice and French and Spanish risk notes (alone
+    // 0.913 to 0.932, F1 0.947) together with those: 0.952, F1 0.965, retained 1.0000, on the
+    // corpus grown to 174 articles by a round written without sight of the rules.
     let floors = Floors {
-        caught: 0.94,
-        retained: 0.9997,
+        caught: 0.95,
+        retained: 0.9999,
         cut: 0,
-        f1: 0.945,
+        f1: 0.96,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
