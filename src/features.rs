@@ -6,10 +6,12 @@
 //! call to action without a period at the end of a paragraph are expressed as data.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+use std::sync::LazyLock;
 
 use crate::rules::{Category, Position, RuleSet};
 use crate::sentences::Sentence;
-use crate::structure::{BlockKind, Structure};
+use crate::structure::{BlockKind, Span, Structure};
 
 /// One cue that fired: the rule (an index into [`RuleSet::rules`]) and how strongly, a factor
 /// on the rule's weight (1 for one match, 1.5 for two, 2 for three or more).
@@ -174,8 +176,9 @@ pub fn extract(
         rules,
     );
     add_topic_cues(&mut features, sentences, rules);
-    mark_on_topic(&mut features, text, structure, sentences);
-    mark_echo_below(&mut features, text, structure, sentences, rules);
+    let words = Words::new(text, structure);
+    mark_on_topic(&mut features, text, &words, sentences);
+    mark_echo_below(&mut features, text, &words, sentences, rules);
     features
 }
 
@@ -185,36 +188,209 @@ const ECHO_WORD_MIN_CHARS: usize = 3;
 /// "Depots").
 const ECHO_PREFIX_MIN_CHARS: usize = 4;
 
-/// Calls `found` with the lowercase words of `text` of at least [`ECHO_WORD_MIN_CHARS`] letters,
-/// in order (`lowercase` is a buffer for words that need lower-casing).
-fn for_each_echo_word(text: &str, lowercase: &mut String, mut found: impl FnMut(&str)) {
-    for token in text.split(|c: char| !c.is_alphabetic()) {
-        // A token of fewer bytes has fewer characters.
-        if token.len() < ECHO_WORD_MIN_CHARS {
-            continue;
+/// A word of a block, a longest run of letters, of at least [`ECHO_WORD_MIN_CHARS`] letters
+/// (shorter ones are compared by neither `mark_echo_below` nor `mark_on_topic`).
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    /// Where it stands in the text.
+    start: usize,
+    end: usize,
+    /// Its lowercase form, lower-cased letter by letter: a range of [`Words::lower`].
+    lower: (usize, usize),
+    /// Its lowercase form as `str::to_lowercase` gives it, which differs from `lower` only in
+    /// a final sigma.
+    topic_lower: (usize, usize),
+    letters: usize,
+    /// A numeric character stands right before (after) it in its block: the word is then part
+    /// of an alphanumeric token, which is no topic word.
+    numeric_before: bool,
+    numeric_after: bool,
+}
+
+/// One word of a sentence as the sentence's own text splits into it.
+struct WordOf<'a> {
+    lower: &'a str,
+    topic_lower: &'a str,
+    letters: usize,
+    /// Neither digits nor other numeric characters stand beside it in the sentence.
+    alone: bool,
+}
+
+/// The words of every block, split and lower-cased once: `mark_echo_below` and
+/// `mark_on_topic` compare each sentence's words with those of blocks, and splitting and
+/// lower-casing every block and sentence again for each of them cost two fifths of a warm
+/// article's instructions.
+struct Words {
+    lower: String,
+    words: Vec<Word>,
+    /// Each block's words: a range of `words`.
+    blocks: Vec<(usize, usize)>,
+}
+
+impl Words {
+    fn new(text: &str, structure: &Structure) -> Words {
+        let mut words = Words {
+            lower: String::with_capacity(text.len()),
+            words: Vec::new(),
+            blocks: Vec::with_capacity(structure.blocks.len()),
+        };
+        for block in &structure.blocks {
+            let first = words.words.len();
+            let base = block.span.start;
+            let block_text = block.span.of(text);
+            // Where the current run of letters began, and whether a numeric character stood
+            // before it.
+            let mut run: Option<(usize, bool)> = None;
+            let mut last_numeric = false;
+            for (at, c) in block_text.char_indices() {
+                let letter = if c.is_ascii() {
+                    c.is_ascii_alphabetic()
+                } else {
+                    c.is_alphabetic()
+                };
+                if letter {
+                    if run.is_none() {
+                        run = Some((at, last_numeric));
+                    }
+                    continue;
+                }
+                let numeric = if c.is_ascii() {
+                    c.is_ascii_digit()
+                } else {
+                    c.is_numeric()
+                };
+                if let Some((start, numeric_before)) = run.take() {
+                    words.push(text, base + start, base + at, numeric_before, numeric);
+                }
+                last_numeric = numeric;
+            }
+            if let Some((start, numeric_before)) = run {
+                words.push(text, base + start, block.span.end, numeric_before, false);
+            }
+            words.blocks.push((first, words.words.len()));
         }
-        if token.bytes().all(|b| b.is_ascii_lowercase()) {
-            found(token);
-        } else if token.chars().count() >= ECHO_WORD_MIN_CHARS {
-            lowercase.clear();
-            lowercase.extend(token.chars().flat_map(char::to_lowercase));
-            found(lowercase);
+        words
+    }
+
+    fn push(&mut self, text: &str, start: usize, end: usize, before: bool, after: bool) {
+        let word = &text[start..end];
+        // A word of fewer bytes has fewer letters: most short words stop here.
+        if word.len() < ECHO_WORD_MIN_CHARS {
+            return;
+        }
+        let ascii = word.is_ascii();
+        let letters = if ascii {
+            word.len()
+        } else {
+            word.chars().count()
+        };
+        if letters < ECHO_WORD_MIN_CHARS {
+            return;
+        }
+        let from = self.lower.len();
+        self.lower.push_str(word);
+        if ascii {
+            self.lower[from..].make_ascii_lowercase();
+        } else {
+            self.lower.truncate(from);
+            self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        let lower = (from, self.lower.len());
+        let topic_lower = if !ascii && word.contains('Σ') {
+            self.lower.push_str(&word.to_lowercase());
+            (lower.1, self.lower.len())
+        } else {
+            lower
+        };
+        self.words.push(Word {
+            start,
+            end,
+            lower,
+            topic_lower,
+            letters,
+            numeric_before: before,
+            numeric_after: after,
+        });
+    }
+
+    fn lower(&self, range: (usize, usize)) -> &str {
+        &self.lower[range.0..range.1]
+    }
+
+    /// The words of block `block`.
+    fn of_block(&self, block: usize) -> &[Word] {
+        let (first, end) = self.blocks[block];
+        &self.words[first..end]
+    }
+
+    /// Calls `found` with the words of `span`, a part of block `block`, as the text of `span`
+    /// alone splits into them (a word the span cuts is cut), in order. `scratch` holds the
+    /// lowercase forms of cut words.
+    fn for_each_in(
+        &self,
+        text: &str,
+        block: usize,
+        span: Span,
+        scratch: &mut (String, String),
+        mut found: impl FnMut(WordOf<'_>),
+    ) {
+        let words = self.of_block(block);
+        let first = words.partition_point(|w| w.end <= span.start);
+        for w in words[first..].iter().take_while(|w| w.start < span.end) {
+            if w.start >= span.start && w.end <= span.end {
+                found(WordOf {
+                    lower: self.lower(w.lower),
+                    topic_lower: self.lower(w.topic_lower),
+                    letters: w.letters,
+                    alone: !(w.numeric_before && w.start > span.start)
+                        && !(w.numeric_after && w.end < span.end),
+                });
+                continue;
+            }
+            let (start, end) = (w.start.max(span.start), w.end.min(span.end));
+            let piece = &text[start..end];
+            let letters = piece.chars().count();
+            if letters < ECHO_WORD_MIN_CHARS {
+                continue;
+            }
+            scratch.0.clear();
+            lower_case_into(piece, &mut scratch.0);
+            scratch.1.clear();
+            scratch.1.push_str(&piece.to_lowercase());
+            found(WordOf {
+                lower: &scratch.0,
+                topic_lower: &scratch.1,
+                letters,
+                alone: !(w.numeric_before && start == w.start && start > span.start)
+                    && !(w.numeric_after && end == w.end && end < span.end),
+            });
         }
     }
 }
 
-/// The distinct content words of `text` (no stopword of any language), sorted: what
+/// Appends `word` lower-cased letter by letter.
+fn lower_case_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// The distinct content words of block `block` (no stopword of any language), sorted: what
 /// [`shared_word`] searches.
-fn sorted_content_words(text: &str, rules: &RuleSet) -> Vec<String> {
-    let mut words = Vec::new();
-    for_each_echo_word(text, &mut String::new(), |w| {
-        if !rules.is_stopword(w) {
-            words.push(w.to_owned());
-        }
-    });
-    words.sort_unstable();
-    words.dedup();
-    words
+fn sorted_content_words<'w>(words: &'w Words, block: usize, rules: &RuleSet) -> Vec<&'w str> {
+    let mut content: Vec<&str> = words
+        .of_block(block)
+        .iter()
+        .map(|w| words.lower(w.lower))
+        .filter(|w| !rules.is_stopword(w))
+        .collect();
+    content.sort_unstable();
+    content.dedup();
+    content
 }
 
 /// The length in letters of the longest word `word` shares with the sorted, distinct `words`:
@@ -223,20 +399,20 @@ fn sorted_content_words(text: &str, rules: &RuleSet) -> Vec<String> {
 /// and that has that many (a plural, a case ending, a compound: "Depot", "Depots"); else 0.
 /// Binary searches, not a comparison with every word: a sentence is checked against the whole
 /// block below it.
-fn shared_word(word: &str, words: &[String]) -> usize {
+fn shared_word(word: &str, words: &[&str]) -> usize {
     // Every word it shares starts with its first letters: most words stop at this one search.
     let key = word
         .char_indices()
         .nth(ECHO_PREFIX_MIN_CHARS)
         .map_or(word, |(end, _)| &word[..end]);
-    let words = &words[words.partition_point(|w| w.as_str() < key)..];
+    let words = &words[words.partition_point(|w| *w < key)..];
     let words = &words[..words.partition_point(|w| w.starts_with(key))];
     if words.is_empty() {
         return 0;
     }
     let letters = word.chars().count();
     // The words that start with `word` sort right after it, the same word first.
-    if let Some(next) = words.get(words.partition_point(|w| w.as_str() < word)) {
+    if let Some(&next) = words.get(words.partition_point(|w| *w < word)) {
         if next == word || (letters >= ECHO_PREFIX_MIN_CHARS && next.starts_with(word)) {
             return letters;
         }
@@ -246,11 +422,7 @@ fn shared_word(word: &str, words: &[String]) -> usize {
         .rev()
         .zip((0..letters).rev())
         .take_while(|&(_, prefix_letters)| prefix_letters >= ECHO_PREFIX_MIN_CHARS)
-        .find(|&((end, _), _)| {
-            words
-                .binary_search_by(|w| w.as_str().cmp(&word[..end]))
-                .is_ok()
-        })
+        .find(|&((end, _), _)| words.binary_search(&&word[..end]).is_ok())
         .map_or(0, |(_, prefix_letters)| prefix_letters)
 }
 
@@ -261,26 +433,26 @@ fn shared_word(word: &str, words: &[String]) -> usize {
 fn mark_echo_below(
     features: &mut [SentenceFeatures],
     text: &str,
-    structure: &Structure,
+    words: &Words,
     sentences: &[Sentence],
     rules: &RuleSet,
 ) {
-    let mut below: (usize, Vec<String>) = (usize::MAX, Vec::new());
-    let mut lowercase = String::new();
+    let mut below: (usize, Vec<&str>) = (usize::MAX, Vec::new());
+    let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         let next = sentence.block + 1;
-        let Some(block) = structure.blocks.get(next) else {
+        if next >= words.blocks.len() {
             continue;
-        };
+        }
         if below.0 != next {
-            below = (next, sorted_content_words(block.span.of(text), rules));
+            below = (next, sorted_content_words(words, next, rules));
         }
         // The longest shared content word; the stopword check, dearer than the search, only
         // for a word that would be the longest so far.
         let mut longest = 0;
-        for_each_echo_word(sentence.span.of(text), &mut lowercase, |w| {
-            let shared = shared_word(w, &below.1);
-            if shared > longest && !rules.is_stopword(w) {
+        words.for_each_in(text, sentence.block, sentence.span, &mut scratch, |w| {
+            let shared = shared_word(w.lower, &below.1);
+            if shared > longest && !rules.is_stopword(w.lower) {
                 longest = shared;
             }
         });
@@ -294,71 +466,47 @@ const TOPIC_WORD_MIN_CHARS: usize = 5;
 /// How many of its words a sentence must share with other blocks to be on the article's topic.
 const TOPIC_SHARED_WORDS: usize = 2;
 
-/// Calls `found` with every lowercase word of `text` of at least [`TOPIC_WORD_MIN_CHARS`]
-/// letters, in order and repeated as often as it stands (`lowercase` is a buffer for words
-/// that need lower-casing). The vocabulary compared between a sentence and its article.
-fn for_each_topic_word(text: &str, lowercase: &mut String, mut found: impl FnMut(&str)) {
-    for token in text.split(|c: char| !c.is_alphanumeric()) {
-        // A token of fewer bytes has fewer characters: most words stop here.
-        if token.len() < TOPIC_WORD_MIN_CHARS {
-            continue;
-        }
-        if token.is_ascii() {
-            if !token.bytes().all(|b| b.is_ascii_alphabetic()) {
-                continue;
-            }
-            if token.bytes().any(|b| b.is_ascii_uppercase()) {
-                lowercase.clear();
-                lowercase.push_str(token);
-                lowercase.make_ascii_lowercase();
-                found(lowercase);
-            } else {
-                found(token);
-            }
-        } else if token.chars().count() >= TOPIC_WORD_MIN_CHARS
-            && token.chars().all(char::is_alphabetic)
-        {
-            lowercase.clear();
-            lowercase.push_str(&token.to_lowercase());
-            found(lowercase);
-        }
-    }
-}
-
 /// Marks the sentences that share at least [`TOPIC_SHARED_WORDS`] words with other blocks of
 /// the article (drift, turned around): a sentence that speaks of what the rest of the article
 /// speaks of is the story's, an insert's opener speaks of the reader or the offer.
 fn mark_on_topic(
     features: &mut [SentenceFeatures],
     text: &str,
-    structure: &Structure,
+    words: &Words,
     sentences: &[Sentence],
 ) {
     // Each word: the first block it stands in, and whether it stands in another one too. A
     // word stands in a block other than `b` when it stands in two blocks or in one that is not
     // `b`; one lookup instead of a search in every block.
-    let mut where_used: foldhash::HashMap<String, (usize, bool)> = Default::default();
-    let mut lowercase = String::new();
-    for (b, block) in structure.blocks.iter().enumerate() {
-        for_each_topic_word(block.span.of(text), &mut lowercase, |word| match where_used
-            .get_mut(word)
-        {
-            Some((first, more)) => *more |= *first != b,
-            None => {
-                where_used.insert(word.to_string(), (b, false));
+    let mut where_used: foldhash::HashMap<&str, (usize, bool)> = Default::default();
+    for b in 0..words.blocks.len() {
+        let topic_words = words
+            .of_block(b)
+            .iter()
+            .filter(|w| w.letters >= TOPIC_WORD_MIN_CHARS && !w.numeric_before && !w.numeric_after);
+        for w in topic_words {
+            match where_used.entry(words.lower(w.topic_lower)) {
+                Entry::Occupied(mut e) => {
+                    let (first, more) = e.get_mut();
+                    *more |= *first != b;
+                }
+                Entry::Vacant(e) => {
+                    e.insert((b, false));
+                }
             }
-        });
+        }
     }
     // The distinct words of a sentence that stand in other blocks, up to as many as count.
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
+    let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         shared.clear();
-        for_each_topic_word(sentence.span.of(text), &mut lowercase, |word| {
-            if shared.len() == TOPIC_SHARED_WORDS {
+        words.for_each_in(text, sentence.block, sentence.span, &mut scratch, |w| {
+            if shared.len() == TOPIC_SHARED_WORDS || w.letters < TOPIC_WORD_MIN_CHARS || !w.alone {
                 return;
             }
-            if let Some((word, &(first, more))) = where_used.get_key_value(word) {
-                if (more || first != sentence.block) && !shared.contains(&word.as_str()) {
+            if let Some((&word, &(first, more))) = where_used.get_key_value(w.topic_lower) {
+                if (more || first != sentence.block) && !shared.contains(&word) {
                     shared.push(word);
                 }
             }
@@ -506,6 +654,11 @@ fn is_uncommon(c: char) -> bool {
     !(c.is_alphanumeric() || c.is_whitespace() || ".,;:!?'\"()[]-–—„“”‚‘’«»/&%€$£+*#@…".contains(c))
 }
 
+/// [`is_uncommon`] of every ASCII character, looked up: nearly every character of a text is
+/// one, and the list of common punctuation is searched character by character.
+static UNCOMMON_ASCII: LazyLock<[bool; 128]> =
+    LazyLock::new(|| std::array::from_fn(|b| is_uncommon(char::from(b as u8))));
+
 /// For every block, the uncommon characters that no other block of the article uses (none in
 /// articles of fewer than four blocks, where there is too little to compare with).
 fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
@@ -517,7 +670,13 @@ fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
                 .span
                 .of(text)
                 .chars()
-                .filter(|c| is_uncommon(*c))
+                .filter(|&c| {
+                    if c.is_ascii() {
+                        UNCOMMON_ASCII[c as usize]
+                    } else {
+                        is_uncommon(c)
+                    }
+                })
                 .collect();
             chars.sort_unstable();
             chars.dedup();
@@ -643,7 +802,7 @@ mod tests {
     #[test]
     fn a_sentence_shares_the_longest_word_with_the_block_below() {
         let words = |list: &[&str]| {
-            let mut words: Vec<String> = list.iter().map(|w| w.to_string()).collect();
+            let mut words = list.to_vec();
             words.sort_unstable();
             words
         };
