@@ -90,7 +90,7 @@ pub fn extract(
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
     // The current block with its quotes masked, its language and its stopwords.
-    let mut masked_block = (usize::MAX, String::new(), language, Default::default());
+    let mut masked_block = (usize::MAX, Cow::Borrowed(""), language, Default::default());
     let mut features: Vec<SentenceFeatures> = sentences
         .iter()
         .enumerate()
@@ -99,7 +99,7 @@ pub fn extract(
             let last = i + 1 == sentences.len() || sentences[i + 1].block != sentence.block;
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
-                let masked = mask_quotes(block.of(text)).into_owned();
+                let masked = mask_quotes(block.of(text));
                 let stopwords = rules.block_stopwords(&masked);
                 let block_language = rules.block_language_of(&masked, &stopwords, language);
                 masked_block = (sentence.block, masked, block_language, stopwords);
@@ -751,47 +751,46 @@ const QUOTE_PAIRS: &[(char, char)] = &[
     ('‹', '›'),
 ];
 
-/// Whether `text` has an opening mark of [`QUOTE_PAIRS`]. Every opening mark is `"` or starts
-/// with the byte 0xC2 (`«`, `»`) or 0xE2 (`„`, `“`, `‚`, `‹`), so only the characters at those
-/// bytes are looked at, found with memchr: most blocks have none or few of them.
-fn has_opening_quote(text: &str) -> bool {
-    memchr::memchr3_iter(b'"', 0xC2, 0xE2, text.as_bytes()).any(|at| {
-        // These bytes start a character, so `at` is a character boundary.
-        let c = text[at..].chars().next();
-        c.is_some_and(|c| QUOTE_PAIRS.iter().any(|&(open, _)| open == c))
+/// Where the first opening mark of [`QUOTE_PAIRS`] at or after `from` stands in `text`, and
+/// the mark. Every opening mark is `"` or starts with the byte 0xC2 (`«`, `»`) or 0xE2 (`„`,
+/// `“`, `‚`, `‹`), so only the characters at those bytes are looked at, found with memchr:
+/// most blocks have none or few of them.
+fn next_opening_quote(text: &str, from: usize) -> Option<(usize, char, char)> {
+    memchr::memchr3_iter(b'"', 0xC2, 0xE2, &text.as_bytes()[from..]).find_map(|at| {
+        // These bytes start a character, so `from + at` is a character boundary.
+        let at = from + at;
+        let c = text[at..].chars().next()?;
+        let &(open, close) = QUOTE_PAIRS.iter().find(|&&(open, _)| open == c)?;
+        Some((at, open, close))
     })
 }
 
 /// The text with the contents of every closed pair of quotation marks replaced by spaces, byte
-/// for byte, so offsets into the text stay valid in the result.
+/// for byte, so offsets into the text stay valid in the result. From the left, each opening
+/// mark is paired with the next closing mark of its kind; a mark without one is left alone and
+/// the search goes on after it.
 pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
-    if !has_opening_quote(sentence) {
+    let Some(first) = next_opening_quote(sentence, 0) else {
         return Cow::Borrowed(sentence);
-    }
-    let chars: Vec<char> = sentence.chars().collect();
-    let mut blank = vec![false; chars.len()];
-    let mut i = 0;
-    while i < chars.len() {
-        let Some(&(_, close)) = QUOTE_PAIRS.iter().find(|&&(open, _)| open == chars[i]) else {
-            i += 1;
-            continue;
-        };
-        match chars[i + 1..].iter().position(|&c| c == close) {
-            Some(len) => {
-                blank[i + 1..i + 1 + len].iter_mut().for_each(|b| *b = true);
-                i += len + 2;
-            }
-            None => i += 1,
-        }
-    }
+    };
     let mut masked = String::with_capacity(sentence.len());
-    for (c, blank) in chars.into_iter().zip(blank) {
-        if blank {
-            masked.extend(std::iter::repeat_n(' ', c.len_utf8()));
-        } else {
-            masked.push(c);
-        }
+    // `sentence[..copied]` is in `masked`, blanked where it was quoted.
+    let mut copied = 0;
+    let mut opening = Some(first);
+    while let Some((at, open, close)) = opening {
+        let inside = at + open.len_utf8();
+        let next = match sentence[inside..].find(close) {
+            Some(len) => {
+                masked.push_str(&sentence[copied..inside]);
+                masked.extend(std::iter::repeat_n(' ', len));
+                copied = inside + len;
+                copied + close.len_utf8()
+            }
+            None => inside,
+        };
+        opening = next_opening_quote(sentence, next);
     }
+    masked.push_str(&sentence[copied..]);
     Cow::Owned(masked)
 }
 
@@ -801,7 +800,7 @@ mod tests {
 
     #[test]
     fn a_sentence_shares_the_longest_word_with_the_block_below() {
-        let words = |list: &[&str]| {
+        let words = |list: &[&'static str]| {
             let mut words = list.to_vec();
             words.sort_unstable();
             words
@@ -896,7 +895,7 @@ mod tests {
         );
         assert_eq!(mask_quotes("Kein Zitat hier."), "Kein Zitat hier.");
         assert_eq!(mask_quotes("Offen „ohne Ende"), "Offen „ohne Ende");
-        // has_opening_quote looks only at these first bytes.
+        // next_opening_quote looks only at these first bytes.
         for (open, _) in QUOTE_PAIRS {
             let first = open.to_string().as_bytes()[0];
             assert!(matches!(first, b'"' | 0xC2 | 0xE2), "{open}");
