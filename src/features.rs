@@ -337,17 +337,19 @@ impl Words {
         let words = self.of_block(block);
         let first = words.partition_point(|w| w.end <= span.start);
         for w in words[first..].iter().take_while(|w| w.start < span.end) {
-            if w.start >= span.start && w.end <= span.end {
+            let (start, end) = (w.start.max(span.start), w.end.min(span.end));
+            // A numeric character beside the word counts only within the span.
+            let numeric_beside = (w.numeric_before && start == w.start && start > span.start)
+                || (w.numeric_after && end == w.end && end < span.end);
+            if (start, end) == (w.start, w.end) {
                 found(WordOf {
                     lower: self.lower(w.lower),
                     topic_lower: self.lower(w.topic_lower),
                     letters: w.letters,
-                    alone: !(w.numeric_before && w.start > span.start)
-                        && !(w.numeric_after && w.end < span.end),
+                    alone: !numeric_beside,
                 });
                 continue;
             }
-            let (start, end) = (w.start.max(span.start), w.end.min(span.end));
             let piece = &text[start..end];
             let letters = piece.chars().count();
             if letters < ECHO_WORD_MIN_CHARS {
@@ -361,8 +363,7 @@ impl Words {
                 lower: &scratch.0,
                 topic_lower: &scratch.1,
                 letters,
-                alone: !(w.numeric_before && start == w.start && start > span.start)
-                    && !(w.numeric_after && end == w.end && end < span.end),
+                alone: !numeric_beside,
             });
         }
     }
@@ -797,6 +798,52 @@ pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words of any span of a block, taken from the block's words, are those the span's own
+    /// text splits into: letter-by-letter lowercase words of three letters or more (echo), and
+    /// `str::to_lowercase` words of five letters or more with no digit beside them (topic).
+    #[test]
+    fn the_words_of_a_span_are_those_of_its_own_text() {
+        let text = "Titel 5Äpfel\nDie ÖKOBANK2go bietet Zinsen, 3Depots und ΠΟΛΛΟΣ-Karten an. Jetzt Depot eröffnen!\n";
+        let rules = RuleSet::builtin();
+        let structure = crate::structure::parse(text, "de", &rules);
+        let words = Words::new(text, &structure);
+        let echo = |piece: &str| -> Vec<String> {
+            piece
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|t| t.chars().count() >= ECHO_WORD_MIN_CHARS)
+                .map(|t| t.chars().flat_map(char::to_lowercase).collect())
+                .collect()
+        };
+        let topic = |piece: &str| -> Vec<String> {
+            piece
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|t| t.chars().count() >= TOPIC_WORD_MIN_CHARS)
+                .filter(|t| t.chars().all(char::is_alphabetic))
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let mut scratch = Default::default();
+        for (b, block) in structure.blocks.iter().enumerate() {
+            let bounds: Vec<usize> = (block.span.start..=block.span.end)
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (i, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[i..] {
+                    let (mut got_echo, mut got_topic) = (Vec::new(), Vec::new());
+                    words.for_each_in(text, b, Span::new(start, end), &mut scratch, |w| {
+                        got_echo.push(w.lower.to_string());
+                        if w.letters >= TOPIC_WORD_MIN_CHARS && w.alone {
+                            got_topic.push(w.topic_lower.to_string());
+                        }
+                    });
+                    let piece = &text[start..end];
+                    assert_eq!(got_echo, echo(piece), "{piece:?}");
+                    assert_eq!(got_topic, topic(piece), "{piece:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_sentence_shares_the_longest_word_with_the_block_below() {
