@@ -337,11 +337,10 @@ impl Words {
         let words = self.of_block(block);
         let first = words.partition_point(|w| w.end <= span.start);
         for w in words[first..].iter().take_while(|w| w.start < span.end) {
-            let (start, end) = (w.start.max(span.start), w.end.min(span.end));
             // A numeric character beside the word counts only within the span.
-            let numeric_beside = (w.numeric_before && start == w.start && start > span.start)
-                || (w.numeric_after && end == w.end && end < span.end);
-            if (start, end) == (w.start, w.end) {
+            if w.start >= span.start && w.end <= span.end {
+                let numeric_beside = (w.numeric_before && w.start > span.start)
+                    || (w.numeric_after && w.end < span.end);
                 found(WordOf {
                     lower: self.lower(w.lower),
                     topic_lower: self.lower(w.topic_lower),
@@ -350,6 +349,9 @@ impl Words {
                 });
                 continue;
             }
+            let (start, end) = (w.start.max(span.start), w.end.min(span.end));
+            let numeric_beside = (w.numeric_before && start == w.start && start > span.start)
+                || (w.numeric_after && end == w.end && end < span.end);
             let piece = &text[start..end];
             let letters = piece.chars().count();
             if letters < ECHO_WORD_MIN_CHARS {
