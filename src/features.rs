@@ -176,8 +176,8 @@ pub fn extract(
         rules,
     );
     add_topic_cues(&mut features, sentences, rules);
-    let words = Words::new(text, structure);
-    mark_on_topic(&mut features, text, &words, sentences);
+    let words = Words::new(text, structure, rules);
+    mark_on_topic(&mut features, text, &words, sentences, rules);
     mark_echo_below(&mut features, text, &words, sentences, rules);
     features
 }
@@ -201,6 +201,8 @@ struct Word {
     /// a final sigma.
     topic_lower: (usize, usize),
     letters: usize,
+    /// Its lowercase form is a stopword of some language: no content word.
+    stopword: bool,
     /// A numeric character stands right before (after) it in its block: the word is then part
     /// of an alphanumeric token, which is no topic word.
     numeric_before: bool,
@@ -212,6 +214,7 @@ struct WordOf<'a> {
     lower: &'a str,
     topic_lower: &'a str,
     letters: usize,
+    stopword: bool,
     /// Neither digits nor other numeric characters stand beside it in the sentence.
     alone: bool,
 }
@@ -228,7 +231,7 @@ struct Words {
 }
 
 impl Words {
-    fn new(text: &str, structure: &Structure) -> Words {
+    fn new(text: &str, structure: &Structure, rules: &RuleSet) -> Words {
         let mut words = Words {
             lower: String::with_capacity(text.len()),
             words: Vec::new(),
@@ -260,19 +263,41 @@ impl Words {
                     c.is_numeric()
                 };
                 if let Some((start, numeric_before)) = run.take() {
-                    words.push(text, base + start, base + at, numeric_before, numeric);
+                    words.push(
+                        text,
+                        base + start,
+                        base + at,
+                        numeric_before,
+                        numeric,
+                        rules,
+                    );
                 }
                 last_numeric = numeric;
             }
             if let Some((start, numeric_before)) = run {
-                words.push(text, base + start, block.span.end, numeric_before, false);
+                words.push(
+                    text,
+                    base + start,
+                    block.span.end,
+                    numeric_before,
+                    false,
+                    rules,
+                );
             }
             words.blocks.push((first, words.words.len()));
         }
         words
     }
 
-    fn push(&mut self, text: &str, start: usize, end: usize, before: bool, after: bool) {
+    fn push(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        before: bool,
+        after: bool,
+        rules: &RuleSet,
+    ) {
         let word = &text[start..end];
         // A word of fewer bytes has fewer letters: most short words stop here.
         if word.len() < ECHO_WORD_MIN_CHARS {
@@ -308,6 +333,7 @@ impl Words {
             lower,
             topic_lower,
             letters,
+            stopword: rules.is_stopword(&self.lower[lower.0..lower.1]),
             numeric_before: before,
             numeric_after: after,
         });
@@ -332,6 +358,7 @@ impl Words {
         block: usize,
         span: Span,
         scratch: &mut (String, String),
+        rules: &RuleSet,
         mut found: impl FnMut(WordOf<'_>),
     ) {
         let words = self.of_block(block);
@@ -345,6 +372,7 @@ impl Words {
                     lower: self.lower(w.lower),
                     topic_lower: self.lower(w.topic_lower),
                     letters: w.letters,
+                    stopword: w.stopword,
                     alone: !numeric_beside,
                 });
                 continue;
@@ -365,6 +393,7 @@ impl Words {
                 lower: &scratch.0,
                 topic_lower: &scratch.1,
                 letters,
+                stopword: rules.is_stopword(&scratch.0),
                 alone: !numeric_beside,
             });
         }
@@ -384,12 +413,12 @@ fn lower_case_into(word: &str, out: &mut String) {
 
 /// The distinct content words of block `block` (no stopword of any language), sorted: what
 /// [`shared_word`] searches.
-fn sorted_content_words<'w>(words: &'w Words, block: usize, rules: &RuleSet) -> Vec<&'w str> {
+fn sorted_content_words(words: &Words, block: usize) -> Vec<&str> {
     let mut content: Vec<&str> = words
         .of_block(block)
         .iter()
+        .filter(|w| !w.stopword)
         .map(|w| words.lower(w.lower))
-        .filter(|w| !rules.is_stopword(w))
         .collect();
     content.sort_unstable();
     content.dedup();
@@ -448,17 +477,22 @@ fn mark_echo_below(
             continue;
         }
         if below.0 != next {
-            below = (next, sorted_content_words(words, next, rules));
+            below = (next, sorted_content_words(words, next));
         }
-        // The longest shared content word; the stopword check, dearer than the search, only
-        // for a word that would be the longest so far.
+        // The longest shared content word (a stopword shares none).
         let mut longest = 0;
-        words.for_each_in(text, sentence.block, sentence.span, &mut scratch, |w| {
-            let shared = shared_word(w.lower, &below.1);
-            if shared > longest && !rules.is_stopword(w.lower) {
-                longest = shared;
-            }
-        });
+        words.for_each_in(
+            text,
+            sentence.block,
+            sentence.span,
+            &mut scratch,
+            rules,
+            |w| {
+                if !w.stopword {
+                    longest = longest.max(shared_word(w.lower, &below.1));
+                }
+            },
+        );
         f.echo_below = longest;
     }
 }
@@ -477,6 +511,7 @@ fn mark_on_topic(
     text: &str,
     words: &Words,
     sentences: &[Sentence],
+    rules: &RuleSet,
 ) {
     // Each word: the first block it stands in, and whether it stands in another one too. A
     // word stands in a block other than `b` when it stands in two blocks or in one that is not
@@ -504,16 +539,26 @@ fn mark_on_topic(
     let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         shared.clear();
-        words.for_each_in(text, sentence.block, sentence.span, &mut scratch, |w| {
-            if shared.len() == TOPIC_SHARED_WORDS || w.letters < TOPIC_WORD_MIN_CHARS || !w.alone {
-                return;
-            }
-            if let Some((&word, &(first, more))) = where_used.get_key_value(w.topic_lower) {
-                if (more || first != sentence.block) && !shared.contains(&word) {
-                    shared.push(word);
+        words.for_each_in(
+            text,
+            sentence.block,
+            sentence.span,
+            &mut scratch,
+            rules,
+            |w| {
+                if shared.len() == TOPIC_SHARED_WORDS
+                    || w.letters < TOPIC_WORD_MIN_CHARS
+                    || !w.alone
+                {
+                    return;
                 }
-            }
-        });
+                if let Some((&word, &(first, more))) = where_used.get_key_value(w.topic_lower) {
+                    if (more || first != sentence.block) && !shared.contains(&word) {
+                        shared.push(word);
+                    }
+                }
+            },
+        );
         f.on_topic = shared.len() >= TOPIC_SHARED_WORDS;
     }
 }
@@ -809,7 +854,7 @@ mod tests {
         let text = "Titel 5Äpfel\nDie ÖKOBANK2go bietet Zinsen, 3Depots und ΠΟΛΛΟΣ-Karten an. Jetzt Depot eröffnen!\n";
         let rules = RuleSet::builtin();
         let structure = crate::structure::parse(text, "de", &rules);
-        let words = Words::new(text, &structure);
+        let words = Words::new(text, &structure, &rules);
         let echo = |piece: &str| -> Vec<String> {
             piece
                 .split(|c: char| !c.is_alphabetic())
@@ -833,7 +878,7 @@ mod tests {
             for (i, &start) in bounds.iter().enumerate() {
                 for &end in &bounds[i..] {
                     let (mut got_echo, mut got_topic) = (Vec::new(), Vec::new());
-                    words.for_each_in(text, b, Span::new(start, end), &mut scratch, |w| {
+                    words.for_each_in(text, b, Span::new(start, end), &mut scratch, &rules, |w| {
                         got_echo.push(w.lower.to_string());
                         if w.letters >= TOPIC_WORD_MIN_CHARS && w.alone {
                             got_topic.push(w.topic_lower.to_string());
