@@ -412,17 +412,25 @@ fn lower_case_into(word: &str, out: &mut String) {
 }
 
 /// The distinct content words of block `block` (no stopword of any language), sorted: what
-/// [`shared_word`] searches.
+/// [`shared_word`] searches. Sorted by their first eight bytes as a number first, which orders
+/// them as the bytes do (a word has no zero byte to tell from the padding), so that most
+/// comparisons are of two numbers, not two strings.
 fn sorted_content_words(words: &Words, block: usize) -> Vec<&str> {
-    let mut content: Vec<&str> = words
+    let mut content: Vec<(u64, &str)> = words
         .of_block(block)
         .iter()
         .filter(|w| !w.stopword)
-        .map(|w| words.lower(w.lower))
+        .map(|w| {
+            let word = words.lower(w.lower);
+            let mut first = [0; 8];
+            let len = word.len().min(8);
+            first[..len].copy_from_slice(&word.as_bytes()[..len]);
+            (u64::from_be_bytes(first), word)
+        })
         .collect();
     content.sort_unstable();
     content.dedup();
-    content
+    content.into_iter().map(|(_, word)| word).collect()
 }
 
 /// The length in letters of the longest word `word` shares with the sorted, distinct `words`:
