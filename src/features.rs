@@ -446,10 +446,11 @@ fn shared_word(word: &str, words: &[&str]) -> usize {
         .nth(ECHO_PREFIX_MIN_CHARS)
         .map_or(word, |(end, _)| &word[..end]);
     let words = &words[words.partition_point(|w| *w < key)..];
-    let words = &words[..words.partition_point(|w| w.starts_with(key))];
-    if words.is_empty() {
+    // Those that start with it come first among the words not below it.
+    if !words.first().is_some_and(|w| w.starts_with(key)) {
         return 0;
     }
+    let words = &words[..words.partition_point(|w| w.starts_with(key))];
     let letters = word.chars().count();
     // The words that start with `word` sort right after it, the same word first.
     if let Some(&next) = words.get(words.partition_point(|w| *w < word)) {
