@@ -333,7 +333,8 @@ impl Words {
             lower,
             topic_lower,
             letters,
-            stopword: rules.is_stopword(&self.lower[lower.0..lower.1]),
+            stopword: letters <= rules.longest_stopword()
+                && rules.is_stopword(&self.lower[lower.0..lower.1]),
             numeric_before: before,
             numeric_after: after,
         });

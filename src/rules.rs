@@ -1292,6 +1292,12 @@ impl RuleSet {
         self.stopwords.words.contains_key(word)
     }
 
+    /// The most characters a stopword of any language has: a word with more, lower-cased or
+    /// not, is none, and needs no lookup.
+    pub fn longest_stopword(&self) -> usize {
+        self.stopwords.longest
+    }
+
     fn stopword_hits(&self, text: &str) -> StopwordHits {
         let mut hits = StopwordHits::new(0);
         let languages = self.stopwords.languages.len();
