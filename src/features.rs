@@ -6,10 +6,12 @@
 //! call to action without a period at the end of a paragraph are expressed as data.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+use std::sync::LazyLock;
 
 use crate::rules::{Category, Position, RuleSet};
 use crate::sentences::Sentence;
-use crate::structure::{BlockKind, Structure};
+use crate::structure::{BlockKind, Span, Structure};
 
 /// One cue that fired: the rule (an index into [`RuleSet::rules`]) and how strongly, a factor
 /// on the rule's weight (1 for one match, 1.5 for two, 2 for three or more).
@@ -92,7 +94,7 @@ pub fn extract(
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
     // The current block with its quotes masked, its language and its stopwords.
-    let mut masked_block = (usize::MAX, String::new(), language, Default::default());
+    let mut masked_block = (usize::MAX, Cow::Borrowed(""), language, Default::default());
     let mut features: Vec<SentenceFeatures> = sentences
         .iter()
         .enumerate()
@@ -101,7 +103,7 @@ pub fn extract(
             let last = i + 1 == sentences.len() || sentences[i + 1].block != sentence.block;
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
-                let masked = mask_quotes(block.of(text)).into_owned();
+                let masked = mask_quotes(block.of(text));
                 let stopwords = rules.block_stopwords(&masked);
                 let block_language = rules.block_language_of(&masked, &stopwords, language);
                 masked_block = (sentence.block, masked, block_language, stopwords);
@@ -179,8 +181,9 @@ pub fn extract(
         rules,
     );
     add_topic_cues(&mut features, text, sentences, rules);
-    mark_on_topic(&mut features, text, structure, sentences, rules);
-    mark_echo_below(&mut features, text, structure, sentences, rules);
+    let words = Words::new(text, structure, rules);
+    mark_on_topic(&mut features, text, &words, sentences, rules);
+    mark_echo_below(&mut features, text, &words, sentences, rules);
     features
 }
 
@@ -190,36 +193,250 @@ const ECHO_WORD_MIN_CHARS: usize = 3;
 /// "Depots").
 const ECHO_PREFIX_MIN_CHARS: usize = 4;
 
-/// Calls `found` with the lowercase words of `text` of at least [`ECHO_WORD_MIN_CHARS`] letters,
-/// in order (`lowercase` is a buffer for words that need lower-casing).
-fn for_each_echo_word(text: &str, lowercase: &mut String, mut found: impl FnMut(&str)) {
-    for token in text.split(|c: char| !c.is_alphabetic()) {
-        // A token of fewer bytes has fewer characters.
-        if token.len() < ECHO_WORD_MIN_CHARS {
-            continue;
+/// A word of a block, a longest run of letters, of at least [`ECHO_WORD_MIN_CHARS`] letters
+/// (shorter ones are compared by neither `mark_echo_below` nor `mark_on_topic`).
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    /// Where it stands in the text.
+    start: usize,
+    end: usize,
+    /// Its lowercase form, lower-cased letter by letter: a range of [`Words::lower`].
+    lower: (usize, usize),
+    /// Its lowercase form as `str::to_lowercase` gives it, which differs from `lower` only in
+    /// a final sigma.
+    topic_lower: (usize, usize),
+    letters: usize,
+    /// Its lowercase form is a stopword of some language: no content word.
+    stopword: bool,
+    /// A numeric character stands right before (after) it in its block: the word is then part
+    /// of an alphanumeric token, which is no topic word.
+    numeric_before: bool,
+    numeric_after: bool,
+}
+
+/// One word of a sentence as the sentence's own text splits into it.
+struct WordOf<'a> {
+    lower: &'a str,
+    topic_lower: &'a str,
+    letters: usize,
+    stopword: bool,
+    /// Neither digits nor other numeric characters stand beside it in the sentence.
+    alone: bool,
+}
+
+/// The words of every block, split and lower-cased once: `mark_echo_below` and
+/// `mark_on_topic` compare each sentence's words with those of blocks, and splitting and
+/// lower-casing every block and sentence again for each of them cost two fifths of a warm
+/// article's instructions.
+struct Words {
+    lower: String,
+    words: Vec<Word>,
+    /// Each block's words: a range of `words`.
+    blocks: Vec<(usize, usize)>,
+}
+
+impl Words {
+    fn new(text: &str, structure: &Structure, rules: &RuleSet) -> Words {
+        let mut words = Words {
+            lower: String::with_capacity(text.len()),
+            words: Vec::new(),
+            blocks: Vec::with_capacity(structure.blocks.len()),
+        };
+        for block in &structure.blocks {
+            let first = words.words.len();
+            let base = block.span.start;
+            let block_text = block.span.of(text);
+            // Where the current run of letters began, and whether a numeric character stood
+            // before it.
+            let mut run: Option<(usize, bool)> = None;
+            let mut last_numeric = false;
+            for (at, c) in block_text.char_indices() {
+                let letter = if c.is_ascii() {
+                    c.is_ascii_alphabetic()
+                } else {
+                    c.is_alphabetic()
+                };
+                if letter {
+                    if run.is_none() {
+                        run = Some((at, last_numeric));
+                    }
+                    continue;
+                }
+                let numeric = if c.is_ascii() {
+                    c.is_ascii_digit()
+                } else {
+                    c.is_numeric()
+                };
+                if let Some((start, numeric_before)) = run.take() {
+                    words.push(
+                        text,
+                        base + start,
+                        base + at,
+                        numeric_before,
+                        numeric,
+                        rules,
+                    );
+                }
+                last_numeric = numeric;
+            }
+            if let Some((start, numeric_before)) = run {
+                words.push(
+                    text,
+                    base + start,
+                    block.span.end,
+                    numeric_before,
+                    false,
+                    rules,
+                );
+            }
+            words.blocks.push((first, words.words.len()));
         }
-        if token.bytes().all(|b| b.is_ascii_lowercase()) {
-            found(token);
-        } else if token.chars().count() >= ECHO_WORD_MIN_CHARS {
-            lowercase.clear();
-            lowercase.extend(token.chars().flat_map(char::to_lowercase));
-            found(lowercase);
+        words
+    }
+
+    fn push(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        before: bool,
+        after: bool,
+        rules: &RuleSet,
+    ) {
+        let word = &text[start..end];
+        // A word of fewer bytes has fewer letters: most short words stop here.
+        if word.len() < ECHO_WORD_MIN_CHARS {
+            return;
+        }
+        let ascii = word.is_ascii();
+        let letters = if ascii {
+            word.len()
+        } else {
+            word.chars().count()
+        };
+        if letters < ECHO_WORD_MIN_CHARS {
+            return;
+        }
+        let from = self.lower.len();
+        self.lower.push_str(word);
+        if ascii {
+            self.lower[from..].make_ascii_lowercase();
+        } else {
+            self.lower.truncate(from);
+            self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        let lower = (from, self.lower.len());
+        let topic_lower = if !ascii && word.contains('Σ') {
+            self.lower.push_str(&word.to_lowercase());
+            (lower.1, self.lower.len())
+        } else {
+            lower
+        };
+        self.words.push(Word {
+            start,
+            end,
+            lower,
+            topic_lower,
+            letters,
+            stopword: letters <= rules.longest_stopword()
+                && rules.is_stopword(&self.lower[lower.0..lower.1]),
+            numeric_before: before,
+            numeric_after: after,
+        });
+    }
+
+    fn lower(&self, range: (usize, usize)) -> &str {
+        &self.lower[range.0..range.1]
+    }
+
+    /// The words of block `block`.
+    fn of_block(&self, block: usize) -> &[Word] {
+        let (first, end) = self.blocks[block];
+        &self.words[first..end]
+    }
+
+    /// Calls `found` with the words of `span`, a part of block `block`, as the text of `span`
+    /// alone splits into them (a word the span cuts is cut), in order. `scratch` holds the
+    /// lowercase forms of cut words.
+    fn for_each_in(
+        &self,
+        text: &str,
+        block: usize,
+        span: Span,
+        scratch: &mut (String, String),
+        rules: &RuleSet,
+        mut found: impl FnMut(WordOf<'_>),
+    ) {
+        let words = self.of_block(block);
+        let first = words.partition_point(|w| w.end <= span.start);
+        for w in words[first..].iter().take_while(|w| w.start < span.end) {
+            // A numeric character beside the word counts only within the span.
+            if w.start >= span.start && w.end <= span.end {
+                let numeric_beside = (w.numeric_before && w.start > span.start)
+                    || (w.numeric_after && w.end < span.end);
+                found(WordOf {
+                    lower: self.lower(w.lower),
+                    topic_lower: self.lower(w.topic_lower),
+                    letters: w.letters,
+                    stopword: w.stopword,
+                    alone: !numeric_beside,
+                });
+                continue;
+            }
+            let (start, end) = (w.start.max(span.start), w.end.min(span.end));
+            let numeric_beside = (w.numeric_before && start == w.start && start > span.start)
+                || (w.numeric_after && end == w.end && end < span.end);
+            let piece = &text[start..end];
+            let letters = piece.chars().count();
+            if letters < ECHO_WORD_MIN_CHARS {
+                continue;
+            }
+            scratch.0.clear();
+            lower_case_into(piece, &mut scratch.0);
+            scratch.1.clear();
+            scratch.1.push_str(&piece.to_lowercase());
+            found(WordOf {
+                lower: &scratch.0,
+                topic_lower: &scratch.1,
+                letters,
+                stopword: rules.is_stopword(&scratch.0),
+                alone: !numeric_beside,
+            });
         }
     }
 }
 
-/// The distinct content words of `text` (no stopword of any language), sorted: what
-/// [`shared_word`] searches.
-fn sorted_content_words(text: &str, rules: &RuleSet) -> Vec<String> {
-    let mut words = Vec::new();
-    for_each_echo_word(text, &mut String::new(), |w| {
-        if !rules.is_stopword(w) {
-            words.push(w.to_owned());
-        }
-    });
-    words.sort_unstable();
-    words.dedup();
-    words
+/// Appends `word` lower-cased letter by letter.
+fn lower_case_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// The distinct content words of block `block` (no stopword of any language), sorted: what
+/// [`shared_word`] searches. Sorted by their first eight bytes as a number first, which orders
+/// them as the bytes do (a word has no zero byte to tell from the padding), so that most
+/// comparisons are of two numbers, not two strings.
+fn sorted_content_words(words: &Words, block: usize) -> Vec<&str> {
+    let mut content: Vec<(u64, &str)> = words
+        .of_block(block)
+        .iter()
+        .filter(|w| !w.stopword)
+        .map(|w| {
+            let word = words.lower(w.lower);
+            let mut first = [0; 8];
+            let len = word.len().min(8);
+            first[..len].copy_from_slice(&word.as_bytes()[..len]);
+            (u64::from_be_bytes(first), word)
+        })
+        .collect();
+    content.sort_unstable();
+    content.dedup();
+    content.into_iter().map(|(_, word)| word).collect()
 }
 
 /// The length in letters of the longest word `word` shares with the sorted, distinct `words`:
@@ -228,20 +445,21 @@ fn sorted_content_words(text: &str, rules: &RuleSet) -> Vec<String> {
 /// and that has that many (a plural, a case ending, a compound: "Depot", "Depots"); else 0.
 /// Binary searches, not a comparison with every word: a sentence is checked against the whole
 /// block below it.
-fn shared_word(word: &str, words: &[String]) -> usize {
+fn shared_word(word: &str, words: &[&str]) -> usize {
     // Every word it shares starts with its first letters: most words stop at this one search.
     let key = word
         .char_indices()
         .nth(ECHO_PREFIX_MIN_CHARS)
         .map_or(word, |(end, _)| &word[..end]);
-    let words = &words[words.partition_point(|w| w.as_str() < key)..];
-    let words = &words[..words.partition_point(|w| w.starts_with(key))];
-    if words.is_empty() {
+    let words = &words[words.partition_point(|w| *w < key)..];
+    // Those that start with it come first among the words not below it.
+    if !words.first().is_some_and(|w| w.starts_with(key)) {
         return 0;
     }
+    let words = &words[..words.partition_point(|w| w.starts_with(key))];
     let letters = word.chars().count();
     // The words that start with `word` sort right after it, the same word first.
-    if let Some(next) = words.get(words.partition_point(|w| w.as_str() < word)) {
+    if let Some(&next) = words.get(words.partition_point(|w| *w < word)) {
         if next == word || (letters >= ECHO_PREFIX_MIN_CHARS && next.starts_with(word)) {
             return letters;
         }
@@ -251,11 +469,7 @@ fn shared_word(word: &str, words: &[String]) -> usize {
         .rev()
         .zip((0..letters).rev())
         .take_while(|&(_, prefix_letters)| prefix_letters >= ECHO_PREFIX_MIN_CHARS)
-        .find(|&((end, _), _)| {
-            words
-                .binary_search_by(|w| w.as_str().cmp(&word[..end]))
-                .is_ok()
-        })
+        .find(|&((end, _), _)| words.binary_search(&&word[..end]).is_ok())
         .map_or(0, |(_, prefix_letters)| prefix_letters)
 }
 
@@ -266,29 +480,34 @@ fn shared_word(word: &str, words: &[String]) -> usize {
 fn mark_echo_below(
     features: &mut [SentenceFeatures],
     text: &str,
-    structure: &Structure,
+    words: &Words,
     sentences: &[Sentence],
     rules: &RuleSet,
 ) {
-    let mut below: (usize, Vec<String>) = (usize::MAX, Vec::new());
-    let mut lowercase = String::new();
+    let mut below: (usize, Vec<&str>) = (usize::MAX, Vec::new());
+    let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         let next = sentence.block + 1;
-        let Some(block) = structure.blocks.get(next) else {
+        if next >= words.blocks.len() {
             continue;
-        };
-        if below.0 != next {
-            below = (next, sorted_content_words(block.span.of(text), rules));
         }
-        // The longest shared content word; the stopword check, dearer than the search, only
-        // for a word that would be the longest so far.
+        if below.0 != next {
+            below = (next, sorted_content_words(words, next));
+        }
+        // The longest shared content word (a stopword shares none).
         let mut longest = 0;
-        for_each_echo_word(sentence.span.of(text), &mut lowercase, |w| {
-            let shared = shared_word(w, &below.1);
-            if shared > longest && !rules.is_stopword(w) {
-                longest = shared;
-            }
-        });
+        words.for_each_in(
+            text,
+            sentence.block,
+            sentence.span,
+            &mut scratch,
+            rules,
+            |w| {
+                if !w.stopword {
+                    longest = longest.max(shared_word(w.lower, &below.1));
+                }
+            },
+        );
         f.echo_below = longest;
     }
 }
@@ -298,37 +517,6 @@ fn mark_echo_below(
 const TOPIC_WORD_MIN_CHARS: usize = 5;
 /// How many of its words a sentence must share with other blocks to be on the article's topic.
 const TOPIC_SHARED_WORDS: usize = 2;
-
-/// Calls `found` with every lowercase word of `text` of at least [`TOPIC_WORD_MIN_CHARS`]
-/// letters, in order and repeated as often as it stands (`lowercase` is a buffer for words
-/// that need lower-casing). The vocabulary compared between a sentence and its article.
-fn for_each_topic_word(text: &str, lowercase: &mut String, mut found: impl FnMut(&str)) {
-    for token in text.split(|c: char| !c.is_alphanumeric()) {
-        // A token of fewer bytes has fewer characters: most words stop here.
-        if token.len() < TOPIC_WORD_MIN_CHARS {
-            continue;
-        }
-        if token.is_ascii() {
-            if !token.bytes().all(|b| b.is_ascii_alphabetic()) {
-                continue;
-            }
-            if token.bytes().any(|b| b.is_ascii_uppercase()) {
-                lowercase.clear();
-                lowercase.push_str(token);
-                lowercase.make_ascii_lowercase();
-                found(lowercase);
-            } else {
-                found(token);
-            }
-        } else if token.chars().count() >= TOPIC_WORD_MIN_CHARS
-            && token.chars().all(char::is_alphabetic)
-        {
-            lowercase.clear();
-            lowercase.push_str(&token.to_lowercase());
-            found(lowercase);
-        }
-    }
-}
 
 /// How long a word must be for [`SentenceFeatures::echo_below_only`]: a thing the two blocks
 /// speak of ("Brixly", "report"), not a word any two blocks may use ("jeden").
@@ -340,44 +528,58 @@ const ONLY_BELOW_MIN_CHARS: usize = 6;
 fn mark_on_topic(
     features: &mut [SentenceFeatures],
     text: &str,
-    structure: &Structure,
+    words: &Words,
     sentences: &[Sentence],
     rules: &RuleSet,
 ) {
     // Each word: the first block it stands in, the second (if any), and whether it stands in a
     // third. A word stands in a block other than `b` when it stands in two blocks or in one
     // that is not `b`; one lookup instead of a search in every block.
-    let mut where_used: foldhash::HashMap<String, Blocks> = Default::default();
-    let mut lowercase = String::new();
-    for (b, block) in structure.blocks.iter().enumerate() {
-        for_each_topic_word(block.span.of(text), &mut lowercase, |word| match where_used
-            .get_mut(word)
-        {
-            Some(blocks) => blocks.add(b),
-            None => {
-                where_used.insert(word.to_string(), Blocks::new(b));
+    let mut where_used: foldhash::HashMap<&str, Blocks> = Default::default();
+    for b in 0..words.blocks.len() {
+        let topic_words = words
+            .of_block(b)
+            .iter()
+            .filter(|w| w.letters >= TOPIC_WORD_MIN_CHARS && !w.numeric_before && !w.numeric_after);
+        for w in topic_words {
+            match where_used.entry(words.lower(w.topic_lower)) {
+                Entry::Occupied(mut e) => e.get_mut().add(b),
+                Entry::Vacant(e) => {
+                    e.insert(Blocks::new(b));
+                }
             }
-        });
+        }
     }
     // The distinct words of a sentence that stand in other blocks, up to as many as count.
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
+    let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         shared.clear();
         let mut only_below = false;
-        for_each_topic_word(sentence.span.of(text), &mut lowercase, |word| {
-            if let Some((word, blocks)) = where_used.get_key_value(word) {
-                only_below = only_below
-                    || (blocks.exactly(sentence.block, sentence.block + 1)
-                        && word.chars().count() >= ONLY_BELOW_MIN_CHARS
-                        && !rules.is_stopword(word));
-                if shared.len() < TOPIC_SHARED_WORDS
-                    && blocks.beyond(sentence.block)
-                    && !shared.contains(&word.as_str())
-                {
-                    shared.push(word);
+        words.for_each_in(
+            text,
+            sentence.block,
+            sentence.span,
+            &mut scratch,
+            rules,
+            |w| {
+                if w.letters < TOPIC_WORD_MIN_CHARS || !w.alone {
+                    return;
                 }
-            }
-        });
+                if let Some((&word, blocks)) = where_used.get_key_value(w.topic_lower) {
+                    only_below = only_below
+                        || (blocks.exactly(sentence.block, sentence.block + 1)
+                            && word.chars().count() >= ONLY_BELOW_MIN_CHARS
+                            && !rules.is_stopword(word));
+                    if shared.len() < TOPIC_SHARED_WORDS
+                        && blocks.beyond(sentence.block)
+                        && !shared.contains(&word)
+                    {
+                        shared.push(word);
+                    }
+                }
+            },
+        );
         f.on_topic = shared.len() >= TOPIC_SHARED_WORDS;
         f.echo_below_only = only_below;
     }
@@ -602,6 +804,11 @@ fn is_uncommon(c: char) -> bool {
     !(c.is_alphanumeric() || c.is_whitespace() || ".,;:!?'\"()[]-–—„“”‚‘’«»/&%€$£+*#@…".contains(c))
 }
 
+/// [`is_uncommon`] of every ASCII character, looked up: nearly every character of a text is
+/// one, and the list of common punctuation is searched character by character.
+static UNCOMMON_ASCII: LazyLock<[bool; 128]> =
+    LazyLock::new(|| std::array::from_fn(|b| is_uncommon(char::from(b as u8))));
+
 /// For every block, the uncommon characters that no other block of the article uses (none in
 /// articles of fewer than four blocks, where there is too little to compare with).
 fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
@@ -613,7 +820,13 @@ fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
                 .span
                 .of(text)
                 .chars()
-                .filter(|c| is_uncommon(*c))
+                .filter(|&c| {
+                    if c.is_ascii() {
+                        UNCOMMON_ASCII[c as usize]
+                    } else {
+                        is_uncommon(c)
+                    }
+                })
                 .collect();
             chars.sort_unstable();
             chars.dedup();
@@ -688,47 +901,46 @@ const QUOTE_PAIRS: &[(char, char)] = &[
     ('‹', '›'),
 ];
 
-/// Whether `text` has an opening mark of [`QUOTE_PAIRS`]. Every opening mark is `"` or starts
-/// with the byte 0xC2 (`«`, `»`) or 0xE2 (`„`, `“`, `‚`, `‹`), so only the characters at those
-/// bytes are looked at, found with memchr: most blocks have none or few of them.
-fn has_opening_quote(text: &str) -> bool {
-    memchr::memchr3_iter(b'"', 0xC2, 0xE2, text.as_bytes()).any(|at| {
-        // These bytes start a character, so `at` is a character boundary.
-        let c = text[at..].chars().next();
-        c.is_some_and(|c| QUOTE_PAIRS.iter().any(|&(open, _)| open == c))
+/// Where the first opening mark of [`QUOTE_PAIRS`] at or after `from` stands in `text`, and
+/// the mark. Every opening mark is `"` or starts with the byte 0xC2 (`«`, `»`) or 0xE2 (`„`,
+/// `“`, `‚`, `‹`), so only the characters at those bytes are looked at, found with memchr:
+/// most blocks have none or few of them.
+fn next_opening_quote(text: &str, from: usize) -> Option<(usize, char, char)> {
+    memchr::memchr3_iter(b'"', 0xC2, 0xE2, &text.as_bytes()[from..]).find_map(|at| {
+        // These bytes start a character, so `from + at` is a character boundary.
+        let at = from + at;
+        let c = text[at..].chars().next()?;
+        let &(open, close) = QUOTE_PAIRS.iter().find(|&&(open, _)| open == c)?;
+        Some((at, open, close))
     })
 }
 
 /// The text with the contents of every closed pair of quotation marks replaced by spaces, byte
-/// for byte, so offsets into the text stay valid in the result.
+/// for byte, so offsets into the text stay valid in the result. From the left, each opening
+/// mark is paired with the next closing mark of its kind; a mark without one is left alone and
+/// the search goes on after it.
 pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
-    if !has_opening_quote(sentence) {
+    let Some(first) = next_opening_quote(sentence, 0) else {
         return Cow::Borrowed(sentence);
-    }
-    let chars: Vec<char> = sentence.chars().collect();
-    let mut blank = vec![false; chars.len()];
-    let mut i = 0;
-    while i < chars.len() {
-        let Some(&(_, close)) = QUOTE_PAIRS.iter().find(|&&(open, _)| open == chars[i]) else {
-            i += 1;
-            continue;
-        };
-        match chars[i + 1..].iter().position(|&c| c == close) {
-            Some(len) => {
-                blank[i + 1..i + 1 + len].iter_mut().for_each(|b| *b = true);
-                i += len + 2;
-            }
-            None => i += 1,
-        }
-    }
+    };
     let mut masked = String::with_capacity(sentence.len());
-    for (c, blank) in chars.into_iter().zip(blank) {
-        if blank {
-            masked.extend(std::iter::repeat_n(' ', c.len_utf8()));
-        } else {
-            masked.push(c);
-        }
+    // `sentence[..copied]` is in `masked`, blanked where it was quoted.
+    let mut copied = 0;
+    let mut opening = Some(first);
+    while let Some((at, open, close)) = opening {
+        let inside = at + open.len_utf8();
+        let next = match sentence[inside..].find(close) {
+            Some(len) => {
+                masked.push_str(&sentence[copied..inside]);
+                masked.extend(std::iter::repeat_n(' ', len));
+                copied = inside + len;
+                copied + close.len_utf8()
+            }
+            None => inside,
+        };
+        opening = next_opening_quote(sentence, next);
     }
+    masked.push_str(&sentence[copied..]);
     Cow::Owned(masked)
 }
 
@@ -736,10 +948,56 @@ pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    /// The words of any span of a block, taken from the block's words, are those the span's own
+    /// text splits into: letter-by-letter lowercase words of three letters or more (echo), and
+    /// `str::to_lowercase` words of five letters or more with no digit beside them (topic).
+    #[test]
+    fn the_words_of_a_span_are_those_of_its_own_text() {
+        let text = "Titel 5Äpfel\nDie ÖKOBANK2go bietet Zinsen, 3Depots und ΠΟΛΛΟΣ-Karten an. Jetzt Depot eröffnen!\n";
+        let rules = RuleSet::builtin();
+        let structure = crate::structure::parse(text, "de", &rules);
+        let words = Words::new(text, &structure, &rules);
+        let echo = |piece: &str| -> Vec<String> {
+            piece
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|t| t.chars().count() >= ECHO_WORD_MIN_CHARS)
+                .map(|t| t.chars().flat_map(char::to_lowercase).collect())
+                .collect()
+        };
+        let topic = |piece: &str| -> Vec<String> {
+            piece
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|t| t.chars().count() >= TOPIC_WORD_MIN_CHARS)
+                .filter(|t| t.chars().all(char::is_alphabetic))
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let mut scratch = Default::default();
+        for (b, block) in structure.blocks.iter().enumerate() {
+            let bounds: Vec<usize> = (block.span.start..=block.span.end)
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (i, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[i..] {
+                    let (mut got_echo, mut got_topic) = (Vec::new(), Vec::new());
+                    words.for_each_in(text, b, Span::new(start, end), &mut scratch, &rules, |w| {
+                        got_echo.push(w.lower.to_string());
+                        if w.letters >= TOPIC_WORD_MIN_CHARS && w.alone {
+                            got_topic.push(w.topic_lower.to_string());
+                        }
+                    });
+                    let piece = &text[start..end];
+                    assert_eq!(got_echo, echo(piece), "{piece:?}");
+                    assert_eq!(got_topic, topic(piece), "{piece:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_sentence_shares_the_longest_word_with_the_block_below() {
-        let words = |list: &[&str]| {
-            let mut words: Vec<String> = list.iter().map(|w| w.to_string()).collect();
+        let words = |list: &[&'static str]| {
+            let mut words = list.to_vec();
             words.sort_unstable();
             words
         };
@@ -873,7 +1131,7 @@ mod tests {
         );
         assert_eq!(mask_quotes("Kein Zitat hier."), "Kein Zitat hier.");
         assert_eq!(mask_quotes("Offen „ohne Ende"), "Offen „ohne Ende");
-        // has_opening_quote looks only at these first bytes.
+        // next_opening_quote looks only at these first bytes.
         for (open, _) in QUOTE_PAIRS {
             let first = open.to_string().as_bytes()[0];
             assert!(matches!(first, b'"' | 0xC2 | 0xE2), "{open}");

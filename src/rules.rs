@@ -321,13 +321,50 @@ pub struct Weights {
     pub repeated_passage: f64,
 }
 
+/// A dateline pattern. Its word boundaries (`\b`) make the regex crate read the whole block
+/// by backtracking whenever the block has a non-ASCII character, so the pattern without them
+/// (built on first use), which runs as a lazy DFA and matches wherever the pattern does (from
+/// the start of the block), first rules out the blocks that start with no date. (One automaton
+/// for all patterns instead was slower: its lazy DFA outgrew its cache.)
+#[derive(Clone, Debug)]
+pub struct DatelinePattern {
+    regex: Regex,
+    screen: OnceLock<Option<meta::Regex>>,
+}
+
+impl DatelinePattern {
+    fn new(regex: Regex) -> DatelinePattern {
+        DatelinePattern {
+            regex,
+            screen: OnceLock::new(),
+        }
+    }
+
+    /// The pattern's match in `line` and its groups: what `Regex::captures` gives.
+    pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
+        let screen = self.screen.get_or_init(|| {
+            let hir = regex_syntax::parse(self.regex.as_str()).ok()?;
+            if !hir.properties().look_set().contains_word_unicode() {
+                return None;
+            }
+            builder()
+                .build_from_hir(&without_word_boundaries(&hir))
+                .ok()
+        });
+        if screen.as_ref().is_some_and(|screen| !screen.is_match(line)) {
+            return None;
+        }
+        self.regex.captures(line)
+    }
+}
+
 /// Compiled dateline patterns and the month names they may use.
 #[derive(Clone, Debug)]
 pub struct DatelineRules {
     /// Anchored at the start of a block, each with the language of its file (`common` for
     /// all); named groups day, month or month_name, year, and optionally hour, minute, second,
     /// ampm. Numeric orders differ (US month/day, European day/month), hence the language.
-    pub patterns: Vec<(String, Regex)>,
+    pub patterns: Vec<(String, DatelinePattern)>,
     /// Timestamps without a date ("Heute, 08:12 Uhr"), anchored at the start of a block.
     pub relative: Vec<Regex>,
     pub months: HashMap<String, u32>,
@@ -917,7 +954,7 @@ impl RuleSet {
                     };
                     error_at(&sources[f], o, format!("invalid dateline pattern: {e}"))
                 })?;
-                patterns.push((language.clone(), regex));
+                patterns.push((language.clone(), DatelinePattern::new(regex)));
             }
         }
         let mut set = RuleSet {
@@ -1257,6 +1294,12 @@ impl RuleSet {
     /// Whether `word`, one lowercase word, is a stopword of any language.
     pub fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.words.contains_key(word)
+    }
+
+    /// The most characters a stopword of any language has: a word with more, lower-cased or
+    /// not, is none, and needs no lookup.
+    pub fn longest_stopword(&self) -> usize {
+        self.stopwords.longest
     }
 
     fn stopword_hits(&self, text: &str) -> StopwordHits {
