@@ -363,9 +363,15 @@ fn support(
         } else {
             0
         };
+        // A short neutral paragraph that pitches nothing itself, over a one-line pitch that
+        // names what no other block speaks of, is that pitch's set-up: one more pitching
+        // neighbour, as a lead-in gets.
+        let set_up = usize::from(
+            own == 0 && closed == 2 && is_plain_set_up(start..end, scores, context, bias),
+        );
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
             let others = own - usize::from(pitching(i)) + closed;
-            *k = (others.saturating_sub(1) + lead_in).min(3) as f64;
+            *k = (others.saturating_sub(1) + lead_in + set_up).min(3) as f64;
         }
         // A heading off the article's topic over a paragraph that its call to action names
         // (a closing line that names what no other block does) is that insert's heading: it
@@ -592,14 +598,26 @@ fn is_lead_in(
 ) -> bool {
     own >= 1
         && own + closed >= 2
-        && block.len() <= LEAD_IN_MAX_SENTENCES
         && !context.opener_cue[block.end]
-        && block
-            .clone()
-            .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
+        && is_plain_set_up(block.clone(), scores, context, bias)
         && block
             .clone()
             .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
+}
+
+/// Whether `block` has the form of an insert's set-up: at most [`LEAD_IN_MAX_SENTENCES`]
+/// sentences, none of which pitches, speaks against promo (each scores between 0 and `bias`)
+/// or quotes anyone.
+fn is_plain_set_up(
+    block: std::ops::Range<usize>,
+    scores: &[f64],
+    context: Context,
+    bias: f64,
+) -> bool {
+    block.len() <= LEAD_IN_MAX_SENTENCES
+        && block
+            .clone()
+            .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
 }
 
 /// Per sentence: how many pitching sentences it counts as for the block above it (0 for none).
