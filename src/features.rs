@@ -168,7 +168,7 @@ pub fn extract(
                 on_topic: false,
                 echo_below: 0,
                 echo_below_only: false,
-                quotes_speech: masked != sentence.span.of(text),
+                quotes_speech: quotes_speech(sentence.span.of(text), masked),
             }
         })
         .collect();
@@ -915,6 +915,50 @@ fn next_opening_quote(text: &str, from: usize) -> Option<(usize, char, char)> {
     })
 }
 
+/// The most words of a quoted title ("Your Winter Immunity Plan", „Das Käthchen von
+/// Heilbronn“); a longer quote is a clause someone said.
+const TITLE_MAX_WORDS: usize = 6;
+
+/// Whether a sentence holds quoted speech: text in quotation marks (`masked`, the sentence with
+/// its block's quotes blanked, differs from `original`) that is not only a title. A title is
+/// short, opens with a capital, has no punctuation inside and does not follow a colon: a report
+/// or a book named in quotes ("A new report, "Your Winter Immunity Plan", sets out …") is what an
+/// insert's set-up speaks of, while a quote that runs across sentences, a quoted clause
+/// ("unauthorized outflows", „Wir schaffen das.“) or one after "sagte:" is what a person in the
+/// story said. A title in a sentence with a reporting verb still scores against promo.
+fn quotes_speech(original: &str, masked: &str) -> bool {
+    if masked == original {
+        return false;
+    }
+    if *mask_quotes(original) != *masked {
+        return true;
+    }
+    let chars: Vec<char> = original.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let Some(&(_, close)) = QUOTE_PAIRS.iter().find(|&&(open, _)| open == chars[i]) else {
+            i += 1;
+            continue;
+        };
+        let Some(len) = chars[i + 1..].iter().position(|&c| c == close) else {
+            i += 1;
+            continue;
+        };
+        let quote: String = chars[i + 1..i + 1 + len].iter().collect();
+        let after_colon = chars[..i].iter().rev().find(|c| !c.is_whitespace()) == Some(&':');
+        let words = quote.split_whitespace().count();
+        let title = (1..=TITLE_MAX_WORDS).contains(&words)
+            && quote.trim_start().starts_with(char::is_uppercase)
+            && !quote.contains(['.', '!', '?', ',', ';', ':'])
+            && !after_colon;
+        if !title {
+            return true;
+        }
+        i += len + 2;
+    }
+    false
+}
+
 /// The text with the contents of every closed pair of quotation marks replaced by spaces, byte
 /// for byte, so offsets into the text stay valid in the result. From the left, each opening
 /// mark is paired with the next closing mark of its kind; a mark without one is left alone and
@@ -1115,6 +1159,22 @@ mod tests {
         // Said twice, the field is no template.
         let cues = cue_ids(&review("Costs $12 a month"));
         assert!(!topical(&cues, 5), "{cues:?}");
+    }
+
+    #[test]
+    fn a_quoted_title_is_not_speech() {
+        let speech = |s: &str| quotes_speech(s, &mask_quotes(s));
+        assert!(!speech(
+            "A new report, \"Your Winter Immunity Plan\", sets out the evidence."
+        ));
+        assert!(!speech("Sie spielen „Das Käthchen von Heilbronn“ im März."));
+        assert!(!speech("Kein Zitat hier."));
+        assert!(speech("It had detected \"unauthorized outflows\" early."));
+        assert!(speech("Er sagte: „Wir schaffen das“ und ging."));
+        assert!(speech("„Wir schaffen das.“ So sprach sie."));
+        assert!(speech(
+            "\"The speed and the pattern look very professional,\" said Lundqvist."
+        ));
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub struct Context<'a> {
     /// want (a cue of the `publisher_offer`, `publisher_event`, `reader_offer` or `hook.desire`
     /// families).
     pub publisher_voice: &'a [bool],
+    /// Per sentence: it is a call to action (it fires a `<lang>.cta.*` cue: "Download the free
+    /// report today", "Jetzt Depot eröffnen").
+    pub call_to_action: &'a [bool],
 }
 
 /// What [`Context`] borrows, gathered for one article.
@@ -95,6 +98,7 @@ pub struct ArticleContext {
     pub opener_cue: Vec<bool>,
     pub label_line: Vec<bool>,
     pub publisher_voice: Vec<bool>,
+    pub call_to_action: Vec<bool>,
 }
 
 impl ArticleContext {
@@ -124,6 +128,14 @@ impl ArticleContext {
                         .any(|cue| speaks_as_publisher(&rules.rules()[cue.rule]))
                 })
                 .collect(),
+            call_to_action: features
+                .iter()
+                .map(|f| {
+                    f.cues
+                        .iter()
+                        .any(|cue| calls_to_action(&rules.rules()[cue.rule]))
+                })
+                .collect(),
         }
     }
 
@@ -139,6 +151,7 @@ impl ArticleContext {
             opener_cue: &self.opener_cue,
             label_line: &self.label_line,
             publisher_voice: &self.publisher_voice,
+            call_to_action: &self.call_to_action,
         }
     }
 }
@@ -363,9 +376,19 @@ fn support(
         } else {
             0
         };
+        // A short neutral paragraph that pitches nothing itself, over a one-line call to
+        // action that names what no other block speaks of, is that call's set-up: one more
+        // pitching neighbour, as a lead-in gets. Over a pitch that only states its offer (a
+        // product line in a review) it stays.
+        let set_up = usize::from(
+            own == 0
+                && closed == 2
+                && context.call_to_action[end]
+                && is_plain_set_up(start..end, scores, context, bias),
+        );
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
             let others = own - usize::from(pitching(i)) + closed;
-            *k = (others.saturating_sub(1) + lead_in).min(3) as f64;
+            *k = (others.saturating_sub(1) + lead_in + set_up).min(3) as f64;
         }
         // A heading off the article's topic over a paragraph that its call to action names
         // (a closing line that names what no other block does) is that insert's heading: it
@@ -426,6 +449,15 @@ fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
             rule.id.split_once('.').map(|(_, family)| family),
             Some("publisher_offer" | "publisher_event" | "reader_offer" | "hook.desire")
         )
+}
+
+/// Whether a rule is a call to action: a `<lang>.cta.*` family.
+fn calls_to_action(rule: &crate::rules::Rule) -> bool {
+    rule.weight > 0.0
+        && rule
+            .id
+            .split_once('.')
+            .is_some_and(|(_, family)| family.starts_with("cta."))
 }
 
 /// For each sentence of a box, how many of the box's other sentences pitch (are promo on their
@@ -592,14 +624,26 @@ fn is_lead_in(
 ) -> bool {
     own >= 1
         && own + closed >= 2
-        && block.len() <= LEAD_IN_MAX_SENTENCES
         && !context.opener_cue[block.end]
-        && block
-            .clone()
-            .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
+        && is_plain_set_up(block.clone(), scores, context, bias)
         && block
             .clone()
             .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
+}
+
+/// Whether `block` has the form of an insert's set-up: at most [`LEAD_IN_MAX_SENTENCES`]
+/// sentences, none of which pitches, speaks against promo (each scores between 0 and `bias`)
+/// or quotes anyone.
+fn is_plain_set_up(
+    block: std::ops::Range<usize>,
+    scores: &[f64],
+    context: Context,
+    bias: f64,
+) -> bool {
+    block.len() <= LEAD_IN_MAX_SENTENCES
+        && block
+            .clone()
+            .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
 }
 
 /// Per sentence: how many pitching sentences it counts as for the block above it (0 for none).
@@ -852,6 +896,7 @@ mod tests {
             binds_to_next,
             &[],
             &[],
+            &[],
         )
     }
 
@@ -871,6 +916,7 @@ mod tests {
             echoed_below,
             binds_to_next,
             publisher_voice,
+            &[],
             &[],
         )
     }
@@ -893,11 +939,15 @@ mod tests {
             binds_to_next,
             &[],
             only_below,
+            &[],
         )
     }
 
     /// Like [`run_echoed`], with the sentences at `publisher_voice` speaking as the publisher and
-    /// those at `only_below` sharing with the next block a word that no other block uses.
+    /// those at `only_below` sharing with the next block a word that no other block uses, and
+    /// those at `call_to_action` calling to action.
+    // One slice per fact of the context the decoder reads: a struct would only rename them.
+    #[allow(clippy::too_many_arguments)]
     fn run_marked(
         scores: &[(usize, f64)],
         on_topic: &[usize],
@@ -906,6 +956,7 @@ mod tests {
         binds_to_next: &[bool],
         publisher_voice: &[usize],
         only_below: &[usize],
+        call_to_action: &[usize],
     ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -936,6 +987,7 @@ mod tests {
             opener_cue: &flags(opens_insert),
             label_line: &flags(&[]),
             publisher_voice: &flags(publisher_voice),
+            call_to_action: &flags(call_to_action),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -1133,6 +1185,23 @@ mod tests {
         // Not above a pitch that stands alone.
         let once = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
         assert_eq!(run_named(&once, &[], &[], &[2], &[], &[2]), [E, E, E, P, E]);
+    }
+
+    #[test]
+    fn a_short_set_up_over_a_call_to_action_that_names_it_goes_with_it() {
+        // Two neutral sentences, then a one-line call to action naming what only they name
+        // ("… a new report … sets out …" over "Download the free report today").
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
+        let with = |call: &[usize]| run_marked(&article, &[], &[], &[2], &[], &[], &[2], call);
+        assert_eq!(with(&[3]), [E, P, P, P, E]);
+        // A pitch that only states its offer leaves the paragraph above alone.
+        assert_eq!(with(&[]), [E, E, E, P, E]);
+        // So does a set-up of three sentences.
+        let long = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
+        assert_eq!(
+            run_marked(&long, &[], &[], &[3], &[], &[], &[3], &[4]),
+            [E, E, E, E, P, E]
+        );
     }
 
     #[test]

@@ -150,10 +150,10 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.94,
+        caught: 0.978,
         retained: 0.9999,
         cut: 0,
-        f1: 0.97,
+        f1: 0.985,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -174,12 +174,15 @@ fn detection_cross_validated_in_five_folds() {
     // Calls to action that name what only their paragraph names (and the set-up and heading
     // that go with it), buttons in the reader's voice and French and Spanish risk notes (alone
     // 0.913 to 0.932, F1 0.947) together with those: 0.952, F1 0.965, retained 1.0000, on the
-    // corpus grown to 174 articles by a round written without sight of the rules.
+    // corpus grown to 174 articles by a round written without sight of the rules. Buttons
+    // after a dash, a newsletter named by its desk, and a short set-up over a one-line pitch
+    // that names it (quoted titles no longer counting as speech): 0.965, F1 0.971; a free
+    // document sent as a PDF by email as a lead-magnet cue: 0.969, F1 0.976.
     let floors = Floors {
-        caught: 0.95,
+        caught: 0.969,
         retained: 0.9999,
         cut: 0,
-        f1: 0.96,
+        f1: 0.976,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
