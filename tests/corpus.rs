@@ -149,11 +149,14 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 #[test]
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
+    // On the 174 articles before the third writing round: caught 0.978, F1 0.985. The round's
+    // 16 articles, written without sight of the rules (unseen, klartext caught 8 of their 16
+    // ads), brought the corpus to 190 and these figures to 0.947 and 0.972.
     let floors = Floors {
-        caught: 0.978,
+        caught: 0.947,
         retained: 0.9999,
         cut: 0,
-        f1: 0.985,
+        f1: 0.972,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -177,12 +180,16 @@ fn detection_cross_validated_in_five_folds() {
     // corpus grown to 174 articles by a round written without sight of the rules. Buttons
     // after a dash, a newsletter named by its desk, and a short set-up over a one-line pitch
     // that names it (quoted titles no longer counting as speech): 0.965, F1 0.971; a free
-    // document sent as a PDF by email as a lead-magnet cue: 0.969, F1 0.976.
+    // document sent as a PDF by email as a lead-magnet cue: 0.969, F1 0.976. A third round of
+    // 16 articles written without sight of the rules took the corpus to 190 articles and the
+    // figures to 0.935, F1 0.962, retained 0.9995 (one editorial sentence before a glued betting
+    // pitch; no article without ads cut, after bylines and "Sie sollten" advice became
+    // editorial cues).
     let floors = Floors {
-        caught: 0.969,
-        retained: 0.9999,
+        caught: 0.935,
+        retained: 0.9995,
         cut: 0,
-        f1: 0.976,
+        f1: 0.962,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
