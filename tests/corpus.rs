@@ -153,10 +153,10 @@ fn detection_with_the_built_in_rules() {
     // 16 articles, written without sight of the rules (unseen, klartext caught 8 of their 16
     // ads), brought the corpus to 190 and these figures to 0.947 and 0.972.
     let floors = Floors {
-        caught: 0.947,
+        caught: 0.951,
         retained: 0.9999,
         cut: 0,
-        f1: 0.972,
+        f1: 0.974,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -186,10 +186,10 @@ fn detection_cross_validated_in_five_folds() {
     // pitch; no article without ads cut, after bylines and "Sie sollten" advice became
     // editorial cues).
     let floors = Floors {
-        caught: 0.935,
+        caught: 0.939,
         retained: 0.9995,
         cut: 0,
-        f1: 0.962,
+        f1: 0.964,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
