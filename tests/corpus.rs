@@ -152,12 +152,13 @@ fn detection_with_the_built_in_rules() {
     // On the 174 articles before the third writing round: caught 0.978, F1 0.985. The round's
     // 16 articles, written without sight of the rules (unseen, klartext caught 8 of their 16
     // ads), brought the corpus to 190 and these figures to 0.947 and 0.972; a giveaway's label
-    // without its hyphen and its entry instructions, to 0.951 and 0.974.
+    // without its hyphen and its entry instructions, to 0.951 and 0.974; "download the app to
+    // do a task" as the app instruction's second shape, to 0.955 and 0.975.
     let floors = Floors {
-        caught: 0.951,
+        caught: 0.955,
         retained: 0.9999,
         cut: 0,
-        f1: 0.974,
+        f1: 0.975,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -186,12 +187,13 @@ fn detection_cross_validated_in_five_folds() {
     // figures to 0.935, F1 0.962, retained 0.9995 (one editorial sentence before a glued betting
     // pitch; no article without ads cut, after bylines and "Sie sollten" advice became
     // editorial cues); a giveaway's label without its hyphen and its entry instructions, to
-    // 0.939, F1 0.964.
+    // 0.939, F1 0.964; "download the app to do a task" as the app instruction's second shape, to
+    // 0.943, F1 0.965.
     let floors = Floors {
-        caught: 0.939,
+        caught: 0.943,
         retained: 0.9995,
         cut: 0,
-        f1: 0.964,
+        f1: 0.965,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
