@@ -175,8 +175,11 @@ impl Context<'_> {
     /// `paragraph_support` vouches for it). An ad paragraph's neutral opener is followed by a
     /// pitch that goes on (several pitching sentences, or a call to action in the next block);
     /// a story sentence before one pitch glued to the end of its paragraph is not an opener.
+    /// A sentence in which the publisher offers its own things (`publisher_voice`: "Club de
+    /// Suscriptores: acompaña a la curadora …") is no story sentence, though it names the
+    /// story's people.
     fn absorbable(&self, i: usize, score: f64, support: f64, bias: f64) -> bool {
-        self.on_topic[i] && support == 0.0 && score <= bias
+        self.on_topic[i] && !self.publisher_voice[i] && support == 0.0 && score <= bias
     }
 }
 
@@ -1392,6 +1395,22 @@ mod tests {
         assert_eq!(
             run_marked(&reported, &[], &[], &[], &[], &[], &[], &[], &[3]),
             [E, E, E, P, P, P]
+        );
+    }
+
+    #[test]
+    fn a_publisher_offer_that_names_the_story_opens_its_paragraph() {
+        // The publisher offers its own tour with the story's curator (on topic, just below the
+        // bias), a neutral line, then the call to action.
+        let article = [(0, 0.0), (1, 0.45), (1, 0.45), (1, 1.2), (2, 0.0)];
+        assert_eq!(
+            run_voiced(&article, &[1], &[], &[], &[], &[1]),
+            [E, P, P, P, E]
+        );
+        // A story sentence on the topic, in no publisher's voice, stays with the story.
+        assert_eq!(
+            run_voiced(&article, &[1], &[], &[], &[], &[]),
+            [E, E, E, P, E]
         );
     }
 }
