@@ -150,10 +150,10 @@ fn assert_floors(name: &str, c: &Counts, floors: Floors) {
 fn detection_with_the_built_in_rules() {
     let report = eval::evaluate(&corpus(), &RuleSet::builtin());
     let floors = Floors {
-        caught: 0.978,
+        caught: 0.986,
         retained: 0.9999,
         cut: 0,
-        f1: 0.985,
+        f1: 0.991,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -177,12 +177,14 @@ fn detection_cross_validated_in_five_folds() {
     // corpus grown to 174 articles by a round written without sight of the rules. Buttons
     // after a dash, a newsletter named by its desk, and a short set-up over a one-line pitch
     // that names it (quoted titles no longer counting as speech): 0.965, F1 0.971; a free
-    // document sent as a PDF by email as a lead-magnet cue: 0.969, F1 0.976.
+    // document sent as a PDF by email as a lead-magnet cue: 0.969, F1 0.976. A short set-up
+    // above a hand-over, and the publisher's own offer no longer taken for a story sentence:
+    // 0.982 (issue 4's target of 0.98 reached), F1 0.984.
     let floors = Floors {
-        caught: 0.969,
+        caught: 0.982,
         retained: 0.9999,
         cut: 0,
-        f1: 0.976,
+        f1: 0.984,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
