@@ -651,8 +651,11 @@ const LEAD_IN_MAX_SENTENCES: usize = 2;
 
 /// Whether `block` leads in to the block after it, whose pitches are `(own, closed)` (its own
 /// promo sentences and the closing line under it): it has at most [`LEAD_IN_MAX_SENTENCES`]
-/// sentences, none of which pitches, speaks
-/// against promo (each scores between 0 and `bias`) or quotes anyone; it shares a content word
+/// sentences, none of which speaks against promo (scores below 0) or quotes anyone, and at
+/// least one of which does not pitch (the reader's problem, "Viele Menschen wissen nicht, …",
+/// may score as a pitch with a bias fitted low, but a line that only pitches is no set-up:
+/// letting a one-line block that pitches lead in cut a chamber's free webinars, heading and
+/// paragraph, from an article without ads); it shares a content word
 /// of [`LEAD_IN_ECHO_MIN_CHARS`] letters or more with the next block; and that block opens no
 /// insert of its own (a label, a "PS:") and pitches in a sentence of its own and at least twice
 /// in all. A soft advertorial often gives its set-up a paragraph of its own ("Viele Menschen
@@ -670,7 +673,11 @@ fn is_lead_in(
     own >= 1
         && own + closed >= 2
         && !context.opener_cue[block.end]
-        && is_plain_set_up(block.clone(), LEAD_IN_MAX_SENTENCES, scores, context, bias)
+        && block.len() <= LEAD_IN_MAX_SENTENCES
+        && block
+            .clone()
+            .all(|j| scores[j] >= 0.0 && !context.quotes_speech[j])
+        && block.clone().filter(|&j| scores[j] > bias).count() < block.len().min(2)
         && block
             .clone()
             .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
@@ -1411,6 +1418,25 @@ mod tests {
         assert_eq!(
             run_voiced(&article, &[1], &[], &[], &[], &[]),
             [E, E, E, P, E]
+        );
+    }
+
+    #[test]
+    fn a_set_up_whose_problem_sentence_pitches_still_leads_in() {
+        // A two-sentence set-up whose second sentence (the reader's problem) scores above the
+        // bias, over a paragraph that pitches twice and takes up its word.
+        let article = [(0, 0.0), (1, 0.2), (1, 0.7), (2, 1.0), (2, 1.0), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[1], &[]),
+            [E, P, P, P, P, E]
+        );
+        // Sharing no word with the pitch, it stays.
+        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, P, P, E]);
+        // Nor does a set-up with reported speech (a score below zero) go.
+        let reported = [(0, 0.0), (1, -0.1), (1, 0.7), (2, 1.0), (2, 1.0), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&reported, &[], &[], &[1], &[]),
+            [E, E, E, P, P, E]
         );
     }
 }
