@@ -84,6 +84,9 @@ pub struct Context<'a> {
     /// Per sentence: it is a call to action (it fires a `<lang>.cta.*` cue: "Download the free
     /// report today", "Jetzt Depot eröffnen").
     pub call_to_action: &'a [bool],
+    /// Per sentence: it hands over from a problem to the offer that answers it (it fires a
+    /// `<lang>.advertorial.handover` cue: "Genau hier setzt … an", "Pour vous accompagner").
+    pub hands_over: &'a [bool],
 }
 
 /// What [`Context`] borrows, gathered for one article.
@@ -99,6 +102,7 @@ pub struct ArticleContext {
     pub label_line: Vec<bool>,
     pub publisher_voice: Vec<bool>,
     pub call_to_action: Vec<bool>,
+    pub hands_over: Vec<bool>,
 }
 
 impl ArticleContext {
@@ -136,6 +140,14 @@ impl ArticleContext {
                         .any(|cue| calls_to_action(&rules.rules()[cue.rule]))
                 })
                 .collect(),
+            hands_over: features
+                .iter()
+                .map(|f| {
+                    f.cues
+                        .iter()
+                        .any(|cue| hands_over(&rules.rules()[cue.rule]))
+                })
+                .collect(),
         }
     }
 
@@ -152,6 +164,7 @@ impl ArticleContext {
             label_line: &self.label_line,
             publisher_voice: &self.publisher_voice,
             call_to_action: &self.call_to_action,
+            hands_over: &self.hands_over,
         }
     }
 }
@@ -162,8 +175,11 @@ impl Context<'_> {
     /// `paragraph_support` vouches for it). An ad paragraph's neutral opener is followed by a
     /// pitch that goes on (several pitching sentences, or a call to action in the next block);
     /// a story sentence before one pitch glued to the end of its paragraph is not an opener.
+    /// A sentence in which the publisher offers its own things (`publisher_voice`: "Club de
+    /// Suscriptores: acompaña a la curadora …") is no story sentence, though it names the
+    /// story's people.
     fn absorbable(&self, i: usize, score: f64, support: f64, bias: f64) -> bool {
-        self.on_topic[i] && support == 0.0 && score <= bias
+        self.on_topic[i] && !self.publisher_voice[i] && support == 0.0 && score <= bias
     }
 }
 
@@ -384,11 +400,30 @@ fn support(
             own == 0
                 && closed == 2
                 && context.call_to_action[end]
-                && is_plain_set_up(start..end, scores, context, bias),
+                && is_plain_set_up(start..end, LEAD_IN_MAX_SENTENCES, scores, context, bias),
         );
+        // A short neutral paragraph right above one that opens by handing over to an offer
+        // ("Genau hier setzt … an", "Pour vous accompagner") and pitches at least twice in all
+        // is the problem that the hand-over points back to: the whole pitch vouches for it.
+        let handed_over = end < sentences.len()
+            && context.hands_over[end]
+            && pitching(end)
+            && below.0 + below.1 >= 2
+            && !context.opener_cue[end]
+            && is_plain_set_up(
+                start..end,
+                HANDOVER_SET_UP_MAX_SENTENCES,
+                scores,
+                context,
+                bias,
+            );
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
             let others = own - usize::from(pitching(i)) + closed;
-            *k = (others.saturating_sub(1) + lead_in + set_up).min(3) as f64;
+            *k = if handed_over {
+                3.0
+            } else {
+                (others.saturating_sub(1) + lead_in + set_up).min(3) as f64
+            };
         }
         // A heading off the article's topic over a paragraph that its call to action names
         // (a closing line that names what no other block does) is that insert's heading: it
@@ -458,6 +493,16 @@ fn calls_to_action(rule: &crate::rules::Rule) -> bool {
             .id
             .split_once('.')
             .is_some_and(|(_, family)| family.starts_with("cta."))
+}
+
+/// Whether a rule is a hand-over from problem to offer: the `<lang>.advertorial.handover`
+/// family.
+fn hands_over(rule: &crate::rules::Rule) -> bool {
+    rule.weight > 0.0
+        && rule
+            .id
+            .split_once('.')
+            .is_some_and(|(_, family)| family == "advertorial.handover")
 }
 
 /// For each sentence of a box, how many of the box's other sentences pitch (are promo on their
@@ -606,8 +651,11 @@ const LEAD_IN_MAX_SENTENCES: usize = 2;
 
 /// Whether `block` leads in to the block after it, whose pitches are `(own, closed)` (its own
 /// promo sentences and the closing line under it): it has at most [`LEAD_IN_MAX_SENTENCES`]
-/// sentences, none of which pitches, speaks
-/// against promo (each scores between 0 and `bias`) or quotes anyone; it shares a content word
+/// sentences, none of which speaks against promo (scores below 0) or quotes anyone, and at
+/// least one of which does not pitch (the reader's problem, "Viele Menschen wissen nicht, …",
+/// may score as a pitch with a bias fitted low, but a line that only pitches is no set-up:
+/// letting a one-line block that pitches lead in cut a chamber's free webinars, heading and
+/// paragraph, from an article without ads); it shares a content word
 /// of [`LEAD_IN_ECHO_MIN_CHARS`] letters or more with the next block; and that block opens no
 /// insert of its own (a label, a "PS:") and pitches in a sentence of its own and at least twice
 /// in all. A soft advertorial often gives its set-up a paragraph of its own ("Viele Menschen
@@ -625,22 +673,32 @@ fn is_lead_in(
     own >= 1
         && own + closed >= 2
         && !context.opener_cue[block.end]
-        && is_plain_set_up(block.clone(), scores, context, bias)
+        && block.len() <= LEAD_IN_MAX_SENTENCES
+        && block
+            .clone()
+            .all(|j| scores[j] >= 0.0 && !context.quotes_speech[j])
+        && block.clone().filter(|&j| scores[j] > bias).count() < block.len().min(2)
         && block
             .clone()
             .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
 }
 
-/// Whether `block` has the form of an insert's set-up: at most [`LEAD_IN_MAX_SENTENCES`]
-/// sentences, none of which pitches, speaks against promo (each scores between 0 and `bias`)
-/// or quotes anyone.
+/// The most sentences of a set-up above a hand-over: the hand-over says that the offer answers
+/// what was just set out, so a set-up of a hook question and two sentences goes with it
+/// ("Acheter maintenant ou attendre encore un peu ? C'est la question … chaque étape compte …").
+const HANDOVER_SET_UP_MAX_SENTENCES: usize = 3;
+
+/// Whether `block` has the form of an insert's set-up: at most `max_sentences` sentences,
+/// none of which pitches, speaks against promo (each scores between 0 and `bias`) or quotes
+/// anyone.
 fn is_plain_set_up(
     block: std::ops::Range<usize>,
+    max_sentences: usize,
     scores: &[f64],
     context: Context,
     bias: f64,
 ) -> bool {
-    block.len() <= LEAD_IN_MAX_SENTENCES
+    block.len() <= max_sentences
         && block
             .clone()
             .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
@@ -897,6 +955,7 @@ mod tests {
             &[],
             &[],
             &[],
+            &[],
         )
     }
 
@@ -916,6 +975,7 @@ mod tests {
             echoed_below,
             binds_to_next,
             publisher_voice,
+            &[],
             &[],
             &[],
         )
@@ -940,12 +1000,14 @@ mod tests {
             &[],
             only_below,
             &[],
+            &[],
         )
     }
 
     /// Like [`run_echoed`], with the sentences at `publisher_voice` speaking as the publisher and
-    /// those at `only_below` sharing with the next block a word that no other block uses, and
-    /// those at `call_to_action` calling to action.
+    /// those at `only_below` sharing with the next block a word that no other block uses,
+    /// those at `call_to_action` calling to action and those at `hands_over` handing over to
+    /// an offer.
     // One slice per fact of the context the decoder reads: a struct would only rename them.
     #[allow(clippy::too_many_arguments)]
     fn run_marked(
@@ -957,6 +1019,7 @@ mod tests {
         publisher_voice: &[usize],
         only_below: &[usize],
         call_to_action: &[usize],
+        hands_over: &[usize],
     ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -988,6 +1051,7 @@ mod tests {
             label_line: &flags(&[]),
             publisher_voice: &flags(publisher_voice),
             call_to_action: &flags(call_to_action),
+            hands_over: &flags(hands_over),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -1192,14 +1256,14 @@ mod tests {
         // Two neutral sentences, then a one-line call to action naming what only they name
         // ("… a new report … sets out …" over "Download the free report today").
         let article = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
-        let with = |call: &[usize]| run_marked(&article, &[], &[], &[2], &[], &[], &[2], call);
+        let with = |call: &[usize]| run_marked(&article, &[], &[], &[2], &[], &[], &[2], call, &[]);
         assert_eq!(with(&[3]), [E, P, P, P, E]);
         // A pitch that only states its offer leaves the paragraph above alone.
         assert_eq!(with(&[]), [E, E, E, P, E]);
         // So does a set-up of three sentences.
         let long = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
         assert_eq!(
-            run_marked(&long, &[], &[], &[3], &[], &[], &[3], &[4]),
+            run_marked(&long, &[], &[], &[3], &[], &[], &[3], &[4], &[]),
             [E, E, E, E, P, E]
         );
     }
@@ -1294,6 +1358,84 @@ mod tests {
         let reported = [(0, 0.0), (1, 0.3), (1, -0.1), (2, 1.0), (2, 1.0), (3, 0.0)];
         assert_eq!(
             run_echoed(&reported, &[], &[], &[2], &[]),
+            [E, E, E, P, P, E]
+        );
+    }
+
+    #[test]
+    fn a_short_set_up_above_a_hand_over_goes_with_it() {
+        // A paragraph of three neutral sentences, then one that opens by handing over to an
+        // offer and pitches twice more.
+        let article = [
+            (0, 0.0),
+            (1, 0.2),
+            (1, 0.0),
+            (1, 0.0),
+            (2, 0.9),
+            (2, 1.0),
+            (2, 1.0),
+            (3, 0.0),
+        ];
+        let with = |hands_over: &[usize]| {
+            run_marked(&article, &[], &[], &[], &[], &[], &[], &[], hands_over)
+        };
+        assert_eq!(with(&[4]), [E, P, P, P, P, P, P, E]);
+        // Without the hand-over the paragraph stays with the story.
+        assert_eq!(with(&[]), [E, E, E, E, P, P, P, E]);
+        // A story paragraph of four sentences, or one that speaks against promo (reported
+        // speech), stays even above a hand-over.
+        let long = [
+            (0, 0.0),
+            (1, 0.2),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (2, 0.9),
+            (2, 1.0),
+            (2, 1.0),
+        ];
+        assert_eq!(
+            run_marked(&long, &[], &[], &[], &[], &[], &[], &[], &[5]),
+            [E, E, E, E, E, P, P, P]
+        );
+        let reported = [(0, 0.0), (1, 0.2), (1, -0.1), (2, 0.9), (2, 1.0), (2, 1.0)];
+        assert_eq!(
+            run_marked(&reported, &[], &[], &[], &[], &[], &[], &[], &[3]),
+            [E, E, E, P, P, P]
+        );
+    }
+
+    #[test]
+    fn a_publisher_offer_that_names_the_story_opens_its_paragraph() {
+        // The publisher offers its own tour with the story's curator (on topic, just below the
+        // bias), a neutral line, then the call to action.
+        let article = [(0, 0.0), (1, 0.45), (1, 0.45), (1, 1.2), (2, 0.0)];
+        assert_eq!(
+            run_voiced(&article, &[1], &[], &[], &[], &[1]),
+            [E, P, P, P, E]
+        );
+        // A story sentence on the topic, in no publisher's voice, stays with the story.
+        assert_eq!(
+            run_voiced(&article, &[1], &[], &[], &[], &[]),
+            [E, E, E, P, E]
+        );
+    }
+
+    #[test]
+    fn a_set_up_whose_problem_sentence_pitches_still_leads_in() {
+        // A two-sentence set-up whose second sentence (the reader's problem) scores above the
+        // bias, over a paragraph that pitches twice and takes up its word.
+        let article = [(0, 0.0), (1, 0.2), (1, 0.7), (2, 1.0), (2, 1.0), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[1], &[]),
+            [E, P, P, P, P, E]
+        );
+        // Sharing no word with the pitch, it stays.
+        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, P, P, E]);
+        // Nor does a set-up with reported speech (a score below zero) go.
+        let reported = [(0, 0.0), (1, -0.1), (1, 0.7), (2, 1.0), (2, 1.0), (3, 0.0)];
+        assert_eq!(
+            run_echoed(&reported, &[], &[], &[1], &[]),
             [E, E, E, P, P, E]
         );
     }

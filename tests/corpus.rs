@@ -153,12 +153,14 @@ fn detection_with_the_built_in_rules() {
     // 16 articles, written without sight of the rules (unseen, klartext caught 8 of their 16
     // ads), brought the corpus to 190 and these figures to 0.947 and 0.972; a giveaway's label
     // without its hyphen and its entry instructions, to 0.951 and 0.974; "download the app to
-    // do a task" as the app instruction's second shape, to 0.955 and 0.975.
+    // do a task" as the app instruction's second shape, to 0.955 and 0.975; set-ups above a
+    // hand-over, the publisher's offers never absorbed as story, lead-ins whose problem sentence
+    // pitches (0.987 and 0.992 on the 174), to 0.963 and 0.981.
     let floors = Floors {
-        caught: 0.955,
+        caught: 0.963,
         retained: 0.9999,
         cut: 0,
-        f1: 0.975,
+        f1: 0.981,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -182,18 +184,21 @@ fn detection_cross_validated_in_five_folds() {
     // corpus grown to 174 articles by a round written without sight of the rules. Buttons
     // after a dash, a newsletter named by its desk, and a short set-up over a one-line pitch
     // that names it (quoted titles no longer counting as speech): 0.965, F1 0.971; a free
-    // document sent as a PDF by email as a lead-magnet cue: 0.969, F1 0.976. A third round of
-    // 16 articles written without sight of the rules took the corpus to 190 articles and the
-    // figures to 0.935, F1 0.962, retained 0.9995 (one editorial sentence before a glued betting
-    // pitch; no article without ads cut, after bylines and "Sie sollten" advice became
-    // editorial cues); a giveaway's label without its hyphen and its entry instructions, to
-    // 0.939, F1 0.964; "download the app to do a task" as the app instruction's second shape, to
-    // 0.943, F1 0.965.
+    // document sent as a PDF by email as a lead-magnet cue: 0.969, F1 0.976. A short set-up
+    // above a hand-over, and the publisher's own offer no longer taken for a story sentence:
+    // 0.982 (issue 4's target of 0.98 reached), F1 0.984; a lead-in whose problem sentence
+    // scores as a pitch: 0.986, F1 0.987 (on the 174 articles). A third round of 16
+    // articles written without sight of the rules (unseen, klartext caught 8 of their 16 ads)
+    // took the corpus to 190 articles and these figures to 0.951, F1 0.972, retained 0.9995
+    // (one editorial sentence of a match report before a glued betting pitch; no article
+    // without ads cut, after bylines and "Sie sollten" advice became editorial cues and with a
+    // giveaway's label without its hyphen, its entry instructions and "download the app to do
+    // a task" as cues).
     let floors = Floors {
-        caught: 0.943,
+        caught: 0.951,
         retained: 0.9995,
         cut: 0,
-        f1: 0.965,
+        f1: 0.972,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
