@@ -8,8 +8,10 @@
 //!   first [`LABEL_BLOCKS`] body lines is such a label and labels no insert of its own: the ad
 //!   found there is the label line alone), or the ads found make up at least
 //!   [`ADVERTORIAL_SHARE`] of its body text. A label further down, or one at the top that opens
-//!   an insert (a product box), labels that insert, not the article. What counts as a label is
-//!   data: the rules of category `sponsored_label`.
+//!   an insert (a product box), labels that insert, not the article; so does one above a body
+//!   that opens with a news agency's place line ("Uelzen (lni) – …", [`opens_as_agency_copy`]):
+//!   no agency writes sponsored copy, so the label's own ad was not scraped. What counts as a
+//!   label is data: the rules of category `sponsored_label`.
 //!
 //! klartext removes from an advertorial only the passages it found; the rest of its text is
 //! still promotional, so corpus builders drop such articles by their class.
@@ -77,17 +79,19 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
         })
     };
     // A label at the top labels the article when the ad found there is the label line alone;
-    // when the ad goes on past it (a label over a product box), it labels that insert.
-    let labelled_at_top = article.ads.iter().any(|ad| {
+    // when the ad goes on past it (a label over a product box), it labels that insert, and over
+    // agency copy it labels nothing that was scraped.
+    let label_at_top = article.ads.iter().find_map(|ad| {
         let block = article.sentences[ad.sentences.start].block;
-        top_blocks.contains(&block)
+        (top_blocks.contains(&block)
             && ad
                 .sentences
                 .clone()
                 .all(|i| article.sentences[i].block == block)
-            && ad.sentences.clone().any(is_label_sentence)
+            && ad.sentences.clone().any(is_label_sentence))
+        .then_some(block)
     });
-    if labelled_at_top {
+    if label_at_top.is_some_and(|block| !opens_as_agency_copy(text, article, block + 1)) {
         return ArticleClass::Advertorial;
     }
     if article.ads.is_empty() {
@@ -106,6 +110,64 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
     } else {
         ArticleClass::ContainsPromo
     }
+}
+
+/// News agencies whose tag opens a place line ("Berlin (dpa) –", "Agen (AFP) –"): German,
+/// Austrian and Swiss agencies and their regional services, and the international ones.
+const NEWS_AGENCIES: &[&str] = &[
+    "dpa",
+    "lni",
+    "lno",
+    "lby",
+    "lsw",
+    "lhe",
+    "lnw",
+    "lrs",
+    "lsa",
+    "lmv",
+    "lbn",
+    "lth",
+    "ddp",
+    "AFP",
+    "afp",
+    "AP",
+    "dapd",
+    "epd",
+    "KNA",
+    "kna",
+    "sid",
+    "SID",
+    "dts",
+    "APA",
+    "apa",
+    "SDA",
+    "sda",
+    "Keystone-SDA",
+    "Reuters",
+    "EFE",
+    "Europa Press",
+    "ANSA",
+    "PA",
+    "ANP",
+    "Belga",
+];
+
+/// Whether block `block` opens with a news agency's place line: a place, the agency's tag in
+/// brackets (alone or with others: "(dpa/lni)") and a dash.
+fn opens_as_agency_copy(text: &str, article: &CleanArticle, block: usize) -> bool {
+    static PLACE_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\p{Lu}[\p{L}. /-]{1,40}\(([^()]{2,30})\)\s*[–—-]").unwrap()
+    });
+    let Some(block) = article.structure.blocks.get(block) else {
+        return false;
+    };
+    PLACE_LINE
+        .captures(block.span.of(text).trim_start())
+        .is_some_and(|caps| {
+            caps[1]
+                .split(['/', ',', ';'])
+                .any(|tag| NEWS_AGENCIES.contains(&tag.trim()))
+        })
 }
 
 #[cfg(test)]
@@ -149,6 +211,20 @@ mod tests {
         ] {
             assert_eq!(class(&text), ArticleClass::Advertorial, "{text}");
         }
+    }
+
+    #[test]
+    fn a_label_over_agency_copy_labels_nothing() {
+        let agency = "Uelzen (lni) – Die Lagerhallen sind voll. Die Preise fallen seit Wochen.\n";
+        let text = format!(
+            "Kartoffelbauern bleiben auf vollen Lagern sitzen\nAnzeige\n{agency}{EDITORIAL}"
+        );
+        assert_eq!(class(&text), ArticleClass::ContainsPromo);
+        // The same label over a body without an agency's place line labels the article.
+        let own = "Uelzen – Die Lagerhallen sind voll. Die Preise fallen seit Wochen.\n";
+        let text =
+            format!("Kartoffelbauern bleiben auf vollen Lagern sitzen\nAnzeige\n{own}{EDITORIAL}");
+        assert_eq!(class(&text), ArticleClass::Advertorial);
     }
 
     #[test]

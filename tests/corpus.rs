@@ -189,7 +189,7 @@ fn detection_cross_validated_in_five_folds() {
     // 0.982 (issue 4's target of 0.98 reached), F1 0.984; a lead-in whose problem sentence
     // scores as a pitch: 0.986, F1 0.987 (on the 174 articles). A third round of 16
     // articles written without sight of the rules (unseen, klartext caught 8 of their 16 ads)
-    // took the corpus to 190 articles and these figures to 0.951, F1 0.972, retained 0.9995
+    // took the corpus to 190 articles and these figures to 0.951, F1 0.9715, retained 0.9995
     // (one editorial sentence of a match report before a glued betting pitch; no article
     // without ads cut, after bylines and "Sie sollten" advice became editorial cues and with a
     // giveaway's label without its hyphen, its entry instructions and "download the app to do
@@ -198,7 +198,7 @@ fn detection_cross_validated_in_five_folds() {
         caught: 0.951,
         retained: 0.9995,
         cut: 0,
-        f1: 0.972,
+        f1: 0.971,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
