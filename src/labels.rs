@@ -417,8 +417,22 @@ fn support(
                 context,
                 bias,
             );
+        // Story sentences that open the block, two or more of them on the story's topic and
+        // without any promotional cue, are the story's own paragraph with a pitch glued to its
+        // end: the pitch does not vouch for them. An ad paragraph's neutral opener is one
+        // sentence, off the story's topic, or already leans promo (a problem, a free guide).
+        let story_opening = (start..end)
+            .take_while(|&j| context.on_topic[j] && scores[j] <= 0.0 && !context.publisher_voice[j])
+            .count();
+        let glued_tail =
+            story_opening >= STORY_OPENING_MIN_SENTENCES && story_opening < end - start;
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
-            let others = own - usize::from(pitching(i)) + closed;
+            let in_story = glued_tail && i < start + story_opening;
+            let others = if in_story {
+                closed
+            } else {
+                own - usize::from(pitching(i)) + closed
+            };
             *k = if handed_over {
                 3.0
             } else {
@@ -462,6 +476,10 @@ fn support(
     }
     out
 }
+
+/// The fewest story sentences opening a block before its first pitch that make the pitch a
+/// glued one rather than the block's own.
+const STORY_OPENING_MIN_SENTENCES: usize = 2;
 
 /// The most heading lines stacked over a box ("ÉVÉNEMENT" over the event's title).
 const BOX_MAX_HEADINGS: usize = 2;
@@ -1072,6 +1090,26 @@ mod tests {
             ]),
             [E, E, P, P, P, P, E]
         );
+    }
+
+    #[test]
+    fn two_plain_story_sentences_before_a_glued_pitch_stay() {
+        let paragraph = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.8),
+            (1, 1.5),
+            (1, 0.8),
+            (1, 0.8),
+            (2, 0.0),
+        ];
+        assert_eq!(run_with(&paragraph, &[1, 2], &[]), [E, E, E, P, P, P, P, E]);
+        // Off the story's topic, or with a cue of their own, they are the insert's opening.
+        assert_eq!(run(&paragraph), [E, P, P, P, P, P, P, E]);
+        let mut leaning = paragraph;
+        leaning[2].1 = 0.2;
+        assert_eq!(run_with(&leaning, &[1, 2], &[]), [E, P, P, P, P, P, P, E]);
     }
 
     #[test]

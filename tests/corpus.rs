@@ -193,12 +193,13 @@ fn detection_cross_validated_in_five_folds() {
     // (one editorial sentence of a match report before a glued betting pitch; no article
     // without ads cut, after bylines and "Sie sollten" advice became editorial cues and with a
     // giveaway's label without its hyphen, its entry instructions and "download the app to do
-    // a task" as cues).
+    // a task" as cues). Two or more plain story sentences opening a paragraph no longer
+    // vouched for by the pitch glued to its end: retained 1.0000, F1 0.974.
     let floors = Floors {
         caught: 0.951,
-        retained: 0.9995,
+        retained: 0.9999,
         cut: 0,
-        f1: 0.971,
+        f1: 0.973,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
