@@ -426,7 +426,26 @@ fn support(
             .count();
         let glued_tail =
             story_opening >= STORY_OPENING_MIN_SENTENCES && story_opening < end - start;
+        // The same inside one paragraph: the plain sentences before a hand-over that pitches
+        // and goes on pitching to the block's end are the problem it points back to.
+        let handed_over_inside = (start + 1..end)
+            .find(|&h| context.hands_over[h] && pitching(h))
+            .filter(|&h| {
+                (h..end).filter(|&j| pitching(j)).count() + closed >= 2
+                    && !context.opener_cue[h]
+                    && is_plain_set_up(
+                        start..h,
+                        HANDOVER_SET_UP_MAX_SENTENCES,
+                        scores,
+                        context,
+                        bias,
+                    )
+            });
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
+            if handed_over_inside.is_some_and(|h| i < h) {
+                *k = 3.0;
+                continue;
+            }
             let in_story = glued_tail && i < start + story_opening;
             let others = if in_story {
                 closed
@@ -1397,6 +1416,45 @@ mod tests {
         assert_eq!(
             run_echoed(&reported, &[], &[], &[2], &[]),
             [E, E, E, P, P, E]
+        );
+    }
+
+    #[test]
+    fn a_set_up_before_a_hand_over_in_its_own_paragraph_goes_with_it() {
+        // Three neutral sentences, then one that hands over to an offer, then a further pitch.
+        let article = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.9),
+            (1, 1.5),
+            (2, 0.0),
+        ];
+        let with = |hands_over: &[usize]| {
+            run_marked(&article, &[], &[], &[], &[], &[], &[], &[], hands_over)
+        };
+        assert_eq!(with(&[4]), [E, P, P, P, P, P, E]);
+        // Without the hand-over the set-up stays with the story.
+        assert_eq!(with(&[]), [E, E, E, E, P, P, E]);
+        // Four sentences before it, or one that speaks against promo, stay.
+        let long = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.2),
+            (1, 0.9),
+            (1, 1.5),
+        ];
+        assert_eq!(
+            run_marked(&long, &[], &[], &[], &[], &[], &[], &[], &[5]),
+            [E, E, E, E, E, P, P]
+        );
+        let reported = [(0, 0.0), (1, -0.4), (1, 0.0), (1, 0.0), (1, 0.9), (1, 1.5)];
+        assert_eq!(
+            run_marked(&reported, &[], &[], &[], &[], &[], &[], &[], &[4]),
+            [E, E, E, E, P, P]
         );
     }
 
