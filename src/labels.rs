@@ -427,20 +427,24 @@ fn support(
         let glued_tail =
             story_opening >= STORY_OPENING_MIN_SENTENCES && story_opening < end - start;
         // The same inside one paragraph: the plain sentences before a hand-over that pitches
-        // and goes on pitching to the block's end are the problem it points back to.
-        let handed_over_inside = (start + 1..end)
-            .find(|&h| context.hands_over[h] && pitching(h))
-            .filter(|&h| {
-                (h..end).filter(|&j| pitching(j)).count() + closed >= 2
-                    && !context.opener_cue[h]
-                    && is_plain_set_up(
-                        start..h,
-                        HANDOVER_SET_UP_MAX_SENTENCES,
-                        scores,
-                        context,
-                        bias,
-                    )
-            });
+        // and goes on pitching to the block's end are the problem it points back to. The
+        // publisher bringing in its own offer ("Our free guide …") hands over as well, when
+        // the set-up already leans promo (a price, a problem) and is not a story opening.
+        let handed_over_inside = (start + 1..end).find(|&h| pitching(h)).filter(|&h| {
+            (context.hands_over[h]
+                || (context.publisher_voice[h]
+                    && !glued_tail
+                    && (start..h).any(|j| scores[j] > 0.0)))
+                && (h..end).filter(|&j| pitching(j)).count() + closed >= 2
+                && !context.opener_cue[h]
+                && is_plain_set_up(
+                    start..h,
+                    HANDOVER_SET_UP_MAX_SENTENCES,
+                    scores,
+                    context,
+                    bias,
+                )
+        });
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
             if handed_over_inside.is_some_and(|h| i < h) {
                 *k = 3.0;
@@ -1456,6 +1460,30 @@ mod tests {
             run_marked(&reported, &[], &[], &[], &[], &[], &[], &[], &[4]),
             [E, E, E, E, P, P]
         );
+    }
+
+    #[test]
+    fn a_set_up_before_the_publisher_s_own_offer_in_its_paragraph_goes_with_it() {
+        // Three neutral sentences, one leaning promo, then the publisher's offer and a pitch.
+        let article = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.1),
+            (1, 0.9),
+            (1, 1.5),
+            (2, 0.0),
+        ];
+        let with = |scores: &[(usize, f64)], on_topic: &[usize], voice: &[usize]| {
+            run_marked(scores, on_topic, &[], &[], &[], voice, &[], &[], &[])
+        };
+        assert_eq!(with(&article, &[], &[4]), [E, P, P, P, P, P, E]);
+        assert_eq!(with(&article, &[], &[]), [E, E, E, E, P, P, E]);
+        // A set-up with no cue at all, or the story's own sentences opening the paragraph, stay.
+        let mut plain = article;
+        plain[3].1 = 0.0;
+        assert_eq!(with(&plain, &[], &[4]), [E, E, E, E, P, P, E]);
+        assert_eq!(with(&article, &[1, 2], &[4]), [E, E, E, E, P, P, E]);
     }
 
     #[test]

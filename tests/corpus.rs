@@ -156,12 +156,13 @@ fn detection_with_the_built_in_rules() {
     // do a task" as the app instruction's second shape, to 0.955 and 0.975; set-ups above a
     // hand-over, the publisher's offers never absorbed as story, lead-ins whose problem sentence
     // pitches (0.987 and 0.992 on the 174), to 0.963 and 0.981; a set-up before a hand-over
-    // inside its own paragraph, to 0.967 and 0.983.
+    // inside its own paragraph, to 0.967 and 0.983; or before the publisher's own offer,
+    // to 0.971 and 0.984.
     let floors = Floors {
-        caught: 0.967,
+        caught: 0.971,
         retained: 0.9999,
         cut: 0,
-        f1: 0.983,
+        f1: 0.984,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -196,12 +197,13 @@ fn detection_cross_validated_in_five_folds() {
     // giveaway's label without its hyphen, its entry instructions and "download the app to do
     // a task" as cues). Two or more plain story sentences opening a paragraph no longer
     // vouched for by the pitch glued to its end: retained 1.0000, F1 0.974; a set-up before
-    // a hand-over inside its own paragraph: 0.955, F1 0.974.
+    // a hand-over inside its own paragraph: 0.955, F1 0.974; or before the publisher's own
+    // offer: 0.959, F1 0.975.
     let floors = Floors {
-        caught: 0.955,
+        caught: 0.959,
         retained: 0.9999,
         cut: 0,
-        f1: 0.974,
+        f1: 0.975,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
