@@ -87,6 +87,9 @@ pub struct Context<'a> {
     /// Per sentence: it hands over from a problem to the offer that answers it (it fires a
     /// `<lang>.advertorial.handover` cue: "Genau hier setzt … an", "Pour vous accompagner").
     pub hands_over: &'a [bool],
+    /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
+    /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
+    pub fine_print: &'a [bool],
 }
 
 /// What [`Context`] borrows, gathered for one article.
@@ -103,6 +106,7 @@ pub struct ArticleContext {
     pub publisher_voice: Vec<bool>,
     pub call_to_action: Vec<bool>,
     pub hands_over: Vec<bool>,
+    pub fine_print: Vec<bool>,
 }
 
 impl ArticleContext {
@@ -148,6 +152,14 @@ impl ArticleContext {
                         .any(|cue| hands_over(&rules.rules()[cue.rule]))
                 })
                 .collect(),
+            fine_print: features
+                .iter()
+                .map(|f| {
+                    f.cues
+                        .iter()
+                        .any(|cue| is_fine_print(&rules.rules()[cue.rule]))
+                })
+                .collect(),
         }
     }
 
@@ -165,6 +177,7 @@ impl ArticleContext {
             publisher_voice: &self.publisher_voice,
             call_to_action: &self.call_to_action,
             hands_over: &self.hands_over,
+            fine_print: &self.fine_print,
         }
     }
 }
@@ -485,6 +498,19 @@ fn support(
                 }
             }
         }
+        // A risk note alone in its block right under a block that pitches is that offer's fine
+        // print: the pitch above vouches for it as a pitching neighbour.
+        if end == start + 1 && context.fine_print[start] && start > 0 {
+            let block = sentences[start - 1].block;
+            let above = (0..start)
+                .rev()
+                .take_while(|&j| sentences[j].block == block)
+                .last()
+                .unwrap_or(start - 1);
+            if pitches(above, start).0 >= 1 {
+                out[start] = out[start].max(1.0);
+            }
+        }
         start = end;
     }
     for (k, _) in out
@@ -538,6 +564,15 @@ fn calls_to_action(rule: &crate::rules::Rule) -> bool {
 
 /// Whether a rule is a hand-over from problem to offer: the `<lang>.advertorial.handover`
 /// family.
+/// Whether a rule is of the risk-note family (`<lang>.trading.risk_note`).
+fn is_fine_print(rule: &crate::rules::Rule) -> bool {
+    rule.weight > 0.0
+        && rule
+            .id
+            .split_once('.')
+            .is_some_and(|(_, family)| family == "trading.risk_note")
+}
+
 fn hands_over(rule: &crate::rules::Rule) -> bool {
     rule.weight > 0.0
         && rule
@@ -1062,6 +1097,34 @@ mod tests {
         call_to_action: &[usize],
         hands_over: &[usize],
     ) -> Vec<Label> {
+        run_fine_print(
+            scores,
+            on_topic,
+            opens_insert,
+            echoed_below,
+            binds_to_next,
+            publisher_voice,
+            only_below,
+            call_to_action,
+            hands_over,
+            &[],
+        )
+    }
+
+    /// Like [`run_marked`], with the sentences at `fine_print` risk notes.
+    #[allow(clippy::too_many_arguments)]
+    fn run_fine_print(
+        scores: &[(usize, f64)],
+        on_topic: &[usize],
+        opens_insert: &[usize],
+        echoed_below: &[usize],
+        binds_to_next: &[bool],
+        publisher_voice: &[usize],
+        only_below: &[usize],
+        call_to_action: &[usize],
+        hands_over: &[usize],
+        fine_print: &[usize],
+    ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
         let weights = Weights {
@@ -1093,6 +1156,7 @@ mod tests {
             publisher_voice: &flags(publisher_voice),
             call_to_action: &flags(call_to_action),
             hands_over: &flags(hands_over),
+            fine_print: &flags(fine_print),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -1484,6 +1548,20 @@ mod tests {
         plain[3].1 = 0.0;
         assert_eq!(with(&plain, &[], &[4]), [E, E, E, E, P, P, E]);
         assert_eq!(with(&article, &[1, 2], &[4]), [E, E, E, E, P, P, E]);
+    }
+
+    #[test]
+    fn a_risk_note_under_a_pitch_goes_with_it() {
+        // A pitch paragraph, then a risk note alone in its block, then the story.
+        let article = [(0, 0.0), (1, 1.0), (1, 1.5), (2, 0.4), (3, 0.0)];
+        let with = |scores: &[(usize, f64)], fine_print: &[usize]| {
+            run_fine_print(scores, &[], &[], &[], &[], &[], &[], &[], &[], fine_print)
+        };
+        assert_eq!(with(&article, &[3]), [E, P, P, P, E]);
+        assert_eq!(with(&article, &[]), [E, P, P, E, E]);
+        // Under a story paragraph, the same note stays.
+        let story = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 0.4), (3, 0.0)];
+        assert_eq!(with(&story, &[3]), [E, E, E, E, E]);
     }
 
     #[test]
