@@ -423,13 +423,7 @@ fn support(
             && pitching(end)
             && below.0 + below.1 >= 2
             && !context.opener_cue[end]
-            && is_plain_set_up(
-                start..end,
-                HANDOVER_SET_UP_MAX_SENTENCES,
-                scores,
-                context,
-                bias,
-            );
+            && is_set_up_above_hand_over(start..end, scores, context, bias);
         // Story sentences that open the block, two or more of them on the story's topic and
         // without any promotional cue, are the story's own paragraph with a pitch glued to its
         // end: the pitch does not vouch for them. An ad paragraph's neutral opener is one
@@ -763,6 +757,23 @@ fn is_lead_in(
 /// what was just set out, so a set-up of a hook question and two sentences goes with it
 /// ("Acheter maintenant ou attendre encore un peu ? C'est la question … chaque étape compte …").
 const HANDOVER_SET_UP_MAX_SENTENCES: usize = 3;
+
+/// Whether `block` has the form of the set-up above a hand-over: at most
+/// `HANDOVER_SET_UP_MAX_SENTENCES` sentences, none speaking against promo or quoting anyone,
+/// and, as in a lead-in, of two or more at most one that pitches (a hook question that a fold
+/// scores above its bias: "Acheter maintenant ou attendre encore un peu ?").
+fn is_set_up_above_hand_over(
+    block: std::ops::Range<usize>,
+    scores: &[f64],
+    context: Context,
+    bias: f64,
+) -> bool {
+    block.len() <= HANDOVER_SET_UP_MAX_SENTENCES
+        && block
+            .clone()
+            .all(|j| scores[j] >= 0.0 && !context.quotes_speech[j])
+        && block.clone().filter(|&j| scores[j] > bias).count() < block.len().min(2)
+}
 
 /// Whether `block` has the form of an insert's set-up: at most `max_sentences` sentences,
 /// none of which pitches, speaks against promo (each scores between 0 and `bias`) or quotes
@@ -1562,6 +1573,27 @@ mod tests {
         // Under a story paragraph, the same note stays.
         let story = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 0.4), (3, 0.0)];
         assert_eq!(with(&story, &[3]), [E, E, E, E, E]);
+    }
+
+    #[test]
+    fn a_set_up_above_a_hand_over_may_open_with_a_pitching_hook() {
+        let article = [
+            (0, 0.0),
+            (1, 0.6),
+            (1, 0.0),
+            (1, 0.0),
+            (2, 0.9),
+            (2, 1.0),
+            (2, 1.0),
+            (3, 0.0),
+        ];
+        let with =
+            |scores: &[(usize, f64)]| run_marked(scores, &[], &[], &[], &[], &[], &[], &[], &[4]);
+        assert_eq!(with(&article), [E, P, P, P, P, P, P, E]);
+        // Two sentences that pitch are a pitch of their own, not a set-up.
+        let mut twice = article;
+        twice[2].1 = 0.6;
+        assert_eq!(with(&twice), [E, E, E, E, P, P, P, E]);
     }
 
     #[test]
