@@ -199,12 +199,13 @@ fn detection_cross_validated_in_five_folds() {
     // vouched for by the pitch glued to its end: retained 1.0000, F1 0.974; a set-up before
     // a hand-over inside its own paragraph: 0.955, F1 0.974; or before the publisher's own
     // offer: 0.959, F1 0.975; a risk note alone under a pitch as its fine print: 0.963, F1
-    // 0.976; a set-up above a hand-over that opens with a pitching hook: 0.967, F1 0.979.
+    // 0.976; a set-up above a hand-over that opens with a pitching hook: 0.967, F1 0.979; the
+    // problem as the reason readers turn to such offers as a hand-over cue: 0.971, F1 0.982.
     let floors = Floors {
-        caught: 0.967,
+        caught: 0.971,
         retained: 0.9999,
         cut: 0,
-        f1: 0.979,
+        f1: 0.982,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
