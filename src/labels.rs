@@ -118,6 +118,13 @@ impl ArticleContext {
         rules: &RuleSet,
     ) -> ArticleContext {
         let each = |fact: fn(&SentenceFeatures) -> bool| features.iter().map(fact).collect();
+        // Per sentence: it fires a cue of a rule that `family` accepts.
+        let fires = |family: fn(&crate::rules::Rule) -> bool| {
+            features
+                .iter()
+                .map(|f| f.cues.iter().any(|cue| family(&rules.rules()[cue.rule])))
+                .collect()
+        };
         let label_line = bare_label_lines(sentences, features, rules);
         ArticleContext {
             binds_to_next: label_lines_unbound(structure.heading_binds(), sentences, &label_line),
@@ -128,38 +135,10 @@ impl ArticleContext {
             quotes_speech: each(|f| f.quotes_speech),
             opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
             label_line,
-            publisher_voice: features
-                .iter()
-                .map(|f| {
-                    f.cues
-                        .iter()
-                        .any(|cue| speaks_as_publisher(&rules.rules()[cue.rule]))
-                })
-                .collect(),
-            call_to_action: features
-                .iter()
-                .map(|f| {
-                    f.cues
-                        .iter()
-                        .any(|cue| calls_to_action(&rules.rules()[cue.rule]))
-                })
-                .collect(),
-            hands_over: features
-                .iter()
-                .map(|f| {
-                    f.cues
-                        .iter()
-                        .any(|cue| hands_over(&rules.rules()[cue.rule]))
-                })
-                .collect(),
-            fine_print: features
-                .iter()
-                .map(|f| {
-                    f.cues
-                        .iter()
-                        .any(|cue| is_fine_print(&rules.rules()[cue.rule]))
-                })
-                .collect(),
+            publisher_voice: fires(speaks_as_publisher),
+            call_to_action: fires(calls_to_action),
+            hands_over: fires(hands_over),
+            fine_print: fires(is_fine_print),
         }
     }
 
@@ -540,39 +519,36 @@ const BOX_MAX_SENTENCES: usize = 2;
 /// (`<lang>.publisher`) is also the voice of a review ("the best we tested", "our verdict")
 /// and does not count.
 fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
-    rule.weight > 0.0
-        && matches!(
-            rule.id.split_once('.').map(|(_, family)| family),
-            Some("publisher_offer" | "publisher_event" | "reader_offer" | "hook.desire")
-        )
+    matches!(
+        positive_family(rule),
+        Some("publisher_offer" | "publisher_event" | "reader_offer" | "hook.desire")
+    )
 }
 
 /// Whether a rule is a call to action: a `<lang>.cta.*` family.
 fn calls_to_action(rule: &crate::rules::Rule) -> bool {
-    rule.weight > 0.0
-        && rule
-            .id
-            .split_once('.')
-            .is_some_and(|(_, family)| family.starts_with("cta."))
+    positive_family(rule).is_some_and(|family| family.starts_with("cta."))
 }
 
 /// Whether a rule is a hand-over from problem to offer: the `<lang>.advertorial.handover`
 /// family.
-/// Whether a rule is of the risk-note family (`<lang>.trading.risk_note`).
-fn is_fine_print(rule: &crate::rules::Rule) -> bool {
-    rule.weight > 0.0
-        && rule
-            .id
-            .split_once('.')
-            .is_some_and(|(_, family)| family == "trading.risk_note")
+fn hands_over(rule: &crate::rules::Rule) -> bool {
+    positive_family(rule) == Some("advertorial.handover")
 }
 
-fn hands_over(rule: &crate::rules::Rule) -> bool {
-    rule.weight > 0.0
-        && rule
-            .id
-            .split_once('.')
-            .is_some_and(|(_, family)| family == "advertorial.handover")
+/// Whether a rule is of the risk-note family (`<lang>.trading.risk_note`).
+fn is_fine_print(rule: &crate::rules::Rule) -> bool {
+    positive_family(rule) == Some("trading.risk_note")
+}
+
+/// The family of a rule that speaks for promo: its id without the language ("cta.now" of
+/// "de.cta.now"); none for editorial evidence.
+fn positive_family(rule: &crate::rules::Rule) -> Option<&str> {
+    if rule.weight > 0.0 {
+        rule.id.split_once('.').map(|(_, family)| family)
+    } else {
+        None
+    }
 }
 
 /// For each sentence of a box, how many of the box's other sentences pitch (are promo on their
