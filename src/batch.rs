@@ -813,43 +813,61 @@ pub struct AdCount {
     pub error: Option<String>,
 }
 
-/// Cleans every job in parallel (against the batch's recurring passages when `repeats` is
-/// given) without writing anything and counts its ads, in job order, calling `tick` after each.
-pub fn count(
-    jobs: &[Job],
+/// Cleans every job without writing anything and counts its ads: [`JOBS_PER_CHUNK`] jobs at a
+/// time in parallel (against the batch's recurring passages when `repeats` is given), handing
+/// each count to `each` in job order and calling `tick` after each job. Only one chunk is held
+/// at a time, so a folder of any size is counted in bounded memory; an error from `each` (a
+/// closed output) stops the count.
+pub fn count<E>(
+    mut jobs: impl Iterator<Item = Job>,
     rules: &RuleSet,
     repeats: Option<&Repeats<'_>>,
     tick: &(dyn Fn() + Sync),
-) -> Vec<AdCount> {
-    jobs.par_iter()
-        .map(|job| {
-            let mut counted = AdCount {
-                id: job.id.clone(),
-                ads: 0,
-                by_category: Default::default(),
-                error: job.error.clone(),
-            };
-            if counted.error.is_some() {
+    each: &mut dyn FnMut(AdCount) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    loop {
+        let chunk: Vec<Job> = jobs.by_ref().take(JOBS_PER_CHUNK).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let counts: Vec<AdCount> = chunk
+            .par_iter()
+            .map(|job| {
+                let counted = count_one(job, rules, repeats);
                 tick();
-                return counted;
+                counted
+            })
+            .collect();
+        for counted in counts {
+            each(counted)?;
+        }
+    }
+}
+
+/// The ads of one job, by category.
+fn count_one(job: &Job, rules: &RuleSet, repeats: Option<&Repeats<'_>>) -> AdCount {
+    let mut counted = AdCount {
+        id: job.id.clone(),
+        ads: 0,
+        by_category: Default::default(),
+        error: job.error.clone(),
+    };
+    if counted.error.is_some() {
+        return counted;
+    }
+    match read_article(&job.path) {
+        Ok(text) => {
+            for ad in article::clean_in_batch(&text, rules, repeats).ads {
+                counted.ads += 1;
+                *counted
+                    .by_category
+                    .entry(ad.category.name().to_string())
+                    .or_default() += 1;
             }
-            let text = read_article(&job.path);
-            match text {
-                Ok(text) => {
-                    for ad in article::clean_in_batch(&text, rules, repeats).ads {
-                        counted.ads += 1;
-                        *counted
-                            .by_category
-                            .entry(ad.category.name().to_string())
-                            .or_default() += 1;
-                    }
-                }
-                Err(e) => counted.error = Some(e.to_string()),
-            }
-            tick();
-            counted
-        })
-        .collect()
+        }
+        Err(e) => counted.error = Some(e.to_string()),
+    }
+    counted
 }
 
 #[cfg(test)]
@@ -1036,6 +1054,71 @@ mod tests {
             let failed = claimed.iter().filter(|(_, e)| e.is_some()).count();
             assert_eq!(failed, if follow_links { 2 } else { 0 }, "{claimed:?}");
         }
+    }
+
+    #[test]
+    fn a_count_over_several_chunks_hands_over_every_article_in_order_and_stops_on_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir_all(&input).unwrap();
+        for i in 0..8 {
+            // Odd files carry a newsletter pitch; every fourth is not UTF-8.
+            let text: Vec<u8> = match i {
+                3 | 7 => b"\xff\xfe".to_vec(),
+                _ if i % 2 == 1 => format!(
+                    "Titel {i}\n\nDer Rat tagte am Montag. Er beschloss nichts.\n\
+                     Abonnieren Sie jetzt unseren kostenlosen Newsletter!\n"
+                )
+                .into_bytes(),
+                _ => format!(
+                    "Titel {i}\n\nDer Rat tagte am Montag {i} Stunden. Er beschloss nichts.\n"
+                )
+                .into_bytes(),
+            };
+            std::fs::write(input.join(format!("{i:02}.txt")), text).unwrap();
+        }
+        let inputs = vec![input];
+        let options = WalkOptions::default();
+        let rules = RuleSet::builtin();
+        let mut seen = Vec::new();
+        count(
+            discover(&inputs, Path::new(""), &options),
+            &rules,
+            None,
+            &|| {},
+            &mut |c| {
+                seen.push((c.id, c.ads, c.error.is_some()));
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        let expected: Vec<(String, usize, bool)> = (0..8)
+            .map(|i| {
+                (
+                    format!("{i:02}.txt"),
+                    usize::from(i % 2 == 1 && i % 4 != 3),
+                    i % 4 == 3,
+                )
+            })
+            .collect();
+        assert_eq!(seen, expected);
+        // An error from the receiver (a closed output) ends the count after that article.
+        let mut taken = 0;
+        let stopped = count(
+            discover(&inputs, Path::new(""), &options),
+            &rules,
+            None,
+            &|| {},
+            &mut |_| {
+                taken += 1;
+                if taken == 4 {
+                    Err("closed")
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!((stopped, taken), (Err("closed"), 4));
     }
 
     #[test]

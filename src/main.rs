@@ -953,21 +953,34 @@ fn count(args: CountArgs) -> Result<bool, Fatal> {
         std::fs::metadata(input).map_err(|e| Fatal(format!("{}: {e}", input.display())))?;
     }
     let options = WalkOptions::from(args.walk);
-    let jobs: Vec<batch::Job> =
-        batch::discover(&args.inputs, std::path::Path::new(""), &options).collect();
-    let passages = args
-        .repeats
-        .counts(|| passages_in_files(jobs.iter().cloned(), &rules))?;
-    let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
-    let counts = batch::count(
-        &jobs,
+    // Walked anew for each pass, so that no list of every file is kept (as in `clean`).
+    let jobs = || batch::discover(&args.inputs, std::path::Path::new(""), &options);
+    let passages = args.repeats.counts(|| passages_in_files(jobs(), &rules))?;
+    let bar = progress_counted(|| jobs().count() as u64, ARTICLES_BAR, args.quiet);
+    let stdout = std::io::stdout().lock();
+    let mut printer = klartext::output::CountPrinter::new(args.format, stdout).map_err(written)?;
+    let mut all_read = true;
+    let counted = batch::count(
+        jobs(),
         &rules,
         args.repeats.repeats(&passages).as_ref(),
         &|| bar.inc(1),
+        &mut |count| {
+            all_read &= count.error.is_none();
+            bar.suspend(|| printer.article(count))
+        },
     );
     bar.finish_and_clear();
-    print!("{}", klartext::output::render_counts(&counts, args.format));
-    Ok(counts.iter().all(|c| c.error.is_none()))
+    match counted.and_then(|()| printer.finish().map(drop)) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(all_read),
+        Err(e) => Err(written(e)),
+        Ok(()) => Ok(all_read),
+    }
+}
+
+/// A failure to write the output.
+fn written(e: std::io::Error) -> Fatal {
+    Fatal(format!("writing output: {e}"))
 }
 
 /// Runs `eval`.
