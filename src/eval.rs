@@ -433,7 +433,7 @@ pub fn cross_validate(
     articles: &[GoldArticle],
     rules: &RuleSet,
     folds: usize,
-    iterations: usize,
+    options: crate::train::FitOptions,
 ) -> Report {
     let mut report = Report::default();
     for fold in 0..folds {
@@ -442,7 +442,7 @@ pub fn cross_validate(
             .filter(|a| fold_of(&a.id, folds) != fold)
             .cloned()
             .collect();
-        let fitted = crate::train::fit(&training, rules, iterations);
+        let fitted = crate::train::fit(&training, rules, options);
         for article in articles {
             if fold_of(&article.id, folds) == fold {
                 let cleaned = article::clean(&article.text, &fitted);

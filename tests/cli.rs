@@ -350,7 +350,15 @@ clitest!(
             format!("language = \"de\"\ntitle = \"Titel {i}\"\n[[ad]]\ncategory = \"lead_magnet\"\ntext = \"{ad}\"\n"),
         );
         }
-        let out = dir.klartext(&["train", "gold", "--out", "fitted"]);
+        let plain = dir.klartext(&["train", "gold", "--out", "plain"]);
+        assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+        let plain_words =
+            std::fs::read_to_string(dir.path().join("plain/de.learned.toml")).unwrap_or_default();
+        assert!(
+            !plain_words.contains("gratisreport"),
+            "words are learned only when asked: {plain_words}"
+        );
+        let out = dir.klartext(&["train", "gold", "--out", "fitted", "--learn-words"]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let learned = dir.read("fitted/de.learned.toml");
         assert!(learned.contains("word = \"gratisreport\""), "{learned}");

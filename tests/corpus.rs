@@ -169,7 +169,12 @@ fn detection_with_the_built_in_rules() {
 
 #[test]
 fn detection_cross_validated_in_five_folds() {
-    let report = eval::cross_validate(&corpus(), &RuleSet::builtin(), 5, 200);
+    let report = eval::cross_validate(
+        &corpus(),
+        &RuleSet::builtin(),
+        5,
+        klartext::train::FitOptions::default(),
+    );
     // The calibrated bias took retained from 0.999 to 0.9987 (caught 0.69 to 0.84); the
     // decoder's cost for a run that absorbs story sentences before one glued pitch, and the
     // hand-over from a glued pitch to the next insert, brought it back (0.9999); French and
