@@ -371,7 +371,9 @@ fn quoted_heading(segment: &str, language: &str, rules: &RuleSet) -> Option<usiz
 
 /// Inline enumerations: "1.) The first item 2.) The second item", "• 9. … • 10. …",
 /// "a. … b. … c. …". A marker at the very start of a segment is always one; elsewhere markers
-/// count only as a consecutive sequence of at least two, each followed by a capitalised word. In
+/// count only as a consecutive sequence of at least two, each followed by a capitalised word,
+/// whose first marker opens a sentence (after final punctuation, a colon or a bullet): "Step 1.
+/// Open the box. Step 2. Close it" and "at 10. Then 11. Then noon" number no list. In
 /// languages that write ordinals with a period, a bare number with a period inside a segment is
 /// an ordinal, not a marker: "Der 1. FC Köln steigt in die 2. Bundesliga ab".
 #[derive(Debug, Default)]
@@ -382,11 +384,14 @@ struct ListItems {
     marker_dots: Vec<usize>,
 }
 
-/// One marker: where it starts, its ordinal, where its period is (if any).
+/// One marker: where it starts, its ordinal, where its period is (if any), and whether it
+/// stands where a sentence may begin (the segment's start, a bullet, or after final punctuation
+/// or a colon).
 struct Marker {
     start: usize,
     ordinal: u32,
     dot: Option<usize>,
+    opens: bool,
 }
 
 impl ListItems {
@@ -405,7 +410,7 @@ impl ListItems {
             while run < markers.len() && markers[run].ordinal == markers[run - 1].ordinal + 1 {
                 run += 1;
             }
-            if run - k >= 2 {
+            if run - k >= 2 && markers[k].opens {
                 for (n, m) in markers[k..run].iter().enumerate() {
                     items.marker_dots.extend(m.dot);
                     if n > 0 || m.start > 0 {
@@ -487,10 +492,18 @@ impl ListItems {
             if ordinal_number && at > 0 {
                 continue;
             }
+            let opens = start != at
+                || body.len() != token.len()
+                || line[..start].trim_end().is_empty()
+                || line[..start]
+                    .trim_end()
+                    .trim_end_matches(is_closing)
+                    .ends_with(|c: char| is_terminator(c) || c == ':' || c == ';');
             out.push(Marker {
                 start,
                 ordinal,
                 dot,
+                opens,
             });
         }
         out
@@ -584,9 +597,11 @@ fn is_boundary(
         }
         if !candidate.period {
             // "Yahoo! in the accounting department": a capitalised name may carry a "!"; a
-            // capitalised word alone before it is an exclamation ("Wow! that was close").
+            // capitalised word alone before it is an exclamation ("Wow! that was close"), and
+            // so is a word in capitals ("I LOVE IT! they were so nice").
             return !(candidate.exclamation
                 && word.starts_with(char::is_uppercase)
+                && word.contains(char::is_lowercase)
                 && before.split_whitespace().nth(1).is_some());
         }
         let capitalised: String = word
@@ -597,7 +612,7 @@ fn is_boundary(
             .collect();
         let ordinal = ORDINAL_DOT_LANGUAGES.contains(&language)
             && (is_roman_numeral(word) || is_day_month(word));
-        return is_ordinary_word(word)
+        return (is_ordinary_word(word) || is_address(word))
             && !ordinal
             && ![word, capitalised.as_str()].iter().any(|w| {
                 rules.is_title(language, w)
@@ -717,20 +732,25 @@ fn is_lead_in(before: &str) -> bool {
     before.split_whitespace().nth(LEAD_IN_MAX_WORDS).is_none()
 }
 
-/// A token of rule or bullet characters ("***", "--", "=====", "+", "–"), an omission mark
+/// A token of rule or bullet characters ("***", "--", "=====", "+", "–", or the ">" that marks
+/// a quoted line in mail and newsgroup posts), an omission mark
 /// ("[...]") or a lone "?" or "\u{FFFD}" (a bullet or space lost to a wrong encoding: "… any
 /// questions. ? Best regards."): layout between sentences, not part of the one before. `token`
 /// has its opening brackets trimmed ("...]").
 fn is_separator(token: &str) -> bool {
     matches!(token, "...]" | "…]" | "...)" | "…)" | "?" | "\u{FFFD}")
-        || token
-            .chars()
-            .all(|c| matches!(c, '*' | '-' | '=' | '_' | '~' | '#' | '+' | '–' | '—' | '•'))
+        || token.chars().all(|c| {
+            matches!(
+                c,
+                '*' | '-' | '=' | '_' | '~' | '#' | '+' | '–' | '—' | '•' | '>'
+            )
+        })
 }
 
 /// A word that is not shaped like an abbreviation: at least two letters with a vowel
-/// ("party", "it"), a number of three or more characters, or no letters and no digits at all
-/// (an emoticon such as ":-)").
+/// ("party", "it") or all in capitals (an acronym, written without a period: "a new TV. it
+/// works"), a number of three or more characters, or no letters and no digits at all (an
+/// emoticon such as ":-)").
 fn is_ordinary_word(word: &str) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
     if word.chars().any(|c| c.is_ascii_digit()) {
@@ -742,9 +762,26 @@ fn is_ordinary_word(word: &str) -> bool {
     }
     letters.len() == word.trim_end_matches(is_closing).chars().count()
         && letters.len() >= 2
-        && letters
-            .iter()
-            .any(|c| "aeiouyäöüéèáàíóú".contains(c.to_lowercase().next().unwrap_or(*c)))
+        && (letters.iter().all(|c| c.is_uppercase())
+            || letters
+                .iter()
+                .any(|c| "aeiouyäöüéèáàíóú".contains(c.to_lowercase().next().unwrap_or(*c))))
+}
+
+/// A web or mail address or a file name ("google.com", "jane@enron.com", "TEXT.htm"): it
+/// contains periods but no abbreviation, so a period after it ends the sentence even before
+/// a lowercase word ("go to google.com. then click on …").
+fn is_address(word: &str) -> bool {
+    let Some((first, last)) = word.split_once('.').zip(word.rsplit_once('.')) else {
+        return false;
+    };
+    let (first, last) = (first.0, last.1);
+    word.contains("://")
+        || word.starts_with("www.")
+        || (first.chars().count() >= 2
+            && (2..=4).contains(&last.len())
+            && last.bytes().all(|b| b.is_ascii_lowercase())
+            && !is_dotted_abbreviation(word))
 }
 
 /// A Roman numeral of two or more letters ("II", "XVI"): with a period, an ordinal in languages
@@ -1261,6 +1298,30 @@ mod tests {
                 "de",
                 "Geöffnet Mo. - Fr. von 9 bis 17 Uhr. Danke. - Die Redaktion",
                 &["Geöffnet Mo. - Fr. von 9 bis 17 Uhr.", "Danke.", "- Die Redaktion"],
+            ),
+            (
+                "numbers inside sentences are no list",
+                "en",
+                "Step 1. Open the box. Step 2. Close it. Here: 1. Open it. 2. Close it.",
+                &["Step 1.", "Open the box.", "Step 2.", "Close it.", "Here:", "1. Open it.", "2. Close it."],
+            ),
+            (
+                "exclamation in capitals before lowercase",
+                "en",
+                "I LOVE IT! they were so nice. She works at Yahoo! in sales.",
+                &["I LOVE IT!", "they were so nice.", "She works at Yahoo! in sales."],
+            ),
+            (
+                "quoted line of a mail",
+                "en",
+                "You wrote this. > I agree with you. >> Me too.",
+                &["You wrote this.", "> I agree with you.", ">> Me too."],
+            ),
+            (
+                "address or acronym before lowercase",
+                "en",
+                "Go to google.com. then click. Open TEXT.htm. it helps. I bought a TV. it works. It is in the U.S. now.",
+                &["Go to google.com.", "then click.", "Open TEXT.htm.", "it helps.", "I bought a TV.", "it works.", "It is in the U.S. now."],
             ),
         ];
         for (name, language, text, expected) in cases {
