@@ -560,6 +560,9 @@ fn is_boundary(
     language: &str,
     rules: &RuleSet,
 ) -> bool {
+    if !candidate.period && candidate.quoted && reported_reply(rest) {
+        return false;
+    }
     let rest = rest.trim_start_matches(is_opening);
     let Some(next) = rest.chars().next() else {
         return true;
@@ -622,8 +625,17 @@ fn is_boundary(
     }
     if !candidate.period {
         // "okay.... I have a dog", "Nice people... I hear": an ellipsis after a lead-in of one
-        // or two words is a hesitation inside the sentence, not its end.
-        return !(candidate.ellipsis && is_lead_in(before));
+        // or two words is a hesitation inside the sentence, not its end, and so is one after up
+        // to four words when the speaker goes on with "I" ("In a few words ... I'm pleasantly
+        // surprised"; a longer sentence before it ends: "… more than an hour... I …").
+        let first_person = rest.split(|c: char| !c.is_alphanumeric()).next() == Some("I");
+        return !(candidate.ellipsis
+            && (is_lead_in(before)
+                || (first_person
+                    && before
+                        .split_whitespace()
+                        .nth(HESITATION_MAX_WORDS)
+                        .is_none())));
     }
     if word.is_empty() {
         return true;
@@ -716,6 +728,31 @@ fn is_boundary(
     true
 }
 
+/// Whether `rest`, the text after a quoted question or exclamation, is a reply quoted in turn
+/// and then reported, with the comma after its closing quote (German style): "Thomas sagte:
+/// ,,Wann kommst zu mir?” ,,Das weiß ich noch nicht“, antwortete Susi …". The exchange and its
+/// reporting clause make one sentence, as pySBD's German rules have it. The reply must hold no
+/// final punctuation, and a lowercase word must follow the comma; English puts the comma inside
+/// the quotation ("\"Are you coming?\" \"No,\" she said"), which this leaves alone.
+fn reported_reply(rest: &str) -> bool {
+    let Some(reply) = [",,", "„", "\"", "“", "»", "«"]
+        .iter()
+        .find_map(|open| rest.strip_prefix(open))
+    else {
+        return false;
+    };
+    let Some(close) = reply.find(['“', '”', '"', '«', '»']) else {
+        return false;
+    };
+    if reply[..close].contains(is_terminator) {
+        return false;
+    }
+    let after = reply[close..].trim_start_matches(is_closing);
+    after
+        .strip_prefix(", ")
+        .is_some_and(|clause| clause.starts_with(char::is_lowercase))
+}
+
 /// The part of a compound abbreviation after its hyphen: a short capitalised word ("Ing" in
 /// "Dipl.-Ing", not "based" in "U.S.-based").
 fn is_abbreviation_part(part: &str) -> bool {
@@ -726,6 +763,9 @@ fn is_abbreviation_part(part: &str) -> bool {
 
 /// Words before an ellipsis that make a lead-in ("Well...", "Nice people..."), not a sentence.
 const LEAD_IN_MAX_WORDS: usize = 2;
+
+/// Words before an ellipsis and "I" that make a hesitation ("In a few words ... I'm …").
+const HESITATION_MAX_WORDS: usize = 4;
 
 /// Whether the sentence so far is a lead-in of at most [`LEAD_IN_MAX_WORDS`] words.
 fn is_lead_in(before: &str) -> bool {
@@ -1322,6 +1362,24 @@ mod tests {
                 "en",
                 "Go to google.com. then click. Open TEXT.htm. it helps. I bought a TV. it works. It is in the U.S. now.",
                 &["Go to google.com.", "then click.", "Open TEXT.htm.", "it helps.", "I bought a TV.", "it works.", "It is in the U.S. now."],
+            ),
+            (
+                "hesitation before I",
+                "en",
+                "In a few words ... I'm pleasantly surprised. We stayed for more than an hour... I loved it. Hmm... Not sure.",
+                &["In a few words ... I'm pleasantly surprised.", "We stayed for more than an hour...", "I loved it.", "Hmm... Not sure."],
+            ),
+            (
+                "company and department abbreviations end sentences",
+                "en",
+                "He works for Warner Bros. The studio is big. Call the Police Dept. They know. The Dept. of Labor agreed.",
+                &["He works for Warner Bros.", "The studio is big.", "Call the Police Dept.", "They know.", "The Dept. of Labor agreed."],
+            ),
+            (
+                "quoted reply reported after a quoted question",
+                "de",
+                "Er fragte: „Kommst du?“ „Das weiß ich nicht“, antwortete sie. „Wann?“ „Morgen.“ Sie ging. \"Are you coming?\" \"No,\" she said.",
+                &["Er fragte: „Kommst du?“ „Das weiß ich nicht“, antwortete sie.", "„Wann?“", "„Morgen.“", "Sie ging.", "\"Are you coming?\"", "\"No,\" she said."],
             ),
         ];
         for (name, language, text, expected) in cases {
