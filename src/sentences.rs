@@ -613,9 +613,12 @@ fn is_boundary(
             .flat_map(char::to_uppercase)
             .chain(word.chars().skip(1))
             .collect();
-        let ordinal = ORDINAL_DOT_LANGUAGES.contains(&language)
-            && (is_roman_numeral(word) || is_day_month(word));
-        return (is_ordinary_word(word) || is_address(word))
+        let ordinal_dots = ORDINAL_DOT_LANGUAGES.contains(&language);
+        let ordinal = ordinal_dots && (is_roman_numeral(word) || is_day_month(word));
+        // Where ordinals take no period, a number of any length ends the sentence: "my son is
+        // 6. he loves it".
+        let number = !ordinal_dots && word.ends_with(|c: char| c.is_ascii_digit());
+        return (is_ordinary_word(word) || is_address(word) || number)
             && !ordinal
             && ![word, capitalised.as_str()].iter().any(|w| {
                 rules.is_title(language, w)
@@ -788,7 +791,7 @@ fn is_separator(token: &str) -> bool {
 }
 
 /// A word that is not shaped like an abbreviation: at least two letters with a vowel
-/// ("party", "it") or all in capitals (an acronym, written without a period: "a new TV. it
+/// ("party", "it", "didn't", "e-mail") or all in capitals (an acronym, written without a period: "a new TV. it
 /// works"), a number of three or more characters, or no letters and no digits at all (an
 /// emoticon such as ":-)").
 fn is_ordinary_word(word: &str) -> bool {
@@ -800,7 +803,13 @@ fn is_ordinary_word(word: &str) -> bool {
     if letters.is_empty() {
         return !word.is_empty();
     }
-    letters.len() == word.trim_end_matches(is_closing).chars().count()
+    // Apostrophes and hyphens join words ("didn't", "e-mail"), periods abbreviations ("z.B").
+    let joiners = word
+        .trim_end_matches(is_closing)
+        .chars()
+        .filter(|c| matches!(c, '\'' | '’' | '-'))
+        .count();
+    letters.len() + joiners == word.trim_end_matches(is_closing).chars().count()
         && letters.len() >= 2
         && (letters.iter().all(|c| c.is_uppercase())
             || letters
@@ -1362,6 +1371,24 @@ mod tests {
                 "en",
                 "Go to google.com. then click. Open TEXT.htm. it helps. I bought a TV. it works. It is in the U.S. now.",
                 &["Go to google.com.", "then click.", "Open TEXT.htm.", "it helps.", "I bought a TV.", "it works.", "It is in the U.S. now."],
+            ),
+            (
+                "word with an apostrophe or a hyphen before lowercase",
+                "en",
+                "I really didn't. i was busy. Send an e-mail. we answer fast.",
+                &["I really didn't.", "i was busy.", "Send an e-mail.", "we answer fast."],
+            ),
+            (
+                "short number before lowercase",
+                "en",
+                "My son is 6. he loves it.",
+                &["My son is 6.", "he loves it."],
+            ),
+            (
+                "short number before lowercase in German",
+                "de",
+                "Er kam am 6. und blieb.",
+                &["Er kam am 6. und blieb."],
             ),
             (
                 "hesitation before I",
