@@ -224,8 +224,17 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
             }
             continue;
         }
-        if let Some(close) = detached_close(line, i, end) {
-            end = close;
+        // A closing quote or an emoticon standing alone after the run belongs to it.
+        let mut run_end = end;
+        let after = &line[end..];
+        let rest = after.trim_start();
+        if rest.len() != after.len() {
+            if let Some(close) = detached_close(line, i, rest) {
+                end = close;
+                run_end = end;
+            } else if let Some(close) = emoticon_after(line, rest) {
+                end = close;
+            }
             next_at = end;
         }
         let after = &line[end..];
@@ -233,7 +242,7 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
         if rest.is_empty() || rest.len() == after.len() {
             continue; // end of block, or no space after the punctuation ("3.5", "z.B.")
         }
-        let run = &line[i..end];
+        let run = &line[i..run_end];
         let ellipsis = (run.starts_with("..") || run.contains('…')) && !run.contains(['?', '!']);
         let quoted = run.contains(is_closing);
         let candidate = Candidate {
@@ -273,8 +282,8 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
     sentences
 }
 
-/// Where the sentence that ends with the punctuation at `at..end` ends when a quote stands
-/// alone after it: a quote that closes the quotation an earlier one opened ("… by the phrase. '
+/// Where the sentence that ends with the punctuation starting at `at` ends when a quote stands
+/// alone after it (`rest`, a suffix of `line`, is the text after the white space): a quote that closes the quotation an earlier one opened ("… by the phrase. '
 /// And on April 3 …", where "' A radical cleric …" opened the block; "„Das ist gut. “ Dann …")
 /// belongs to the sentence before; one that opens a quotation belongs to the sentence after.
 /// Straight quotes look the same both ways, so their number before says which: odd, it closes
@@ -282,10 +291,8 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
 /// "»" and "«" close where more of their openers ("„", "«", "»") than of themselves stand before
 /// (German „…“ and »…«, French «…»), and open otherwise (English “…”); "”" and the typewriter
 /// "''" always close.
-fn detached_close(line: &str, at: usize, end: usize) -> Option<usize> {
-    let after = &line[end..];
-    let rest = after.trim_start();
-    if rest.len() == after.len() || !rest.starts_with(['"', '\'', '”', '“', '»', '«']) {
+fn detached_close(line: &str, at: usize, rest: &str) -> Option<usize> {
+    if !rest.starts_with(['"', '\'', '”', '“', '»', '«']) {
         return None;
     }
     let quote = if rest.starts_with("''") {
@@ -310,6 +317,36 @@ fn detached_close(line: &str, at: usize, end: usize) -> Option<usize> {
         _ => unmatched('»', '«'),
     };
     closes.then(|| line.len() - tail.len())
+}
+
+/// Where an emoticon that stands alone after a run of final punctuation ends (`rest`, a suffix
+/// of `line`, is the text after the white space): it closes the sentence before it, as a closing
+/// quote does ("Great!! :) Will come back", "I love her. :)").
+fn emoticon_after(line: &str, rest: &str) -> Option<usize> {
+    if !rest.starts_with([':', ';', '=', '<']) {
+        return None;
+    }
+    let token = rest.split_whitespace().next()?;
+    is_emoticon(token).then(|| line.len() - rest.len() + token.len())
+}
+
+/// A smiley of eyes, an optional nose and a mouth (":)", ";-)", ":-D", "=(", ":P") or a heart
+/// ("<3").
+fn is_emoticon(token: &str) -> bool {
+    if token == "<3" {
+        return true;
+    }
+    let Some(face) = token.strip_prefix([':', ';', '=']) else {
+        return false;
+    };
+    let mouth = face.strip_prefix(['-', '\'']).unwrap_or(face);
+    (1..=3).contains(&mouth.len())
+        && mouth.bytes().all(|b| {
+            matches!(
+                b,
+                b')' | b'(' | b'D' | b'P' | b'p' | b'O' | b'o' | b'/' | b'|' | b']' | b'[' | b'*'
+            )
+        })
 }
 
 /// Where a sentence that is one quotation without final punctuation ends: a quoted title or
@@ -959,10 +996,10 @@ mod tests {
                 ],
             ),
             (
-                "emoticon stays",
+                "emoticon closes the sentence before it",
                 "en",
-                "I love her. :) You know it.",
-                &["I love her. :) You know it."],
+                "I love her. :) You know it. Great!! :-D will come back. It ended. :: Next.",
+                &["I love her. :)", "You know it.", "Great!! :-D", "will come back.", "It ended. :: Next."],
             ),
             (
                 "link after an ellipsis",
