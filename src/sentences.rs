@@ -224,8 +224,17 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
             }
             continue;
         }
-        if let Some(close) = detached_close(line, i, end) {
-            end = close;
+        // A closing quote or an emoticon standing alone after the run belongs to it.
+        let mut run_end = end;
+        let after = &line[end..];
+        let rest = after.trim_start();
+        if rest.len() != after.len() {
+            if let Some(close) = detached_close(line, i, rest) {
+                end = close;
+                run_end = end;
+            } else if let Some(close) = emoticon_after(line, rest) {
+                end = close;
+            }
             next_at = end;
         }
         let after = &line[end..];
@@ -233,7 +242,7 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
         if rest.is_empty() || rest.len() == after.len() {
             continue; // end of block, or no space after the punctuation ("3.5", "z.B.")
         }
-        let run = &line[i..end];
+        let run = &line[i..run_end];
         let ellipsis = (run.starts_with("..") || run.contains('…')) && !run.contains(['?', '!']);
         let quoted = run.contains(is_closing);
         let candidate = Candidate {
@@ -273,8 +282,8 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
     sentences
 }
 
-/// Where the sentence that ends with the punctuation at `at..end` ends when a quote stands
-/// alone after it: a quote that closes the quotation an earlier one opened ("… by the phrase. '
+/// Where the sentence that ends with the punctuation starting at `at` ends when a quote stands
+/// alone after it (`rest`, a suffix of `line`, is the text after the white space): a quote that closes the quotation an earlier one opened ("… by the phrase. '
 /// And on April 3 …", where "' A radical cleric …" opened the block; "„Das ist gut. “ Dann …")
 /// belongs to the sentence before; one that opens a quotation belongs to the sentence after.
 /// Straight quotes look the same both ways, so their number before says which: odd, it closes
@@ -282,10 +291,8 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
 /// "»" and "«" close where more of their openers ("„", "«", "»") than of themselves stand before
 /// (German „…“ and »…«, French «…»), and open otherwise (English “…”); "”" and the typewriter
 /// "''" always close.
-fn detached_close(line: &str, at: usize, end: usize) -> Option<usize> {
-    let after = &line[end..];
-    let rest = after.trim_start();
-    if rest.len() == after.len() || !rest.starts_with(['"', '\'', '”', '“', '»', '«']) {
+fn detached_close(line: &str, at: usize, rest: &str) -> Option<usize> {
+    if !rest.starts_with(['"', '\'', '”', '“', '»', '«']) {
         return None;
     }
     let quote = if rest.starts_with("''") {
@@ -310,6 +317,36 @@ fn detached_close(line: &str, at: usize, end: usize) -> Option<usize> {
         _ => unmatched('»', '«'),
     };
     closes.then(|| line.len() - tail.len())
+}
+
+/// Where an emoticon that stands alone after a run of final punctuation ends (`rest`, a suffix
+/// of `line`, is the text after the white space): it closes the sentence before it, as a closing
+/// quote does ("Great!! :) Will come back", "I love her. :)").
+fn emoticon_after(line: &str, rest: &str) -> Option<usize> {
+    if !rest.starts_with([':', ';', '=', '<']) {
+        return None;
+    }
+    let token = rest.split_whitespace().next()?;
+    is_emoticon(token).then(|| line.len() - rest.len() + token.len())
+}
+
+/// A smiley of eyes, an optional nose and a mouth (":)", ";-)", ":-D", "=(", ":P") or a heart
+/// ("<3").
+fn is_emoticon(token: &str) -> bool {
+    if token == "<3" {
+        return true;
+    }
+    let Some(face) = token.strip_prefix([':', ';', '=']) else {
+        return false;
+    };
+    let mouth = face.strip_prefix(['-', '\'']).unwrap_or(face);
+    (1..=3).contains(&mouth.len())
+        && mouth.bytes().all(|b| {
+            matches!(
+                b,
+                b')' | b'(' | b'D' | b'P' | b'p' | b'O' | b'o' | b'/' | b'|' | b']' | b'[' | b'*'
+            )
+        })
 }
 
 /// Where a sentence that is one quotation without final punctuation ends: a quoted title or
@@ -371,7 +408,9 @@ fn quoted_heading(segment: &str, language: &str, rules: &RuleSet) -> Option<usiz
 
 /// Inline enumerations: "1.) The first item 2.) The second item", "• 9. … • 10. …",
 /// "a. … b. … c. …". A marker at the very start of a segment is always one; elsewhere markers
-/// count only as a consecutive sequence of at least two, each followed by a capitalised word. In
+/// count only as a consecutive sequence of at least two, each followed by a capitalised word,
+/// whose first marker opens a sentence (after final punctuation, a colon or a bullet): "Step 1.
+/// Open the box. Step 2. Close it" and "at 10. Then 11. Then noon" number no list. In
 /// languages that write ordinals with a period, a bare number with a period inside a segment is
 /// an ordinal, not a marker: "Der 1. FC Köln steigt in die 2. Bundesliga ab".
 #[derive(Debug, Default)]
@@ -382,11 +421,14 @@ struct ListItems {
     marker_dots: Vec<usize>,
 }
 
-/// One marker: where it starts, its ordinal, where its period is (if any).
+/// One marker: where it starts, its ordinal, where its period is (if any), and whether it
+/// stands where a sentence may begin (the segment's start, a bullet, or after final punctuation
+/// or a colon).
 struct Marker {
     start: usize,
     ordinal: u32,
     dot: Option<usize>,
+    opens: bool,
 }
 
 impl ListItems {
@@ -405,7 +447,7 @@ impl ListItems {
             while run < markers.len() && markers[run].ordinal == markers[run - 1].ordinal + 1 {
                 run += 1;
             }
-            if run - k >= 2 {
+            if run - k >= 2 && markers[k].opens {
                 for (n, m) in markers[k..run].iter().enumerate() {
                     items.marker_dots.extend(m.dot);
                     if n > 0 || m.start > 0 {
@@ -487,10 +529,18 @@ impl ListItems {
             if ordinal_number && at > 0 {
                 continue;
             }
+            let opens = start != at
+                || body.len() != token.len()
+                || line[..start].trim_end().is_empty()
+                || line[..start]
+                    .trim_end()
+                    .trim_end_matches(is_closing)
+                    .ends_with(|c: char| is_terminator(c) || c == ':' || c == ';');
             out.push(Marker {
                 start,
                 ordinal,
                 dot,
+                opens,
             });
         }
         out
@@ -547,6 +597,9 @@ fn is_boundary(
     language: &str,
     rules: &RuleSet,
 ) -> bool {
+    if !candidate.period && candidate.quoted && reported_reply(rest) {
+        return false;
+    }
     let rest = rest.trim_start_matches(is_opening);
     let Some(next) = rest.chars().next() else {
         return true;
@@ -584,9 +637,11 @@ fn is_boundary(
         }
         if !candidate.period {
             // "Yahoo! in the accounting department": a capitalised name may carry a "!"; a
-            // capitalised word alone before it is an exclamation ("Wow! that was close").
+            // capitalised word alone before it is an exclamation ("Wow! that was close"), and
+            // so is a word in capitals ("I LOVE IT! they were so nice").
             return !(candidate.exclamation
                 && word.starts_with(char::is_uppercase)
+                && word.contains(char::is_lowercase)
                 && before.split_whitespace().nth(1).is_some());
         }
         let capitalised: String = word
@@ -595,9 +650,12 @@ fn is_boundary(
             .flat_map(char::to_uppercase)
             .chain(word.chars().skip(1))
             .collect();
-        let ordinal = ORDINAL_DOT_LANGUAGES.contains(&language)
-            && (is_roman_numeral(word) || is_day_month(word));
-        return is_ordinary_word(word)
+        let ordinal_dots = ORDINAL_DOT_LANGUAGES.contains(&language);
+        let ordinal = ordinal_dots && (is_roman_numeral(word) || is_day_month(word));
+        // Where ordinals take no period, a number of any length ends the sentence: "my son is
+        // 6. he loves it".
+        let number = !ordinal_dots && word.ends_with(|c: char| c.is_ascii_digit());
+        return (is_ordinary_word(word) || is_address(word) || number)
             && !ordinal
             && ![word, capitalised.as_str()].iter().any(|w| {
                 rules.is_title(language, w)
@@ -607,8 +665,17 @@ fn is_boundary(
     }
     if !candidate.period {
         // "okay.... I have a dog", "Nice people... I hear": an ellipsis after a lead-in of one
-        // or two words is a hesitation inside the sentence, not its end.
-        return !(candidate.ellipsis && is_lead_in(before));
+        // or two words is a hesitation inside the sentence, not its end, and so is one after up
+        // to four words when the speaker goes on with "I" ("In a few words ... I'm pleasantly
+        // surprised"; a longer sentence before it ends: "… more than an hour... I …").
+        let first_person = rest.split(|c: char| !c.is_alphanumeric()).next() == Some("I");
+        return !(candidate.ellipsis
+            && (is_lead_in(before)
+                || (first_person
+                    && before
+                        .split_whitespace()
+                        .nth(HESITATION_MAX_WORDS)
+                        .is_none())));
     }
     if word.is_empty() {
         return true;
@@ -701,6 +768,31 @@ fn is_boundary(
     true
 }
 
+/// Whether `rest`, the text after a quoted question or exclamation, is a reply quoted in turn
+/// and then reported, with the comma after its closing quote (German style): "Thomas sagte:
+/// ,,Wann kommst zu mir?” ,,Das weiß ich noch nicht“, antwortete Susi …". The exchange and its
+/// reporting clause make one sentence, as pySBD's German rules have it. The reply must hold no
+/// final punctuation, and a lowercase word must follow the comma; English puts the comma inside
+/// the quotation ("\"Are you coming?\" \"No,\" she said"), which this leaves alone.
+fn reported_reply(rest: &str) -> bool {
+    let Some(reply) = [",,", "„", "\"", "“", "»", "«"]
+        .iter()
+        .find_map(|open| rest.strip_prefix(open))
+    else {
+        return false;
+    };
+    let Some(close) = reply.find(['“', '”', '"', '«', '»']) else {
+        return false;
+    };
+    if reply[..close].contains(is_terminator) {
+        return false;
+    }
+    let after = reply[close..].trim_start_matches(is_closing);
+    after
+        .strip_prefix(", ")
+        .is_some_and(|clause| clause.starts_with(char::is_lowercase))
+}
+
 /// The part of a compound abbreviation after its hyphen: a short capitalised word ("Ing" in
 /// "Dipl.-Ing", not "based" in "U.S.-based").
 fn is_abbreviation_part(part: &str) -> bool {
@@ -712,25 +804,33 @@ fn is_abbreviation_part(part: &str) -> bool {
 /// Words before an ellipsis that make a lead-in ("Well...", "Nice people..."), not a sentence.
 const LEAD_IN_MAX_WORDS: usize = 2;
 
+/// Words before an ellipsis and "I" that make a hesitation ("In a few words ... I'm …").
+const HESITATION_MAX_WORDS: usize = 4;
+
 /// Whether the sentence so far is a lead-in of at most [`LEAD_IN_MAX_WORDS`] words.
 fn is_lead_in(before: &str) -> bool {
     before.split_whitespace().nth(LEAD_IN_MAX_WORDS).is_none()
 }
 
-/// A token of rule or bullet characters ("***", "--", "=====", "+", "–"), an omission mark
+/// A token of rule or bullet characters ("***", "--", "=====", "+", "–", or the ">" that marks
+/// a quoted line in mail and newsgroup posts), an omission mark
 /// ("[...]") or a lone "?" or "\u{FFFD}" (a bullet or space lost to a wrong encoding: "… any
 /// questions. ? Best regards."): layout between sentences, not part of the one before. `token`
 /// has its opening brackets trimmed ("...]").
 fn is_separator(token: &str) -> bool {
     matches!(token, "...]" | "…]" | "...)" | "…)" | "?" | "\u{FFFD}")
-        || token
-            .chars()
-            .all(|c| matches!(c, '*' | '-' | '=' | '_' | '~' | '#' | '+' | '–' | '—' | '•'))
+        || token.chars().all(|c| {
+            matches!(
+                c,
+                '*' | '-' | '=' | '_' | '~' | '#' | '+' | '–' | '—' | '•' | '>'
+            )
+        })
 }
 
 /// A word that is not shaped like an abbreviation: at least two letters with a vowel
-/// ("party", "it"), a number of three or more characters, or no letters and no digits at all
-/// (an emoticon such as ":-)").
+/// ("party", "it", "didn't", "e-mail") or all in capitals (an acronym, written without a period: "a new TV. it
+/// works"), a number of three or more characters, or no letters and no digits at all (an
+/// emoticon such as ":-)").
 fn is_ordinary_word(word: &str) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
     if word.chars().any(|c| c.is_ascii_digit()) {
@@ -740,11 +840,34 @@ fn is_ordinary_word(word: &str) -> bool {
     if letters.is_empty() {
         return !word.is_empty();
     }
-    letters.len() == word.trim_end_matches(is_closing).chars().count()
+    // Apostrophes and hyphens join words ("didn't", "e-mail"), periods abbreviations ("z.B").
+    let joiners = word
+        .trim_end_matches(is_closing)
+        .chars()
+        .filter(|c| matches!(c, '\'' | '’' | '-'))
+        .count();
+    letters.len() + joiners == word.trim_end_matches(is_closing).chars().count()
         && letters.len() >= 2
-        && letters
-            .iter()
-            .any(|c| "aeiouyäöüéèáàíóú".contains(c.to_lowercase().next().unwrap_or(*c)))
+        && (letters.iter().all(|c| c.is_uppercase())
+            || letters
+                .iter()
+                .any(|c| "aeiouyäöüéèáàíóú".contains(c.to_lowercase().next().unwrap_or(*c))))
+}
+
+/// A web or mail address or a file name ("google.com", "jane@enron.com", "TEXT.htm"): it
+/// contains periods but no abbreviation, so a period after it ends the sentence even before
+/// a lowercase word ("go to google.com. then click on …").
+fn is_address(word: &str) -> bool {
+    let Some((first, last)) = word.split_once('.').zip(word.rsplit_once('.')) else {
+        return false;
+    };
+    let (first, last) = (first.0, last.1);
+    word.contains("://")
+        || word.starts_with("www.")
+        || (first.chars().count() >= 2
+            && (2..=4).contains(&last.len())
+            && last.bytes().all(|b| b.is_ascii_lowercase())
+            && !is_dotted_abbreviation(word))
 }
 
 /// A Roman numeral of two or more letters ("II", "XVI"): with a period, an ordinal in languages
@@ -873,10 +996,10 @@ mod tests {
                 ],
             ),
             (
-                "emoticon stays",
+                "emoticon closes the sentence before it",
                 "en",
-                "I love her. :) You know it.",
-                &["I love her. :) You know it."],
+                "I love her. :) You know it. Great!! :-D will come back. It ended. :: Next.",
+                &["I love her. :)", "You know it.", "Great!! :-D", "will come back.", "It ended. :: Next."],
             ),
             (
                 "link after an ellipsis",
@@ -1261,6 +1384,66 @@ mod tests {
                 "de",
                 "Geöffnet Mo. - Fr. von 9 bis 17 Uhr. Danke. - Die Redaktion",
                 &["Geöffnet Mo. - Fr. von 9 bis 17 Uhr.", "Danke.", "- Die Redaktion"],
+            ),
+            (
+                "numbers inside sentences are no list",
+                "en",
+                "Step 1. Open the box. Step 2. Close it. Here: 1. Open it. 2. Close it.",
+                &["Step 1.", "Open the box.", "Step 2.", "Close it.", "Here:", "1. Open it.", "2. Close it."],
+            ),
+            (
+                "exclamation in capitals before lowercase",
+                "en",
+                "I LOVE IT! they were so nice. She works at Yahoo! in sales.",
+                &["I LOVE IT!", "they were so nice.", "She works at Yahoo! in sales."],
+            ),
+            (
+                "quoted line of a mail",
+                "en",
+                "You wrote this. > I agree with you. >> Me too.",
+                &["You wrote this.", "> I agree with you.", ">> Me too."],
+            ),
+            (
+                "address or acronym before lowercase",
+                "en",
+                "Go to google.com. then click. Open TEXT.htm. it helps. I bought a TV. it works. It is in the U.S. now.",
+                &["Go to google.com.", "then click.", "Open TEXT.htm.", "it helps.", "I bought a TV.", "it works.", "It is in the U.S. now."],
+            ),
+            (
+                "word with an apostrophe or a hyphen before lowercase",
+                "en",
+                "I really didn't. i was busy. Send an e-mail. we answer fast.",
+                &["I really didn't.", "i was busy.", "Send an e-mail.", "we answer fast."],
+            ),
+            (
+                "short number before lowercase",
+                "en",
+                "My son is 6. he loves it.",
+                &["My son is 6.", "he loves it."],
+            ),
+            (
+                "short number before lowercase in German",
+                "de",
+                "Er kam am 6. und blieb.",
+                &["Er kam am 6. und blieb."],
+            ),
+            (
+                "hesitation before I",
+                "en",
+                "In a few words ... I'm pleasantly surprised. We stayed for more than an hour... I loved it. Hmm... Not sure.",
+                &["In a few words ... I'm pleasantly surprised.", "We stayed for more than an hour...", "I loved it.", "Hmm... Not sure."],
+            ),
+            (
+                "company and department abbreviations end sentences",
+                "en",
+                "He works for Warner Bros. The studio is big. Call the Police Dept. They know. The Dept. of Labor agreed.",
+                &["He works for Warner Bros.", "The studio is big.", "Call the Police Dept.", "They know.", "The Dept. of Labor agreed."],
+            ),
+            (
+                "quoted reply reported after a quoted question",
+                "de",
+                "Er fragte: „Kommst du?“ „Das weiß ich nicht“, antwortete sie. „Wann?“ „Morgen.“ Sie ging. \"Are you coming?\" \"No,\" she said.",
+                &["Er fragte: „Kommst du?“ „Das weiß ich nicht“, antwortete sie.", "„Wann?“", "„Morgen.“", "Sie ging.", "\"Are you coming?\"", "\"No,\" she said."],
             ),
         ];
         for (name, language, text, expected) in cases {
