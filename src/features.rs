@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
 
-use crate::rules::{Category, Position, RuleSet};
+use crate::rules::{BlockStopwords, Category, Position, RuleSet};
 use crate::sentences::Sentence;
 use crate::structure::{BlockKind, Span, Structure};
 
@@ -94,7 +94,13 @@ pub fn extract(
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
     // The current block with its quotes masked, its language and its stopwords.
-    let mut masked_block = (usize::MAX, Cow::Borrowed(""), language, Default::default());
+    let words = Words::new(text, structure, rules);
+    let mut masked_block = (
+        usize::MAX,
+        Cow::Borrowed(""),
+        language,
+        Cow::Owned(BlockStopwords::default()),
+    );
     let mut features: Vec<SentenceFeatures> = sentences
         .iter()
         .enumerate()
@@ -104,7 +110,10 @@ pub fn extract(
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
                 let masked = mask_quotes(block.of(text));
-                let stopwords = rules.block_stopwords(&masked);
+                let stopwords = match masked {
+                    Cow::Borrowed(_) => Cow::Borrowed(&words.stopwords[sentence.block]),
+                    Cow::Owned(ref masked) => Cow::Owned(rules.block_stopwords(masked)),
+                };
                 let block_language = rules.block_language_of(&masked, &stopwords, language);
                 masked_block = (sentence.block, masked, block_language, stopwords);
             }
@@ -181,7 +190,6 @@ pub fn extract(
         rules,
     );
     add_topic_cues(&mut features, text, sentences, rules);
-    let words = Words::new(text, structure, rules);
     mark_on_topic(&mut features, text, &words, sentences, rules);
     mark_echo_below(&mut features, text, &words, sentences, rules);
     features
@@ -233,6 +241,11 @@ struct Words {
     words: Vec<Word>,
     /// Each block's words: a range of `words`.
     blocks: Vec<(usize, usize)>,
+    /// Each block's stopwords, as [`RuleSet::block_stopwords`] finds them in its text: the
+    /// features of a block without quotes take them from here instead of reading it again.
+    stopwords: Vec<BlockStopwords>,
+    /// Room for lower-casing a word to look it up.
+    scratch: String,
 }
 
 impl Words {
@@ -241,79 +254,77 @@ impl Words {
             lower: String::with_capacity(text.len()),
             words: Vec::new(),
             blocks: Vec::with_capacity(structure.blocks.len()),
+            stopwords: Vec::with_capacity(structure.blocks.len()),
+            scratch: String::new(),
         };
         for block in &structure.blocks {
             let first = words.words.len();
             let base = block.span.start;
-            let block_text = block.span.of(text);
+            let bytes = block.span.of(text).as_bytes();
+            words.stopwords.push(BlockStopwords::default());
             // Where the current run of letters began, and whether a numeric character stood
-            // before it.
+            // before it. ASCII bytes are told without decoding them.
             let mut run: Option<(usize, bool)> = None;
             let mut last_numeric = false;
-            for (at, c) in block_text.char_indices() {
-                let letter = if c.is_ascii() {
-                    c.is_ascii_alphabetic()
+            let mut at = 0;
+            while at < bytes.len() {
+                let (letter, numeric, len) = if bytes[at].is_ascii() {
+                    let b = bytes[at];
+                    (b.is_ascii_alphabetic(), b.is_ascii_digit(), 1)
                 } else {
-                    c.is_alphabetic()
+                    let c = text[base + at..]
+                        .chars()
+                        .next()
+                        .expect("a character starts here");
+                    let letter = c.is_alphabetic();
+                    (letter, !letter && c.is_numeric(), c.len_utf8())
                 };
                 if letter {
                     if run.is_none() {
                         run = Some((at, last_numeric));
                     }
+                    at += len;
                     continue;
                 }
-                let numeric = if c.is_ascii() {
-                    c.is_ascii_digit()
-                } else {
-                    c.is_numeric()
-                };
                 if let Some((start, numeric_before)) = run.take() {
-                    words.push(
-                        text,
-                        base + start,
-                        base + at,
-                        numeric_before,
-                        numeric,
-                        rules,
-                    );
+                    words.push(text, base, start, at, numeric_before, numeric, rules);
                 }
                 last_numeric = numeric;
+                at += len;
             }
             if let Some((start, numeric_before)) = run {
-                words.push(
-                    text,
-                    base + start,
-                    block.span.end,
-                    numeric_before,
-                    false,
-                    rules,
-                );
+                words.push(text, base, start, bytes.len(), numeric_before, false, rules);
             }
             words.blocks.push((first, words.words.len()));
         }
         words
     }
 
+    /// Adds the word at `start..end` of the block that starts at `base`: to the block's
+    /// stopwords, and to its words if it has at least [`ECHO_WORD_MIN_CHARS`] letters.
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         text: &str,
+        base: usize,
         start: usize,
         end: usize,
         before: bool,
         after: bool,
         rules: &RuleSet,
     ) {
-        let word = &text[start..end];
-        // A word of fewer bytes has fewer letters: most short words stop here.
-        if word.len() < ECHO_WORD_MIN_CHARS {
-            return;
-        }
+        let word = &text[base + start..base + end];
         let ascii = word.is_ascii();
         let letters = if ascii {
             word.len()
         } else {
             word.chars().count()
         };
+        let mask = rules.stopword_mask(word, letters, &mut self.scratch);
+        self.stopwords
+            .last_mut()
+            .expect("a block's stopwords")
+            .add(start, end, mask);
         if letters < ECHO_WORD_MIN_CHARS {
             return;
         }
@@ -326,6 +337,14 @@ impl Words {
             self.lower.extend(word.chars().flat_map(char::to_lowercase));
         }
         let lower = (from, self.lower.len());
+        let lower_str = &self.lower[lower.0..lower.1];
+        // `mask` was looked up by this lowercase form unless the word is not ASCII, has no
+        // uppercase letter and still changes when lower-cased letter by letter.
+        let stopword = if ascii || lower_str == word || word.chars().any(char::is_uppercase) {
+            mask.is_some()
+        } else {
+            letters <= rules.longest_stopword() && rules.is_stopword(lower_str)
+        };
         let topic_lower = if !ascii && word.contains('Σ') {
             self.lower.push_str(&word.to_lowercase());
             (lower.1, self.lower.len())
@@ -333,13 +352,12 @@ impl Words {
             lower
         };
         self.words.push(Word {
-            start,
-            end,
+            start: base + start,
+            end: base + end,
             lower,
             topic_lower,
             letters,
-            stopword: letters <= rules.longest_stopword()
-                && rules.is_stopword(&self.lower[lower.0..lower.1]),
+            stopword,
             numeric_before: before,
             numeric_after: after,
         });

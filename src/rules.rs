@@ -300,6 +300,18 @@ pub struct BlockStopwords {
     words: usize,
 }
 
+impl BlockStopwords {
+    /// Counts the block's next word, which stands at `start..end` of the block, and keeps it if
+    /// it is a stopword (`mask`, from [`RuleSet::stopword_mask`]): the block's words in order
+    /// give what [`RuleSet::block_stopwords`] finds.
+    pub fn add(&mut self, start: usize, end: usize, mask: Option<u64>) {
+        self.words += 1;
+        if let Some(mask) = mask {
+            self.found.push((start, end, mask));
+        }
+    }
+}
+
 /// Stopword lists beyond this many languages are not told apart (a `u64` mask per word).
 const MAX_STOPWORD_LANGUAGES: usize = 64;
 
@@ -1331,28 +1343,35 @@ impl RuleSet {
         let mut lowercase = String::new();
         for_each_alphabetic_word(text, |start, word, chars| {
             words += 1;
-            if chars > self.stopwords.longest {
-                return;
-            }
-            let key = if word.bytes().all(|b| b.is_ascii_lowercase()) {
-                word
-            } else if word.is_ascii() {
-                lowercase.clear();
-                lowercase.push_str(word);
-                lowercase.make_ascii_lowercase();
-                lowercase.as_str()
-            } else if word.chars().any(char::is_uppercase) {
-                lowercase.clear();
-                lowercase.extend(word.chars().flat_map(char::to_lowercase));
-                lowercase.as_str()
-            } else {
-                word
-            };
-            if let Some(&mask) = self.stopwords.words.get(key) {
+            if let Some(mask) = self.stopword_mask(word, chars, &mut lowercase) {
                 found(start, word, mask);
             }
         });
         words
+    }
+
+    /// The languages (a bit each) whose stopwords hold `word`, one word of `chars` letters as
+    /// it stands in the text, lower-cased (into `lowercase` if need be) when it has uppercase
+    /// letters; `None` for no stopword.
+    pub fn stopword_mask(&self, word: &str, chars: usize, lowercase: &mut String) -> Option<u64> {
+        if chars > self.stopwords.longest {
+            return None;
+        }
+        let key = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            word
+        } else if word.is_ascii() {
+            lowercase.clear();
+            lowercase.push_str(word);
+            lowercase.make_ascii_lowercase();
+            lowercase.as_str()
+        } else if word.chars().any(char::is_uppercase) {
+            lowercase.clear();
+            lowercase.extend(word.chars().flat_map(char::to_lowercase));
+            lowercase.as_str()
+        } else {
+            word
+        };
+        self.stopwords.words.get(key).copied()
     }
 
     /// The languages with stopword lists, in name order.
