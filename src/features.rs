@@ -265,6 +265,8 @@ impl Words {
             // Where the current run of letters began, and whether a numeric character stood
             // before it. ASCII bytes are told without decoding them.
             let mut run: Option<(usize, bool)> = None;
+            // The current run's letters, and whether all of them are ASCII.
+            let (mut letters, mut ascii) = (0, true);
             let mut last_numeric = false;
             let mut at = 0;
             while at < bytes.len() {
@@ -282,44 +284,69 @@ impl Words {
                 if letter {
                     if run.is_none() {
                         run = Some((at, last_numeric));
+                        (letters, ascii) = (0, true);
                     }
+                    letters += 1;
+                    ascii &= len == 1;
                     at += len;
                     continue;
                 }
                 if let Some((start, numeric_before)) = run.take() {
-                    words.push(text, base, start, at, numeric_before, numeric, rules);
+                    let word = (start, at, letters, ascii);
+                    words.push(text, base, word, numeric_before, numeric, rules);
                 }
                 last_numeric = numeric;
                 at += len;
             }
             if let Some((start, numeric_before)) = run {
-                words.push(text, base, start, bytes.len(), numeric_before, false, rules);
+                let word = (start, bytes.len(), letters, ascii);
+                words.push(text, base, word, numeric_before, false, rules);
             }
             words.blocks.push((first, words.words.len()));
         }
         words
     }
 
-    /// Adds the word at `start..end` of the block that starts at `base`: to the block's
-    /// stopwords, and to its words if it has at least [`ECHO_WORD_MIN_CHARS`] letters.
-    #[allow(clippy::too_many_arguments)]
+    /// Adds a word of the block that starts at `base`, `(start, end, letters, ascii)` (where it
+    /// stands in the block, how many letters it has, whether they are all ASCII): to the
+    /// block's stopwords, and to its words if it has at least [`ECHO_WORD_MIN_CHARS`] letters.
     fn push(
         &mut self,
         text: &str,
         base: usize,
-        start: usize,
-        end: usize,
+        (start, end, letters, ascii): (usize, usize, usize, bool),
         before: bool,
         after: bool,
         rules: &RuleSet,
     ) {
         let word = &text[base + start..base + end];
-        let ascii = word.is_ascii();
-        let letters = if ascii {
-            word.len()
-        } else {
-            word.chars().count()
-        };
+        let from = self.lower.len();
+        if ascii {
+            // Lower-cased once, for the table and for the stopword lookup.
+            self.lower.push_str(word);
+            self.lower[from..].make_ascii_lowercase();
+            let mask = rules.lowercase_stopword_mask(&self.lower[from..], letters);
+            self.stopwords
+                .last_mut()
+                .expect("a block's stopwords")
+                .add(start, end, mask);
+            if letters < ECHO_WORD_MIN_CHARS {
+                self.lower.truncate(from);
+                return;
+            }
+            let lower = (from, self.lower.len());
+            self.words.push(Word {
+                start: base + start,
+                end: base + end,
+                lower,
+                topic_lower: lower,
+                letters,
+                stopword: mask.is_some(),
+                numeric_before: before,
+                numeric_after: after,
+            });
+            return;
+        }
         let mask = rules.stopword_mask(word, letters, &mut self.scratch);
         self.stopwords
             .last_mut()
@@ -328,24 +355,17 @@ impl Words {
         if letters < ECHO_WORD_MIN_CHARS {
             return;
         }
-        let from = self.lower.len();
-        self.lower.push_str(word);
-        if ascii {
-            self.lower[from..].make_ascii_lowercase();
-        } else {
-            self.lower.truncate(from);
-            self.lower.extend(word.chars().flat_map(char::to_lowercase));
-        }
+        self.lower.extend(word.chars().flat_map(char::to_lowercase));
         let lower = (from, self.lower.len());
         let lower_str = &self.lower[lower.0..lower.1];
-        // `mask` was looked up by this lowercase form unless the word is not ASCII, has no
-        // uppercase letter and still changes when lower-cased letter by letter.
-        let stopword = if ascii || lower_str == word || word.chars().any(char::is_uppercase) {
+        // `mask` was looked up by this lowercase form unless the word has no uppercase letter
+        // and still changes when lower-cased letter by letter.
+        let stopword = if lower_str == word || word.chars().any(char::is_uppercase) {
             mask.is_some()
         } else {
             letters <= rules.longest_stopword() && rules.is_stopword(lower_str)
         };
-        let topic_lower = if !ascii && word.contains('Σ') {
+        let topic_lower = if word.contains('Σ') {
             self.lower.push_str(&word.to_lowercase());
             (lower.1, self.lower.len())
         } else {
@@ -553,7 +573,9 @@ fn mark_on_topic(
     // Each word: the first block it stands in, the second (if any), and whether it stands in a
     // third. A word stands in a block other than `b` when it stands in two blocks or in one
     // that is not `b`; one lookup instead of a search in every block.
-    let mut where_used: foldhash::HashMap<&str, Blocks> = Default::default();
+    // Room for every word at once: growing the map rehashed it several times per article.
+    let mut where_used: foldhash::HashMap<&str, Blocks> =
+        foldhash::HashMap::with_capacity_and_hasher(words.words.len(), Default::default());
     for b in 0..words.blocks.len() {
         let topic_words = words
             .of_block(b)

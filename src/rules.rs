@@ -1350,6 +1350,14 @@ impl RuleSet {
         words
     }
 
+    /// [`RuleSet::stopword_mask`] of a word of `chars` letters already lower-cased.
+    pub fn lowercase_stopword_mask(&self, lower: &str, chars: usize) -> Option<u64> {
+        if chars > self.stopwords.longest {
+            return None;
+        }
+        self.stopwords.words.get(lower).copied()
+    }
+
     /// The languages (a bit each) whose stopwords hold `word`, one word of `chars` letters as
     /// it stands in the text, lower-cased (into `lowercase` if need be) when it has uppercase
     /// letters; `None` for no stopword.
