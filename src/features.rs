@@ -159,18 +159,20 @@ pub fn extract(
                     }
                 }
             }
-            for r in rules.candidate_rules(sentence_language, masked, |p| place.allows(p)) {
-                let rule = &rules.rules()[r];
-                // Each further match of the same cue adds half its weight, up to three matches:
-                // a sentence that names a broker, a bonus and a depot says more than one that
-                // names only one of them.
-                let matches = rule.pattern.count_matches(masked, 3);
-                if matches > 0 {
+            // Each further match of the same cue adds half its weight, up to three matches: a
+            // sentence that names a broker, a bonus and a depot says more than one that names
+            // only one of them.
+            rules.matching_rules(
+                sentence_language,
+                masked,
+                3,
+                |p| place.allows(p),
+                |r, matches| {
                     let strength = 1.0 + 0.5 * (matches - 1) as f64;
-                    score += rule.weight * strength;
+                    score += rules.rules()[r].weight * strength;
                     cues.push(Cue { rule: r, strength });
-                }
-            }
+                },
+            );
             SentenceFeatures {
                 cues,
                 score,

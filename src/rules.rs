@@ -212,6 +212,30 @@ impl Pattern {
         count
     }
 
+    /// [`Pattern::count_matches`] when every match of the pattern starts at one of `starts`
+    /// (ascending): the pattern runs only there, anchored, as `find_iter` would find its
+    /// matches (the next search begins where a match ends). No match of such a pattern is
+    /// empty (each starts with a literal of the gate).
+    pub fn count_matches_from(&self, text: &str, starts: &[usize], limit: usize) -> usize {
+        let exact = self.regex();
+        let (mut count, mut at) = (0, 0);
+        for &start in starts {
+            if count == limit {
+                break;
+            }
+            if start < at {
+                continue;
+            }
+            if let Some(found) =
+                exact.search(&Input::new(text).range(start..).anchored(Anchored::Yes))
+            {
+                count += 1;
+                at = found.end();
+            }
+        }
+        count
+    }
+
     /// The widened pattern [`Pattern::count_matches`] looks for starts with, built on first use.
     fn widened(&self) -> Option<&meta::Regex> {
         self.widened
@@ -1071,6 +1095,49 @@ impl RuleSet {
             .map(|(&i, _)| i)
     }
 
+    /// Calls `found` with each pattern rule of `language` (and the common ones) that applies
+    /// where `sentence` stands (`applies_at` its position) and matches it, in rule order, and
+    /// how many matches it has (up to `limit`): [`RuleSet::candidate_rules`] and
+    /// [`Pattern::count_matches`], but a rule whose gate literals start its matches runs only
+    /// where they stand in the sentence ([`Pattern::count_matches_from`]), not over all of it.
+    pub fn matching_rules(
+        &self,
+        language: &str,
+        sentence: &str,
+        limit: usize,
+        applies_at: impl Fn(Position) -> bool,
+        mut found: impl FnMut(usize, usize),
+    ) {
+        let (language, screen) = self
+            .screens
+            .get_key_value(language)
+            .or_else(|| self.screens.get_key_value("common"))
+            .expect("a screen for the common rules");
+        let screen = screen.get_or_init(|| Screen::new(&self.rules, language));
+        let (mut may_match, mut starts) = (Vec::new(), Vec::new());
+        let places =
+            screen
+                .gate
+                .candidates_at(sentence, &mut String::new(), &mut may_match, &mut starts);
+        for (at, (&r, may_match)) in screen.rules.iter().zip(may_match).enumerate() {
+            let rule = &self.rules[r];
+            if !may_match || !applies_at(rule.position) {
+                continue;
+            }
+            let matches = if places && screen.gate.gates_starts(at) {
+                let first = starts.partition_point(|&(p, _)| p < at);
+                let end = starts.partition_point(|&(p, _)| p <= at);
+                let from: Vec<usize> = starts[first..end].iter().map(|&(_, s)| s).collect();
+                rule.pattern.count_matches_from(sentence, &from, limit)
+            } else {
+                rule.pattern.count_matches(sentence, limit)
+            };
+            if matches > 0 {
+                found(r, matches);
+            }
+        }
+    }
+
     /// Whether any word rules are loaded (a learned lexicon).
     pub fn has_word_rules(&self) -> bool {
         !self.words.is_empty()
@@ -1627,6 +1694,51 @@ mod tests {
                     "{} on {text:?}",
                     pattern.as_str()
                 );
+            }
+        }
+    }
+
+    /// `matching_rules` finds what running every rule of the language over the whole sentence
+    /// finds, with the same number of matches: on every example of every rule, in upper and
+    /// lower case, with umlauts, with a character whose lower case is longer than itself
+    /// (then the places of the gate's literals are not used), twice over.
+    #[test]
+    fn matching_rules_find_what_every_rule_finds() {
+        let rules = RuleSet::builtin();
+        let examples: Vec<&String> = rules
+            .rules()
+            .iter()
+            .flat_map(|r| r.must_match.iter().chain(&r.must_not_match))
+            .collect();
+        let texts: Vec<String> = examples
+            .iter()
+            .flat_map(|t| {
+                [
+                    t.to_string(),
+                    t.to_uppercase(),
+                    t.to_lowercase(),
+                    t.replace('a', "ä"),
+                    format!("İ {t}"),
+                    format!("{t} {t}"),
+                ]
+            })
+            .collect();
+        for language in ["de", "en", "fr", "es", "it"] {
+            for text in &texts {
+                let mut found = Vec::new();
+                rules.matching_rules(language, text, 3, |_| true, |r, n| found.push((r, n)));
+                let expected: Vec<(usize, usize)> = rules
+                    .rules()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| {
+                        // Italian has no rules of its own: the common ones.
+                        r.word.is_none() && (r.language == "common" || r.language == language)
+                    })
+                    .map(|(i, r)| (i, r.pattern.regex().find_iter(text).take(3).count()))
+                    .filter(|&(_, n)| n > 0)
+                    .collect();
+                assert_eq!(found, expected, "{language}: {text:?}");
             }
         }
     }
