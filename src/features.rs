@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
 
-use crate::rules::{BlockStopwords, Category, Position, RuleSet};
+use crate::rules::{BlockStopwords, Category, MatchBuffers, Position, RuleSet};
 use crate::sentences::Sentence;
 use crate::structure::{BlockKind, Span, Structure};
 
@@ -95,6 +95,7 @@ pub fn extract(
     let own_typography = own_typography(text, structure);
     // The current block with its quotes masked, its language and its stopwords.
     let words = Words::new(text, structure, rules);
+    let mut buffers = MatchBuffers::default();
     let mut masked_block = (
         usize::MAX,
         Cow::Borrowed(""),
@@ -167,6 +168,7 @@ pub fn extract(
                 masked,
                 3,
                 |p| place.allows(p),
+                &mut buffers,
                 |r, matches| {
                     let strength = 1.0 + 0.5 * (matches - 1) as f64;
                     score += rules.rules()[r].weight * strength;

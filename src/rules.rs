@@ -216,10 +216,15 @@ impl Pattern {
     /// (ascending): the pattern runs only there, anchored, as `find_iter` would find its
     /// matches (the next search begins where a match ends). No match of such a pattern is
     /// empty (each starts with a literal of the gate).
-    pub fn count_matches_from(&self, text: &str, starts: &[usize], limit: usize) -> usize {
+    pub fn count_matches_from(
+        &self,
+        text: &str,
+        starts: impl IntoIterator<Item = usize>,
+        limit: usize,
+    ) -> usize {
         let exact = self.regex();
         let (mut count, mut at) = (0, 0);
-        for &start in starts {
+        for start in starts {
             if count == limit {
                 break;
             }
@@ -322,6 +327,15 @@ pub struct BlockStopwords {
     found: Vec<(usize, usize, u64)>,
     /// How many words the block has.
     words: usize,
+}
+
+/// Room that [`RuleSet::matching_rules`] reuses from sentence to sentence: the lower-cased
+/// sentence, which rules may match it and where.
+#[derive(Debug, Default)]
+pub struct MatchBuffers {
+    lowercase: String,
+    may_match: Vec<bool>,
+    starts: Vec<(usize, usize)>,
 }
 
 impl BlockStopwords {
@@ -1106,6 +1120,7 @@ impl RuleSet {
         sentence: &str,
         limit: usize,
         applies_at: impl Fn(Position) -> bool,
+        buffers: &mut MatchBuffers,
         mut found: impl FnMut(usize, usize),
     ) {
         let (language, screen) = self
@@ -1114,12 +1129,15 @@ impl RuleSet {
             .or_else(|| self.screens.get_key_value("common"))
             .expect("a screen for the common rules");
         let screen = screen.get_or_init(|| Screen::new(&self.rules, language));
-        let (mut may_match, mut starts) = (Vec::new(), Vec::new());
-        let places =
-            screen
-                .gate
-                .candidates_at(sentence, &mut String::new(), &mut may_match, &mut starts);
-        for (at, (&r, may_match)) in screen.rules.iter().zip(may_match).enumerate() {
+        let MatchBuffers {
+            lowercase,
+            may_match,
+            starts,
+        } = buffers;
+        let places = screen
+            .gate
+            .candidates_at(sentence, lowercase, may_match, starts);
+        for (at, (&r, &may_match)) in screen.rules.iter().zip(may_match.iter()).enumerate() {
             let rule = &self.rules[r];
             if !may_match || !applies_at(rule.position) {
                 continue;
@@ -1127,8 +1145,8 @@ impl RuleSet {
             let matches = if places && screen.gate.gates_starts(at) {
                 let first = starts.partition_point(|&(p, _)| p < at);
                 let end = starts.partition_point(|&(p, _)| p <= at);
-                let from: Vec<usize> = starts[first..end].iter().map(|&(_, s)| s).collect();
-                rule.pattern.count_matches_from(sentence, &from, limit)
+                let from = starts[first..end].iter().map(|&(_, s)| s);
+                rule.pattern.count_matches_from(sentence, from, limit)
             } else {
                 rule.pattern.count_matches(sentence, limit)
             };
@@ -1726,7 +1744,9 @@ mod tests {
         for language in ["de", "en", "fr", "es", "it"] {
             for text in &texts {
                 let mut found = Vec::new();
-                rules.matching_rules(language, text, 3, |_| true, |r, n| found.push((r, n)));
+                let buffers = &mut MatchBuffers::default();
+                let add = |r, n| found.push((r, n));
+                rules.matching_rules(language, text, 3, |_| true, buffers, add);
                 let expected: Vec<(usize, usize)> = rules
                     .rules()
                     .iter()
