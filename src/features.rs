@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
 
-use crate::rules::{Category, Position, RuleSet};
+use crate::rules::{BlockStopwords, Category, MatchBuffers, Position, RuleSet};
 use crate::sentences::Sentence;
 use crate::structure::{BlockKind, Span, Structure};
 
@@ -94,7 +94,14 @@ pub fn extract(
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
     // The current block with its quotes masked, its language and its stopwords.
-    let mut masked_block = (usize::MAX, Cow::Borrowed(""), language, Default::default());
+    let words = Words::new(text, structure, rules);
+    let mut buffers = MatchBuffers::default();
+    let mut masked_block = (
+        usize::MAX,
+        Cow::Borrowed(""),
+        language,
+        Cow::Owned(BlockStopwords::default()),
+    );
     let mut features: Vec<SentenceFeatures> = sentences
         .iter()
         .enumerate()
@@ -104,7 +111,10 @@ pub fn extract(
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
                 let masked = mask_quotes(block.of(text));
-                let stopwords = rules.block_stopwords(&masked);
+                let stopwords = match masked {
+                    Cow::Borrowed(_) => Cow::Borrowed(&words.stopwords[sentence.block]),
+                    Cow::Owned(ref masked) => Cow::Owned(rules.block_stopwords(masked)),
+                };
                 let block_language = rules.block_language_of(&masked, &stopwords, language);
                 masked_block = (sentence.block, masked, block_language, stopwords);
             }
@@ -150,18 +160,21 @@ pub fn extract(
                     }
                 }
             }
-            for r in rules.candidate_rules(sentence_language, masked, |p| place.allows(p)) {
-                let rule = &rules.rules()[r];
-                // Each further match of the same cue adds half its weight, up to three matches:
-                // a sentence that names a broker, a bonus and a depot says more than one that
-                // names only one of them.
-                let matches = rule.pattern.count_matches(masked, 3);
-                if matches > 0 {
+            // Each further match of the same cue adds half its weight, up to three matches: a
+            // sentence that names a broker, a bonus and a depot says more than one that names
+            // only one of them.
+            rules.matching_rules(
+                sentence_language,
+                masked,
+                3,
+                |p| place.allows(p),
+                &mut buffers,
+                |r, matches| {
                     let strength = 1.0 + 0.5 * (matches - 1) as f64;
-                    score += rule.weight * strength;
+                    score += rules.rules()[r].weight * strength;
                     cues.push(Cue { rule: r, strength });
-                }
-            }
+                },
+            );
             SentenceFeatures {
                 cues,
                 score,
@@ -181,7 +194,6 @@ pub fn extract(
         rules,
     );
     add_topic_cues(&mut features, text, sentences, rules);
-    let words = Words::new(text, structure, rules);
     mark_on_topic(&mut features, text, &words, sentences, rules);
     mark_echo_below(&mut features, text, &words, sentences, rules);
     features
@@ -233,6 +245,11 @@ struct Words {
     words: Vec<Word>,
     /// Each block's words: a range of `words`.
     blocks: Vec<(usize, usize)>,
+    /// Each block's stopwords, as [`RuleSet::block_stopwords`] finds them in its text: the
+    /// features of a block without quotes take them from here instead of reading it again.
+    stopwords: Vec<BlockStopwords>,
+    /// Room for lower-casing a word to look it up.
+    scratch: String,
 }
 
 impl Words {
@@ -241,105 +258,130 @@ impl Words {
             lower: String::with_capacity(text.len()),
             words: Vec::new(),
             blocks: Vec::with_capacity(structure.blocks.len()),
+            stopwords: Vec::with_capacity(structure.blocks.len()),
+            scratch: String::new(),
         };
         for block in &structure.blocks {
             let first = words.words.len();
             let base = block.span.start;
-            let block_text = block.span.of(text);
+            let bytes = block.span.of(text).as_bytes();
+            words.stopwords.push(BlockStopwords::default());
             // Where the current run of letters began, and whether a numeric character stood
-            // before it.
+            // before it. ASCII bytes are told without decoding them.
             let mut run: Option<(usize, bool)> = None;
+            // The current run's letters, and whether all of them are ASCII.
+            let (mut letters, mut ascii) = (0, true);
             let mut last_numeric = false;
-            for (at, c) in block_text.char_indices() {
-                let letter = if c.is_ascii() {
-                    c.is_ascii_alphabetic()
+            let mut at = 0;
+            while at < bytes.len() {
+                let (letter, numeric, len) = if bytes[at].is_ascii() {
+                    let b = bytes[at];
+                    (b.is_ascii_alphabetic(), b.is_ascii_digit(), 1)
                 } else {
-                    c.is_alphabetic()
+                    let c = text[base + at..]
+                        .chars()
+                        .next()
+                        .expect("a character starts here");
+                    let letter = c.is_alphabetic();
+                    (letter, !letter && c.is_numeric(), c.len_utf8())
                 };
                 if letter {
                     if run.is_none() {
                         run = Some((at, last_numeric));
+                        (letters, ascii) = (0, true);
                     }
+                    letters += 1;
+                    ascii &= len == 1;
+                    at += len;
                     continue;
                 }
-                let numeric = if c.is_ascii() {
-                    c.is_ascii_digit()
-                } else {
-                    c.is_numeric()
-                };
                 if let Some((start, numeric_before)) = run.take() {
-                    words.push(
-                        text,
-                        base + start,
-                        base + at,
-                        numeric_before,
-                        numeric,
-                        rules,
-                    );
+                    let word = (start, at, letters, ascii);
+                    words.push(text, base, word, numeric_before, numeric, rules);
                 }
                 last_numeric = numeric;
+                at += len;
             }
             if let Some((start, numeric_before)) = run {
-                words.push(
-                    text,
-                    base + start,
-                    block.span.end,
-                    numeric_before,
-                    false,
-                    rules,
-                );
+                let word = (start, bytes.len(), letters, ascii);
+                words.push(text, base, word, numeric_before, false, rules);
             }
             words.blocks.push((first, words.words.len()));
         }
         words
     }
 
+    /// Adds a word of the block that starts at `base`, `(start, end, letters, ascii)` (where it
+    /// stands in the block, how many letters it has, whether they are all ASCII): to the
+    /// block's stopwords, and to its words if it has at least [`ECHO_WORD_MIN_CHARS`] letters.
     fn push(
         &mut self,
         text: &str,
-        start: usize,
-        end: usize,
+        base: usize,
+        (start, end, letters, ascii): (usize, usize, usize, bool),
         before: bool,
         after: bool,
         rules: &RuleSet,
     ) {
-        let word = &text[start..end];
-        // A word of fewer bytes has fewer letters: most short words stop here.
-        if word.len() < ECHO_WORD_MIN_CHARS {
+        let word = &text[base + start..base + end];
+        let from = self.lower.len();
+        if ascii {
+            // Lower-cased once, for the table and for the stopword lookup.
+            self.lower.push_str(word);
+            self.lower[from..].make_ascii_lowercase();
+            let mask = rules.lowercase_stopword_mask(&self.lower[from..], letters);
+            self.stopwords
+                .last_mut()
+                .expect("a block's stopwords")
+                .add(start, end, mask);
+            if letters < ECHO_WORD_MIN_CHARS {
+                self.lower.truncate(from);
+                return;
+            }
+            let lower = (from, self.lower.len());
+            self.words.push(Word {
+                start: base + start,
+                end: base + end,
+                lower,
+                topic_lower: lower,
+                letters,
+                stopword: mask.is_some(),
+                numeric_before: before,
+                numeric_after: after,
+            });
             return;
         }
-        let ascii = word.is_ascii();
-        let letters = if ascii {
-            word.len()
-        } else {
-            word.chars().count()
-        };
+        let mask = rules.stopword_mask(word, letters, &mut self.scratch);
+        self.stopwords
+            .last_mut()
+            .expect("a block's stopwords")
+            .add(start, end, mask);
         if letters < ECHO_WORD_MIN_CHARS {
             return;
         }
-        let from = self.lower.len();
-        self.lower.push_str(word);
-        if ascii {
-            self.lower[from..].make_ascii_lowercase();
-        } else {
-            self.lower.truncate(from);
-            self.lower.extend(word.chars().flat_map(char::to_lowercase));
-        }
+        self.lower.extend(word.chars().flat_map(char::to_lowercase));
         let lower = (from, self.lower.len());
-        let topic_lower = if !ascii && word.contains('Σ') {
+        let lower_str = &self.lower[lower.0..lower.1];
+        // `mask` was looked up by this lowercase form unless the word has no uppercase letter
+        // and still changes when lower-cased letter by letter.
+        let stopword = if lower_str == word || word.chars().any(char::is_uppercase) {
+            mask.is_some()
+        } else {
+            letters <= rules.longest_stopword() && rules.is_stopword(lower_str)
+        };
+        let topic_lower = if word.contains('Σ') {
             self.lower.push_str(&word.to_lowercase());
             (lower.1, self.lower.len())
         } else {
             lower
         };
         self.words.push(Word {
-            start,
-            end,
+            start: base + start,
+            end: base + end,
             lower,
             topic_lower,
             letters,
-            stopword: letters <= rules.longest_stopword()
-                && rules.is_stopword(&self.lower[lower.0..lower.1]),
+            stopword,
             numeric_before: before,
             numeric_after: after,
         });
@@ -535,7 +577,9 @@ fn mark_on_topic(
     // Each word: the first block it stands in, the second (if any), and whether it stands in a
     // third. A word stands in a block other than `b` when it stands in two blocks or in one
     // that is not `b`; one lookup instead of a search in every block.
-    let mut where_used: foldhash::HashMap<&str, Blocks> = Default::default();
+    // Room for every word at once: growing the map rehashed it several times per article.
+    let mut where_used: foldhash::HashMap<&str, Blocks> =
+        foldhash::HashMap::with_capacity_and_hasher(words.words.len(), Default::default());
     for b in 0..words.blocks.len() {
         let topic_words = words
             .of_block(b)

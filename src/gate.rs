@@ -35,6 +35,9 @@ pub struct LiteralGate {
     owners: Vec<Vec<usize>>,
     /// For each pattern, whether it has a literal set (else it always passes).
     gated: Vec<bool>,
+    /// For each pattern, whether its literals are those every match starts with (not those of
+    /// a part further in): then where they stand is where its matches may start.
+    prefix: Vec<bool>,
 }
 
 impl LiteralGate {
@@ -43,10 +46,12 @@ impl LiteralGate {
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut gated = Vec::new();
+        let mut prefix = Vec::new();
         for (i, pattern) in patterns.into_iter().enumerate() {
             let set = gate_literals(pattern);
             gated.push(set.is_some());
-            for literal in set.into_iter().flatten() {
+            prefix.push(set.as_ref().is_some_and(|(_, starts)| *starts));
+            for literal in set.into_iter().flat_map(|(literals, _)| literals) {
                 let at = *index.entry(literal.clone()).or_insert_with(|| {
                     literals.push(literal);
                     owners.push(Vec::new());
@@ -65,20 +70,43 @@ impl LiteralGate {
             searcher,
             owners,
             gated,
+            prefix,
         }
+    }
+
+    /// Whether the literals of pattern `i` are those every match of it starts with.
+    pub fn gates_starts(&self, i: usize) -> bool {
+        self.prefix[i]
     }
 
     /// For each pattern, whether it may match `text`. `lowercase` is a buffer for the
     /// lower-cased text.
     pub fn candidates(&self, text: &str, lowercase: &mut String, out: &mut Vec<bool>) {
+        self.candidates_at(text, lowercase, out, &mut Vec::new());
+    }
+
+    /// [`LiteralGate::candidates`], and where in `text` the matches of the patterns whose
+    /// literals start them ([`LiteralGate::gates_starts`]) may start: `(pattern, start)` for
+    /// every place one of its literals stands, sorted and distinct. Returns `false`, with no
+    /// places, when some character of `text` changes its length in bytes when lower-cased (the
+    /// places in the lower-cased text are then not those in `text`).
+    pub fn candidates_at(
+        &self,
+        text: &str,
+        lowercase: &mut String,
+        out: &mut Vec<bool>,
+        starts: &mut Vec<(usize, usize)>,
+    ) -> bool {
         out.clear();
+        starts.clear();
         out.extend(self.gated.iter().map(|g| !g));
         let Some(searcher) = &self.searcher else {
-            return;
+            return true;
         };
         lowercase.clear();
         // Room for the text at once (lower cases are rarely longer), not grown char by char.
         lowercase.reserve(text.len());
+        let mut same_places = true;
         if text.is_ascii() {
             lowercase.push_str(text);
             lowercase.make_ascii_lowercase();
@@ -87,24 +115,34 @@ impl LiteralGate {
                 if c.is_ascii() {
                     lowercase.push(c.to_ascii_lowercase());
                 } else {
+                    let before = lowercase.len();
                     lowercase.extend(c.to_lowercase());
+                    same_places &= lowercase.len() - before == c.len_utf8();
                 }
             }
         }
         for found in searcher.find_overlapping_iter(lowercase.as_str()) {
             for &pattern in &self.owners[found.pattern().as_usize()] {
                 out[pattern] = true;
+                if same_places && self.prefix[pattern] {
+                    starts.push((pattern, found.start()));
+                }
             }
         }
+        starts.sort_unstable();
+        starts.dedup();
+        same_places
     }
 }
 
 /// Lower-cased literals one of which every match of `pattern` contains, or `None` when there is
-/// no such set worth gating on: the literals it starts with, or else those of a part that every
-/// match must pass through (see [`required_literals`]).
-fn gate_literals(pattern: &str) -> Option<Vec<String>> {
+/// no such set worth gating on: the literals it starts with (then `true`), or else those of a
+/// part that every match must pass through (see [`required_literals`]).
+fn gate_literals(pattern: &str) -> Option<(Vec<String>, bool)> {
     let hir = lower_cased(&regex_syntax::parse(pattern).ok()?);
-    prefix_literals(&hir, 2).or_else(|| required_literals(&hir))
+    prefix_literals(&hir, 2)
+        .map(|literals| (literals, true))
+        .or_else(|| required_literals(&hir).map(|literals| (literals, false)))
 }
 
 /// The lower-cased literals one of which every match of `hir` starts with, each of at least
@@ -297,7 +335,7 @@ mod tests {
     #[test]
     fn patterns_give_their_gate_literals() {
         for (name, pattern, expected) in LITERALS {
-            let found = gate_literals(pattern);
+            let found = gate_literals(pattern).map(|(literals, _)| literals);
             let expected = expected.map(|e| e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             assert_eq!(found, expected, "{name}: {pattern}");
         }
