@@ -10,7 +10,9 @@
 //!   [`ADVERTORIAL_SHARE`] of its body text. A label further down, or one at the top that opens
 //!   an insert (a product box), labels that insert, not the article; so does one above a body
 //!   that opens with a news agency's place line ("Uelzen (lni) – …", [`opens_as_agency_copy`]):
-//!   no agency writes sponsored copy, so the label's own ad was not scraped. What counts as a
+//!   no agency writes sponsored copy, so the label's own ad was not scraped; and so does one
+//!   right above the article's dateline ([`dateline_follows`]): the label stands in the page
+//!   above the article's header, where an ad slot sits. What counts as a
 //!   label is data: the rules of category `sponsored_label`.
 //!
 //! klartext removes from an advertorial only the passages it found; the rest of its text is
@@ -91,7 +93,9 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
             && ad.sentences.clone().any(is_label_sentence))
         .then_some(block)
     });
-    if label_at_top.is_some_and(|block| !opens_as_agency_copy(text, article, block + 1, rules)) {
+    if label_at_top.is_some_and(|block| {
+        !opens_as_agency_copy(text, article, block + 1, rules) && !dateline_follows(article, block)
+    }) {
         return ArticleClass::Advertorial;
     }
     if article.ads.is_empty() {
@@ -110,6 +114,24 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
     } else {
         ArticleClass::ContainsPromo
     }
+}
+
+/// Whether the article's dateline comes right after block `block` (on its own line or glued to
+/// the next block): a label there stands above the article's own header, where pages put the
+/// slot of an ad that was not scraped; a sponsored article carries its label in its header.
+fn dateline_follows(article: &CleanArticle, block: usize) -> bool {
+    let (Some(dateline), Some(label)) = (
+        &article.structure.dateline,
+        article.structure.blocks.get(block),
+    ) else {
+        return false;
+    };
+    dateline.span.start >= label.span.end
+        && article
+            .structure
+            .blocks
+            .get(block + 1)
+            .is_none_or(|next| next.span.start >= dateline.span.start)
 }
 
 /// Whether block `block` opens with a news agency's place line: a place, the agency's tag in
@@ -184,6 +206,17 @@ mod tests {
         let own = "Uelzen – Die Lagerhallen sind voll. Die Preise fallen seit Wochen.\n";
         let text =
             format!("Kartoffelbauern bleiben auf vollen Lagern sitzen\nAnzeige\n{own}{EDITORIAL}");
+        assert_eq!(class(&text), ArticleClass::Advertorial);
+    }
+
+    #[test]
+    fn a_label_above_the_dateline_labels_nothing() {
+        for dateline in ["04.12.2026, 06:00 Uhr\n", "04.12.2026 06:00"] {
+            let text = format!("Stadt baut neue Brücke\nAnzeige\n{dateline}{EDITORIAL}");
+            assert_eq!(class(&text), ArticleClass::ContainsPromo, "{text}");
+        }
+        // Below the dateline, the label opens the article.
+        let text = format!("Stadt baut neue Brücke\n04.12.2026, 06:00 Uhr\nAnzeige\n{EDITORIAL}");
         assert_eq!(class(&text), ArticleClass::Advertorial);
     }
 

@@ -429,6 +429,10 @@ pub struct DatelineRules {
     /// Timestamps without a date ("Heute, 08:12 Uhr"), anchored at the start of a block.
     pub relative: Vec<Regex>,
     pub months: HashMap<String, u32>,
+    /// Per language whose own date pattern puts the month first: what in an article shows a
+    /// day-first locale (English: prices in pounds or euros), so that a date that reads both
+    /// ways ("02/12/2026") is read day first there.
+    pub day_first_locale: HashMap<String, Regex>,
 }
 
 /// What kind of title a word is ([`RuleSet::title_kind`]).
@@ -666,6 +670,7 @@ struct DatelineFile {
     relative: Vec<Spanned<String>>,
     #[serde(default)]
     months: BTreeMap<String, u32>,
+    day_first_locale: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -783,6 +788,7 @@ impl RuleSet {
         let mut dates: Vec<(String, String, usize, usize)> = Vec::new();
         let mut time: Option<(String, usize, usize)> = None;
         let mut months = HashMap::new();
+        let mut day_first_locale = HashMap::new();
         let mut abbreviations: HashMap<String, HashSet<String>> = HashMap::new();
         let mut starters: HashMap<String, HashSet<String>> = HashMap::new();
         let mut titles: HashMap<String, Titles> = HashMap::new();
@@ -833,6 +839,17 @@ impl RuleSet {
                 for date in d.dates {
                     let span = date.span();
                     dates.push((file.language.clone(), date.into_inner(), index, span.start));
+                }
+                if let Some(locale) = d.day_first_locale {
+                    let span = locale.span();
+                    let regex = Regex::new(locale.get_ref()).map_err(|e| {
+                        error_at(
+                            source,
+                            span.start,
+                            format!("invalid day_first_locale pattern: {e}"),
+                        )
+                    })?;
+                    day_first_locale.insert(file.language.clone(), regex);
                 }
                 if let Some(p) = d.place {
                     let span = p.span();
@@ -1031,6 +1048,7 @@ impl RuleSet {
                 patterns,
                 relative,
                 months,
+                day_first_locale,
             },
             structure,
             abbreviations,

@@ -163,8 +163,18 @@ fn find_dateline(
         .patterns
         .iter()
         .filter(|(l, _)| l == "common" || l == language);
-    let dated = patterns.filter_map(|(_, pattern)| {
+    let dated = patterns.filter_map(|(pattern_language, pattern)| {
         let caps = pattern.captures(line)?;
+        // A month-first form yields a date that reads both ways to the day-first form after it
+        // when the article shows a day-first locale.
+        if reads_both_ways(&caps)
+            && datelines
+                .day_first_locale
+                .get(pattern_language)
+                .is_some_and(|locale| locale.is_match(text))
+        {
+            return None;
+        }
         let datetime = iso_datetime(&caps, &datelines.months)?;
         Some((
             caps.get(0).map_or(0, |m| m.end()),
@@ -213,6 +223,17 @@ fn find_dateline(
         return Some((dateline, (rest_start < line.len()).then_some(rest)));
     }
     None
+}
+
+/// Whether a numeric date could be read with day and month swapped ("02/12/2026").
+fn reads_both_ways(caps: &regex::Captures<'_>) -> bool {
+    let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    match (number("day"), number("month")) {
+        (Some(day), Some(month)) => {
+            day != month && (1..=12).contains(&day) && (1..=12).contains(&month)
+        }
+        _ => false,
+    }
 }
 
 fn iso_datetime(
@@ -274,6 +295,28 @@ mod tests {
     }
 
     #[test]
+    fn a_date_that_reads_both_ways_follows_the_articles_locale() {
+        let rules = RuleSet::builtin();
+        let datetime = |date: &str, body: &str| {
+            let text = format!("Title\n{date}\n{body}\n");
+            parse(&text, "en", &rules).dateline.and_then(|d| d.datetime)
+        };
+        let us = "Fares start at $49 one way.";
+        let uk = "Fares start at £49 one way.";
+        assert_eq!(
+            datetime("02/12/2026 09:30", us).as_deref(),
+            Some("2026-02-12T09:30")
+        );
+        assert_eq!(
+            datetime("02/12/2026 09:30", uk).as_deref(),
+            Some("2026-12-02T09:30")
+        );
+        // Only one reading is a date: the locale does not matter.
+        assert_eq!(datetime("12/25/2026", uk).as_deref(), Some("2026-12-25"));
+        assert_eq!(datetime("25/12/2026", us).as_deref(), Some("2026-12-25"));
+    }
+
+    #[test]
     fn datelines_in_several_formats() {
         let cases: &[(&str, &str, &str, &str)] = &[
             (
@@ -281,6 +324,12 @@ mod tests {
                 "06.02.2026 - 08:41:11",
                 "2026-02-06T08:41:11",
                 "Amazon stellt bereit.",
+            ),
+            (
+                "26/11/2026 12:00 h.",
+                "26/11/2026 12:00 h.",
+                "2026-11-26T12:00",
+                "Mehr Text hier.",
             ),
             (
                 "12.03.2025, 14:30 Uhr",
