@@ -87,6 +87,10 @@ pub struct Context<'a> {
     /// Per sentence: it hands over from a problem to the offer that answers it (it fires a
     /// `<lang>.advertorial.handover` cue: "Genau hier setzt … an", "Pour vous accompagner").
     pub hands_over: &'a [bool],
+    /// Per sentence: it poses the reader's problem that an offer will answer (a
+    /// `<lang>.advertorial.reader_problem` cue: "Viele Privatanleger fragen sich …", "Many
+    /// homeowners wonder …").
+    pub poses_problem: &'a [bool],
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
     pub fine_print: &'a [bool],
@@ -106,6 +110,7 @@ pub struct ArticleContext {
     pub publisher_voice: Vec<bool>,
     pub call_to_action: Vec<bool>,
     pub hands_over: Vec<bool>,
+    pub poses_problem: Vec<bool>,
     pub fine_print: Vec<bool>,
 }
 
@@ -138,6 +143,7 @@ impl ArticleContext {
             publisher_voice: fires(speaks_as_publisher),
             call_to_action: fires(calls_to_action),
             hands_over: fires(hands_over),
+            poses_problem: fires(poses_problem),
             fine_print: fires(is_fine_print),
         }
     }
@@ -156,6 +162,7 @@ impl ArticleContext {
             publisher_voice: &self.publisher_voice,
             call_to_action: &self.call_to_action,
             hands_over: &self.hands_over,
+            poses_problem: &self.poses_problem,
             fine_print: &self.fine_print,
         }
     }
@@ -416,21 +423,27 @@ fn support(
         // and goes on pitching to the block's end are the problem it points back to. The
         // publisher bringing in its own offer ("Our free guide …") hands over as well, when
         // the set-up already leans promo (a price, a problem) and is not a story opening.
-        let handed_over_inside = (start + 1..end).find(|&h| pitching(h)).filter(|&h| {
-            (context.hands_over[h]
-                || (context.publisher_voice[h]
-                    && !glued_tail
-                    && (start..h).any(|j| scores[j] > 0.0)))
-                && (h..end).filter(|&j| pitching(j)).count() + closed >= 2
-                && !context.opener_cue[h]
-                && is_plain_set_up(
-                    start..h,
-                    HANDOVER_SET_UP_MAX_SENTENCES,
-                    scores,
-                    context,
-                    bias,
-                )
-        });
+        // A sentence that poses the reader's problem right before the pitch ("Viele
+        // Privatanleger fragen sich deshalb, ob …" before "Mit dem Depot von …") hands over
+        // as well: it turns what was set out into the question the pitch answers.
+        let handed_over_inside = (start + 1..end)
+            .find(|&h| pitching(h) || (context.poses_problem[h] && h + 1 < end && pitching(h + 1)))
+            .filter(|&h| {
+                (context.hands_over[h]
+                    || (context.poses_problem[h] && !glued_tail)
+                    || (context.publisher_voice[h]
+                        && !glued_tail
+                        && (start..h).any(|j| scores[j] > 0.0)))
+                    && (h..end).filter(|&j| pitching(j)).count() + closed >= 2
+                    && !context.opener_cue[h]
+                    && is_plain_set_up(
+                        start..h,
+                        HANDOVER_SET_UP_MAX_SENTENCES,
+                        scores,
+                        context,
+                        bias,
+                    )
+            });
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
             if handed_over_inside.is_some_and(|h| i < h) {
                 *k = 3.0;
@@ -534,6 +547,11 @@ fn calls_to_action(rule: &crate::rules::Rule) -> bool {
 /// family.
 fn hands_over(rule: &crate::rules::Rule) -> bool {
     positive_family(rule) == Some("advertorial.handover")
+}
+
+/// Whether a rule poses the reader's problem: the `<lang>.advertorial.reader_problem` family.
+fn poses_problem(rule: &crate::rules::Rule) -> bool {
+    positive_family(rule) == Some("advertorial.reader_problem")
 }
 
 /// Whether a rule is of the risk-note family (`<lang>.trading.risk_note`).
@@ -1095,10 +1113,12 @@ mod tests {
             call_to_action,
             hands_over,
             &[],
+            &[],
         )
     }
 
-    /// Like [`run_marked`], with the sentences at `fine_print` risk notes.
+    /// Like [`run_marked`], with the sentences at `fine_print` risk notes and those at
+    /// `poses_problem` posing the reader's problem.
     #[allow(clippy::too_many_arguments)]
     fn run_fine_print(
         scores: &[(usize, f64)],
@@ -1111,6 +1131,7 @@ mod tests {
         call_to_action: &[usize],
         hands_over: &[usize],
         fine_print: &[usize],
+        poses_problem: &[usize],
     ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -1143,6 +1164,7 @@ mod tests {
             publisher_voice: &flags(publisher_voice),
             call_to_action: &flags(call_to_action),
             hands_over: &flags(hands_over),
+            poses_problem: &flags(poses_problem),
             fine_print: &flags(fine_print),
         };
         decode(&scores, &sentences, context, weights)
@@ -1514,6 +1536,46 @@ mod tests {
     }
 
     #[test]
+    fn a_set_up_before_the_reader_s_problem_in_its_paragraph_goes_with_it() {
+        // Two neutral sentences, the reader's problem (below the bias), then two pitches.
+        let article = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.4),
+            (1, 1.5),
+            (1, 1.5),
+            (2, 0.0),
+        ];
+        let with = |scores: &[(usize, f64)], on_topic: &[usize], problem: &[usize]| {
+            run_fine_print(
+                scores,
+                on_topic,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                problem,
+            )
+        };
+        assert_eq!(with(&article, &[], &[3]), [E, P, P, P, P, P, E]);
+        assert_eq!(with(&article, &[], &[]), [E, E, E, P, P, P, E]);
+        // Two plain story sentences opening the paragraph, or one that speaks against promo,
+        // stay with the story; so does the set-up when the problem comes after the pitch.
+        assert_eq!(with(&article, &[1, 2], &[3]), [E, E, E, P, P, P, E]);
+        let mut reported = article;
+        reported[1].1 = -0.4;
+        assert_eq!(with(&reported, &[], &[3]), [E, E, E, P, P, P, E]);
+        let mut after = article;
+        after.swap(3, 4);
+        assert_eq!(with(&after, &[], &[4]), with(&after, &[], &[]));
+    }
+
+    #[test]
     fn a_set_up_before_the_publisher_s_own_offer_in_its_paragraph_goes_with_it() {
         // Three neutral sentences, one leaning promo, then the publisher's offer and a pitch.
         let article = [
@@ -1542,7 +1604,19 @@ mod tests {
         // A pitch paragraph, then a risk note alone in its block, then the story.
         let article = [(0, 0.0), (1, 1.0), (1, 1.5), (2, 0.4), (3, 0.0)];
         let with = |scores: &[(usize, f64)], fine_print: &[usize]| {
-            run_fine_print(scores, &[], &[], &[], &[], &[], &[], &[], &[], fine_print)
+            run_fine_print(
+                scores,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                fine_print,
+                &[],
+            )
         };
         assert_eq!(with(&article, &[3]), [E, P, P, P, E]);
         assert_eq!(with(&article, &[]), [E, P, P, E, E]);
