@@ -728,6 +728,8 @@ pub struct Totals {
     pub ads: usize,
     pub chars_in: usize,
     pub chars_out: usize,
+    /// The run stopped before the last job because its caller asked it to (an interrupt).
+    pub stopped_early: bool,
 }
 
 impl Totals {
@@ -745,7 +747,10 @@ impl Totals {
 /// in job order, whatever the number of threads. The jobs are taken a chunk at a time
 /// ([`JOBS_PER_CHUNK`]) and each chunk's manifest lines are written as soon as it is done (to a
 /// temporary file renamed into place at the end), so memory does not grow with the number of
-/// jobs. `each` sees every job with its outcome, in job order. Returns the totals.
+/// jobs. `each` sees every job with its outcome, in job order; when it breaks, the run stops
+/// after the chunk it is in (its articles are written and listed), leaves the rest uncleaned and
+/// says so in the totals (`stopped_early`): that is how an interrupted run ends with a manifest
+/// that `--skip-existing` can resume from. Returns the totals.
 pub fn run(
     jobs: impl IntoIterator<Item = Job>,
     out: &Path,
@@ -753,7 +758,7 @@ pub fn run(
     repeats: Option<&Repeats<'_>>,
     existing: Existing,
     tick: &(dyn Fn() + Sync),
-    each: &mut dyn FnMut(&Job, &Outcome),
+    each: &mut dyn FnMut(&Job, &Outcome) -> std::ops::ControlFlow<()>,
 ) -> Result<Totals> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let _lock = RunLock::take(out)?;
@@ -768,7 +773,7 @@ pub fn run(
     let mut manifest = std::io::BufWriter::new(manifest_file);
     let mut totals = Totals::default();
     let mut jobs = jobs.into_iter();
-    loop {
+    while !totals.stopped_early {
         let chunk: Vec<Job> = jobs.by_ref().take(JOBS_PER_CHUNK).collect();
         if chunk.is_empty() {
             break;
@@ -790,7 +795,7 @@ pub fn run(
                 .and_then(|()| manifest.write_all(b"\n").map_err(serde_json::Error::io))
                 .map_err(|e| Error::io(&manifest_path, std::io::Error::from(e)))?;
             totals.add(outcome);
-            each(job, outcome);
+            totals.stopped_early |= each(job, outcome).is_break();
         }
     }
     let manifest_file = manifest
@@ -813,43 +818,61 @@ pub struct AdCount {
     pub error: Option<String>,
 }
 
-/// Cleans every job in parallel (against the batch's recurring passages when `repeats` is
-/// given) without writing anything and counts its ads, in job order, calling `tick` after each.
-pub fn count(
-    jobs: &[Job],
+/// Cleans every job without writing anything and counts its ads: [`JOBS_PER_CHUNK`] jobs at a
+/// time in parallel (against the batch's recurring passages when `repeats` is given), handing
+/// each count to `each` in job order and calling `tick` after each job. Only one chunk is held
+/// at a time, so a folder of any size is counted in bounded memory; an error from `each` (a
+/// closed output) stops the count.
+pub fn count<E>(
+    mut jobs: impl Iterator<Item = Job>,
     rules: &RuleSet,
     repeats: Option<&Repeats<'_>>,
     tick: &(dyn Fn() + Sync),
-) -> Vec<AdCount> {
-    jobs.par_iter()
-        .map(|job| {
-            let mut counted = AdCount {
-                id: job.id.clone(),
-                ads: 0,
-                by_category: Default::default(),
-                error: job.error.clone(),
-            };
-            if counted.error.is_some() {
+    each: &mut dyn FnMut(AdCount) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    loop {
+        let chunk: Vec<Job> = jobs.by_ref().take(JOBS_PER_CHUNK).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let counts: Vec<AdCount> = chunk
+            .par_iter()
+            .map(|job| {
+                let counted = count_one(job, rules, repeats);
                 tick();
-                return counted;
+                counted
+            })
+            .collect();
+        for counted in counts {
+            each(counted)?;
+        }
+    }
+}
+
+/// The ads of one job, by category.
+fn count_one(job: &Job, rules: &RuleSet, repeats: Option<&Repeats<'_>>) -> AdCount {
+    let mut counted = AdCount {
+        id: job.id.clone(),
+        ads: 0,
+        by_category: Default::default(),
+        error: job.error.clone(),
+    };
+    if counted.error.is_some() {
+        return counted;
+    }
+    match read_article(&job.path) {
+        Ok(text) => {
+            for ad in article::clean_in_batch(&text, rules, repeats).ads {
+                counted.ads += 1;
+                *counted
+                    .by_category
+                    .entry(ad.category.name().to_string())
+                    .or_default() += 1;
             }
-            let text = read_article(&job.path);
-            match text {
-                Ok(text) => {
-                    for ad in article::clean_in_batch(&text, rules, repeats).ads {
-                        counted.ads += 1;
-                        *counted
-                            .by_category
-                            .entry(ad.category.name().to_string())
-                            .or_default() += 1;
-                    }
-                }
-                Err(e) => counted.error = Some(e.to_string()),
-            }
-            tick();
-            counted
-        })
-        .collect()
+        }
+        Err(e) => counted.error = Some(e.to_string()),
+    }
+    counted
 }
 
 #[cfg(test)]
@@ -1039,6 +1062,131 @@ mod tests {
     }
 
     #[test]
+    fn a_count_over_several_chunks_hands_over_every_article_in_order_and_stops_on_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir_all(&input).unwrap();
+        for i in 0..8 {
+            // Odd files carry a newsletter pitch; every fourth is not UTF-8.
+            let text: Vec<u8> = match i {
+                3 | 7 => b"\xff\xfe".to_vec(),
+                _ if i % 2 == 1 => format!(
+                    "Titel {i}\n\nDer Rat tagte am Montag. Er beschloss nichts.\n\
+                     Abonnieren Sie jetzt unseren kostenlosen Newsletter!\n"
+                )
+                .into_bytes(),
+                _ => format!(
+                    "Titel {i}\n\nDer Rat tagte am Montag {i} Stunden. Er beschloss nichts.\n"
+                )
+                .into_bytes(),
+            };
+            std::fs::write(input.join(format!("{i:02}.txt")), text).unwrap();
+        }
+        let inputs = vec![input];
+        let options = WalkOptions::default();
+        let rules = RuleSet::builtin();
+        let mut seen = Vec::new();
+        count(
+            discover(&inputs, Path::new(""), &options),
+            &rules,
+            None,
+            &|| {},
+            &mut |c| {
+                seen.push((c.id, c.ads, c.error.is_some()));
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        let expected: Vec<(String, usize, bool)> = (0..8)
+            .map(|i| {
+                (
+                    format!("{i:02}.txt"),
+                    usize::from(i % 2 == 1 && i % 4 != 3),
+                    i % 4 == 3,
+                )
+            })
+            .collect();
+        assert_eq!(seen, expected);
+        // An error from the receiver (a closed output) ends the count after that article.
+        let mut taken = 0;
+        let stopped = count(
+            discover(&inputs, Path::new(""), &options),
+            &rules,
+            None,
+            &|| {},
+            &mut |_| {
+                taken += 1;
+                if taken == 4 {
+                    Err("closed")
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!((stopped, taken), (Err("closed"), 4));
+    }
+
+    #[test]
+    fn a_run_asked_to_stop_ends_after_its_chunk_with_a_manifest_of_what_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir_all(&input).unwrap();
+        for i in 0..10 {
+            let text =
+                format!("Titel {i}\n\nDer Rat tagte am Montag {i} Stunden. Er beschloss nichts.\n");
+            std::fs::write(input.join(format!("{i:02}.txt")), text).unwrap();
+        }
+        let inputs = vec![input];
+        let out = dir.path().join("out");
+        let options = WalkOptions::default();
+        let rules = RuleSet::builtin();
+        let mut seen = 0;
+        // Asked to stop at the fifth job, which is in the second chunk of three.
+        let totals = run(
+            discover(&inputs, &out, &options).claiming_outputs(),
+            &out,
+            &rules,
+            None,
+            Existing::Refuse,
+            &|| {},
+            &mut |_, _| {
+                seen += 1;
+                if seen == 5 {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            },
+        )
+        .unwrap();
+        assert!(totals.stopped_early);
+        assert_eq!(
+            (totals.articles, seen),
+            (2 * JOBS_PER_CHUNK, 2 * JOBS_PER_CHUNK)
+        );
+        let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+        assert_eq!(manifest.lines().count(), 2 * JOBS_PER_CHUNK);
+        let written: Vec<bool> = (0..10)
+            .map(|i| out.join(format!("{i:02}.txt")).exists())
+            .collect();
+        let expected: Vec<bool> = (0..10).map(|i| i < 2 * JOBS_PER_CHUNK).collect();
+        assert_eq!(written, expected);
+        // A run that skips what exists cleans the rest.
+        let rest = run(
+            discover(&inputs, &out, &options).claiming_outputs(),
+            &out,
+            &rules,
+            None,
+            Existing::Skip,
+            &|| {},
+            &mut |_, _| std::ops::ControlFlow::Continue(()),
+        )
+        .unwrap();
+        assert!(!rest.stopped_early);
+        assert!((0..10).all(|i| out.join(format!("{i:02}.txt")).exists()));
+    }
+
+    #[test]
     fn a_run_over_several_chunks_writes_the_manifest_in_job_order_and_sums_the_totals() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in");
@@ -1069,7 +1217,10 @@ mod tests {
             None,
             Existing::Refuse,
             &|| {},
-            &mut |job, outcome| seen.push((job.id.clone(), outcome.ok)),
+            &mut |job, outcome| {
+                seen.push((job.id.clone(), outcome.ok));
+                std::ops::ControlFlow::Continue(())
+            },
         )
         .unwrap();
         let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
@@ -1109,6 +1260,7 @@ mod tests {
                 ads: 0,
                 chars_in,
                 chars_out,
+                stopped_early: false,
             }
         );
         assert_eq!(sentences, 2 * 8);

@@ -91,7 +91,7 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
             && ad.sentences.clone().any(is_label_sentence))
         .then_some(block)
     });
-    if label_at_top.is_some_and(|block| !opens_as_agency_copy(text, article, block + 1)) {
+    if label_at_top.is_some_and(|block| !opens_as_agency_copy(text, article, block + 1, rules)) {
         return ArticleClass::Advertorial;
     }
     if article.ads.is_empty() {
@@ -112,49 +112,9 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
     }
 }
 
-/// News agencies whose tag opens a place line ("Berlin (dpa) –", "Agen (AFP) –"): German,
-/// Austrian and Swiss agencies and their regional services, and the international ones.
-const NEWS_AGENCIES: &[&str] = &[
-    "dpa",
-    "lni",
-    "lno",
-    "lby",
-    "lsw",
-    "lhe",
-    "lnw",
-    "lrs",
-    "lsa",
-    "lmv",
-    "lbn",
-    "lth",
-    "ddp",
-    "AFP",
-    "afp",
-    "AP",
-    "dapd",
-    "epd",
-    "KNA",
-    "kna",
-    "sid",
-    "SID",
-    "dts",
-    "APA",
-    "apa",
-    "SDA",
-    "sda",
-    "Keystone-SDA",
-    "Reuters",
-    "EFE",
-    "Europa Press",
-    "ANSA",
-    "PA",
-    "ANP",
-    "Belga",
-];
-
 /// Whether block `block` opens with a news agency's place line: a place, the agency's tag in
 /// brackets (alone or with others: "(dpa/lni)") and a dash.
-fn opens_as_agency_copy(text: &str, article: &CleanArticle, block: usize) -> bool {
+fn opens_as_agency_copy(text: &str, article: &CleanArticle, block: usize, rules: &RuleSet) -> bool {
     static PLACE_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"^\p{Lu}[\p{L}. /-]{1,40}\(([^()]{2,30})\)\s*[–—-]").unwrap()
     });
@@ -166,7 +126,7 @@ fn opens_as_agency_copy(text: &str, article: &CleanArticle, block: usize) -> boo
         .is_some_and(|caps| {
             caps[1]
                 .split(['/', ',', ';'])
-                .any(|tag| NEWS_AGENCIES.contains(&tag.trim()))
+                .any(|tag| rules.structure().news_agencies.contains(tag.trim()))
         })
 }
 

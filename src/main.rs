@@ -1,6 +1,7 @@
 //! The `klartext` command: a thin layer over the library. Exit codes are decided here only:
 //! 0 everything was cleaned, 1 some input could not be cleaned (see the manifest), 2 the command
-//! could not run (bad flags, missing inputs, broken rules, an unusable output folder).
+//! could not run (bad flags, missing inputs, broken rules, an unusable output folder), 130 it
+//! was interrupted (Ctrl-C).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -488,7 +489,11 @@ into one DIR at once. Every file is written to a temporary file and then renamed
 
 Exit codes: 0 all articles cleaned; 1 some could not be (their manifest line says why);
 2 nothing ran (bad flags, missing input, broken rules, --out inside an input folder, an earlier
-run in DIR without --force or --skip-existing, another run writing to DIR).";
+run in DIR without --force or --skip-existing, another run writing to DIR); 130 interrupted.
+
+Ctrl-C stops the run after the articles in flight (at most 2,048): they are written and listed
+in the manifest, and the same command with --skip-existing cleans the rest. A second Ctrl-C
+stops at once.";
 
 #[derive(clap::Args)]
 struct CleanArgs {
@@ -637,28 +642,45 @@ fn clean(args: CleanArgs) -> Result<bool, Fatal> {
     // The report shows every article in full, so it needs them all (see `klartext::report`);
     // without it, what the run keeps of an article is added to the totals.
     let mut for_report: Vec<(batch::Job, batch::Outcome)> = Vec::new();
-    let totals = batch::run(
-        jobs(),
-        &args.out,
-        &rules,
-        repeats.as_ref(),
-        existing,
-        &|| bar.inc(1),
-        &mut |job, outcome| {
-            if !outcome.ok {
-                bar.suspend(|| {
-                    eprintln!(
-                        "klartext: {}: {}",
-                        outcome.manifest.id, outcome.manifest.status
-                    )
-                });
-            }
-            if args.report.is_some() {
-                for_report.push((job.clone(), outcome.clone()));
-            }
-        },
-    )?;
+    let totals = interrupt::gracefully(|| {
+        batch::run(
+            jobs(),
+            &args.out,
+            &rules,
+            repeats.as_ref(),
+            existing,
+            &|| bar.inc(1),
+            &mut |job, outcome| {
+                if !outcome.ok {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "klartext: {}: {}",
+                            outcome.manifest.id, outcome.manifest.status
+                        )
+                    });
+                }
+                if args.report.is_some() {
+                    for_report.push((job.clone(), outcome.clone()));
+                }
+                if interrupt::requested() {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            },
+        )
+    })?;
     bar.finish_and_clear();
+    if totals.stopped_early {
+        eprintln!(
+            "klartext: interrupted after {} articles ({} ads found, {} errors), each written to {} and listed in its manifest.jsonl; run the same command with --skip-existing to clean the rest",
+            totals.articles,
+            totals.ads,
+            totals.errors,
+            args.out.display()
+        );
+        return Ok(totals.errors == 0);
+    }
     if let Some(report) = &args.report {
         let bar = progress(Some(for_report.len() as u64), ARTICLES_BAR, args.quiet);
         bar.set_message("report: ");
@@ -953,21 +975,34 @@ fn count(args: CountArgs) -> Result<bool, Fatal> {
         std::fs::metadata(input).map_err(|e| Fatal(format!("{}: {e}", input.display())))?;
     }
     let options = WalkOptions::from(args.walk);
-    let jobs: Vec<batch::Job> =
-        batch::discover(&args.inputs, std::path::Path::new(""), &options).collect();
-    let passages = args
-        .repeats
-        .counts(|| passages_in_files(jobs.iter().cloned(), &rules))?;
-    let bar = progress(Some(jobs.len() as u64), ARTICLES_BAR, args.quiet);
-    let counts = batch::count(
-        &jobs,
+    // Walked anew for each pass, so that no list of every file is kept (as in `clean`).
+    let jobs = || batch::discover(&args.inputs, std::path::Path::new(""), &options);
+    let passages = args.repeats.counts(|| passages_in_files(jobs(), &rules))?;
+    let bar = progress_counted(|| jobs().count() as u64, ARTICLES_BAR, args.quiet);
+    let stdout = std::io::stdout().lock();
+    let mut printer = klartext::output::CountPrinter::new(args.format, stdout).map_err(written)?;
+    let mut all_read = true;
+    let counted = batch::count(
+        jobs(),
         &rules,
         args.repeats.repeats(&passages).as_ref(),
         &|| bar.inc(1),
+        &mut |count| {
+            all_read &= count.error.is_none();
+            bar.suspend(|| printer.article(count))
+        },
     );
     bar.finish_and_clear();
-    print!("{}", klartext::output::render_counts(&counts, args.format));
-    Ok(counts.iter().all(|c| c.error.is_none()))
+    match counted.and_then(|()| printer.finish().map(drop)) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(all_read),
+        Err(e) => Err(written(e)),
+        Ok(()) => Ok(all_read),
+    }
+}
+
+/// A failure to write the output.
+fn written(e: std::io::Error) -> Fatal {
+    Fatal(format!("writing output: {e}"))
 }
 
 /// Runs `eval`.
@@ -1178,7 +1213,49 @@ fn generate(what: Generate) -> Result<bool, Fatal> {
     Ok(true)
 }
 
+/// Ctrl-C. The first interrupt during a `clean` run over files asks it to stop after the
+/// articles in flight, so that what it wrote is listed in a manifest `--skip-existing` resumes
+/// from; any other interrupt (a second one, or one at any other time) ends the process at once
+/// with exit code 130, as the shell's default would.
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Whether an interrupt now asks the run to stop rather than ending the process.
+    static GRACEFUL: AtomicBool = AtomicBool::new(false);
+    static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+    /// The exit code of an interrupted run (128 + SIGINT, as shells report it).
+    pub const EXIT_CODE: u8 = 130;
+
+    pub fn install() {
+        // Where no handler can be set, Ctrl-C keeps its default and ends the process.
+        let _ = ctrlc::set_handler(|| {
+            if GRACEFUL.load(Ordering::SeqCst) && !REQUESTED.swap(true, Ordering::SeqCst) {
+                eprintln!(
+                    "\nklartext: stopping after the articles in progress (Ctrl-C again to stop at once)"
+                );
+            } else {
+                std::process::exit(EXIT_CODE.into());
+            }
+        });
+    }
+
+    /// Runs `f` with interrupts asking it to stop ([`requested`]) instead of ending the process.
+    pub fn gracefully<T>(f: impl FnOnce() -> T) -> T {
+        GRACEFUL.store(true, Ordering::SeqCst);
+        let result = f();
+        GRACEFUL.store(false, Ordering::SeqCst);
+        result
+    }
+
+    /// Whether an interrupt asked the run to stop.
+    pub fn requested() -> bool {
+        REQUESTED.load(Ordering::SeqCst)
+    }
+}
+
 fn main() -> ExitCode {
+    interrupt::install();
     let cli = Cli::parse();
     let result = match (cli.command, cli.generate) {
         (_, Some(what)) => generate(what),
@@ -1197,6 +1274,7 @@ fn main() -> ExitCode {
         },
     };
     match result {
+        Ok(_) if interrupt::requested() => ExitCode::from(interrupt::EXIT_CODE),
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(Fatal(message)) => {

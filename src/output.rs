@@ -282,10 +282,13 @@ pub mod dolma {
 /// Output formats of `klartext count`.
 ///
 /// - `table`: one row per article (`id`, `ads`, then one column per category that occurs),
-///   a `TOTAL` row last; unreadable files show their error instead of counts.
-/// - `csv`: the same with a header row `id,ads,<every category>,error`.
+///   a `TOTAL` row last; unreadable files show their error instead of counts. Its columns are
+///   aligned over all rows, so it is printed when the last article is counted and holds every
+///   row until then (some 100 bytes per article): use `csv` or `json` for millions of articles.
+/// - `csv`: the same with a header row `id,ads,<every category>,error`; each row is printed as
+///   soon as its article is counted.
 /// - `json`: `{"articles": [{"id", "ads", "by_category": {…}, "error"?}], "total": {"articles",
-///   "ads", "by_category"}}`.
+///   "ads", "by_category"}}`, pretty-printed; each article is printed as soon as it is counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum CountFormat {
     Table,
@@ -293,96 +296,146 @@ pub enum CountFormat {
     Json,
 }
 
-/// Renders ad counts in `format`.
-pub fn render_counts(counts: &[crate::batch::AdCount], format: CountFormat) -> String {
-    use std::collections::BTreeMap;
-    use std::fmt::Write;
-    let mut totals: BTreeMap<String, usize> = BTreeMap::new();
-    for c in counts {
-        for (category, n) in &c.by_category {
-            *totals.entry(category.clone()).or_default() += n;
+/// Prints ad counts in a [`CountFormat`] as they come, one article at a time, and the totals at
+/// the end: a count over a folder of any size keeps only the totals (and, for the table, the
+/// rows it must align).
+pub struct CountPrinter<W: std::io::Write> {
+    format: CountFormat,
+    out: W,
+    /// Ads per category over all articles so far.
+    totals: std::collections::BTreeMap<String, usize>,
+    articles: usize,
+    ads: usize,
+    /// The table's rows, kept until its columns are known.
+    rows: Vec<crate::batch::AdCount>,
+}
+
+impl<W: std::io::Write> CountPrinter<W> {
+    /// Starts the output (the CSV header, the opening of the JSON object).
+    pub fn new(format: CountFormat, mut out: W) -> std::io::Result<Self> {
+        match format {
+            CountFormat::Csv => writeln!(out, "id,ads,{},error", Self::csv_categories().join(","))?,
+            CountFormat::Json => write!(out, "{{\n  \"articles\": [")?,
+            CountFormat::Table => {}
+        }
+        Ok(CountPrinter {
+            format,
+            out,
+            totals: Default::default(),
+            articles: 0,
+            ads: 0,
+            rows: Vec::new(),
+        })
+    }
+
+    fn csv_categories() -> Vec<&'static str> {
+        Category::ALL.iter().map(|c| c.name()).collect()
+    }
+
+    /// Quotes a CSV field when it needs it.
+    fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\"")).into()
+        } else {
+            s.into()
         }
     }
-    let ads: usize = counts.iter().map(|c| c.ads).sum();
-    let mut out = String::new();
-    match format {
-        CountFormat::Json => {
-            let value = serde_json::json!({
-                "articles": counts,
-                "total": { "articles": counts.len(), "ads": ads, "by_category": totals },
-            });
-            out = serde_json::to_string_pretty(&value).expect("counts serialize");
-            out.push('\n');
+
+    /// Prints (or, for the table, keeps) one article's counts.
+    pub fn article(&mut self, count: crate::batch::AdCount) -> std::io::Result<()> {
+        for (category, n) in &count.by_category {
+            *self.totals.entry(category.clone()).or_default() += n;
         }
-        CountFormat::Csv => {
-            let categories: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
-            let _ = writeln!(out, "id,ads,{},error", categories.join(","));
-            let field = |s: &str| {
-                if s.contains([',', '"', '\n']) {
-                    format!("\"{}\"", s.replace('"', "\"\""))
-                } else {
-                    s.to_string()
-                }
-            };
-            for c in counts {
-                let cells: Vec<String> = categories
+        self.ads += count.ads;
+        self.articles += 1;
+        match self.format {
+            CountFormat::Table => self.rows.push(count),
+            CountFormat::Csv => {
+                let cells: Vec<String> = Self::csv_categories()
                     .iter()
-                    .map(|k| c.by_category.get(*k).copied().unwrap_or(0).to_string())
+                    .map(|k| count.by_category.get(*k).copied().unwrap_or(0).to_string())
                     .collect();
-                let _ = writeln!(
-                    out,
+                writeln!(
+                    self.out,
                     "{},{},{},{}",
-                    field(&c.id),
-                    c.ads,
+                    Self::csv_field(&count.id),
+                    count.ads,
                     cells.join(","),
-                    field(c.error.as_deref().unwrap_or(""))
-                );
+                    Self::csv_field(count.error.as_deref().unwrap_or(""))
+                )?;
             }
-            let cells: Vec<String> = categories
-                .iter()
-                .map(|k| totals.get(*k).copied().unwrap_or(0).to_string())
-                .collect();
-            let _ = writeln!(out, "TOTAL,{ads},{},", cells.join(","));
+            CountFormat::Json => {
+                let separator = if self.articles == 1 { "" } else { "," };
+                let row = serde_json::to_string_pretty(&count).expect("counts serialize");
+                write!(self.out, "{separator}\n    {}", row.replace('\n', "\n    "))?;
+            }
         }
-        CountFormat::Table => {
-            let columns: Vec<&String> = totals.keys().collect();
-            let width = counts
-                .iter()
-                .map(|c| c.id.chars().count())
-                .max()
-                .unwrap_or(2)
-                .max(5);
-            let _ = write!(out, "{:<width$} {:>4}", "id", "ads");
-            for c in &columns {
-                let _ = write!(out, " {c:>w$}", w = c.len());
+        Ok(())
+    }
+
+    /// Prints the totals (and, for the table, every row) and hands back the writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        match self.format {
+            CountFormat::Json => {
+                let total = serde_json::json!({
+                    "articles": self.articles,
+                    "ads": self.ads,
+                    "by_category": self.totals,
+                });
+                let total = serde_json::to_string_pretty(&total).expect("counts serialize");
+                let close = if self.articles == 0 { "]" } else { "\n  ]" };
+                writeln!(
+                    self.out,
+                    "{close},\n  \"total\": {}\n}}",
+                    total.replace('\n', "\n  ")
+                )?;
             }
-            out.push('\n');
-            for c in counts {
-                let _ = write!(out, "{:<width$} ", c.id);
-                match &c.error {
-                    Some(e) => {
-                        let _ = write!(out, "error: {e}");
-                    }
-                    None => {
-                        let _ = write!(out, "{:>4}", c.ads);
-                        for k in &columns {
-                            let _ = write!(
-                                out,
-                                " {:>w$}",
-                                c.by_category.get(*k).copied().unwrap_or(0),
-                                w = k.len()
-                            );
-                        }
+            CountFormat::Csv => {
+                let cells: Vec<String> = Self::csv_categories()
+                    .iter()
+                    .map(|k| self.totals.get(*k).copied().unwrap_or(0).to_string())
+                    .collect();
+                writeln!(self.out, "TOTAL,{},{},", self.ads, cells.join(","))?;
+            }
+            CountFormat::Table => self.table()?,
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    fn table(&mut self) -> std::io::Result<()> {
+        let columns: Vec<&String> = self.totals.keys().collect();
+        let width = self
+            .rows
+            .iter()
+            .map(|c| c.id.chars().count())
+            .max()
+            .unwrap_or(2)
+            .max(5);
+        let out = &mut self.out;
+        write!(out, "{:<width$} {:>4}", "id", "ads")?;
+        for c in &columns {
+            write!(out, " {c:>w$}", w = c.len())?;
+        }
+        writeln!(out)?;
+        for c in &self.rows {
+            write!(out, "{:<width$} ", c.id)?;
+            match &c.error {
+                Some(e) => write!(out, "error: {e}")?,
+                None => {
+                    write!(out, "{:>4}", c.ads)?;
+                    for k in &columns {
+                        let n = c.by_category.get(*k).copied().unwrap_or(0);
+                        write!(out, " {n:>w$}", w = k.len())?;
                     }
                 }
-                out.push('\n');
             }
-            let _ = write!(out, "{:<width$} {:>4}", "TOTAL", ads);
-            for k in &columns {
-                let _ = write!(out, " {:>w$}", totals[*k], w = k.len());
-            }
-            out.push('\n');
+            writeln!(out)?;
         }
+        write!(out, "{:<width$} {:>4}", "TOTAL", self.ads)?;
+        for k in &columns {
+            write!(out, " {:>w$}", self.totals[*k], w = k.len())?;
+        }
+        writeln!(out)
     }
-    out
 }

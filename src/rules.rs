@@ -504,6 +504,9 @@ pub struct StructureRules {
     pub heading_max_words: usize,
     /// How many short unpunctuated lines in a row make a run (a product box, a teaser block).
     pub short_line_run: usize,
+    /// Tags of news agencies ("dpa", "AFP") as they stand in brackets on a place line
+    /// ("Berlin (dpa) –"): such a line marks agency copy, which is editorial whatever labels it.
+    pub news_agencies: HashSet<String>,
 }
 
 /// One rules file: its name (shown in errors) and its text.
@@ -623,6 +626,8 @@ struct StructureFile {
     not_headings: Spanned<String>,
     heading_max_words: usize,
     short_line_run: usize,
+    #[serde(default)]
+    news_agencies: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -802,6 +807,7 @@ impl RuleSet {
                     not_headings: regex,
                     heading_max_words: st.heading_max_words,
                     short_line_run: st.short_line_run,
+                    news_agencies: st.news_agencies.into_iter().collect(),
                 });
             }
             if let Some(sentences) = file.sentences {

@@ -618,6 +618,58 @@ clitest!(
     }
 );
 
+#[cfg(unix)]
+clitest!(
+    ctrl_c_stops_a_run_after_its_articles_in_flight_with_a_manifest_to_resume_from,
+    |dir| {
+        // More articles than one chunk of the run (2,048), so that stopping after the first
+        // leaves some undone.
+        let total = 2600;
+        for i in 0..total {
+            dir.create(
+                &format!("in/{:02}/{i:04}.txt", i % 7),
+                format!("Titel {i}\n\nDer Rat tagte {i} Stunden. Er beschloss nichts.\n"),
+            );
+        }
+        let child = dir.spawn(&["clean", "in", "--out", "out", "-j", "1"]);
+        let started = std::time::Instant::now();
+        let first_written = || {
+            walkdir::WalkDir::new(dir.path().join("out"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        };
+        while !first_written() && started.elapsed() < std::time::Duration::from_secs(120) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+        assert!(stderr(&out).contains("--skip-existing"), "{}", stderr(&out));
+        let listed = manifest(&dir, "out").len();
+        assert!(
+            listed > 0 && listed < total && listed.is_multiple_of(2048),
+            "{listed} articles listed"
+        );
+        let written = tree(&dir.path().join("out"))
+            .keys()
+            .filter(|rel| rel.ends_with(".txt"))
+            .count();
+        assert_eq!(
+            written, listed,
+            "every written article is listed, and only those"
+        );
+
+        let resumed = dir.klartext(&["clean", "in", "--out", "out", "--skip-existing"]);
+        assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+        assert_eq!(manifest(&dir, "out").len(), total);
+    }
+);
+
 clitest!(
     a_killed_run_leaves_no_half_written_file_and_skip_existing_finishes_it,
     |dir| {
