@@ -484,9 +484,14 @@ fn support(
                 }
             }
         }
-        // A risk note alone in its block right under a block that pitches is that offer's fine
-        // print: the pitch above vouches for it as a pitching neighbour.
-        if end == start + 1 && context.fine_print[start] && start > 0 {
+        // A risk note in a block of its own (with at most one more sentence: "CFDs sind
+        // komplexe Instrumente … 74 Prozent der Kleinanlegerkonten verlieren Geld …") right
+        // under a block that pitches is that offer's fine print: the pitch above vouches for
+        // each of its sentences as a pitching neighbour.
+        if end - start <= FINE_PRINT_MAX_SENTENCES
+            && (start..end).any(|j| context.fine_print[j])
+            && start > 0
+        {
             let block = sentences[start - 1].block;
             let above = (0..start)
                 .rev()
@@ -494,7 +499,9 @@ fn support(
                 .last()
                 .unwrap_or(start - 1);
             if pitches(above, start).0 >= 1 {
-                out[start] = out[start].max(1.0);
+                for k in &mut out[start..end] {
+                    *k = k.max(1.0);
+                }
             }
         }
         start = end;
@@ -515,6 +522,9 @@ fn support(
 /// The fewest story sentences opening a block before its first pitch that make the pitch a
 /// glued one rather than the block's own.
 const STORY_OPENING_MIN_SENTENCES: usize = 2;
+
+/// The most sentences of a risk note's block: the note and the one that completes it.
+const FINE_PRINT_MAX_SENTENCES: usize = 2;
 
 /// The most heading lines stacked over a box ("ÉVÉNEMENT" over the event's title).
 const BOX_MAX_HEADINGS: usize = 2;
@@ -1623,6 +1633,20 @@ mod tests {
         // Under a story paragraph, the same note stays.
         let story = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 0.4), (3, 0.0)];
         assert_eq!(with(&story, &[3]), [E, E, E, E, E]);
+        // The note may share its block with one more sentence, not two.
+        let two = [(0, 0.0), (1, 1.0), (1, 1.5), (2, 0.3), (2, 0.4), (3, 0.0)];
+        assert_eq!(with(&two, &[4]), [E, P, P, P, P, E]);
+        assert_eq!(with(&two, &[]), [E, P, P, E, E, E]);
+        let three = [
+            (0, 0.0),
+            (1, 1.0),
+            (1, 1.5),
+            (2, 0.3),
+            (2, 0.0),
+            (2, 0.4),
+            (3, 0.0),
+        ];
+        assert_eq!(with(&three, &[5]), [E, P, P, E, E, E, E]);
     }
 
     #[test]
