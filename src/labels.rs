@@ -94,6 +94,9 @@ pub struct Context<'a> {
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
     pub fine_print: &'a [bool],
+    /// Per sentence: it names an offer (a cue with a category: a broker, a newsletter, a
+    /// price off) or calls to action.
+    pub names_offer: &'a [bool],
 }
 
 /// What [`Context`] borrows, gathered for one article.
@@ -112,6 +115,7 @@ pub struct ArticleContext {
     pub hands_over: Vec<bool>,
     pub poses_problem: Vec<bool>,
     pub fine_print: Vec<bool>,
+    pub names_offer: Vec<bool>,
 }
 
 impl ArticleContext {
@@ -145,6 +149,9 @@ impl ArticleContext {
             hands_over: fires(hands_over),
             poses_problem: fires(poses_problem),
             fine_print: fires(is_fine_print),
+            names_offer: fires(|rule| {
+                rule.weight > 0.0 && (rule.category.is_some() || calls_to_action(rule))
+            }),
         }
     }
 
@@ -164,6 +171,7 @@ impl ArticleContext {
             hands_over: &self.hands_over,
             poses_problem: &self.poses_problem,
             fine_print: &self.fine_print,
+            names_offer: &self.names_offer,
         }
     }
 }
@@ -257,6 +265,12 @@ pub fn decode(
         };
         // A promo run that takes an absorbable sentence is absorbed; at a block start one that
         // does not is plain promo again (its run went on past the block it absorbed in).
+        // A glued pitch names its offer or calls to action: a sentence on the story's topic
+        // with only the reader's words ("you", "free", "want") is the story's own advice, and
+        // no glued run starts at it.
+        if inside && context.on_topic[i] && !context.names_offer[i] && !context.publisher_voice[i] {
+            cost[EDITORIAL][GLUED] = NEVER;
+        }
         let closed = if absorbable[i] { PROMO } else { ABSORBED };
         for (from, row) in cost.iter_mut().enumerate() {
             if !(inside && from == ABSORBED) {
@@ -1124,11 +1138,12 @@ mod tests {
             hands_over,
             &[],
             &[],
+            &[],
         )
     }
 
-    /// Like [`run_marked`], with the sentences at `fine_print` risk notes and those at
-    /// `poses_problem` posing the reader's problem.
+    /// Like [`run_marked`], with the sentences at `fine_print` risk notes, those at
+    /// `poses_problem` posing the reader's problem and those at `plain` naming no offer.
     #[allow(clippy::too_many_arguments)]
     fn run_fine_print(
         scores: &[(usize, f64)],
@@ -1142,6 +1157,7 @@ mod tests {
         hands_over: &[usize],
         fine_print: &[usize],
         poses_problem: &[usize],
+        plain: &[usize],
     ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -1176,6 +1192,9 @@ mod tests {
             hands_over: &flags(hands_over),
             poses_problem: &flags(poses_problem),
             fine_print: &flags(fine_print),
+            names_offer: &(0..scores.len())
+                .map(|i| !plain.contains(&i))
+                .collect::<Vec<_>>(),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -1570,6 +1589,7 @@ mod tests {
                 &[],
                 &[],
                 problem,
+                &[],
             )
         };
         assert_eq!(with(&article, &[], &[3]), [E, P, P, P, P, P, E]);
@@ -1610,6 +1630,33 @@ mod tests {
     }
 
     #[test]
+    fn a_glued_sentence_on_the_story_s_topic_that_names_no_offer_stays() {
+        // A story paragraph whose last sentence scores as a pitch with the reader's words only
+        // ("start with the free version of …").
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 0.0)];
+        let with = |on_topic: &[usize], plain: &[usize]| {
+            run_fine_print(
+                &article,
+                on_topic,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                plain,
+            )
+        };
+        assert_eq!(with(&[3], &[3]), [E, E, E, E, E]);
+        // Off the story's topic, or naming its offer, it goes.
+        assert_eq!(with(&[], &[3]), [E, E, E, P, E]);
+        assert_eq!(with(&[3], &[]), [E, E, E, P, E]);
+    }
+
+    #[test]
     fn a_risk_note_under_a_pitch_goes_with_it() {
         // A pitch paragraph, then a risk note alone in its block, then the story.
         let article = [(0, 0.0), (1, 1.0), (1, 1.5), (2, 0.4), (3, 0.0)];
@@ -1625,6 +1672,7 @@ mod tests {
                 &[],
                 &[],
                 fine_print,
+                &[],
                 &[],
             )
         };

@@ -213,12 +213,13 @@ fn detection_cross_validated_in_five_folds() {
     // and these figures to 0.930, F1 0.953, retained 0.9998, one article without ads cut (a
     // review's closing advice, "start with the free version of …", in a fold with a low
     // bias): the floors fell with the grown corpus, not with a change. A risk note's block of
-    // two sentences as its fine print: 0.934, F1 0.956.
+    // two sentences as its fine print: 0.934, F1 0.956; no glued run starting at a sentence
+    // on the story's topic that names no offer: retained 1.0000, no article without ads cut.
     let floors = Floors {
         caught: 0.933,
-        retained: 0.9998,
-        cut: 1,
-        f1: 0.955,
+        retained: 0.9999,
+        cut: 0,
+        f1: 0.956,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
