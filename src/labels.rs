@@ -97,6 +97,10 @@ pub struct Context<'a> {
     /// Per sentence: it names an offer (a cue with a category: a broker, a newsletter, a
     /// price off) or calls to action.
     pub names_offer: &'a [bool],
+    /// Per sentence: it is a hook, a question that tells the reader what they want or opens a
+    /// paragraph to be answered (`<lang>.hook.desire`, `form.hook_question`: "Fancy a flutter
+    /// on the next derby?").
+    pub hook: &'a [bool],
 }
 
 /// What [`Context`] borrows, gathered for one article.
@@ -116,6 +120,7 @@ pub struct ArticleContext {
     pub poses_problem: Vec<bool>,
     pub fine_print: Vec<bool>,
     pub names_offer: Vec<bool>,
+    pub hook: Vec<bool>,
 }
 
 impl ArticleContext {
@@ -152,6 +157,9 @@ impl ArticleContext {
             names_offer: fires(|rule| {
                 rule.weight > 0.0 && (rule.category.is_some() || calls_to_action(rule))
             }),
+            hook: fires(|rule| {
+                matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
+            }),
         }
     }
 
@@ -172,6 +180,7 @@ impl ArticleContext {
             poses_problem: &self.poses_problem,
             fine_print: &self.fine_print,
             names_offer: &self.names_offer,
+            hook: &self.hook,
         }
     }
 }
@@ -474,6 +483,13 @@ fn support(
             } else {
                 (others.saturating_sub(1) + lead_in + set_up).min(3) as f64
             };
+        }
+        // A hook right before a sentence that pitches on its own is that pitch's opening: the
+        // pitch vouches for it ("Fancy a flutter on the next derby? New customers at … get …").
+        for i in start..end.saturating_sub(1) {
+            if context.hook[i] && scores[i + 1] > bias {
+                out[i] = out[i].max(1.0);
+            }
         }
         // A heading off the article's topic over a paragraph that its call to action names
         // (a closing line that names what no other block does) is that insert's heading: it
@@ -1139,11 +1155,13 @@ mod tests {
             &[],
             &[],
             &[],
+            &[],
         )
     }
 
     /// Like [`run_marked`], with the sentences at `fine_print` risk notes, those at
-    /// `poses_problem` posing the reader's problem and those at `plain` naming no offer.
+    /// `poses_problem` posing the reader's problem, those at `plain` naming no offer and those
+    /// at `hook` hooks.
     #[allow(clippy::too_many_arguments)]
     fn run_fine_print(
         scores: &[(usize, f64)],
@@ -1158,6 +1176,7 @@ mod tests {
         fine_print: &[usize],
         poses_problem: &[usize],
         plain: &[usize],
+        hook: &[usize],
     ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -1195,6 +1214,7 @@ mod tests {
             names_offer: &(0..scores.len())
                 .map(|i| !plain.contains(&i))
                 .collect::<Vec<_>>(),
+            hook: &flags(hook),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -1590,6 +1610,7 @@ mod tests {
                 &[],
                 problem,
                 &[],
+                &[],
             )
         };
         assert_eq!(with(&article, &[], &[3]), [E, P, P, P, P, P, E]);
@@ -1648,12 +1669,59 @@ mod tests {
                 &[],
                 &[],
                 plain,
+                &[],
             )
         };
         assert_eq!(with(&[3], &[3]), [E, E, E, E, E]);
         // Off the story's topic, or naming its offer, it goes.
         assert_eq!(with(&[], &[3]), [E, E, E, P, E]);
         assert_eq!(with(&[3], &[]), [E, E, E, P, E]);
+    }
+
+    #[test]
+    fn a_hook_right_before_a_glued_pitch_goes_with_it() {
+        // A story paragraph, a hook question, a strong pitch, then the story goes on.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.3), (1, 2.0), (1, 0.0), (2, 0.0)];
+        let with = |hook: &[usize]| {
+            run_fine_print(
+                &article,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                hook,
+            )
+        };
+        assert_eq!(with(&[2]), [E, E, P, P, E, E]);
+        assert_eq!(with(&[]), [E, E, E, P, E, E]);
+        // A hook after the pitch is not its opening.
+        let mut after = article;
+        after.swap(2, 3);
+        assert_eq!(
+            run_fine_print(
+                &after,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[3],
+            ),
+            [E, E, P, E, E, E]
+        );
     }
 
     #[test]
@@ -1672,6 +1740,7 @@ mod tests {
                 &[],
                 &[],
                 fine_print,
+                &[],
                 &[],
                 &[],
             )

@@ -162,9 +162,10 @@ fn detection_with_the_built_in_rules() {
     // articles written without sight of the rules (unseen, klartext caught 20 of their 26 ads,
     // F1 0.801, one editorial sentence of an article with ads cut) took the corpus to 210
     // articles and these figures to 0.960, F1 0.972, retained 0.9998: the floors fell with the
-    // grown corpus, not with a change.
+    // grown corpus, not with a change. A hook right before a pitch as its opening: 0.963,
+    // F1 0.9727.
     let floors = Floors {
-        caught: 0.959,
+        caught: 0.963,
         retained: 0.9998,
         cut: 0,
         f1: 0.972,
@@ -214,9 +215,10 @@ fn detection_cross_validated_in_five_folds() {
     // review's closing advice, "start with the free version of …", in a fold with a low
     // bias): the floors fell with the grown corpus, not with a change. A risk note's block of
     // two sentences as its fine print: 0.934, F1 0.956; no glued run starting at a sentence
-    // on the story's topic that names no offer: retained 1.0000, no article without ads cut.
+    // on the story's topic that names no offer: retained 1.0000, no article without ads cut;
+    // a hook right before a pitch as its opening: 0.9375, F1 0.9568.
     let floors = Floors {
-        caught: 0.933,
+        caught: 0.937,
         retained: 0.9999,
         cut: 0,
         f1: 0.956,
