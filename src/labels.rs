@@ -87,9 +87,20 @@ pub struct Context<'a> {
     /// Per sentence: it hands over from a problem to the offer that answers it (it fires a
     /// `<lang>.advertorial.handover` cue: "Genau hier setzt … an", "Pour vous accompagner").
     pub hands_over: &'a [bool],
+    /// Per sentence: it poses the reader's problem that an offer will answer (a
+    /// `<lang>.advertorial.reader_problem` cue: "Viele Privatanleger fragen sich …", "Many
+    /// homeowners wonder …").
+    pub poses_problem: &'a [bool],
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
     pub fine_print: &'a [bool],
+    /// Per sentence: it names an offer (a cue with a category: a broker, a newsletter, a
+    /// price off) or calls to action.
+    pub names_offer: &'a [bool],
+    /// Per sentence: it is a hook, a question that tells the reader what they want or opens a
+    /// paragraph to be answered (`<lang>.hook.desire`, `form.hook_question`: "Fancy a flutter
+    /// on the next derby?").
+    pub hook: &'a [bool],
 }
 
 /// What [`Context`] borrows, gathered for one article.
@@ -106,7 +117,10 @@ pub struct ArticleContext {
     pub publisher_voice: Vec<bool>,
     pub call_to_action: Vec<bool>,
     pub hands_over: Vec<bool>,
+    pub poses_problem: Vec<bool>,
     pub fine_print: Vec<bool>,
+    pub names_offer: Vec<bool>,
+    pub hook: Vec<bool>,
 }
 
 impl ArticleContext {
@@ -138,7 +152,14 @@ impl ArticleContext {
             publisher_voice: fires(speaks_as_publisher),
             call_to_action: fires(calls_to_action),
             hands_over: fires(hands_over),
+            poses_problem: fires(poses_problem),
             fine_print: fires(is_fine_print),
+            names_offer: fires(|rule| {
+                rule.weight > 0.0 && (rule.category.is_some() || calls_to_action(rule))
+            }),
+            hook: fires(|rule| {
+                matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
+            }),
         }
     }
 
@@ -156,7 +177,10 @@ impl ArticleContext {
             publisher_voice: &self.publisher_voice,
             call_to_action: &self.call_to_action,
             hands_over: &self.hands_over,
+            poses_problem: &self.poses_problem,
             fine_print: &self.fine_print,
+            names_offer: &self.names_offer,
+            hook: &self.hook,
         }
     }
 }
@@ -250,6 +274,12 @@ pub fn decode(
         };
         // A promo run that takes an absorbable sentence is absorbed; at a block start one that
         // does not is plain promo again (its run went on past the block it absorbed in).
+        // A glued pitch names its offer or calls to action: a sentence on the story's topic
+        // with only the reader's words ("you", "free", "want") is the story's own advice, and
+        // no glued run starts at it.
+        if inside && context.on_topic[i] && !context.names_offer[i] && !context.publisher_voice[i] {
+            cost[EDITORIAL][GLUED] = NEVER;
+        }
         let closed = if absorbable[i] { PROMO } else { ABSORBED };
         for (from, row) in cost.iter_mut().enumerate() {
             if !(inside && from == ABSORBED) {
@@ -416,21 +446,27 @@ fn support(
         // and goes on pitching to the block's end are the problem it points back to. The
         // publisher bringing in its own offer ("Our free guide …") hands over as well, when
         // the set-up already leans promo (a price, a problem) and is not a story opening.
-        let handed_over_inside = (start + 1..end).find(|&h| pitching(h)).filter(|&h| {
-            (context.hands_over[h]
-                || (context.publisher_voice[h]
-                    && !glued_tail
-                    && (start..h).any(|j| scores[j] > 0.0)))
-                && (h..end).filter(|&j| pitching(j)).count() + closed >= 2
-                && !context.opener_cue[h]
-                && is_plain_set_up(
-                    start..h,
-                    HANDOVER_SET_UP_MAX_SENTENCES,
-                    scores,
-                    context,
-                    bias,
-                )
-        });
+        // A sentence that poses the reader's problem right before the pitch ("Viele
+        // Privatanleger fragen sich deshalb, ob …" before "Mit dem Depot von …") hands over
+        // as well: it turns what was set out into the question the pitch answers.
+        let handed_over_inside = (start + 1..end)
+            .find(|&h| pitching(h) || (context.poses_problem[h] && h + 1 < end && pitching(h + 1)))
+            .filter(|&h| {
+                (context.hands_over[h]
+                    || (context.poses_problem[h] && !glued_tail)
+                    || (context.publisher_voice[h]
+                        && !glued_tail
+                        && (start..h).any(|j| scores[j] > 0.0)))
+                    && (h..end).filter(|&j| pitching(j)).count() + closed >= 2
+                    && !context.opener_cue[h]
+                    && is_plain_set_up(
+                        start..h,
+                        HANDOVER_SET_UP_MAX_SENTENCES,
+                        scores,
+                        context,
+                        bias,
+                    )
+            });
         for (i, k) in out.iter_mut().enumerate().take(end).skip(start) {
             if handed_over_inside.is_some_and(|h| i < h) {
                 *k = 3.0;
@@ -447,6 +483,13 @@ fn support(
             } else {
                 (others.saturating_sub(1) + lead_in + set_up).min(3) as f64
             };
+        }
+        // A hook right before a sentence that pitches on its own is that pitch's opening: the
+        // pitch vouches for it ("Fancy a flutter on the next derby? New customers at … get …").
+        for i in start..end.saturating_sub(1) {
+            if context.hook[i] && scores[i + 1] > bias {
+                out[i] = out[i].max(1.0);
+            }
         }
         // A heading off the article's topic over a paragraph that its call to action names
         // (a closing line that names what no other block does) is that insert's heading: it
@@ -471,9 +514,14 @@ fn support(
                 }
             }
         }
-        // A risk note alone in its block right under a block that pitches is that offer's fine
-        // print: the pitch above vouches for it as a pitching neighbour.
-        if end == start + 1 && context.fine_print[start] && start > 0 {
+        // A risk note in a block of its own (with at most one more sentence: "CFDs sind
+        // komplexe Instrumente … 74 Prozent der Kleinanlegerkonten verlieren Geld …") right
+        // under a block that pitches is that offer's fine print: the pitch above vouches for
+        // each of its sentences as a pitching neighbour.
+        if end - start <= FINE_PRINT_MAX_SENTENCES
+            && (start..end).any(|j| context.fine_print[j])
+            && start > 0
+        {
             let block = sentences[start - 1].block;
             let above = (0..start)
                 .rev()
@@ -481,7 +529,9 @@ fn support(
                 .last()
                 .unwrap_or(start - 1);
             if pitches(above, start).0 >= 1 {
-                out[start] = out[start].max(1.0);
+                for k in &mut out[start..end] {
+                    *k = k.max(1.0);
+                }
             }
         }
         start = end;
@@ -502,6 +552,9 @@ fn support(
 /// The fewest story sentences opening a block before its first pitch that make the pitch a
 /// glued one rather than the block's own.
 const STORY_OPENING_MIN_SENTENCES: usize = 2;
+
+/// The most sentences of a risk note's block: the note and the one that completes it.
+const FINE_PRINT_MAX_SENTENCES: usize = 2;
 
 /// The most heading lines stacked over a box ("ÉVÉNEMENT" over the event's title).
 const BOX_MAX_HEADINGS: usize = 2;
@@ -534,6 +587,11 @@ fn calls_to_action(rule: &crate::rules::Rule) -> bool {
 /// family.
 fn hands_over(rule: &crate::rules::Rule) -> bool {
     positive_family(rule) == Some("advertorial.handover")
+}
+
+/// Whether a rule poses the reader's problem: the `<lang>.advertorial.reader_problem` family.
+fn poses_problem(rule: &crate::rules::Rule) -> bool {
+    positive_family(rule) == Some("advertorial.reader_problem")
 }
 
 /// Whether a rule is of the risk-note family (`<lang>.trading.risk_note`).
@@ -1095,10 +1153,15 @@ mod tests {
             call_to_action,
             hands_over,
             &[],
+            &[],
+            &[],
+            &[],
         )
     }
 
-    /// Like [`run_marked`], with the sentences at `fine_print` risk notes.
+    /// Like [`run_marked`], with the sentences at `fine_print` risk notes, those at
+    /// `poses_problem` posing the reader's problem, those at `plain` naming no offer and those
+    /// at `hook` hooks.
     #[allow(clippy::too_many_arguments)]
     fn run_fine_print(
         scores: &[(usize, f64)],
@@ -1111,6 +1174,9 @@ mod tests {
         call_to_action: &[usize],
         hands_over: &[usize],
         fine_print: &[usize],
+        poses_problem: &[usize],
+        plain: &[usize],
+        hook: &[usize],
     ) -> Vec<Label> {
         let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
         let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -1143,7 +1209,12 @@ mod tests {
             publisher_voice: &flags(publisher_voice),
             call_to_action: &flags(call_to_action),
             hands_over: &flags(hands_over),
+            poses_problem: &flags(poses_problem),
             fine_print: &flags(fine_print),
+            names_offer: &(0..scores.len())
+                .map(|i| !plain.contains(&i))
+                .collect::<Vec<_>>(),
+            hook: &flags(hook),
         };
         decode(&scores, &sentences, context, weights)
     }
@@ -1514,6 +1585,48 @@ mod tests {
     }
 
     #[test]
+    fn a_set_up_before_the_reader_s_problem_in_its_paragraph_goes_with_it() {
+        // Two neutral sentences, the reader's problem (below the bias), then two pitches.
+        let article = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.4),
+            (1, 1.5),
+            (1, 1.5),
+            (2, 0.0),
+        ];
+        let with = |scores: &[(usize, f64)], on_topic: &[usize], problem: &[usize]| {
+            run_fine_print(
+                scores,
+                on_topic,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                problem,
+                &[],
+                &[],
+            )
+        };
+        assert_eq!(with(&article, &[], &[3]), [E, P, P, P, P, P, E]);
+        assert_eq!(with(&article, &[], &[]), [E, E, E, P, P, P, E]);
+        // Two plain story sentences opening the paragraph, or one that speaks against promo,
+        // stay with the story; so does the set-up when the problem comes after the pitch.
+        assert_eq!(with(&article, &[1, 2], &[3]), [E, E, E, P, P, P, E]);
+        let mut reported = article;
+        reported[1].1 = -0.4;
+        assert_eq!(with(&reported, &[], &[3]), [E, E, E, P, P, P, E]);
+        let mut after = article;
+        after.swap(3, 4);
+        assert_eq!(with(&after, &[], &[4]), with(&after, &[], &[]));
+    }
+
+    #[test]
     fn a_set_up_before_the_publisher_s_own_offer_in_its_paragraph_goes_with_it() {
         // Three neutral sentences, one leaning promo, then the publisher's offer and a pitch.
         let article = [
@@ -1538,17 +1651,119 @@ mod tests {
     }
 
     #[test]
+    fn a_glued_sentence_on_the_story_s_topic_that_names_no_offer_stays() {
+        // A story paragraph whose last sentence scores as a pitch with the reader's words only
+        // ("start with the free version of …").
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 0.0)];
+        let with = |on_topic: &[usize], plain: &[usize]| {
+            run_fine_print(
+                &article,
+                on_topic,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                plain,
+                &[],
+            )
+        };
+        assert_eq!(with(&[3], &[3]), [E, E, E, E, E]);
+        // Off the story's topic, or naming its offer, it goes.
+        assert_eq!(with(&[], &[3]), [E, E, E, P, E]);
+        assert_eq!(with(&[3], &[]), [E, E, E, P, E]);
+    }
+
+    #[test]
+    fn a_hook_right_before_a_glued_pitch_goes_with_it() {
+        // A story paragraph, a hook question, a strong pitch, then the story goes on.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.3), (1, 2.0), (1, 0.0), (2, 0.0)];
+        let with = |hook: &[usize]| {
+            run_fine_print(
+                &article,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                hook,
+            )
+        };
+        assert_eq!(with(&[2]), [E, E, P, P, E, E]);
+        assert_eq!(with(&[]), [E, E, E, P, E, E]);
+        // A hook after the pitch is not its opening.
+        let mut after = article;
+        after.swap(2, 3);
+        assert_eq!(
+            run_fine_print(
+                &after,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[3],
+            ),
+            [E, E, P, E, E, E]
+        );
+    }
+
+    #[test]
     fn a_risk_note_under_a_pitch_goes_with_it() {
         // A pitch paragraph, then a risk note alone in its block, then the story.
         let article = [(0, 0.0), (1, 1.0), (1, 1.5), (2, 0.4), (3, 0.0)];
         let with = |scores: &[(usize, f64)], fine_print: &[usize]| {
-            run_fine_print(scores, &[], &[], &[], &[], &[], &[], &[], &[], fine_print)
+            run_fine_print(
+                scores,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                fine_print,
+                &[],
+                &[],
+                &[],
+            )
         };
         assert_eq!(with(&article, &[3]), [E, P, P, P, E]);
         assert_eq!(with(&article, &[]), [E, P, P, E, E]);
         // Under a story paragraph, the same note stays.
         let story = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 0.4), (3, 0.0)];
         assert_eq!(with(&story, &[3]), [E, E, E, E, E]);
+        // The note may share its block with one more sentence, not two.
+        let two = [(0, 0.0), (1, 1.0), (1, 1.5), (2, 0.3), (2, 0.4), (3, 0.0)];
+        assert_eq!(with(&two, &[4]), [E, P, P, P, P, E]);
+        assert_eq!(with(&two, &[]), [E, P, P, E, E, E]);
+        let three = [
+            (0, 0.0),
+            (1, 1.0),
+            (1, 1.5),
+            (2, 0.3),
+            (2, 0.0),
+            (2, 0.4),
+            (3, 0.0),
+        ];
+        assert_eq!(with(&three, &[5]), [E, P, P, E, E, E, E]);
     }
 
     #[test]
