@@ -93,6 +93,7 @@ pub fn extract(
 ) -> Vec<SentenceFeatures> {
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
+    let carried = carried_quotes(text, structure);
     // The current block with its quotes masked, its language and its stopwords.
     let words = Words::new(text, structure, rules);
     let mut buffers = MatchBuffers::default();
@@ -110,7 +111,7 @@ pub fn extract(
             let last = i + 1 == sentences.len() || sentences[i + 1].block != sentence.block;
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
-                let masked = mask_quotes(block.of(text));
+                let masked = mask_block_quotes(block.of(text), carried[sentence.block]);
                 let stopwords = match masked {
                     Cow::Borrowed(_) => Cow::Borrowed(&words.stopwords[sentence.block]),
                     Cow::Owned(ref masked) => Cow::Owned(rules.block_stopwords(masked)),
@@ -1003,6 +1004,82 @@ fn quotes_speech(original: &str, masked: &str) -> bool {
     false
 }
 
+/// The most blocks a quotation may run on into after the block that opens it.
+const QUOTE_MAX_CARRY: usize = 6;
+
+/// For every block, how many of its first bytes lie inside a quotation that an earlier block
+/// opened: news quotes a statement over several paragraphs, opening it in the first and closing
+/// it in the last (in German also reopening each paragraph without closing it). A quotation is
+/// carried only when a block within [`QUOTE_MAX_CARRY`] closes it with no opening mark of its
+/// kind before the close, so a stray opening mark never hides the rest of an article. Only
+/// typographic pairs are followed: a straight `"` opens and closes alike.
+fn carried_quotes(text: &str, structure: &Structure) -> Vec<usize> {
+    let blocks: Vec<&str> = structure.blocks.iter().map(|b| b.span.of(text)).collect();
+    let mut carried = vec![0; blocks.len()];
+    let mut b = 0;
+    while b < blocks.len() {
+        let Some((open, close)) = unclosed_quote(blocks[b]) else {
+            b += 1;
+            continue;
+        };
+        let mut next = b + 1;
+        let mut closed_at = None;
+        while next < blocks.len() && next <= b + QUOTE_MAX_CARRY {
+            let block = blocks[next];
+            match (block.find(open), block.find(close)) {
+                (None, Some(at)) => {
+                    closed_at = Some((next, at));
+                    break;
+                }
+                (Some(o), Some(c)) if c < o => {
+                    closed_at = Some((next, c));
+                    break;
+                }
+                // A paragraph that reopens the quotation and does not close it goes on.
+                (Some(o), None) if block[..o].trim().is_empty() => next += 1,
+                (None, None) => next += 1,
+                _ => break,
+            }
+        }
+        match closed_at {
+            Some((end, at)) => {
+                for (i, len) in carried.iter_mut().enumerate().take(end).skip(b + 1) {
+                    *len = blocks[i].len();
+                }
+                carried[end] = at;
+                b = end;
+            }
+            None => b += 1,
+        }
+    }
+    carried
+}
+
+/// The pair of the first opening mark in `block` that no closing mark of its kind follows.
+fn unclosed_quote(block: &str) -> Option<(char, char)> {
+    let mut from = 0;
+    while let Some((at, open, close)) = next_opening_quote(block, from) {
+        let inside = at + open.len_utf8();
+        match block[inside..].find(close) {
+            Some(len) => from = inside + len + close.len_utf8(),
+            None if open != close => return Some((open, close)),
+            None => from = inside,
+        }
+    }
+    None
+}
+
+/// A block with its quotes masked ([`mask_quotes`]), its first `carried` bytes blanked too:
+/// they continue a quotation from an earlier block ([`carried_quotes`]).
+fn mask_block_quotes(block: &str, carried: usize) -> Cow<'_, str> {
+    if carried == 0 {
+        return mask_quotes(block);
+    }
+    let mut masked = " ".repeat(carried);
+    masked.push_str(&mask_quotes(&block[carried..]));
+    Cow::Owned(masked)
+}
+
 /// The text with the contents of every closed pair of quotation marks replaced by spaces, byte
 /// for byte, so offsets into the text stay valid in the result. From the left, each opening
 /// mark is paired with the next closing mark of its kind; a mark without one is left alone and
@@ -1219,6 +1296,27 @@ mod tests {
         assert!(speech(
             "\"The speed and the pattern look very professional,\" said Lundqvist."
         ));
+    }
+
+    #[test]
+    fn a_quotation_over_several_paragraphs_is_quoted_in_all_of_them() {
+        let text = "Titel\nDie Polizei schreibt: „Die Anrufer setzen ihre Opfer unter Druck.\n\
+            Wenn Sie einen solchen Anruf erhalten, legen Sie auf.\n\
+            „Rufen Sie die 110 an.\n\
+            Teilen Sie diese Warnung.“ So die Polizei.\n\
+            Der Rat tagt am Montag.\n";
+        let rules = RuleSet::builtin();
+        let structure = crate::structure::parse(text, "de", &rules);
+        let blocks: Vec<&str> = structure.blocks.iter().map(|b| b.span.of(text)).collect();
+        let carried = carried_quotes(text, &structure);
+        let inside: Vec<usize> = blocks.iter().map(|b| b.len()).collect();
+        let close = blocks[4].find('“').unwrap();
+        assert_eq!(carried, [0, 0, inside[2], inside[3], close, 0]);
+        // A stray opening mark that nothing closes carries nothing.
+        let stray =
+            "Titel\nEr nannte es „einen Erfolg.\nJetzt Newsletter abonnieren\nDer Rat tagt.\n";
+        let structure = crate::structure::parse(stray, "de", &rules);
+        assert!(carried_quotes(stray, &structure).iter().all(|&n| n == 0));
     }
 
     #[test]
