@@ -163,12 +163,15 @@ fn detection_with_the_built_in_rules() {
     // F1 0.801, one editorial sentence of an article with ads cut) took the corpus to 210
     // articles and these figures to 0.960, F1 0.972, retained 0.9998: the floors fell with the
     // grown corpus, not with a change. A hook right before a pitch as its opening: 0.963,
-    // F1 0.9727.
+    // F1 0.9727. A fifth round of 20 articles, scored unseen when it came and again after this
+    // session's detection work, both times 17 of 29 ads (F1 0.637, retained 0.9906), took the
+    // corpus to 230 articles and these figures to 0.927, F1 0.946, retained 0.9992; a source
+    // line as metadata: retained 0.9993.
     let floors = Floors {
-        caught: 0.963,
-        retained: 0.9998,
+        caught: 0.926,
+        retained: 0.9992,
         cut: 0,
-        f1: 0.972,
+        f1: 0.946,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -223,12 +226,16 @@ fn detection_cross_validated_in_five_folds() {
     // on the story's topic that names no offer: retained 1.0000, no article without ads cut;
     // a hook right before a pitch as its opening: 0.9375, F1 0.9568. Word rules learned only
     // with --learn-words (FitOptions), and an association's website as a public provider's:
-    // 0.944, F1 0.958, retained 1.0000.
+    // 0.944, F1 0.958, retained 1.0000. The fifth round (20 articles, unseen: 17 of 29 ads)
+    // took the corpus to 230 articles and these figures to 0.917, F1 0.939, retained 0.9990,
+    // one article without ads cut (a police statement quoted over three paragraphs); a
+    // quotation carried over paragraphs as speech: 0.900, F1 0.929, retained 0.9993, none cut;
+    // a source line as metadata: retained 0.9994.
     let floors = Floors {
-        caught: 0.944,
-        retained: 0.9999,
+        caught: 0.900,
+        retained: 0.9993,
         cut: 0,
-        f1: 0.958,
+        f1: 0.928,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
