@@ -309,6 +309,13 @@ pub fn decode(
         cut = next_cut;
     }
     best[ABSORBED] -= absorbed;
+    // A glued run that reaches the article's end on a sentence that is not promo by itself
+    // pays to leave as it would have inside its paragraph: no further block makes it pay, and
+    // a free end would let the editorial sentences after a pitch glued into the last
+    // paragraph go with it. One that ends on its pitch owes nothing.
+    if emission[n - 1] <= 0.0 {
+        best[GLUED] -= weights.switch_in_paragraph;
+    }
     let mut state = EDITORIAL;
     for s in [PROMO, GLUED, ABSORBED] {
         if better(best[s], cut[s], best[state], cut[state]) {
@@ -1270,6 +1277,17 @@ mod tests {
     #[test]
     fn a_strong_sentence_glued_to_the_end_of_a_paragraph_is_cut_alone() {
         assert_eq!(run(&[(0, 0.0), (0, 0.0), (0, 2.0), (1, 0.0)]), [E, E, P, E]);
+    }
+
+    #[test]
+    fn the_sentence_after_a_pitch_glued_into_the_last_paragraph_stays() {
+        // Leaning promo a little (a "free" in the story) is not enough to go with the pitch
+        // because the article ends after it; a pitch that ends the article is cut alone.
+        assert_eq!(
+            run(&[(0, 0.0), (1, 0.0), (1, 0.0), (1, 2.0), (1, 0.4)]),
+            [E, E, E, P, E]
+        );
+        assert_eq!(run(&[(0, 0.0), (1, 0.0), (1, 0.0), (1, 2.0)]), [E, E, E, P]);
     }
 
     #[test]

@@ -166,12 +166,13 @@ fn detection_with_the_built_in_rules() {
     // F1 0.9727. A fifth round of 20 articles, scored unseen when it came and again after this
     // session's detection work, both times 17 of 29 ads (F1 0.637, retained 0.9906), took the
     // corpus to 230 articles and these figures to 0.927, F1 0.946, retained 0.9992; a source
-    // line as metadata: retained 0.9993.
+    // line as metadata: retained 0.9993; a glued run that ends the article on a sentence not
+    // promo by itself paying to end there: retained 0.9995, F1 0.9478.
     let floors = Floors {
         caught: 0.926,
-        retained: 0.9992,
+        retained: 0.9995,
         cut: 0,
-        f1: 0.946,
+        f1: 0.947,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -230,12 +231,13 @@ fn detection_cross_validated_in_five_folds() {
     // took the corpus to 230 articles and these figures to 0.917, F1 0.939, retained 0.9990,
     // one article without ads cut (a police statement quoted over three paragraphs); a
     // quotation carried over paragraphs as speech: 0.900, F1 0.929, retained 0.9993, none cut;
-    // a source line as metadata: retained 0.9994.
+    // a source line as metadata: retained 0.9994; a glued run that ends the article on a
+    // sentence not promo by itself paying to end there: retained 0.9996, F1 0.9300.
     let floors = Floors {
         caught: 0.900,
-        retained: 0.9993,
+        retained: 0.9996,
         cut: 0,
-        f1: 0.928,
+        f1: 0.930,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
