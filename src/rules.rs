@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::gate::LiteralGate;
+use crate::gate::{gate_literals, GateLiterals, LiteralGate};
 
 /// The kind of promotional passage a rule speaks for. Serialized in snake case (`lead_magnet`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -148,6 +148,9 @@ pub struct Pattern {
     /// The pattern without its Unicode word boundaries, for [`Pattern::count_matches`]; `None`
     /// when it has none or may match the empty string.
     widened: OnceLock<Option<meta::Regex>>,
+    /// What the literal gate looks for in the pattern, taken apart on first use: once for a
+    /// common rule, which stands in the screen of every language.
+    gate: OnceLock<GateLiterals>,
 }
 
 impl Pattern {
@@ -160,7 +163,13 @@ impl Pattern {
             source: source.to_string(),
             compiled: OnceLock::new(),
             widened: OnceLock::new(),
+            gate: OnceLock::new(),
         })
+    }
+
+    /// The pattern's literals for the gate ([`crate::gate`]).
+    fn gate_literals(&self) -> &GateLiterals {
+        self.gate.get_or_init(|| gate_literals(&self.source))
     }
 
     /// The pattern as written.
@@ -553,7 +562,8 @@ impl Screen {
                 r.word.is_none() && (r.language == "common" || r.language == language)
             })
             .collect();
-        let gate = LiteralGate::new(indices.iter().map(|&i| rules[i].pattern.as_str()));
+        let gate =
+            LiteralGate::from_literals(indices.iter().map(|&i| rules[i].pattern.gate_literals()));
         Screen {
             rules: indices,
             gate,
