@@ -167,12 +167,15 @@ fn detection_with_the_built_in_rules() {
     // session's detection work, both times 17 of 29 ads (F1 0.637, retained 0.9906), took the
     // corpus to 230 articles and these figures to 0.927, F1 0.946, retained 0.9992; a source
     // line as metadata: retained 0.9993; a glued run that ends the article on a sentence not
-    // promo by itself paying to end there: retained 0.9995, F1 0.9478.
+    // promo by itself paying to end there: retained 0.9995, F1 0.9478; a French closing quote
+    // no longer taken for an arrow, a capitalised verb ("zum Herunterladen") no longer for a
+    // call to action, and a named body's advice ("Der Verband rät") as advice: retained
+    // 0.9998, F1 0.9494.
     let floors = Floors {
         caught: 0.926,
-        retained: 0.9995,
+        retained: 0.9998,
         cut: 0,
-        f1: 0.947,
+        f1: 0.949,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -232,12 +235,14 @@ fn detection_cross_validated_in_five_folds() {
     // one article without ads cut (a police statement quoted over three paragraphs); a
     // quotation carried over paragraphs as speech: 0.900, F1 0.929, retained 0.9993, none cut;
     // a source line as metadata: retained 0.9994; a glued run that ends the article on a
-    // sentence not promo by itself paying to end there: retained 0.9996, F1 0.9300.
+    // sentence not promo by itself paying to end there: retained 0.9996, F1 0.9300; a French
+    // closing quote no longer an arrow, "zum Herunterladen" no longer a call to action, and a
+    // named body's advice as advice: 0.914, F1 0.938, retained 0.9999.
     let floors = Floors {
-        caught: 0.900,
-        retained: 0.9996,
+        caught: 0.913,
+        retained: 0.9999,
         cut: 0,
-        f1: 0.930,
+        f1: 0.937,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
