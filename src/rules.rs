@@ -1131,12 +1131,7 @@ impl RuleSet {
         sentence: &'a str,
         applies_at: impl Fn(Position) -> bool + 'a,
     ) -> impl Iterator<Item = usize> + 'a {
-        let (language, screen) = self
-            .screens
-            .get_key_value(language)
-            .or_else(|| self.screens.get_key_value("common"))
-            .expect("a screen for the common rules");
-        let screen = screen.get_or_init(|| Screen::new(&self.rules, language));
+        let screen = self.screen(language);
         let mut may_match = Vec::new();
         screen
             .gate
@@ -1147,6 +1142,17 @@ impl RuleSet {
             .zip(may_match)
             .filter(move |&(&i, may_match)| may_match && applies_at(self.rules[i].position))
             .map(|(&i, _)| i)
+    }
+
+    /// The screen of `language`'s rules (with the common ones), or of the common rules alone for
+    /// a language without rules of its own; built on first use.
+    fn screen(&self, language: &str) -> &Screen {
+        let (language, screen) = self
+            .screens
+            .get_key_value(language)
+            .or_else(|| self.screens.get_key_value("common"))
+            .expect("a screen for the common rules");
+        screen.get_or_init(|| Screen::new(&self.rules, language))
     }
 
     /// Calls `found` with each pattern rule of `language` (and the common ones) that applies
@@ -1163,12 +1169,7 @@ impl RuleSet {
         buffers: &mut MatchBuffers,
         mut found: impl FnMut(usize, usize),
     ) {
-        let (language, screen) = self
-            .screens
-            .get_key_value(language)
-            .or_else(|| self.screens.get_key_value("common"))
-            .expect("a screen for the common rules");
-        let screen = screen.get_or_init(|| Screen::new(&self.rules, language));
+        let screen = self.screen(language);
         let MatchBuffers {
             lowercase,
             may_match,
