@@ -220,6 +220,6 @@ pub(crate) fn label(
     rules: &RuleSet,
     weights: Weights,
 ) -> Vec<Label> {
-    let context = labels::ArticleContext::new(structure, sentences, features, rules);
-    labels::decode(scores, sentences, context.view(), weights)
+    let context = labels::Context::new(structure, sentences, features, rules);
+    labels::decode(scores, sentences, &context, weights)
 }

@@ -115,14 +115,14 @@ pub fn render_styled(text: &str, article: &CleanArticle, rules: &RuleSet) -> Str
     );
 
     let scores: Vec<f64> = article.features.iter().map(|f| f.score).collect();
-    let context = crate::labels::ArticleContext::new(
+    let context = crate::labels::Context::new(
         &article.structure,
         &article.sentences,
         &article.features,
         rules,
     );
     let emissions =
-        crate::labels::emissions(&scores, &article.sentences, context.view(), rules.weights());
+        crate::labels::emissions(&scores, &article.sentences, &context, rules.weights());
     let mut block = usize::MAX;
     let mut category = None;
     for (i, sentence) in article.sentences.iter().enumerate() {

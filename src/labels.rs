@@ -53,84 +53,65 @@ const GLUED: usize = 2;
 const ABSORBED: usize = 3;
 const STATES: usize = 4;
 
-/// What the decoder knows about each sentence besides its score.
-#[derive(Clone, Copy, Debug)]
-pub struct Context<'a> {
+/// What the decoder knows about each sentence besides its score, gathered for one article
+/// ([`Context::new`]).
+#[derive(Clone, Debug, Default)]
+pub struct Context {
     /// `binds_to_next[b]`: block `b` introduces block `b + 1` (a heading before its paragraph),
     /// so a label change between them costs `switch_after_heading`.
-    pub binds_to_next: &'a [bool],
+    pub binds_to_next: Vec<bool>,
     /// Per sentence: it shares the article's vocabulary ([`crate::features::SentenceFeatures::on_topic`]).
-    pub on_topic: &'a [bool],
+    pub on_topic: Vec<bool>,
     /// Per sentence: it opens a block that starts a new insert ([`opens_new_insert`]).
-    pub opens_insert: &'a [bool],
+    pub opens_insert: Vec<bool>,
     /// Per sentence: the longest content word it shares with the block after its own
     /// ([`crate::features::SentenceFeatures::echo_below`]).
-    pub echo_below: &'a [usize],
+    pub echo_below: Vec<usize>,
     /// Per sentence: it shares with the block after its own a word that no other block uses
     /// ([`crate::features::SentenceFeatures::echo_below_only`]).
-    pub echo_below_only: &'a [bool],
+    pub echo_below_only: Vec<bool>,
     /// Per sentence: it holds quoted speech
     /// ([`crate::features::SentenceFeatures::quotes_speech`]).
-    pub quotes_speech: &'a [bool],
+    pub quotes_speech: Vec<bool>,
     /// Per sentence: it fires an opener cue ([`has_opener_cue`]).
-    pub opener_cue: &'a [bool],
+    pub opener_cue: Vec<bool>,
     /// Per sentence: it is a line that is an ad label and nothing else (a block of one sentence
     /// with a strong standalone label cue).
-    pub label_line: &'a [bool],
+    pub label_line: Vec<bool>,
     /// Per sentence: the publisher offers its own things in it, or tells the reader what they
     /// want (a cue of the `publisher_offer`, `publisher_event`, `reader_offer` or `hook.desire`
     /// families).
-    pub publisher_voice: &'a [bool],
+    pub publisher_voice: Vec<bool>,
     /// Per sentence: it is a call to action (it fires a `<lang>.cta.*` cue: "Download the free
     /// report today", "Jetzt Depot eröffnen").
-    pub call_to_action: &'a [bool],
+    pub call_to_action: Vec<bool>,
     /// Per sentence: it hands over from a problem to the offer that answers it (it fires a
     /// `<lang>.advertorial.handover` cue: "Genau hier setzt … an", "Pour vous accompagner").
-    pub hands_over: &'a [bool],
+    pub hands_over: Vec<bool>,
     /// Per sentence: it poses the reader's problem that an offer will answer (a
     /// `<lang>.advertorial.reader_problem` cue: "Viele Privatanleger fragen sich …", "Many
     /// homeowners wonder …").
-    pub poses_problem: &'a [bool],
+    pub poses_problem: Vec<bool>,
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
-    pub fine_print: &'a [bool],
+    pub fine_print: Vec<bool>,
     /// Per sentence: it names an offer (a cue with a category: a broker, a newsletter, a
     /// price off) or calls to action.
-    pub names_offer: &'a [bool],
+    pub names_offer: Vec<bool>,
     /// Per sentence: it is a hook, a question that tells the reader what they want or opens a
     /// paragraph to be answered (`<lang>.hook.desire`, `form.hook_question`: "Fancy a flutter
     /// on the next derby?").
-    pub hook: &'a [bool],
-}
-
-/// What [`Context`] borrows, gathered for one article.
-#[derive(Clone, Debug, Default)]
-pub struct ArticleContext {
-    pub binds_to_next: Vec<bool>,
-    pub on_topic: Vec<bool>,
-    pub opens_insert: Vec<bool>,
-    pub echo_below: Vec<usize>,
-    pub echo_below_only: Vec<bool>,
-    pub quotes_speech: Vec<bool>,
-    pub opener_cue: Vec<bool>,
-    pub label_line: Vec<bool>,
-    pub publisher_voice: Vec<bool>,
-    pub call_to_action: Vec<bool>,
-    pub hands_over: Vec<bool>,
-    pub poses_problem: Vec<bool>,
-    pub fine_print: Vec<bool>,
-    pub names_offer: Vec<bool>,
     pub hook: Vec<bool>,
 }
 
-impl ArticleContext {
+impl Context {
     /// Gathers the facts of an article's sentences the decoder weighs besides their scores.
     pub fn new(
         structure: &Structure,
         sentences: &[Sentence],
         features: &[SentenceFeatures],
         rules: &RuleSet,
-    ) -> ArticleContext {
+    ) -> Context {
         let each = |fact: fn(&SentenceFeatures) -> bool| features.iter().map(fact).collect();
         // Per sentence: it fires a cue of a rule that `family` accepts.
         let fires = |family: fn(&crate::rules::Rule) -> bool| {
@@ -140,7 +121,7 @@ impl ArticleContext {
                 .collect()
         };
         let label_line = bare_label_lines(sentences, features, rules);
-        ArticleContext {
+        Context {
             binds_to_next: label_lines_unbound(structure.heading_binds(), sentences, &label_line),
             on_topic: each(|f| f.on_topic),
             opens_insert: opens_new_insert(sentences, features, rules),
@@ -162,30 +143,9 @@ impl ArticleContext {
             }),
         }
     }
-
-    /// The context to decode with.
-    pub fn view(&self) -> Context<'_> {
-        Context {
-            binds_to_next: &self.binds_to_next,
-            on_topic: &self.on_topic,
-            opens_insert: &self.opens_insert,
-            echo_below: &self.echo_below,
-            echo_below_only: &self.echo_below_only,
-            quotes_speech: &self.quotes_speech,
-            opener_cue: &self.opener_cue,
-            label_line: &self.label_line,
-            publisher_voice: &self.publisher_voice,
-            call_to_action: &self.call_to_action,
-            hands_over: &self.hands_over,
-            poses_problem: &self.poses_problem,
-            fine_print: &self.fine_print,
-            names_offer: &self.names_offer,
-            hook: &self.hook,
-        }
-    }
 }
 
-impl Context<'_> {
+impl Context {
     /// Whether a promo run that takes sentence `i` absorbs it: a sentence about the story (on
     /// topic), not promo on its own, in a block where at most one other sentence is (so no
     /// `paragraph_support` vouches for it). An ad paragraph's neutral opener is followed by a
@@ -203,7 +163,7 @@ impl Context<'_> {
 pub fn decode(
     scores: &[f64],
     sentences: &[Sentence],
-    context: Context,
+    context: &Context,
     weights: Weights,
 ) -> Vec<Label> {
     let n = scores.len();
@@ -348,7 +308,7 @@ fn better(score: f64, cut: usize, best: f64, best_cut: usize) -> bool {
 pub fn emissions(
     scores: &[f64],
     sentences: &[Sentence],
-    context: Context,
+    context: &Context,
     weights: Weights,
 ) -> Vec<f64> {
     let closing = closing_lines(scores, sentences, context, weights.bias);
@@ -379,7 +339,7 @@ fn emissions_from(scores: &[f64], support: &[f64], weights: Weights) -> Vec<f64>
 fn support(
     scores: &[f64],
     sentences: &[Sentence],
-    context: Context,
+    context: &Context,
     closing: &[usize],
     bias: f64,
 ) -> Vec<f64> {
@@ -632,7 +592,7 @@ fn positive_family(rule: &crate::rules::Rule) -> Option<&str> {
 fn boxed_pitches(
     scores: &[f64],
     sentences: &[Sentence],
-    context: Context,
+    context: &Context,
     closing: &[usize],
     bias: f64,
 ) -> Vec<(usize, usize)> {
@@ -718,7 +678,7 @@ const LABEL_VOUCHES: f64 = 2.0;
 /// or quotes anyone, and the pitching block opens no insert of its own. A label whose ad was
 /// not scraped stands over the story: a heading, quoted or reported speech, a paragraph that
 /// does not lead to the next, or the next insert's own label or link line ends the scope.
-fn label_scopes(scores: &[f64], sentences: &[Sentence], context: Context, bias: f64) -> Vec<bool> {
+fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias: f64) -> Vec<bool> {
     let mut out = vec![false; scores.len()];
     for label in (0..scores.len()).filter(|&i| context.label_line[i]) {
         let first = block_end(sentences, label);
@@ -778,7 +738,7 @@ fn is_lead_in(
     block: std::ops::Range<usize>,
     (own, closed): (usize, usize),
     scores: &[f64],
-    context: Context,
+    context: &Context,
     bias: f64,
 ) -> bool {
     own >= 1
@@ -806,7 +766,7 @@ const HANDOVER_SET_UP_MAX_SENTENCES: usize = 3;
 fn is_set_up_above_hand_over(
     block: std::ops::Range<usize>,
     scores: &[f64],
-    context: Context,
+    context: &Context,
     bias: f64,
 ) -> bool {
     block.len() <= HANDOVER_SET_UP_MAX_SENTENCES
@@ -823,7 +783,7 @@ fn is_plain_set_up(
     block: std::ops::Range<usize>,
     max_sentences: usize,
     scores: &[f64],
-    context: Context,
+    context: &Context,
     bias: f64,
 ) -> bool {
     block.len() <= max_sentences
@@ -846,7 +806,7 @@ fn is_plain_set_up(
 fn closing_lines(
     scores: &[f64],
     sentences: &[Sentence],
-    context: Context,
+    context: &Context,
     bias: f64,
 ) -> Vec<usize> {
     let mut out = vec![0; scores.len()];
@@ -1203,27 +1163,27 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let context = Context {
-            binds_to_next,
-            on_topic: &flags(on_topic),
-            opens_insert: &flags(opens_insert),
-            echo_below: &(0..scores.len())
+            binds_to_next: binds_to_next.to_vec(),
+            on_topic: flags(on_topic),
+            opens_insert: flags(opens_insert),
+            echo_below: (0..scores.len())
                 .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
                 .collect::<Vec<_>>(),
-            echo_below_only: &flags(only_below),
-            quotes_speech: &flags(&[]),
-            opener_cue: &flags(opens_insert),
-            label_line: &flags(&[]),
-            publisher_voice: &flags(publisher_voice),
-            call_to_action: &flags(call_to_action),
-            hands_over: &flags(hands_over),
-            poses_problem: &flags(poses_problem),
-            fine_print: &flags(fine_print),
-            names_offer: &(0..scores.len())
+            echo_below_only: flags(only_below),
+            quotes_speech: flags(&[]),
+            opener_cue: flags(opens_insert),
+            label_line: flags(&[]),
+            publisher_voice: flags(publisher_voice),
+            call_to_action: flags(call_to_action),
+            hands_over: flags(hands_over),
+            poses_problem: flags(poses_problem),
+            fine_print: flags(fine_print),
+            names_offer: (0..scores.len())
                 .map(|i| !plain.contains(&i))
                 .collect::<Vec<_>>(),
-            hook: &flags(hook),
+            hook: flags(hook),
         };
-        decode(&scores, &sentences, context, weights)
+        decode(&scores, &sentences, &context, weights)
     }
 
     use Label::{Editorial as E, Promo as P};
