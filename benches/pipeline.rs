@@ -81,7 +81,7 @@ struct Prepared {
     structure: structure::Structure,
     sentences: Vec<klartext::Sentence>,
     scores: Vec<f64>,
-    context: labels::ArticleContext,
+    context: labels::Context,
 }
 
 fn prepare(text: String, rules: &RuleSet) -> Prepared {
@@ -90,7 +90,7 @@ fn prepare(text: String, rules: &RuleSet) -> Prepared {
     let sentences = sentences::segment(&text, &structure, &language, rules);
     let features = features::extract(&text, &structure, &sentences, &language, rules);
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
-    let context = labels::ArticleContext::new(&structure, &sentences, &features, rules);
+    let context = labels::Context::new(&structure, &sentences, &features, rules);
     Prepared {
         text,
         language,
@@ -138,9 +138,7 @@ fn bench_generated(c: &mut Criterion) {
         b.iter(|| {
             articles
                 .iter()
-                .map(|a| {
-                    labels::decode(&a.scores, &a.sentences, a.context.view(), rules.weights()).len()
-                })
+                .map(|a| labels::decode(&a.scores, &a.sentences, &a.context, rules.weights()).len())
                 .sum::<usize>()
         })
     });
