@@ -314,7 +314,10 @@ impl<W: std::io::Write> CountPrinter<W> {
     /// Starts the output (the CSV header, the opening of the JSON object).
     pub fn new(format: CountFormat, mut out: W) -> std::io::Result<Self> {
         match format {
-            CountFormat::Csv => writeln!(out, "id,ads,{},error", Self::csv_categories().join(","))?,
+            CountFormat::Csv => {
+                let names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
+                writeln!(out, "id,ads,{},error", names.join(","))?
+            }
             CountFormat::Json => write!(out, "{{\n  \"articles\": [")?,
             CountFormat::Table => {}
         }
@@ -328,8 +331,13 @@ impl<W: std::io::Write> CountPrinter<W> {
         })
     }
 
-    fn csv_categories() -> Vec<&'static str> {
-        Category::ALL.iter().map(|c| c.name()).collect()
+    /// The CSV cells of `counts`, one per category in [`Category::ALL`] order, comma-separated.
+    fn csv_cells(counts: &std::collections::BTreeMap<String, usize>) -> String {
+        let cells: Vec<String> = Category::ALL
+            .iter()
+            .map(|c| counts.get(c.name()).copied().unwrap_or(0).to_string())
+            .collect();
+        cells.join(",")
     }
 
     /// Quotes a CSV field when it needs it.
@@ -351,16 +359,12 @@ impl<W: std::io::Write> CountPrinter<W> {
         match self.format {
             CountFormat::Table => self.rows.push(count),
             CountFormat::Csv => {
-                let cells: Vec<String> = Self::csv_categories()
-                    .iter()
-                    .map(|k| count.by_category.get(*k).copied().unwrap_or(0).to_string())
-                    .collect();
                 writeln!(
                     self.out,
                     "{},{},{},{}",
                     Self::csv_field(&count.id),
                     count.ads,
-                    cells.join(","),
+                    Self::csv_cells(&count.by_category),
                     Self::csv_field(count.error.as_deref().unwrap_or(""))
                 )?;
             }
@@ -391,11 +395,8 @@ impl<W: std::io::Write> CountPrinter<W> {
                 )?;
             }
             CountFormat::Csv => {
-                let cells: Vec<String> = Self::csv_categories()
-                    .iter()
-                    .map(|k| self.totals.get(*k).copied().unwrap_or(0).to_string())
-                    .collect();
-                writeln!(self.out, "TOTAL,{},{},", self.ads, cells.join(","))?;
+                let cells = Self::csv_cells(&self.totals);
+                writeln!(self.out, "TOTAL,{},{cells},", self.ads)?;
             }
             CountFormat::Table => self.table()?,
         }

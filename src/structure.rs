@@ -225,9 +225,14 @@ fn find_dateline(
     None
 }
 
+/// The number in group `name` of a dateline match, if the group took part.
+fn group_number(caps: &regex::Captures<'_>, name: &str) -> Option<u32> {
+    caps.name(name).and_then(|m| m.as_str().parse().ok())
+}
+
 /// Whether a numeric date could be read with day and month swapped ("02/12/2026").
 fn reads_both_ways(caps: &regex::Captures<'_>) -> bool {
-    let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let number = |name: &str| group_number(caps, name);
     match (number("day"), number("month")) {
         (Some(day), Some(month)) => {
             day != month && (1..=12).contains(&day) && (1..=12).contains(&month)
@@ -240,7 +245,7 @@ fn iso_datetime(
     caps: &regex::Captures<'_>,
     months: &foldhash::HashMap<String, u32>,
 ) -> Option<String> {
-    let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let number = |name: &str| group_number(caps, name);
     let year = match number("year")? {
         short @ 0..=99 => 2000 + short as i32,
         year => year as i32,
