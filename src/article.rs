@@ -141,7 +141,7 @@ pub fn clean_reading(
         rules,
         rules.weights(),
     );
-    let ads = labels::ad_spans(&sentences, &features, &labels, rules);
+    let ads = labels::ad_spans(text, &sentences, &features, &labels, rules);
     let strip = repeats.is_some_and(|r| r.strip_boilerplate);
     let boilerplate = repeats::boilerplate(&repeated, &sentences, &labels, strip);
     let mut removed: Vec<bool> = labels.iter().map(|l| *l == Label::Promo).collect();

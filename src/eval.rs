@@ -7,7 +7,10 @@
 //! - **char precision / recall / F1** of the removed characters against the gold passages;
 //! - **editorial retained**: the share of gold editorial characters (everything but the ads and
 //!   the dateline) that the clean text keeps;
-//! - **no-promo articles cut**: articles without any gold ad from which anything was removed.
+//! - **no-promo articles cut**: articles without any gold ad from which anything was removed;
+//! - **category right**: of the ads caught, the share whose category is the gold one (the category
+//!   of the removed span that covers most of the ad), which is what `klartext count` reports per
+//!   category.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -135,6 +138,8 @@ pub struct Counts {
     pub no_promo_articles_cut: usize,
     pub ads: usize,
     pub ads_caught: usize,
+    /// Caught ads whose removed span carries the gold category.
+    pub ads_caught_category_right: usize,
     /// Removed characters inside gold ads.
     pub true_removed: usize,
     /// Removed characters outside gold ads (editorial text lost).
@@ -152,6 +157,7 @@ impl Counts {
         self.no_promo_articles_cut += other.no_promo_articles_cut;
         self.ads += other.ads;
         self.ads_caught += other.ads_caught;
+        self.ads_caught_category_right += other.ads_caught_category_right;
         self.true_removed += other.true_removed;
         self.false_removed += other.false_removed;
         self.missed += other.missed;
@@ -169,6 +175,11 @@ impl Counts {
 
     pub fn ads_caught_ratio(&self) -> f64 {
         Self::ratio(self.ads_caught, self.ads)
+    }
+
+    /// Of the ads caught, the share given their gold category.
+    pub fn category_right_ratio(&self) -> f64 {
+        Self::ratio(self.ads_caught_category_right, self.ads_caught)
     }
 
     pub fn editorial_retained_ratio(&self) -> f64 {
@@ -203,6 +214,15 @@ pub struct Miss {
     pub text: String,
 }
 
+/// A caught ad given another category than the gold one.
+#[derive(Clone, Debug, Serialize)]
+pub struct WrongCategory {
+    pub id: String,
+    pub gold: Category,
+    pub found: Category,
+    pub text: String,
+}
+
 /// Editorial text that was removed: one removed span's editorial part.
 #[derive(Clone, Debug, Serialize)]
 pub struct FalseCut {
@@ -218,6 +238,7 @@ pub struct Report {
     /// Ads and ads caught per gold category.
     pub by_category: BTreeMap<String, (usize, usize)>,
     pub misses: Vec<Miss>,
+    pub wrong_categories: Vec<WrongCategory>,
     pub false_cuts: Vec<FalseCut>,
 }
 
@@ -250,10 +271,11 @@ fn merged(mut spans: Vec<Span>) -> Vec<Span> {
     out
 }
 
-/// Evaluates one article given the byte spans the pipeline removed as promotional.
-pub fn score_article(article: &GoldArticle, removed: &[Span], report: &mut Report) {
+/// Evaluates one article given the passages the pipeline removed as promotional: their byte
+/// spans and categories.
+pub fn score_article(article: &GoldArticle, found: &[(Span, Category)], report: &mut Report) {
     let text = &article.text;
-    let removed = merged(removed.to_vec());
+    let removed = merged(found.iter().map(|(span, _)| *span).collect());
     let gold = merged(article.ad_spans.clone());
     let mut counts = Counts {
         articles: 1,
@@ -276,6 +298,20 @@ pub fn score_article(article: &GoldArticle, removed: &[Span], report: &mut Repor
         if share >= CAUGHT_SHARE {
             counts.ads_caught += 1;
             entry.1 += 1;
+            let covering = found
+                .iter()
+                .max_by_key(|(removed, _)| overlap(text, *span, std::slice::from_ref(removed)))
+                .map(|(_, category)| *category);
+            match covering {
+                Some(category) if category == ad.category => counts.ads_caught_category_right += 1,
+                Some(category) => report.wrong_categories.push(WrongCategory {
+                    id: article.id.clone(),
+                    gold: ad.category,
+                    found: category,
+                    text: ad.text.clone(),
+                }),
+                None => {}
+            }
         } else {
             report.misses.push(Miss {
                 id: article.id.clone(),
@@ -315,13 +351,21 @@ pub fn score_article(article: &GoldArticle, removed: &[Span], report: &mut Repor
         .add(&counts);
 }
 
+/// The passages a cleaned article lost, as [`score_article`] takes them.
+fn found(cleaned: &article::CleanArticle) -> Vec<(Span, Category)> {
+    cleaned
+        .ads
+        .iter()
+        .map(|ad| (ad.span, ad.category))
+        .collect()
+}
+
 /// Runs the pipeline with `rules` on every article and scores it.
 pub fn evaluate(articles: &[GoldArticle], rules: &RuleSet) -> Report {
     let mut report = Report::default();
     for article in articles {
         let cleaned = article::clean(&article.text, rules);
-        let removed: Vec<Span> = cleaned.ads.iter().map(|ad| ad.span).collect();
-        score_article(article, &removed, &mut report);
+        score_article(article, &found(&cleaned), &mut report);
     }
     report
 }
@@ -336,6 +380,7 @@ pub struct Summary {
     pub char_f1: f64,
     pub articles: usize,
     pub no_promo_articles_cut: usize,
+    pub category_right_ratio: f64,
 }
 
 impl From<&Counts> for Summary {
@@ -348,6 +393,7 @@ impl From<&Counts> for Summary {
             char_f1: c.char_f1(),
             articles: c.articles,
             no_promo_articles_cut: c.no_promo_articles_cut,
+            category_right_ratio: c.category_right_ratio(),
         }
     }
 }
@@ -359,7 +405,7 @@ pub fn render(report: &Report) -> String {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let _ = writeln!(
         out,
-        "{:<10} {:>8} {:>9} {:>5} {:>7} {:>7} {:>7} {:>7} {:>10} {:>12}",
+        "{:<10} {:>8} {:>9} {:>5} {:>7} {:>7} {:>7} {:>7} {:>10} {:>12} {:>9}",
         "",
         "articles",
         "no-promo",
@@ -369,12 +415,13 @@ pub fn render(report: &Report) -> String {
         "char R",
         "char F1",
         "editorial",
-        "no-promo cut"
+        "no-promo cut",
+        "category"
     );
     let row = |out: &mut String, name: &str, c: &Counts| {
         let _ = writeln!(
             out,
-            "{:<10} {:>8} {:>9} {:>5} {:>7} {:>7} {:>7} {:>7} {:>10} {:>12}",
+            "{:<10} {:>8} {:>9} {:>5} {:>7} {:>7} {:>7} {:>7} {:>10} {:>12} {:>9}",
             name,
             c.articles,
             c.no_promo_articles,
@@ -384,7 +431,8 @@ pub fn render(report: &Report) -> String {
             pct(c.char_recall()),
             pct(c.char_f1()),
             format!("{:.2}%", 100.0 * c.editorial_retained_ratio()),
-            c.no_promo_articles_cut
+            c.no_promo_articles_cut,
+            pct(c.category_right_ratio())
         );
     };
     row(&mut out, "all", &report.overall);
@@ -420,6 +468,17 @@ pub fn render(report: &Report) -> String {
             short(&m.text)
         );
     }
+    let _ = writeln!(out, "\nwrong category ({}):", report.wrong_categories.len());
+    for w in &report.wrong_categories {
+        let _ = writeln!(
+            out,
+            "  {} [{} taken for {}] {}",
+            w.id,
+            w.gold.name(),
+            w.found.name(),
+            short(&w.text)
+        );
+    }
     let _ = writeln!(out, "\nfalse cuts ({}):", report.false_cuts.len());
     for f in &report.false_cuts {
         let _ = writeln!(out, "  {} {}", f.id, short(&f.text));
@@ -446,8 +505,7 @@ pub fn cross_validate(
         for article in articles {
             if fold_of(&article.id, folds) == fold {
                 let cleaned = article::clean(&article.text, &fitted);
-                let removed: Vec<Span> = cleaned.ads.iter().map(|ad| ad.span).collect();
-                score_article(article, &removed, &mut report);
+                score_article(article, &found(&cleaned), &mut report);
             }
         }
     }

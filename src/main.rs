@@ -177,8 +177,11 @@ const EVAL_HELP: &str = "\
 Runs the pipeline on every annotated article (<slug>.txt beside <slug>.gold.toml) and reports,
 overall, per language and per category: ads caught (a gold passage counts when at least 90% of
 its characters are removed), character precision, recall and F1 of what was removed, the share
-of editorial characters kept, and the number of articles without ads that lost any text. The
-misses and false cuts follow with their text. Characters are counted without white space.
+of editorial characters kept, the number of articles without ads that lost any text, and of the
+ads caught the share given their gold category (what `count` counts by). The misses, the caught
+ads with the wrong category and the false cuts follow with their text. Characters are counted
+without white space. --json prints ads_caught_ratio, editorial_retained_ratio, char_precision,
+char_recall, char_f1, articles, no_promo_articles_cut and category_right_ratio.
 
 Example:
   klartext eval corpus
@@ -1120,8 +1123,8 @@ fn rules_list(args: RulesArgs) -> Result<bool, Fatal> {
     Ok(true)
 }
 
-/// Runs `rules test`: one line per rule, `ok` or `FAIL` with what went wrong; false when any
-/// rule fails.
+/// Runs `rules test`: one line per rule and category hint, `ok` or `FAIL` with what went wrong;
+/// false when any fails.
 fn rules_test(args: RulesTestArgs) -> Result<bool, Fatal> {
     use std::fmt::Write;
     let rules = load_rules(&args.rules.rules)?;
@@ -1131,30 +1134,46 @@ fn rules_test(args: RulesTestArgs) -> Result<bool, Fatal> {
         .bold();
     let mut out = String::new();
     let mut failed = 0;
-    for rule in rules.rules() {
-        let failures = rule.check_examples();
+    let checked = rules
+        .rules()
+        .iter()
+        .map(|r| {
+            (
+                &r.id,
+                r.must_match.len(),
+                r.must_not_match.len(),
+                r.check_examples(),
+            )
+        })
+        .chain(rules.hints().iter().map(|h| {
+            (
+                &h.id,
+                h.must_match.len(),
+                h.must_not_match.len(),
+                h.check_examples(),
+            )
+        }));
+    let mut total = 0;
+    for (id, must, must_not, failures) in checked {
+        total += 1;
         if failures.is_empty() {
             if !args.failed {
                 let _ = writeln!(
                     out,
-                    "{pass}ok{pass:#}   {} ({} match, {} no_match)",
-                    rule.id,
-                    rule.must_match.len(),
-                    rule.must_not_match.len()
+                    "{pass}ok{pass:#}   {id} ({must} match, {must_not} no_match)"
                 );
             }
             continue;
         }
         failed += 1;
-        let _ = writeln!(out, "{fail}FAIL{fail:#} {}", rule.id);
+        let _ = writeln!(out, "{fail}FAIL{fail:#} {id}");
         for failure in failures {
             let _ = writeln!(out, "       {failure}");
         }
     }
-    let total = rules.rules().len();
     let _ = writeln!(
         out,
-        "{total} rules: {} passed, {failed} failed",
+        "{total} rules and hints: {} passed, {failed} failed",
         total - failed
     );
     print_to(args.color.stdout(), &out)?;

@@ -136,6 +136,22 @@ pub struct Rule {
     pub must_not_match: Vec<String>,
 }
 
+/// A hint at what kind of ad a passage is (`[[hint]]` in a rules file): words such as "iOS",
+/// "webinar" or "free bets" that say what is sold, not whether anything is. Hints never touch a
+/// sentence's score, so they cannot make or unmake an ad and `train` leaves them alone; once a
+/// run is labelled promo, its category is the one with the largest sum of the weights of its
+/// category rules and the strengths of the hints found in it. Without hints, a pitch whose only
+/// cues are generic ("jetzt", "kostenlos", a call to action) had no category but `other`.
+#[derive(Clone, Debug)]
+pub struct CategoryHint {
+    pub id: String,
+    pub category: Category,
+    pub strength: f64,
+    pub pattern: Pattern,
+    pub must_match: Vec<String>,
+    pub must_not_match: Vec<String>,
+}
+
 /// A rule's regular expression: checked when the rules load, compiled when first used.
 ///
 /// Compiling costs up to a millisecond per pattern (Unicode classes and word boundaries make
@@ -470,6 +486,8 @@ struct Titles {
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    /// Category hints of every language: a passage in one language may sell in another.
+    hints: Vec<CategoryHint>,
     weights: Weights,
     datelines: DatelineRules,
     structure: StructureRules,
@@ -637,6 +655,21 @@ struct RulesFile {
     sentences: Option<SentencesFile>,
     #[serde(default)]
     rule: Vec<RuleFile>,
+    #[serde(default)]
+    hint: Vec<HintFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HintFile {
+    id: Spanned<String>,
+    category: Spanned<String>,
+    strength: f64,
+    pattern: Spanned<String>,
+    #[serde(rename = "match", default)]
+    must_match: Vec<String>,
+    #[serde(default)]
+    no_match: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -727,6 +760,22 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// The category a rules file names, or an error at the name listing the valid ones.
+fn category_of(source: &RuleSource, name: &Spanned<String>) -> Result<Category> {
+    Category::from_name(name.get_ref()).ok_or_else(|| {
+        let names: Vec<_> = Category::ALL.iter().map(|c| c.name()).collect();
+        error_at(
+            source,
+            name.span().start,
+            format!(
+                "unknown category `{}`; use one of {}",
+                name.get_ref(),
+                names.join(", ")
+            ),
+        )
+    })
+}
+
 /// Line and column (both from 1) of a byte offset.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -804,6 +853,7 @@ impl RuleSet {
         let mut titles: HashMap<String, Titles> = HashMap::new();
         let mut stopwords: BTreeMap<String, HashSet<String>> = BTreeMap::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
+        let mut hints = Vec::new();
 
         for (index, source) in sources.iter().enumerate() {
             let file_name = Path::new(&source.name)
@@ -915,6 +965,32 @@ impl RuleSet {
                 let words = stopwords.entry(file.language.clone()).or_default();
                 words.extend(sentences.stopwords.into_iter().map(|w| w.to_lowercase()));
             }
+            for h in file.hint {
+                let id_span = h.id.span();
+                let id = h.id.into_inner();
+                if let Some(other) = seen_ids.insert(id.clone(), source.name.clone()) {
+                    return Err(error_at(
+                        source,
+                        id_span.start,
+                        format!("hint id `{id}` is already used in {other}; ids must be unique"),
+                    ));
+                }
+                let pattern = Pattern::new(h.pattern.get_ref()).map_err(|e| {
+                    error_at(
+                        source,
+                        h.pattern.span().start,
+                        format!("hint `{id}`: invalid pattern: {e}"),
+                    )
+                })?;
+                hints.push(CategoryHint {
+                    id,
+                    category: category_of(source, &h.category)?,
+                    strength: h.strength,
+                    pattern,
+                    must_match: h.must_match,
+                    must_not_match: h.no_match,
+                });
+            }
             for r in file.rule {
                 let id_span = r.id.span();
                 let id = r.id.into_inner();
@@ -925,20 +1001,9 @@ impl RuleSet {
                         format!("rule id `{id}` is already used in {other}; ids must be unique"),
                     ));
                 }
-                let category = match r.category {
+                let category = match &r.category {
                     None => None,
-                    Some(c) => Some(Category::from_name(c.get_ref()).ok_or_else(|| {
-                        let names: Vec<_> = Category::ALL.iter().map(|c| c.name()).collect();
-                        error_at(
-                            source,
-                            c.span().start,
-                            format!(
-                                "unknown category `{}`; use one of {}",
-                                c.get_ref(),
-                                names.join(", ")
-                            ),
-                        )
-                    })?),
+                    Some(c) => Some(category_of(source, c)?),
                 };
                 let position = match r.position.as_ref().map(|p| p.get_ref().as_str()) {
                     None | Some("any") => Position::Any,
@@ -1053,6 +1118,7 @@ impl RuleSet {
         }
         let mut set = RuleSet {
             rules,
+            hints,
             weights,
             datelines: DatelineRules {
                 patterns,
@@ -1086,6 +1152,11 @@ impl RuleSet {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The category hints of every language ([`CategoryHint`]).
+    pub fn hints(&self) -> &[CategoryHint] {
+        &self.hints
     }
 
     /// Whether `line` is an ad label and nothing else ("Anzeige", "- Sponsored -"): a pattern
@@ -1612,16 +1683,20 @@ impl RuleSet {
         Ok(())
     }
 
-    /// Runs every rule's example sentences; returns one line per failure, `<id>: <what>`.
+    /// Runs every rule's and hint's example sentences; returns one line per failure,
+    /// `<id>: <what>`.
     pub fn check_examples(&self) -> Vec<String> {
-        self.rules
-            .iter()
-            .flat_map(|rule| {
-                rule.check_examples()
-                    .into_iter()
-                    .map(move |failure| format!("{}: {failure}", rule.id))
-            })
-            .collect()
+        let rules = self.rules.iter().flat_map(|rule| {
+            rule.check_examples()
+                .into_iter()
+                .map(move |failure| format!("{}: {failure}", rule.id))
+        });
+        let hints = self.hints.iter().flat_map(|hint| {
+            hint.check_examples()
+                .into_iter()
+                .map(move |failure| format!("{}: {failure}", hint.id))
+        });
+        rules.chain(hints).collect()
     }
 }
 
@@ -1630,22 +1705,35 @@ impl Rule {
     /// entry per sentence (`should match: …`, `should not match: …`), or that the rule carries
     /// no example at all (its evidence is what keeps it honest).
     pub fn check_examples(&self) -> Vec<String> {
-        let mut failures = Vec::new();
-        if self.must_match.is_empty() && self.must_not_match.is_empty() {
-            failures.push("carries no example sentences (add `match` and `no_match`)".to_string());
-        }
-        for s in &self.must_match {
-            if !self.pattern.regex().is_match(s) {
-                failures.push(format!("should match: {s}"));
-            }
-        }
-        for s in &self.must_not_match {
-            if self.pattern.regex().is_match(s) {
-                failures.push(format!("should not match: {s}"));
-            }
-        }
-        failures
+        examples_failures(&self.pattern, &self.must_match, &self.must_not_match)
     }
+}
+
+impl CategoryHint {
+    /// Runs this hint's example sentences against its pattern, as [`Rule::check_examples`].
+    pub fn check_examples(&self) -> Vec<String> {
+        examples_failures(&self.pattern, &self.must_match, &self.must_not_match)
+    }
+}
+
+/// What goes wrong when `pattern` meets the sentences it must and must not match, one entry per
+/// sentence; a pattern with no example at all is a failure too (its evidence keeps it honest).
+fn examples_failures(pattern: &Pattern, must: &[String], must_not: &[String]) -> Vec<String> {
+    let mut failures = Vec::new();
+    if must.is_empty() && must_not.is_empty() {
+        failures.push("carries no example sentences (add `match` and `no_match`)".to_string());
+    }
+    for s in must {
+        if !pattern.regex().is_match(s) {
+            failures.push(format!("should match: {s}"));
+        }
+    }
+    for s in must_not {
+        if pattern.regex().is_match(s) {
+            failures.push(format!("should not match: {s}"));
+        }
+    }
+    failures
 }
 
 #[cfg(test)]
@@ -1954,5 +2042,44 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().starts_with("x.toml:3:6:"), "{err}");
+    }
+
+    #[test]
+    fn a_hint_names_the_category_of_an_ad_and_removes_nothing_more() {
+        let text = "Titel\n\nDer Rat tagte am Montag. Er beschloss den Haushalt.\n\nImmer wissen, was los ist: Jetzt die kostenlose Kurier-Anwendung für iOS und Android laden\n";
+        let with = crate::article::clean(text, &RuleSet::builtin());
+        let without_hints = {
+            let mut rules = RuleSet::builtin();
+            rules.hints.clear();
+            crate::article::clean(text, &rules)
+        };
+        let spans = |c: &crate::article::CleanArticle| -> Vec<crate::structure::Span> {
+            c.ads.iter().map(|a| a.span).collect()
+        };
+        assert_eq!(spans(&with), spans(&without_hints));
+        assert_eq!(with.ads.len(), 1, "{:?}", with.ads);
+        assert_eq!(with.ads[0].category, Category::App);
+        assert_eq!(without_hints.ads[0].category, Category::Other);
+    }
+
+    #[test]
+    fn a_hint_needs_a_known_category_a_valid_pattern_and_a_fresh_id() {
+        let hint = |category: &str, pattern: &str, id: &str| {
+            with_common(&format!("language = \"xx\"\n[[hint]]\nid = \"{id}\"\ncategory = \"{category}\"\nstrength = 0.4\npattern = '{pattern}'\nmatch = [\"x\"]\n"))
+        };
+        let err = hint("spam", "x", "h").unwrap_err();
+        assert!(err.to_string().contains("unknown category `spam`"), "{err}");
+        let err = hint("app", "(x", "h").unwrap_err();
+        assert!(
+            err.to_string().contains("hint `h`: invalid pattern"),
+            "{err}"
+        );
+        let err = hint("app", "x", "form.url").unwrap_err();
+        assert!(err.to_string().contains("already used"), "{err}");
+        let rules = hint("app", "y", "h").unwrap();
+        assert_eq!(
+            rules.check_examples(),
+            vec!["h: should match: x".to_string()]
+        );
     }
 }

@@ -397,10 +397,12 @@ clitest!(eval_json_has_the_documented_keys, |dir| {
         "char_f1",
         "articles",
         "no_promo_articles_cut",
+        "category_right_ratio",
     ] {
         assert!(summary.get(key).is_some(), "missing {key}: {summary}");
     }
     assert_eq!(summary["ads_caught_ratio"], 1.0);
+    assert_eq!(summary["category_right_ratio"], 1.0);
     assert_eq!(summary["editorial_retained_ratio"], 1.0);
     let table = dir.klartext(&["eval", "gold"]);
     assert!(String::from_utf8_lossy(&table.stdout).contains("misses (0)"));

@@ -389,11 +389,17 @@ fn rules_list_shows_every_rule_and_rules_test_fails_on_a_broken_example() {
         "{listed}"
     );
 
+    let hints: usize = std::fs::read_dir(repo().join("rules"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|t| t.matches("[[hint]]").count())
+        .sum();
+    let checked = rule_files + hints;
     let tested = dir.klartext(&["rules", "test"]);
     assert_eq!(tested.status.code(), Some(0), "{}", stdout(&tested));
     assert!(stdout(&tested).contains("ok   de.lead_magnet (2 match, 1 no_match)"));
     assert!(stdout(&tested).ends_with(&format!(
-        "{rule_files} rules: {rule_files} passed, 0 failed\n"
+        "{checked} rules and hints: {checked} passed, 0 failed\n"
     )));
 
     rules_with(
@@ -413,8 +419,8 @@ fn rules_list_shows_every_rule_and_rules_test_fails_on_a_broken_example() {
     assert_eq!(
         stdout(&failed),
         format!(
-            "FAIL de.test.broken\n       should match: Ein Konto\n       should not match: Das Depot wächst\n{} rules: {rule_files} passed, 1 failed\n",
-            rule_files + 1
+            "FAIL de.test.broken\n       should match: Ein Konto\n       should not match: Das Depot wächst\n{} rules and hints: {checked} passed, 1 failed\n",
+            checked + 1
         )
     );
     let broken = dir.klartext(&["rules", "test", "--rules", "nowhere"]);
