@@ -403,8 +403,10 @@ fn support(
             && !context.opener_cue[end]
             && is_set_up_above_hand_over(start..end, scores, context, bias);
         // A short paragraph that turns the story to the reader's problem ("… y cada vez más
-        // pequeños ahorradores se plantean …", "Many homeowners wonder …") right above one
-        // that pitches is the bridge a soft advertorial opens with: the problem it poses is
+        // pequeños ahorradores se plantean …", "Many homeowners wonder …"), or hands over
+        // from it to an offer that the paragraph only introduces ("Genau an dieser Stelle
+        // setzt auch eine Übersicht an, …"), right above one that pitches is the bridge a
+        // soft advertorial opens with: the problem it poses is
         // the one the pitch below answers, so the whole pitch vouches for it, as for the
         // set-up above a hand-over, and the bridge vouches for each sentence of the pitch's
         // paragraph as one pitching neighbour: a set-up goes only with its pitch. The pitch
@@ -412,7 +414,7 @@ fn support(
         let poses_above = end < sentences.len()
             && below.0 >= 1
             && !context.opener_cue[end]
-            && (start..end).any(|j| context.poses_problem[j])
+            && (start..end).any(|j| context.poses_problem[j] || context.hands_over[j])
             && is_set_up_above_hand_over(start..end, scores, context, bias);
         // Story sentences that open the block, two or more of them on the story's topic and
         // without any promotional cue, are the story's own paragraph with a pitch glued to its
