@@ -335,7 +335,9 @@ fn emissions_from(scores: &[f64], support: &[f64], weights: Weights) -> Vec<f64>
 /// (or once, under a closing line that names it) and shares with the lead-in a word no other
 /// block uses. A heading off the article's topic (see
 /// [`Context::on_topic`]), neutral and bound to a paragraph that a closing line names by a word
-/// of their own, counts as one more neutral sentence of that paragraph.
+/// of their own, counts as one more neutral sentence of that paragraph. A short paragraph that
+/// poses the reader's problem or hands over, right above one that pitches, is that pitch's
+/// set-up: the pitch vouches for it, and it for the pitch's paragraph (`poses_above`).
 fn support(
     scores: &[f64],
     sentences: &[Sentence],
