@@ -335,7 +335,9 @@ fn emissions_from(scores: &[f64], support: &[f64], weights: Weights) -> Vec<f64>
 /// (or once, under a closing line that names it) and shares with the lead-in a word no other
 /// block uses. A heading off the article's topic (see
 /// [`Context::on_topic`]), neutral and bound to a paragraph that a closing line names by a word
-/// of their own, counts as one more neutral sentence of that paragraph.
+/// of their own, counts as one more neutral sentence of that paragraph. A short paragraph that
+/// poses the reader's problem or hands over, right above one that pitches, is that pitch's
+/// set-up: the pitch vouches for it, and it for the pitch's paragraph (`poses_above`).
 fn support(
     scores: &[f64],
     sentences: &[Sentence],
@@ -361,6 +363,8 @@ fn support(
     };
     let mut out = vec![0.0; scores.len()];
     let mut start = 0;
+    // The block above posed the problem that this block's pitch answers (`poses_above`).
+    let mut posed = false;
     while start < sentences.len() {
         let end = block_end(sentences, start);
         let (own, closed) = pitches(start, end);
@@ -399,6 +403,20 @@ fn support(
             && pitching(end)
             && below.0 + below.1 >= 2
             && !context.opener_cue[end]
+            && is_set_up_above_hand_over(start..end, scores, context, bias);
+        // A short paragraph that turns the story to the reader's problem ("… y cada vez más
+        // pequeños ahorradores se plantean …", "Many homeowners wonder …"), or hands over
+        // from it to an offer that the paragraph only introduces ("Genau an dieser Stelle
+        // setzt auch eine Übersicht an, …"), right above one that pitches is the bridge a
+        // soft advertorial opens with: the problem it poses is
+        // the one the pitch below answers, so the whole pitch vouches for it, as for the
+        // set-up above a hand-over, and the bridge vouches for each sentence of the pitch's
+        // paragraph as one pitching neighbour: a set-up goes only with its pitch. The pitch
+        // need pitch only once: the bridge is the evidence a lead-in's shared word would give.
+        let poses_above = end < sentences.len()
+            && below.0 >= 1
+            && !context.opener_cue[end]
+            && (start..end).any(|j| context.poses_problem[j] || context.hands_over[j])
             && is_set_up_above_hand_over(start..end, scores, context, bias);
         // Story sentences that open the block, two or more of them on the story's topic and
         // without any promotional cue, are the story's own paragraph with a pitch glued to its
@@ -445,12 +463,13 @@ fn support(
             } else {
                 own - usize::from(pitching(i)) + closed
             };
-            *k = if handed_over {
+            *k = if handed_over || poses_above {
                 3.0
             } else {
-                (others.saturating_sub(1) + lead_in + set_up).min(3) as f64
+                (others.saturating_sub(1) + lead_in + set_up + usize::from(posed)).min(3) as f64
             };
         }
+        posed = poses_above;
         // A hook right before a sentence that pitches on its own is that pitch's opening: the
         // pitch vouches for it ("Fancy a flutter on the next derby? New customers at … get …").
         for i in start..end.saturating_sub(1) {
@@ -1635,6 +1654,39 @@ mod tests {
         let mut after = article;
         after.swap(3, 4);
         assert_eq!(with(&after, &[], &[4]), with(&after, &[], &[]));
+    }
+
+    #[test]
+    fn a_paragraph_that_poses_the_reader_s_problem_goes_with_the_pitch_below() {
+        // A story paragraph, a short one that turns to the reader's problem, then a paragraph
+        // that pitches once and states a further detail, then the story again.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.1), (2, 0.9), (2, 0.0), (3, 0.0)];
+        let with = |scores: &[(usize, f64)], problem: &[usize]| {
+            run_fine_print(
+                scores,
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                &[],
+                problem,
+                &[],
+                &[],
+            )
+        };
+        assert_eq!(with(&article, &[2]), [E, P, P, P, P, E]);
+        assert_eq!(with(&article, &[]), [E, E, E, E, E, E]);
+        // Without a pitch below, or with a sentence that speaks against promo, it stays.
+        let mut no_pitch = article;
+        no_pitch[3].1 = 0.0;
+        assert_eq!(with(&no_pitch, &[2]), [E, E, E, E, E, E]);
+        let mut reported = article;
+        reported[1].1 = -0.4;
+        assert_eq!(with(&reported, &[2]), [E, E, E, E, E, E]);
     }
 
     #[test]
