@@ -168,8 +168,8 @@ pub fn clean_reading(
     article
 }
 
-/// The clean text and the editorial headings: every block minus its `removed` sentences. The
-/// pieces of a block left on both sides of a cut are joined with one space.
+/// The clean text and the editorial headings: every block minus its `removed` sentences, on one
+/// line. The pieces of a block left on both sides of a cut are joined with one space.
 fn render(
     text: &str,
     structure: &Structure,
@@ -192,12 +192,16 @@ fn render(
             at = cut.end;
         }
         pieces.push(&text[at..block.span.end]);
-        let line = pieces
+        let mut line = pieces
             .iter()
             .map(|p| p.trim())
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
+        // A hard-wrapped paragraph is one block over several lines; it comes out on one line.
+        if line.contains('\n') {
+            line = line.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+        }
         if line.is_empty() {
             continue;
         }

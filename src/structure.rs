@@ -1,6 +1,8 @@
 //! Structure: the title, the dateline, and the blocks (headings and paragraphs) of an article.
 //!
-//! Every non-empty line is one block; blank lines carry no meaning. The first block is the title.
+//! Every non-empty line is one block and blank lines carry no meaning, except in a hard-wrapped
+//! article (paragraphs broken into lines of a fixed width, with blank lines between them), where
+//! the lines of one paragraph are one block ([`hard_wrap_width`]). The first block is the title.
 //! A dateline is looked for at the start of the first few blocks after it, either filling a line
 //! of its own or glued to the first word of a paragraph (`06.02.2026 - 08:41:11Amazon stellt …`,
 //! as scrapers leave it); it is cut out of the block and parsed into ISO 8601 when it can be.
@@ -85,18 +87,20 @@ const FINAL_PUNCTUATION: &[char] = &['.', '!', '?', ':', ';', '…', '"', '“',
 
 /// Splits an article into title, dateline and blocks.
 pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
-    let mut blocks = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        if !trimmed.is_empty() {
-            let start = offset + (line.len() - line.trim_start().len());
-            blocks.push(Block {
+    let lines = lines(text);
+    let width = hard_wrap_width(text, &lines);
+    let mut blocks: Vec<Block> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let joins = i > 1
+            && width.is_some_and(|w| wraps_into(text, lines[i - 1], *line, w))
+            && !line.after_blank;
+        match blocks.last_mut() {
+            Some(last) if joins => last.span.end = line.span.end,
+            _ => blocks.push(Block {
                 kind: BlockKind::Paragraph,
-                span: Span::new(start, start + trimmed.len()),
-            });
+                span: line.span,
+            }),
         }
-        offset += line.len();
     }
     if let Some(first) = blocks.first_mut() {
         first.kind = BlockKind::Title;
@@ -132,6 +136,111 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
         }
     }
     Structure { blocks, dateline }
+}
+
+/// One non-empty line of the article, trimmed, and whether a blank line stands before it.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    span: Span,
+    after_blank: bool,
+}
+
+fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let mut after_blank = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            after_blank = true;
+        } else {
+            let start = offset + (line.len() - line.trim_start().len());
+            out.push(Line {
+                span: Span::new(start, start + trimmed.len()),
+                after_blank,
+            });
+            after_blank = false;
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// Hard-wrapped text has lines of this many characters (mail, plain-text exports and wire copy
+/// wrap at 60 to 100): a longer line is a paragraph of its own, and shorter lines are headings,
+/// list items or boxes, not the width of a column of prose.
+const WRAP_MIN_WIDTH: usize = 40;
+const WRAP_MAX_WIDTH: usize = 140;
+
+/// The width an article is hard-wrapped at, if it is. Its paragraphs stand apart by blank
+/// lines and run over several lines each: at least half of the lines followed by another line
+/// of their paragraph ("inner" lines) stand in paragraphs of three lines or more, which a
+/// heading over its paragraph or a box of short lines does not make. The median inner line is
+/// the width, between [`WRAP_MIN_WIDTH`] and [`WRAP_MAX_WIDTH`] characters (the median: a wrapper
+/// that lets a long word stick out, or an editor's hand, leaves a few lines longer than the
+/// rest), and hardly a line (one in ten) is half as long again: text with one paragraph per
+/// line and a box of short lines in it has inner lines, but its paragraphs are far longer. And at
+/// least three line breaks, and at least half of the inner ones, fall where the next word would
+/// not have fitted on the line.
+fn hard_wrap_width(text: &str, lines: &[Line]) -> Option<usize> {
+    let body = lines.get(1..)?;
+    let mut groups: Vec<&[Line]> = Vec::new();
+    let mut start = 0;
+    for i in 1..=body.len() {
+        if i == body.len() || body[i].after_blank {
+            groups.push(&body[start..i]);
+            start = i;
+        }
+    }
+    if groups.len() < 2 {
+        return None;
+    }
+    let inner_in = |g: &&[Line]| g.len().saturating_sub(1);
+    let inner_count: usize = groups.iter().map(inner_in).sum();
+    let in_long_paragraphs: usize = groups.iter().filter(|g| g.len() >= 3).map(inner_in).sum();
+    if inner_count < 3 || 2 * in_long_paragraphs < inner_count {
+        return None;
+    }
+    let mut inner: Vec<usize> = groups
+        .iter()
+        .flat_map(|g| g[..g.len() - 1].iter())
+        .map(|l| chars(l.span.of(text)))
+        .collect();
+    inner.sort_unstable();
+    let width = inner[inner.len() / 2];
+    let overlong = body
+        .iter()
+        .filter(|l| 2 * chars(l.span.of(text)) > 3 * width)
+        .count();
+    if !(WRAP_MIN_WIDTH..=WRAP_MAX_WIDTH).contains(&width) || 10 * overlong > body.len() {
+        return None;
+    }
+    let wrapped = groups
+        .iter()
+        .flat_map(|g| g.windows(2))
+        .filter(|w| wraps_into(text, w[0], w[1], width))
+        .count();
+    (wrapped >= 3 && 2 * wrapped >= inner_count).then_some(width)
+}
+
+/// Whether `next` continues the paragraph of `line` in text wrapped at `width`: `line` is full
+/// (its length and the next word's would pass nine tenths of the width) and `next` does not open
+/// a list item.
+fn wraps_into(text: &str, line: Line, next: Line, width: usize) -> bool {
+    let next = next.span.of(text);
+    let first_word = next.split_whitespace().next().unwrap_or("");
+    let opens_item = first_word.starts_with(['•', '-', '–', '—', '*', '·', '>'])
+        || (first_word.ends_with(['.', ')'])
+            && first_word[..first_word.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_digit())
+            && first_word.len() > 1);
+    let length = chars(line.span.of(text));
+    !opens_item && 10 * (length + 1 + chars(first_word)) > 9 * width && 10 * length >= 7 * width
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
 }
 
 /// Whether a sentence ends inside the line (". ", "! ", "? "): a heading is one sentence at most.
@@ -449,6 +558,55 @@ mod tests {
         assert_eq!(
             kinds,
             [Title, Paragraph, Paragraph, Heading, Paragraph, Paragraph]
+        );
+    }
+
+    /// The kinds and texts of the blocks of `text`, parsed as German.
+    fn blocks(text: &str) -> Vec<(BlockKind, String)> {
+        parse(text, "de", &RuleSet::builtin())
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.span.of(text).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_hard_wrapped_paragraph_is_one_block() {
+        let text = "Titel der Meldung\n\n\
+Der Kreistag hat am Montagabend nach langer Debatte den Haushalt für\n\
+das kommende Jahr beschlossen. Die Mehrheit fiel knapper aus als in\n\
+den Vorjahren, weil zwei Fraktionen geschlossen dagegen stimmten.\n\n\
+Neue Schulden\n\n\
+Der Landrat verteidigte die neuen Kredite für den Bau der Schulen und\n\
+verwies auf die gestiegenen Zinsen. Die Opposition sprach dagegen von\n\
+einem Haushalt auf Pump, der die Gemeinden über Jahre belasten werde.\n";
+        let found = blocks(text);
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[1].0, BlockKind::Paragraph);
+        assert!(found[1].1.starts_with("Der Kreistag") && found[1].1.ends_with("stimmten."));
+        assert_eq!(found[2], (BlockKind::Heading, "Neue Schulden".to_string()));
+        assert!(found[3].1.ends_with("belasten werde."), "{found:?}");
+        let clean = crate::article::clean(text, &RuleSet::builtin());
+        assert!(
+            clean
+                .clean_text
+                .contains("beschlossen. Die Mehrheit fiel knapper aus als in den Vorjahren"),
+            "a wrapped paragraph comes out on one line: {}",
+            clean.clean_text
+        );
+    }
+
+    #[test]
+    fn a_box_of_short_lines_between_long_paragraphs_is_not_wrapping() {
+        let paragraph = "Der Test zeigt deutliche Unterschiede zwischen den Geräten, vor allem bei der Temperatur, der Aufheizzeit und der Bedienung, die bei den günstigen Modellen oft umständlich ausfällt.";
+        let text = format!(
+            "Titel\n\n{paragraph}\n\nUnser Testsieger zum Bestpreis\nModell Crema One mit PID-Regelung und Mühle\nAktuell 379 Euro statt 449 Euro beim Händler\nMit dem Code SPAR20 sparen Sie weitere 20 Euro\nZum Angebot\n\n{paragraph}\n\n{paragraph}\n"
+        );
+        let found = blocks(&text);
+        assert_eq!(
+            found.len(),
+            9,
+            "every line of the box is a block: {found:?}"
         );
     }
 }
