@@ -170,12 +170,14 @@ fn detection_with_the_built_in_rules() {
     // promo by itself paying to end there: retained 0.9995, F1 0.9478; a French closing quote
     // no longer taken for an arrow, a capitalised verb ("zum Herunterladen") no longer for a
     // call to action, and a named body's advice ("Der Verband rät") as advice: retained
-    // 0.9998, F1 0.9494.
+    // 0.9998, F1 0.9494. Shop buttons, publisher appeals, podcast teasers and unlimited
+    // reading as cues, and a closing line no longer bridging a story paragraph to the next
+    // insert: 0.946, F1 0.956.
     let floors = Floors {
-        caught: 0.926,
+        caught: 0.946,
         retained: 0.9998,
         cut: 0,
-        f1: 0.949,
+        f1: 0.956,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -237,12 +239,14 @@ fn detection_cross_validated_in_five_folds() {
     // a source line as metadata: retained 0.9994; a glued run that ends the article on a
     // sentence not promo by itself paying to end there: retained 0.9996, F1 0.9300; a French
     // closing quote no longer an arrow, "zum Herunterladen" no longer a call to action, and a
-    // named body's advice as advice: 0.914, F1 0.938, retained 0.9999.
+    // named body's advice as advice: 0.914, F1 0.938, retained 0.9999. Shop buttons,
+    // publisher appeals, podcast teasers and unlimited reading as cues, and a closing line no
+    // longer bridging a story paragraph to the next insert: 0.930, F1 0.943.
     let floors = Floors {
-        caught: 0.913,
+        caught: 0.930,
         retained: 0.9999,
         cut: 0,
-        f1: 0.937,
+        f1: 0.943,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
