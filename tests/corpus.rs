@@ -241,12 +241,13 @@ fn detection_cross_validated_in_five_folds() {
     // closing quote no longer an arrow, "zum Herunterladen" no longer a call to action, and a
     // named body's advice as advice: 0.914, F1 0.938, retained 0.9999. Shop buttons,
     // publisher appeals, podcast teasers and unlimited reading as cues, and a closing line no
-    // longer bridging a story paragraph to the next insert: 0.930, F1 0.943.
+    // longer bridging a story paragraph to the next insert: 0.930, F1 0.943; the podcast
+    // teaser's cue at 0.5: 0.933, F1 0.944.
     let floors = Floors {
-        caught: 0.930,
+        caught: 0.933,
         retained: 0.9999,
         cut: 0,
-        f1: 0.943,
+        f1: 0.944,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
