@@ -225,11 +225,20 @@ pub fn decode(
             } else {
                 -(between + weights.glued_run_continues)
             };
+            // A closing line is the button that ends its insert: a run that goes on past it
+            // into a block that does not open with a pitch of its own pays as one that ends
+            // and starts again would, so a story paragraph between the button and the next
+            // insert does not bridge the two.
+            let on = if closing[i - 1] > 0 && emission[i] <= 0.0 {
+                -between
+            } else {
+                0.0
+            };
             [
                 [0.0, -between, NEVER, -between],
-                [-between, 0.0, NEVER, 0.0],
+                [-between, on, NEVER, on],
                 [-between, glued_on, NEVER, glued_on],
-                [-between - absorbed, 0.0, NEVER, 0.0],
+                [-between - absorbed, on, NEVER, on],
             ]
         };
         // A promo run that takes an absorbable sentence is absorbed; at a block start one that
@@ -1537,6 +1546,30 @@ mod tests {
         // A line that names nothing of the pitch (the next insert's heading) vouches for
         // nothing: the paragraph stays.
         assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, E, P, E]);
+    }
+
+    #[test]
+    fn a_story_paragraph_between_a_button_and_the_next_insert_stays() {
+        // A product paragraph that pitches twice, its button, one story sentence, an app pitch.
+        let article = [
+            (0, 0.0),
+            (1, 1.0),
+            (1, 1.1),
+            (2, 1.2),
+            (3, 0.0),
+            (4, 1.6),
+            (5, 0.0),
+        ];
+        assert_eq!(
+            run_echoed(&article, &[], &[], &[2], &[]),
+            [E, P, P, P, E, P, E]
+        );
+        // A block that pitches right under the button goes on with the run.
+        let back_to_back = [(0, 0.0), (1, 1.0), (1, 1.1), (2, 1.2), (3, 1.6), (4, 0.0)];
+        assert_eq!(
+            run_echoed(&back_to_back, &[], &[], &[2], &[]),
+            [E, P, P, P, P, E]
+        );
     }
 
     #[test]

@@ -173,11 +173,14 @@ fn detection_with_the_built_in_rules() {
     // 0.9998, F1 0.9494. A short paragraph posing the reader's problem or handing over, right
     // above a pitch, as its set-up (with the reader-problem and hand-over families grown in the
     // four languages): 0.9468, F1 0.9690.
+    // Shop buttons, publisher appeals, podcast teasers and unlimited reading as cues, and a
+    // closing line no longer bridging a story paragraph to the next insert (on their own from
+    // 0.9494: 0.946, F1 0.956); with the set-ups: 0.9668, F1 0.9757.
     let floors = Floors {
-        caught: 0.946,
+        caught: 0.966,
         retained: 0.9998,
         cut: 0,
-        f1: 0.968,
+        f1: 0.975,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -337,11 +340,15 @@ fn detection_cross_validated_in_five_folds() {
     // posing the reader's problem or handing over, right above a pitch, as its set-up (with
     // the reader-problem and hand-over families grown in the four languages): 0.9369, F1
     // 0.9620, retained 0.9999.
+    // Shop buttons, publisher appeals, podcast teasers and unlimited reading as cues, and a
+    // closing line no longer bridging a story paragraph to the next insert (on their own from
+    // 0.914: 0.930, F1 0.943; the podcast teaser's cue at 0.5: 0.933, F1 0.944); with the
+    // set-ups: 0.9468, F1 0.9652, retained 1.0000.
     let floors = Floors {
-        caught: 0.936,
+        caught: 0.946,
         retained: 0.9999,
         cut: 0,
-        f1: 0.961,
+        f1: 0.965,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
