@@ -175,12 +175,16 @@ fn detection_with_the_built_in_rules() {
     // four languages): 0.9468, F1 0.9690.
     // Shop buttons, publisher appeals, podcast teasers and unlimited reading as cues, and a
     // closing line no longer bridging a story paragraph to the next insert (on their own from
-    // 0.9494: 0.946, F1 0.956); with the set-ups: 0.9668, F1 0.9757.
+    // 0.9494: 0.946, F1 0.956); with the set-ups: 0.9668, F1 0.9757. A sixth round of 20
+    // articles (scored unseen when it came: 12 of 24 ads, F1 0.638, retained 0.9932, one
+    // article without ads cut) took the corpus to 250 articles and these figures to 0.9323,
+    // F1 0.9493, retained 0.9995, one cut: the floors fell with the grown corpus, not with a
+    // change; a charity's helpline as a public provider's: F1 0.9512, retained 0.9999, none cut.
     let floors = Floors {
-        caught: 0.966,
+        caught: 0.932,
         retained: 0.9998,
         cut: 0,
-        f1: 0.975,
+        f1: 0.951,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -275,8 +279,9 @@ fn caught_ads_get_their_gold_category() {
             .map(|w| format!("{} [{} taken for {}]", w.id, w.gold.name(), w.found.name()))
             .collect::<Vec<_>>()
     );
-    // 0.910 (254 of 279) with category rules alone; category hints (`[[hint]]`): 0.9606 (268).
-    assert!(right >= 0.9605, "category right {right:.4}, floor 0.9605");
+    // 0.910 (254 of 279) with category rules alone; category hints (`[[hint]]`): 0.9606 (268);
+    // the sixth round's 24 ads (250 articles): 0.9604 (291 of 303).
+    assert!(right >= 0.960, "category right {right:.4}, floor 0.960");
 }
 
 #[test]
@@ -343,12 +348,14 @@ fn detection_cross_validated_in_five_folds() {
     // Shop buttons, publisher appeals, podcast teasers and unlimited reading as cues, and a
     // closing line no longer bridging a story paragraph to the next insert (on their own from
     // 0.914: 0.930, F1 0.943; the podcast teaser's cue at 0.5: 0.933, F1 0.944); with the
-    // set-ups: 0.9468, F1 0.9652, retained 1.0000.
+    // set-ups: 0.9468, F1 0.9652, retained 1.0000. The sixth round (20 articles, unseen: 12 of
+    // 24 ads) took the corpus to 250 and these figures to 0.9292, F1 0.9450, retained 1.0000; a
+    // charity's helpline as a public provider's: F1 0.9446, retained 0.9999.
     let floors = Floors {
-        caught: 0.946,
+        caught: 0.929,
         retained: 0.9999,
         cut: 0,
-        f1: 0.965,
+        f1: 0.944,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
