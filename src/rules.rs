@@ -13,9 +13,13 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use regex_automata::{meta, Anchored, Input};
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, meta, Anchored, Input, MatchKind};
 use regex_syntax::hir::{Hir, HirKind, LookSet};
 use serde::{Deserialize, Serialize};
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::Arc;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
@@ -151,6 +155,10 @@ pub struct Pattern {
     /// What the literal gate looks for in the pattern, taken apart on first use: once for a
     /// common rule, which stands in the screen of every language.
     gate: OnceLock<GateLiterals>,
+    /// The pattern without its Unicode word boundaries and with every match kept (not only the
+    /// first by priority), for where a match from a given start can end at the latest
+    /// ([`Pattern::match_at`]); `None` when it has no Unicode word boundaries.
+    reach: OnceLock<Option<Arc<Reach>>>,
 }
 
 impl Pattern {
@@ -164,6 +172,7 @@ impl Pattern {
             compiled: OnceLock::new(),
             widened: OnceLock::new(),
             gate: OnceLock::new(),
+            reach: OnceLock::new(),
         })
     }
 
@@ -209,7 +218,7 @@ impl Pattern {
                 break;
             };
             let start = candidate.start();
-            match exact.search(&Input::new(text).range(start..).anchored(Anchored::Yes)) {
+            match self.match_at(exact, text, start) {
                 Some(found) => {
                     count += 1;
                     at = found.end();
@@ -240,14 +249,88 @@ impl Pattern {
             if start < at {
                 continue;
             }
-            if let Some(found) =
-                exact.search(&Input::new(text).range(start..).anchored(Anchored::Yes))
-            {
+            if let Some(found) = self.match_at(exact, text, start) {
                 count += 1;
                 at = found.end();
             }
         }
         count
+    }
+
+    /// The match of `exact` (this pattern, compiled) that starts at `start`, if any.
+    ///
+    /// On non-ASCII text a pattern with Unicode word boundaries cannot run as a lazy DFA, and
+    /// an anchored search falls back to a bounded backtracker, which clears a bit per pattern
+    /// state and byte of the searched span first: over the rest of the sentence that clearing
+    /// was a sixteenth of a warm byte's instructions. So the pattern without its word boundaries
+    /// runs first, as a DFA that keeps every match, to where its last match from `start` ends:
+    /// every match of the pattern from `start` is one of its matches, so none ends later, and
+    /// the search ends there. The leftmost-first match is the same, and a word boundary at its
+    /// end still sees the text beyond (look-around reads the whole haystack). No match of the
+    /// widened pattern from `start` means none of the pattern either.
+    fn match_at(
+        &self,
+        exact: &meta::Regex,
+        text: &str,
+        start: usize,
+    ) -> Option<regex_automata::Match> {
+        let end = match self.reach() {
+            Some(Reach::Longest(longest)) => {
+                let mut end = (start + longest).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                end
+            }
+            Some(Reach::Dfa { dfa, caches }) => {
+                let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                match dfa.try_search_fwd(&mut caches.get(), &input) {
+                    Ok(found) => found?.offset(),
+                    Err(_) => text.len(),
+                }
+            }
+            None => text.len(),
+        };
+        exact.search(&Input::new(text).range(start..end).anchored(Anchored::Yes))
+    }
+
+    /// What [`Pattern::match_at`] bounds a search with, taken on first use: the length of the
+    /// pattern's longest match when it has one, else a lazy DFA, forward only, without the
+    /// reverse automaton and the other engines a `meta::Regex` builds.
+    fn reach(&self) -> Option<&Reach> {
+        self.reach
+            .get_or_init(|| {
+                let hir = regex_syntax::parse(&self.source).ok()?;
+                if !hir.properties().look_set().contains_word_unicode() {
+                    return None;
+                }
+                if let Some(longest) = hir.properties().maximum_len() {
+                    return Some(Arc::new(Reach::Longest(longest)));
+                }
+                let nfa = thompson::Compiler::new()
+                    .configure(
+                        thompson::Config::new()
+                            .nfa_size_limit(None)
+                            .which_captures(thompson::WhichCaptures::None),
+                    )
+                    .build_from_hir(&without_word_boundaries(&hir))
+                    .ok()?;
+                let dfa = hybrid::dfa::DFA::builder()
+                    .configure(
+                        hybrid::dfa::DFA::config()
+                            .match_kind(MatchKind::All)
+                            .cache_capacity(16 * (1 << 20)),
+                    )
+                    .build_from_nfa(nfa)
+                    .ok()?;
+                let for_caches = dfa.clone();
+                let create: CacheFn = Box::new(move || for_caches.create_cache());
+                Some(Arc::new(Reach::Dfa {
+                    dfa,
+                    caches: Pool::new(create),
+                }))
+            })
+            .as_deref()
     }
 
     /// The widened pattern [`Pattern::count_matches`] looks for starts with, built on first use.
@@ -266,6 +349,28 @@ impl Pattern {
                     .ok()
             })
             .as_ref()
+    }
+}
+
+/// Makes a [`Reach`]'s cache for a thread.
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// Where a match of a pattern from a given start can end at the latest
+/// ([`Pattern::match_at`]).
+enum Reach {
+    /// At most this many bytes after the start (the pattern's longest match).
+    Longest(usize),
+    /// Where the last match from the start ends of the pattern without its Unicode word
+    /// boundaries, as a forward lazy DFA that keeps every match, with a cache per thread.
+    Dfa {
+        dfa: hybrid::dfa::DFA,
+        caches: Pool<hybrid::dfa::Cache, CacheFn>,
+    },
+}
+
+impl std::fmt::Debug for Reach {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reach").finish_non_exhaustive()
     }
 }
 
