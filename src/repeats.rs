@@ -71,17 +71,51 @@ pub const SKETCH_ROWS: usize = 4;
 pub const SKETCH_WIDTH: usize = 1 << 24;
 
 /// The fingerprint of one passage, or `None` for one of fewer than [`MIN_WORDS`] words.
+///
+/// Its tokens are the runs of alphanumeric characters; a token with a numeric character is a
+/// number, and a number right after a number is skipped ("19,99" and "06.02.2026" are one
+/// number). The words, lower-cased (a month as `<month>`) and numbers (as `0`), joined by
+/// spaces, are hashed. The tokens are found in one pass over the bytes that decodes only
+/// non-ASCII characters and copies each token at once (it ran on every sentence as a split on
+/// every character, a second scan of each token for digits, and a copy char by char).
 pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
+    let bytes = passage.as_bytes();
     let mut normalised = String::with_capacity(passage.len());
     let mut words = 0;
     let mut last_was_number = false;
-    for token in passage
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-    {
-        let is_number = token.chars().any(|c| c.is_numeric());
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        let (mut is_number, mut ascii) = (false, true);
+        while at < bytes.len() {
+            let b = bytes[at];
+            if b.is_ascii() {
+                match ASCII_CLASS[b as usize] {
+                    SEPARATOR => break,
+                    DIGIT => is_number = true,
+                    _ => {}
+                }
+                at += 1;
+            } else {
+                let c = passage[at..]
+                    .chars()
+                    .next()
+                    .expect("at a character boundary");
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                is_number |= c.is_numeric();
+                ascii = false;
+                at += c.len_utf8();
+            }
+        }
+        if at == start {
+            // A separator: on to the next character.
+            at += passage[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
         if is_number && last_was_number {
-            continue; // "19,99" and "06.02.2026" are one number
+            continue;
         }
         last_was_number = is_number;
         if !normalised.is_empty() {
@@ -91,22 +125,46 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
             normalised.push('0');
             continue;
         }
-        // Lower-cased in place (no string per word), then swapped for `<month>` if it is one.
-        let start = normalised.len();
-        if token.is_ascii() {
+        let token = &passage[start..at];
+        let from = normalised.len();
+        if ascii {
             normalised.push_str(token);
-            normalised[start..].make_ascii_lowercase();
+            normalised[from..].make_ascii_lowercase();
         } else {
             normalised.extend(token.chars().flat_map(char::to_lowercase));
         }
-        if rules.datelines().months.contains_key(&normalised[start..]) {
-            normalised.truncate(start);
+        if rules.datelines().months.contains_key(&normalised[from..]) {
+            normalised.truncate(from);
             normalised.push_str("<month>");
         }
         words += 1;
     }
     (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(normalised.as_bytes()))
 }
+
+/// [`ASCII_CLASS`]: not part of a token.
+const SEPARATOR: u8 = 0;
+/// [`ASCII_CLASS`]: a letter.
+const LETTER: u8 = 1;
+/// [`ASCII_CLASS`]: a digit (makes its token a number).
+const DIGIT: u8 = 2;
+
+/// What each ASCII byte is to [`fingerprint`]'s tokens (`char::is_alphanumeric` and
+/// `char::is_numeric` on ASCII).
+const ASCII_CLASS: [u8; 128] = {
+    let mut class = [SEPARATOR; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_digit() {
+            class[b] = DIGIT;
+        } else if c.is_ascii_alphabetic() {
+            class[b] = LETTER;
+        }
+        b += 1;
+    }
+    class
+};
 
 /// A fingerprint as written in JSON: 16 hexadecimal digits.
 pub fn to_hex(fingerprint: u64) -> String {
