@@ -257,7 +257,9 @@ impl Words {
     fn new(text: &str, structure: &Structure, rules: &RuleSet) -> Words {
         let mut words = Words {
             lower: String::with_capacity(text.len()),
-            words: Vec::new(),
+            // About one word of three letters or more per eight bytes of text: room for them at
+            // once instead of growing the table word by word (each growth copies it).
+            words: Vec::with_capacity(text.len() / 8),
             blocks: Vec::with_capacity(structure.blocks.len()),
             stopwords: Vec::with_capacity(structure.blocks.len()),
             scratch: String::new(),
