@@ -133,7 +133,7 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
         } else {
             normalised.extend(token.chars().flat_map(char::to_lowercase));
         }
-        if rules.datelines().months.contains_key(&normalised[from..]) {
+        if rules.datelines().is_month(&normalised[from..]) {
             normalised.truncate(from);
             normalised.push_str("<month>");
         }
