@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
 
+use crate::letters;
 use crate::rules::{BlockStopwords, Category, MatchBuffers, Position, RuleSet};
 use crate::sentences::Sentence;
 use crate::structure::{BlockKind, Span, Structure};
@@ -285,7 +286,7 @@ impl Words {
                         .chars()
                         .next()
                         .expect("a character starts here");
-                    let letter = c.is_alphabetic();
+                    let letter = letters::is_alphabetic(c);
                     (letter, !letter && c.is_numeric(), c.len_utf8())
                 };
                 if letter {
@@ -848,7 +849,9 @@ fn drop_bare_short_line_runs(
 /// Characters that editorial text rarely needs: not letters, digits, spaces or common
 /// punctuation. Pasted-in text brings its own (non-breaking hyphens, arrows, emoji).
 fn is_uncommon(c: char) -> bool {
-    !(c.is_alphanumeric() || c.is_whitespace() || ".,;:!?'\"()[]-–—„“”‚‘’«»/&%€$£+*#@…".contains(c))
+    !(letters::is_alphanumeric(c)
+        || c.is_whitespace()
+        || ".,;:!?'\"()[]-–—„“”‚‘’«»/&%€$£+*#@…".contains(c))
 }
 
 /// [`is_uncommon`] of every ASCII character, looked up: nearly every character of a text is

@@ -51,6 +51,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::features::SentenceFeatures;
 use crate::labels::Label;
+use crate::letters;
 use crate::rules::{RuleSet, Weights};
 use crate::sentences::Sentence;
 use crate::structure::Span;
@@ -101,10 +102,10 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
                     .chars()
                     .next()
                     .expect("at a character boundary");
-                if !c.is_alphanumeric() {
+                if !letters::is_alphanumeric(c) {
                     break;
                 }
-                is_number |= c.is_numeric();
+                is_number |= !letters::is_latin_letter(c) && c.is_numeric();
                 ascii = false;
                 at += c.len_utf8();
             }

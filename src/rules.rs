@@ -24,6 +24,7 @@ use toml::Spanned;
 
 use crate::error::{Error, Result};
 use crate::gate::{gate_literals, GateLiterals, LiteralGate};
+use crate::letters;
 
 /// The kind of promotional passage a rule speaks for. Serialized in snake case (`lead_magnet`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -659,7 +660,7 @@ fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(usize, &str, usize
             (bytes[at].is_ascii_alphabetic(), 1)
         } else {
             let c = text[at..].chars().next().expect("a character starts here");
-            (c.is_alphabetic(), c.len_utf8())
+            (letters::is_alphabetic(c), c.len_utf8())
         };
         if alphabetic {
             if chars == 0 {
