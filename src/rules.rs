@@ -327,7 +327,7 @@ impl Pattern {
                 let for_caches = dfa.clone();
                 let create: CacheFn = Box::new(move || for_caches.create_cache());
                 Some(Arc::new(Reach::Dfa {
-                    dfa,
+                    dfa: Box::new(dfa),
                     caches: Pool::new(create),
                 }))
             })
@@ -364,7 +364,7 @@ enum Reach {
     /// Where the last match from the start ends of the pattern without its Unicode word
     /// boundaries, as a forward lazy DFA that keeps every match, with a cache per thread.
     Dfa {
-        dfa: hybrid::dfa::DFA,
+        dfa: Box<hybrid::dfa::DFA>,
         caches: Pool<hybrid::dfa::Cache, CacheFn>,
     },
 }
