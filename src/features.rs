@@ -363,7 +363,7 @@ impl Words {
         if letters < ECHO_WORD_MIN_CHARS {
             return;
         }
-        self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        letters::extend_lowercase(&mut self.lower, word);
         let lower = (from, self.lower.len());
         let lower_str = &self.lower[lower.0..lower.1];
         // `mask` was looked up by this lowercase form unless the word has no uppercase letter
@@ -459,7 +459,7 @@ fn lower_case_into(word: &str, out: &mut String) {
         out.push_str(word);
         out[from..].make_ascii_lowercase();
     } else {
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        letters::extend_lowercase(out, word);
     }
 }
 

@@ -143,7 +143,7 @@ impl LiteralGate {
                     lowercase.push(c.to_ascii_lowercase());
                 } else {
                     let before = lowercase.len();
-                    lowercase.extend(c.to_lowercase());
+                    crate::letters::push_lowercase(lowercase, c);
                     same_places &= lowercase.len() - before == c.len_utf8();
                 }
             }

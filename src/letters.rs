@@ -26,6 +26,29 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
     is_latin_letter(c) || c.is_alphanumeric()
 }
 
+/// Appends `c` lower-cased letter by letter (`char::to_lowercase`) to `out`. ASCII and the
+/// Latin-1 letters (U+00C0 to U+00FF: the capitals but × map to the letter 0x20 above them,
+/// the small letters and ß to themselves, each in as many bytes) are mapped without the
+/// case tables; a test checks them all against `char::to_lowercase`.
+#[inline]
+pub(crate) fn push_lowercase(out: &mut String, c: char) {
+    match c {
+        'A'..='Z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => {
+            out.push(char::from_u32(c as u32 + 0x20).expect("a letter 0x20 above"))
+        }
+        '\0'..='\u{7F}' | '\u{D7}' | '\u{DF}'..='\u{FF}' => out.push(c),
+        _ => out.extend(c.to_lowercase()),
+    }
+}
+
+/// `text` lower-cased letter by letter (as `text.chars().flat_map(char::to_lowercase)`),
+/// appended to `out`.
+pub(crate) fn extend_lowercase(out: &mut String, text: &str) {
+    for c in text.chars() {
+        push_lowercase(out, c);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,9 +61,28 @@ mod tests {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
-        for c in ['a', 'Z', '7', ' ', '½', '٣', 'Ж', '中', '×', '÷', 'ÿ'] {
+        for c in [
+            'a', 'Z', '7', ' ', '½', '٣', 'Ж', '中', '×', '÷', 'ÿ', 'Σ', 'İ',
+        ] {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn lowercasing_agrees_with_the_case_tables() {
+        let sample = ['Σ', 'İ', 'Ж', 'Ā', 'ẞ', '中', '½'];
+        for c in ('\0'..='\u{2FF}').chain(sample) {
+            let mut out = String::new();
+            push_lowercase(&mut out, c);
+            assert_eq!(out, c.to_lowercase().collect::<String>(), "{c:?}");
+        }
+        let mut out = String::from("x");
+        extend_lowercase(&mut out, "ÄÖÜ Straße ÉTÉ ΣΑΣ İ");
+        let expected: String = "ÄÖÜ Straße ÉTÉ ΣΑΣ İ"
+            .chars()
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert_eq!(out, format!("x{expected}"));
     }
 }

@@ -132,7 +132,7 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
             normalised.push_str(token);
             normalised[from..].make_ascii_lowercase();
         } else {
-            normalised.extend(token.chars().flat_map(char::to_lowercase));
+            letters::extend_lowercase(&mut normalised, token);
         }
         if rules.datelines().is_month(&normalised[from..]) {
             normalised.truncate(from);

@@ -1636,7 +1636,7 @@ impl RuleSet {
             lowercase.as_str()
         } else if word.chars().any(char::is_uppercase) {
             lowercase.clear();
-            lowercase.extend(word.chars().flat_map(char::to_lowercase));
+            letters::extend_lowercase(lowercase, word);
             lowercase.as_str()
         } else {
             word
