@@ -77,8 +77,9 @@ pub const SKETCH_WIDTH: usize = 1 << 24;
 /// number, and a number right after a number is skipped ("19,99" and "06.02.2026" are one
 /// number). The words, lower-cased (a month as `<month>`) and numbers (as `0`), joined by
 /// spaces, are hashed. The tokens are found in one pass over the bytes that decodes only
-/// non-ASCII characters and copies each token at once (it ran on every sentence as a split on
-/// every character, a second scan of each token for digits, and a copy char by char).
+/// non-ASCII characters and writes each character lower-cased as it reads it (it ran on every
+/// sentence as a split on every character, a second scan of each token for digits, and a copy
+/// char by char).
 pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
     let bytes = passage.as_bytes();
     let mut normalised = String::with_capacity(passage.len());
@@ -86,8 +87,19 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
     let mut last_was_number = false;
     let mut at = 0;
     while at < bytes.len() {
-        let start = at;
-        let (mut is_number, mut ascii) = (false, true);
+        let b = bytes[at];
+        if b.is_ascii() && ASCII_CLASS[b as usize] == SEPARATOR {
+            at += 1;
+            continue;
+        }
+        // The token is written lower-cased as it is read, after a space if it is not the
+        // first; a number or a skipped one is taken back at its end.
+        let mark = normalised.len();
+        if mark > 0 {
+            normalised.push(' ');
+        }
+        let from = normalised.len();
+        let mut is_number = false;
         while at < bytes.len() {
             let b = bytes[at];
             if b.is_ascii() {
@@ -96,6 +108,7 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
                     DIGIT => is_number = true,
                     _ => {}
                 }
+                normalised.push(char::from(b.to_ascii_lowercase()));
                 at += 1;
             } else {
                 let c = passage[at..]
@@ -106,33 +119,25 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
                     break;
                 }
                 is_number |= !letters::is_latin_letter(c) && c.is_numeric();
-                ascii = false;
+                letters::push_lowercase(&mut normalised, c);
                 at += c.len_utf8();
             }
         }
-        if at == start {
-            // A separator: on to the next character.
+        if from == normalised.len() {
+            // A separator beyond ASCII: on to the next character.
+            normalised.truncate(mark);
             at += passage[at..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
         if is_number && last_was_number {
+            normalised.truncate(mark);
             continue;
         }
         last_was_number = is_number;
-        if !normalised.is_empty() {
-            normalised.push(' ');
-        }
         if is_number {
+            normalised.truncate(from);
             normalised.push('0');
             continue;
-        }
-        let token = &passage[start..at];
-        let from = normalised.len();
-        if ascii {
-            normalised.push_str(token);
-            normalised[from..].make_ascii_lowercase();
-        } else {
-            letters::extend_lowercase(&mut normalised, token);
         }
         if rules.datelines().is_month(&normalised[from..]) {
             normalised.truncate(from);
