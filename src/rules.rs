@@ -427,10 +427,13 @@ impl StopwordHits {
         }
     }
 
-    /// Counts a stopword of the languages in `mask` (of the first `languages`).
+    /// Counts a stopword of the languages in `mask` (of the first `languages`): only its set
+    /// bits are visited (most stopwords are of one or two languages).
     fn add(&mut self, mask: u64, languages: usize) {
-        for (i, count) in self.counts[..languages].iter_mut().enumerate() {
-            *count += (mask >> i & 1) as usize;
+        let mut bits = mask & u64::MAX.checked_shr(64 - languages as u32).unwrap_or(0);
+        while bits != 0 {
+            self.counts[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
         }
         if mask.count_ones() == 1 {
             self.unique[mask.trailing_zeros() as usize] += 1;
