@@ -297,6 +297,11 @@ impl Words {
                     letters += 1;
                     ascii &= len == 1;
                     at += len;
+                    // The ASCII letters that follow, without the tests above for each.
+                    while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                        letters += 1;
+                        at += 1;
+                    }
                     continue;
                 }
                 if let Some((start, numeric_before)) = run.take() {
