@@ -670,6 +670,13 @@ fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(usize, &str, usize
                 start = at;
             }
             chars += 1;
+            at += len;
+            // The ASCII letters that follow, without the tests above for each.
+            while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                chars += 1;
+                at += 1;
+            }
+            continue;
         } else if chars > 0 {
             found(start, &text[start..at], chars);
             chars = 0;
