@@ -41,6 +41,23 @@ pub(crate) fn push_lowercase(out: &mut String, c: char) {
     }
 }
 
+/// `c`'s lowercase when it is one character (`char::to_lowercase` gives one), else `None`;
+/// Latin-1 letters without the case tables, as in [`push_lowercase`].
+#[inline]
+pub(crate) fn single_lowercase(c: char) -> Option<char> {
+    match c {
+        'A'..='Z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => char::from_u32(c as u32 + 0x20),
+        '\0'..='\u{7F}' | '\u{D7}' | '\u{DF}'..='\u{FF}' => Some(c),
+        _ => {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) => Some(l),
+                _ => None,
+            }
+        }
+    }
+}
+
 /// `text` lower-cased letter by letter (as `text.chars().flat_map(char::to_lowercase)`),
 /// appended to `out`.
 pub(crate) fn extend_lowercase(out: &mut String, text: &str) {
@@ -76,6 +93,12 @@ mod tests {
             let mut out = String::new();
             push_lowercase(&mut out, c);
             assert_eq!(out, c.to_lowercase().collect::<String>(), "{c:?}");
+            let single = Some(c.to_lowercase()).filter(|l| l.len() == 1);
+            assert_eq!(
+                single_lowercase(c),
+                single.and_then(|mut l| l.next()),
+                "{c:?}"
+            );
         }
         let mut out = String::from("x");
         extend_lowercase(&mut out, "ÄÖÜ Straße ÉTÉ ΣΑΣ İ");
