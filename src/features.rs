@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
 
+use crate::letters;
 use crate::rules::{BlockStopwords, Category, MatchBuffers, Position, RuleSet};
 use crate::sentences::Sentence;
 use crate::structure::{BlockKind, Span, Structure};
@@ -257,7 +258,9 @@ impl Words {
     fn new(text: &str, structure: &Structure, rules: &RuleSet) -> Words {
         let mut words = Words {
             lower: String::with_capacity(text.len()),
-            words: Vec::new(),
+            // About one word of three letters or more per eight bytes of text: room for them at
+            // once instead of growing the table word by word (each growth copies it).
+            words: Vec::with_capacity(text.len() / 8),
             blocks: Vec::with_capacity(structure.blocks.len()),
             stopwords: Vec::with_capacity(structure.blocks.len()),
             scratch: String::new(),
@@ -283,7 +286,7 @@ impl Words {
                         .chars()
                         .next()
                         .expect("a character starts here");
-                    let letter = c.is_alphabetic();
+                    let letter = letters::is_alphabetic(c);
                     (letter, !letter && c.is_numeric(), c.len_utf8())
                 };
                 if letter {
@@ -294,6 +297,11 @@ impl Words {
                     letters += 1;
                     ascii &= len == 1;
                     at += len;
+                    // The ASCII letters that follow, without the tests above for each.
+                    while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                        letters += 1;
+                        at += 1;
+                    }
                     continue;
                 }
                 if let Some((start, numeric_before)) = run.take() {
@@ -360,7 +368,7 @@ impl Words {
         if letters < ECHO_WORD_MIN_CHARS {
             return;
         }
-        self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        letters::extend_lowercase(&mut self.lower, word);
         let lower = (from, self.lower.len());
         let lower_str = &self.lower[lower.0..lower.1];
         // `mask` was looked up by this lowercase form unless the word has no uppercase letter
@@ -456,7 +464,7 @@ fn lower_case_into(word: &str, out: &mut String) {
         out.push_str(word);
         out[from..].make_ascii_lowercase();
     } else {
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        letters::extend_lowercase(out, word);
     }
 }
 
@@ -846,7 +854,9 @@ fn drop_bare_short_line_runs(
 /// Characters that editorial text rarely needs: not letters, digits, spaces or common
 /// punctuation. Pasted-in text brings its own (non-breaking hyphens, arrows, emoji).
 fn is_uncommon(c: char) -> bool {
-    !(c.is_alphanumeric() || c.is_whitespace() || ".,;:!?'\"()[]-–—„“”‚‘’«»/&%€$£+*#@…".contains(c))
+    !(letters::is_alphanumeric(c)
+        || c.is_whitespace()
+        || ".,;:!?'\"()[]-–—„“”‚‘’«»/&%€$£+*#@…".contains(c))
 }
 
 /// [`is_uncommon`] of every ASCII character, looked up: nearly every character of a text is

@@ -134,16 +134,39 @@ impl LiteralGate {
         // Room for the text at once (lower cases are rarely longer), not grown char by char.
         lowercase.reserve(text.len());
         let mut same_places = true;
-        if text.is_ascii() {
-            lowercase.push_str(text);
-            lowercase.make_ascii_lowercase();
-        } else {
+        lowercase.push_str(text);
+        lowercase.make_ascii_lowercase();
+        // Each character beyond ASCII is lower-cased in place while its lowercase is one
+        // character of as many bytes (nearly always); else the text is lower-cased again
+        // character by character. Copying the text at once and lower-casing its ASCII in place
+        // costs less than pushing it character by character.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        let mut in_place = true;
+        while let Some(k) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+            at += k;
+            let c = text[at..].chars().next().expect("a character starts here");
+            let Some(l) = crate::letters::single_lowercase(c) else {
+                in_place = false;
+                break;
+            };
+            if l.len_utf8() != c.len_utf8() {
+                in_place = false;
+                break;
+            }
+            if l != c {
+                lowercase.replace_range(at..at + c.len_utf8(), l.encode_utf8(&mut [0; 4]));
+            }
+            at += c.len_utf8();
+        }
+        if !in_place {
+            lowercase.clear();
             for c in text.chars() {
                 if c.is_ascii() {
                     lowercase.push(c.to_ascii_lowercase());
                 } else {
                     let before = lowercase.len();
-                    lowercase.extend(c.to_lowercase());
+                    crate::letters::push_lowercase(lowercase, c);
                     same_places &= lowercase.len() - before == c.len_utf8();
                 }
             }

@@ -59,6 +59,7 @@ pub mod features;
 mod gate;
 pub mod labels;
 pub mod lang;
+mod letters;
 pub mod output;
 pub mod records;
 pub mod repeats;

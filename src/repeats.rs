@@ -51,6 +51,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::features::SentenceFeatures;
 use crate::labels::Label;
+use crate::letters;
 use crate::rules::{RuleSet, Weights};
 use crate::sentences::Sentence;
 use crate::structure::Span;
@@ -71,42 +72,105 @@ pub const SKETCH_ROWS: usize = 4;
 pub const SKETCH_WIDTH: usize = 1 << 24;
 
 /// The fingerprint of one passage, or `None` for one of fewer than [`MIN_WORDS`] words.
+///
+/// Its tokens are the runs of alphanumeric characters; a token with a numeric character is a
+/// number, and a number right after a number is skipped ("19,99" and "06.02.2026" are one
+/// number). The words, lower-cased (a month as `<month>`) and numbers (as `0`), joined by
+/// spaces, are hashed. The tokens are found in one pass over the bytes that decodes only
+/// non-ASCII characters and writes each character lower-cased as it reads it (it ran on every
+/// sentence as a split on every character, a second scan of each token for digits, and a copy
+/// char by char).
 pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
+    let bytes = passage.as_bytes();
     let mut normalised = String::with_capacity(passage.len());
     let mut words = 0;
     let mut last_was_number = false;
-    for token in passage
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-    {
-        let is_number = token.chars().any(|c| c.is_numeric());
-        if is_number && last_was_number {
-            continue; // "19,99" and "06.02.2026" are one number
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() && ASCII_CLASS[b as usize] == SEPARATOR {
+            at += 1;
+            continue;
         }
-        last_was_number = is_number;
-        if !normalised.is_empty() {
+        // The token is written lower-cased as it is read, after a space if it is not the
+        // first; a number or a skipped one is taken back at its end.
+        let mark = normalised.len();
+        if mark > 0 {
             normalised.push(' ');
         }
+        let from = normalised.len();
+        let mut is_number = false;
+        while at < bytes.len() {
+            let b = bytes[at];
+            if b.is_ascii() {
+                match ASCII_CLASS[b as usize] {
+                    SEPARATOR => break,
+                    DIGIT => is_number = true,
+                    _ => {}
+                }
+                normalised.push(char::from(b.to_ascii_lowercase()));
+                at += 1;
+            } else {
+                let c = passage[at..]
+                    .chars()
+                    .next()
+                    .expect("at a character boundary");
+                if !letters::is_alphanumeric(c) {
+                    break;
+                }
+                is_number |= !letters::is_latin_letter(c) && c.is_numeric();
+                letters::push_lowercase(&mut normalised, c);
+                at += c.len_utf8();
+            }
+        }
+        if from == normalised.len() {
+            // A separator beyond ASCII: on to the next character.
+            normalised.truncate(mark);
+            at += passage[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        if is_number && last_was_number {
+            normalised.truncate(mark);
+            continue;
+        }
+        last_was_number = is_number;
         if is_number {
+            normalised.truncate(from);
             normalised.push('0');
             continue;
         }
-        // Lower-cased in place (no string per word), then swapped for `<month>` if it is one.
-        let start = normalised.len();
-        if token.is_ascii() {
-            normalised.push_str(token);
-            normalised[start..].make_ascii_lowercase();
-        } else {
-            normalised.extend(token.chars().flat_map(char::to_lowercase));
-        }
-        if rules.datelines().months.contains_key(&normalised[start..]) {
-            normalised.truncate(start);
+        if rules.datelines().is_month(&normalised[from..]) {
+            normalised.truncate(from);
             normalised.push_str("<month>");
         }
         words += 1;
     }
     (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(normalised.as_bytes()))
 }
+
+/// [`ASCII_CLASS`]: not part of a token.
+const SEPARATOR: u8 = 0;
+/// [`ASCII_CLASS`]: a letter.
+const LETTER: u8 = 1;
+/// [`ASCII_CLASS`]: a digit (makes its token a number).
+const DIGIT: u8 = 2;
+
+/// What each ASCII byte is to [`fingerprint`]'s tokens (`char::is_alphanumeric` and
+/// `char::is_numeric` on ASCII).
+const ASCII_CLASS: [u8; 128] = {
+    let mut class = [SEPARATOR; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_digit() {
+            class[b] = DIGIT;
+        } else if c.is_ascii_alphabetic() {
+            class[b] = LETTER;
+        }
+        b += 1;
+    }
+    class
+};
 
 /// A fingerprint as written in JSON: 16 hexadecimal digits.
 pub fn to_hex(fingerprint: u64) -> String {

@@ -13,13 +13,18 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use regex_automata::{meta, Anchored, Input};
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, meta, Anchored, Input, MatchKind};
 use regex_syntax::hir::{Hir, HirKind, LookSet};
 use serde::{Deserialize, Serialize};
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::Arc;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
 use crate::gate::{gate_literals, GateLiterals, LiteralGate};
+use crate::letters;
 
 /// The kind of promotional passage a rule speaks for. Serialized in snake case (`lead_magnet`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -167,6 +172,10 @@ pub struct Pattern {
     /// What the literal gate looks for in the pattern, taken apart on first use: once for a
     /// common rule, which stands in the screen of every language.
     gate: OnceLock<GateLiterals>,
+    /// The pattern without its Unicode word boundaries and with every match kept (not only the
+    /// first by priority), for where a match from a given start can end at the latest
+    /// ([`Pattern::match_at`]); `None` when it has no Unicode word boundaries.
+    reach: OnceLock<Option<Arc<Reach>>>,
 }
 
 impl Pattern {
@@ -180,6 +189,7 @@ impl Pattern {
             compiled: OnceLock::new(),
             widened: OnceLock::new(),
             gate: OnceLock::new(),
+            reach: OnceLock::new(),
         })
     }
 
@@ -225,7 +235,7 @@ impl Pattern {
                 break;
             };
             let start = candidate.start();
-            match exact.search(&Input::new(text).range(start..).anchored(Anchored::Yes)) {
+            match self.match_at(exact, text, start) {
                 Some(found) => {
                     count += 1;
                     at = found.end();
@@ -256,14 +266,88 @@ impl Pattern {
             if start < at {
                 continue;
             }
-            if let Some(found) =
-                exact.search(&Input::new(text).range(start..).anchored(Anchored::Yes))
-            {
+            if let Some(found) = self.match_at(exact, text, start) {
                 count += 1;
                 at = found.end();
             }
         }
         count
+    }
+
+    /// The match of `exact` (this pattern, compiled) that starts at `start`, if any.
+    ///
+    /// On non-ASCII text a pattern with Unicode word boundaries cannot run as a lazy DFA, and
+    /// an anchored search falls back to a bounded backtracker, which clears a bit per pattern
+    /// state and byte of the searched span first: over the rest of the sentence that clearing
+    /// was a sixteenth of a warm byte's instructions. So the pattern without its word boundaries
+    /// runs first, as a DFA that keeps every match, to where its last match from `start` ends:
+    /// every match of the pattern from `start` is one of its matches, so none ends later, and
+    /// the search ends there. The leftmost-first match is the same, and a word boundary at its
+    /// end still sees the text beyond (look-around reads the whole haystack). No match of the
+    /// widened pattern from `start` means none of the pattern either.
+    fn match_at(
+        &self,
+        exact: &meta::Regex,
+        text: &str,
+        start: usize,
+    ) -> Option<regex_automata::Match> {
+        let end = match self.reach() {
+            Some(Reach::Longest(longest)) => {
+                let mut end = (start + longest).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                end
+            }
+            Some(Reach::Dfa { dfa, caches }) => {
+                let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                match dfa.try_search_fwd(&mut caches.get(), &input) {
+                    Ok(found) => found?.offset(),
+                    Err(_) => text.len(),
+                }
+            }
+            None => text.len(),
+        };
+        exact.search(&Input::new(text).range(start..end).anchored(Anchored::Yes))
+    }
+
+    /// What [`Pattern::match_at`] bounds a search with, taken on first use: the length of the
+    /// pattern's longest match when it has one, else a lazy DFA, forward only, without the
+    /// reverse automaton and the other engines a `meta::Regex` builds.
+    fn reach(&self) -> Option<&Reach> {
+        self.reach
+            .get_or_init(|| {
+                let hir = regex_syntax::parse(&self.source).ok()?;
+                if !hir.properties().look_set().contains_word_unicode() {
+                    return None;
+                }
+                if let Some(longest) = hir.properties().maximum_len() {
+                    return Some(Arc::new(Reach::Longest(longest)));
+                }
+                let nfa = thompson::Compiler::new()
+                    .configure(
+                        thompson::Config::new()
+                            .nfa_size_limit(None)
+                            .which_captures(thompson::WhichCaptures::None),
+                    )
+                    .build_from_hir(&without_word_boundaries(&hir))
+                    .ok()?;
+                let dfa = hybrid::dfa::DFA::builder()
+                    .configure(
+                        hybrid::dfa::DFA::config()
+                            .match_kind(MatchKind::All)
+                            .cache_capacity(16 * (1 << 20)),
+                    )
+                    .build_from_nfa(nfa)
+                    .ok()?;
+                let for_caches = dfa.clone();
+                let create: CacheFn = Box::new(move || for_caches.create_cache());
+                Some(Arc::new(Reach::Dfa {
+                    dfa: Box::new(dfa),
+                    caches: Pool::new(create),
+                }))
+            })
+            .as_deref()
     }
 
     /// The widened pattern [`Pattern::count_matches`] looks for starts with, built on first use.
@@ -282,6 +366,28 @@ impl Pattern {
                     .ok()
             })
             .as_ref()
+    }
+}
+
+/// Makes a [`Reach`]'s cache for a thread.
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// Where a match of a pattern from a given start can end at the latest
+/// ([`Pattern::match_at`]).
+enum Reach {
+    /// At most this many bytes after the start (the pattern's longest match).
+    Longest(usize),
+    /// Where the last match from the start ends of the pattern without its Unicode word
+    /// boundaries, as a forward lazy DFA that keeps every match, with a cache per thread.
+    Dfa {
+        dfa: Box<hybrid::dfa::DFA>,
+        caches: Pool<hybrid::dfa::Cache, CacheFn>,
+    },
+}
+
+impl std::fmt::Debug for Reach {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reach").finish_non_exhaustive()
     }
 }
 
@@ -337,10 +443,13 @@ impl StopwordHits {
         }
     }
 
-    /// Counts a stopword of the languages in `mask` (of the first `languages`).
+    /// Counts a stopword of the languages in `mask` (of the first `languages`): only its set
+    /// bits are visited (most stopwords are of one or two languages).
     fn add(&mut self, mask: u64, languages: usize) {
-        for (i, count) in self.counts[..languages].iter_mut().enumerate() {
-            *count += (mask >> i & 1) as usize;
+        let mut bits = mask & u64::MAX.checked_shr(64 - languages as u32).unwrap_or(0);
+        while bits != 0 {
+            self.counts[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
         }
         if mask.count_ones() == 1 {
             self.unique[mask.trailing_zeros() as usize] += 1;
@@ -454,10 +563,39 @@ pub struct DatelineRules {
     /// Timestamps without a date ("Heute, 08:12 Uhr"), anchored at the start of a block.
     pub relative: Vec<Regex>,
     pub months: HashMap<String, u32>,
+    /// Per first byte of a month name, the byte lengths of the names that start with it (bit
+    /// `n` for length `n`, bit 31 for 31 bytes or more): [`DatelineRules::is_month`] looks up
+    /// only a word of such a shape.
+    month_shapes: [u32; 256],
     /// Per language whose own date pattern puts the month first: what in an article shows a
     /// day-first locale (English: prices in pounds or euros), so that a date that reads both
     /// ways ("02/12/2026") is read day first there.
     pub day_first_locale: HashMap<String, Regex>,
+}
+
+impl DatelineRules {
+    /// Whether `lower` (lowercase) is a month name. A passage fingerprint asks this of every
+    /// word, and few words have the first byte and length of a month name: the table of those
+    /// shapes answers for the rest without hashing them (the lookup was 10 instructions per
+    /// byte of warm input).
+    pub fn is_month(&self, lower: &str) -> bool {
+        let Some(&first) = lower.as_bytes().first() else {
+            return false;
+        };
+        self.month_shapes[first as usize] & 1 << lower.len().min(31) != 0
+            && self.months.contains_key(lower)
+    }
+}
+
+/// [`DatelineRules::month_shapes`] of these month names.
+fn month_shapes<'a>(names: impl Iterator<Item = &'a String>) -> [u32; 256] {
+    let mut shapes = [0u32; 256];
+    for name in names {
+        if let Some(&first) = name.as_bytes().first() {
+            shapes[first as usize] |= 1 << name.len().min(31);
+        }
+    }
+    shapes
 }
 
 /// What kind of title a word is ([`RuleSet::title_kind`]).
@@ -543,13 +681,20 @@ fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(usize, &str, usize
             (bytes[at].is_ascii_alphabetic(), 1)
         } else {
             let c = text[at..].chars().next().expect("a character starts here");
-            (c.is_alphabetic(), c.len_utf8())
+            (letters::is_alphabetic(c), c.len_utf8())
         };
         if alphabetic {
             if chars == 0 {
                 start = at;
             }
             chars += 1;
+            at += len;
+            // The ASCII letters that follow, without the tests above for each.
+            while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                chars += 1;
+                at += 1;
+            }
+            continue;
         } else if chars > 0 {
             found(start, &text[start..at], chars);
             chars = 0;
@@ -1123,6 +1268,7 @@ impl RuleSet {
             datelines: DatelineRules {
                 patterns,
                 relative,
+                month_shapes: month_shapes(months.keys()),
                 months,
                 day_first_locale,
             },
@@ -1571,7 +1717,7 @@ impl RuleSet {
             lowercase.as_str()
         } else if word.chars().any(char::is_uppercase) {
             lowercase.clear();
-            lowercase.extend(word.chars().flat_map(char::to_lowercase));
+            letters::extend_lowercase(lowercase, word);
             lowercase.as_str()
         } else {
             word

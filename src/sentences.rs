@@ -462,14 +462,19 @@ impl ListItems {
     }
 
     /// A cheap byte scan: a marker needs a digit or a lone lowercase letter right before a
-    /// period or a closing parenthesis. Most lines have none, and skip the token walk.
+    /// period or a closing parenthesis. Most lines have none, and skip the token walk. The
+    /// periods and parentheses are found with memchr (a test of every byte was 4 instructions
+    /// per byte of warm input).
     fn may_have_markers(line: &str) -> bool {
         let bytes = line.as_bytes();
-        (1..bytes.len()).any(|i| {
-            matches!(bytes[i], b'.' | b')')
-                && (bytes[i - 1].is_ascii_digit()
-                    || (bytes[i - 1].is_ascii_lowercase()
-                        && (i == 1 || bytes[i - 2].is_ascii_whitespace())))
+        let Some(after_first) = bytes.get(1..) else {
+            return false;
+        };
+        memchr::memchr2_iter(b'.', b')', after_first).any(|k| {
+            let i = k + 1;
+            bytes[i - 1].is_ascii_digit()
+                || (bytes[i - 1].is_ascii_lowercase()
+                    && (i == 1 || bytes[i - 2].is_ascii_whitespace()))
         })
     }
 

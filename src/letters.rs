@@ -1,0 +1,111 @@
+//! Telling letters beyond ASCII quickly.
+//!
+//! `char::is_alphabetic` answers ASCII at once but looks every other character up in Unicode
+//! tables (a search of some 40 instructions), and the passes over every word of an article
+//! (fingerprints, the word table, the stopword scan, the typography check) meet such a letter
+//! in nearly every German, French or Spanish word: ä, é, ñ, ß. All of them are Latin letters of
+//! U+00C0 to U+024F, every one of which is alphabetic and none numeric but × and ÷ (a test
+//! checks every character of the range), so they are told by their range first.
+
+/// Whether `c` is one of the Latin letters beyond ASCII (U+00C0 to U+024F but × and ÷):
+/// alphabetic, alphanumeric and not numeric.
+#[inline]
+pub(crate) fn is_latin_letter(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{24F}') && c != '×' && c != '÷'
+}
+
+/// `c.is_alphabetic()`, with [`is_latin_letter`] first.
+#[inline]
+pub(crate) fn is_alphabetic(c: char) -> bool {
+    is_latin_letter(c) || c.is_alphabetic()
+}
+
+/// `c.is_alphanumeric()`, with [`is_latin_letter`] first.
+#[inline]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    is_latin_letter(c) || c.is_alphanumeric()
+}
+
+/// Appends `c` lower-cased letter by letter (`char::to_lowercase`) to `out`. ASCII and the
+/// Latin-1 letters (U+00C0 to U+00FF: the capitals but × map to the letter 0x20 above them,
+/// the small letters and ß to themselves, each in as many bytes) are mapped without the
+/// case tables; a test checks them all against `char::to_lowercase`.
+#[inline]
+pub(crate) fn push_lowercase(out: &mut String, c: char) {
+    match c {
+        'A'..='Z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => {
+            out.push(char::from_u32(c as u32 + 0x20).expect("a letter 0x20 above"))
+        }
+        '\0'..='\u{7F}' | '\u{D7}' | '\u{DF}'..='\u{FF}' => out.push(c),
+        _ => out.extend(c.to_lowercase()),
+    }
+}
+
+/// `c`'s lowercase when it is one character (`char::to_lowercase` gives one), else `None`;
+/// Latin-1 letters without the case tables, as in [`push_lowercase`].
+#[inline]
+pub(crate) fn single_lowercase(c: char) -> Option<char> {
+    match c {
+        'A'..='Z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => char::from_u32(c as u32 + 0x20),
+        '\0'..='\u{7F}' | '\u{D7}' | '\u{DF}'..='\u{FF}' => Some(c),
+        _ => {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) => Some(l),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// `text` lower-cased letter by letter (as `text.chars().flat_map(char::to_lowercase)`),
+/// appended to `out`.
+pub(crate) fn extend_lowercase(out: &mut String, text: &str) {
+    for c in text.chars() {
+        push_lowercase(out, c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin_letters_are_alphabetic_and_not_numeric() {
+        for c in '\u{C0}'..='\u{24F}' {
+            assert_eq!(is_latin_letter(c), c.is_alphabetic(), "{c:?}");
+            assert!(!c.is_numeric(), "{c:?}");
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+        for c in [
+            'a', 'Z', '7', ' ', '½', '٣', 'Ж', '中', '×', '÷', 'ÿ', 'Σ', 'İ',
+        ] {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn lowercasing_agrees_with_the_case_tables() {
+        let sample = ['Σ', 'İ', 'Ж', 'Ā', 'ẞ', '中', '½'];
+        for c in ('\0'..='\u{2FF}').chain(sample) {
+            let mut out = String::new();
+            push_lowercase(&mut out, c);
+            assert_eq!(out, c.to_lowercase().collect::<String>(), "{c:?}");
+            let single = Some(c.to_lowercase()).filter(|l| l.len() == 1);
+            assert_eq!(
+                single_lowercase(c),
+                single.and_then(|mut l| l.next()),
+                "{c:?}"
+            );
+        }
+        let mut out = String::from("x");
+        extend_lowercase(&mut out, "ÄÖÜ Straße ÉTÉ ΣΑΣ İ");
+        let expected: String = "ÄÖÜ Straße ÉTÉ ΣΑΣ İ"
+            .chars()
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert_eq!(out, format!("x{expected}"));
+    }
+}
