@@ -265,6 +265,43 @@ fn hard_wrapped_articles_are_cleaned_like_their_unwrapped_originals() {
     );
 }
 
+/// Blank lines carry no meaning: every corpus article, with its blank lines taken out or with a
+/// blank line after every line, comes out as the same clean text with the same ads.
+#[test]
+fn blank_lines_between_paragraphs_change_nothing() {
+    let rules = RuleSet::builtin();
+    let summary = |text: &str| {
+        let cleaned = klartext::article::clean(text, &rules);
+        let ads: Vec<(String, String)> = cleaned
+            .ads
+            .iter()
+            .map(|ad| {
+                let words = ad.span.of(text).split_whitespace().collect::<Vec<_>>();
+                (ad.category.name().to_string(), words.join(" "))
+            })
+            .collect();
+        (cleaned.clean_text, ads)
+    };
+    let mut differ = Vec::new();
+    for article in corpus() {
+        let lines: Vec<&str> = article
+            .text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        let original = summary(&article.text);
+        for (layout, text) in [
+            ("no blank lines", lines.join("\n")),
+            ("blank lines", lines.join("\n\n")),
+        ] {
+            if summary(&text) != original {
+                differ.push(format!("{} with {layout}", article.id));
+            }
+        }
+    }
+    assert!(differ.is_empty(), "{differ:#?}");
+}
+
 /// What `klartext count` reports per category rests on the category of each ad caught.
 #[test]
 fn caught_ads_get_their_gold_category() {
