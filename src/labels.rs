@@ -981,7 +981,9 @@ fn starts_new_insert(
 }
 
 /// The category hints found in `sentences` of `text`: category and strength, once per sentence
-/// a hint matches.
+/// a hint matches. `count_matches` rather than `is_match`: hints have Unicode word boundaries,
+/// which on non-ASCII text send `is_match` to a backtracking search that cost 67,000
+/// instructions a call (44% of `filter`'s instructions on the corpus).
 fn hints_in(text: &str, sentences: &[Sentence], rules: &RuleSet) -> Vec<(Category, f64)> {
     sentences
         .iter()
@@ -990,7 +992,7 @@ fn hints_in(text: &str, sentences: &[Sentence], rules: &RuleSet) -> Vec<(Categor
             rules
                 .hints()
                 .iter()
-                .filter(move |h| h.pattern.regex().is_match(sentence))
+                .filter(move |h| h.pattern.count_matches(sentence, 1) > 0)
                 .map(|h| (h.category, h.strength))
         })
         .collect()
