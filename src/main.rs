@@ -78,13 +78,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum RulesCommand {
-    /// Print every rule with its language, category, weight and where in a block it applies.
+    /// Print every rule with its language, category, weight and where in a block it applies,
+    /// then every category hint ([[hint]]: words that only name an ad's category) with its
+    /// strength.
     #[command(
         after_help = "Example:\n  klartext rules list\n  klartext rules list --rules my-rules | grep trading"
     )]
     List(RulesArgs),
-    /// Run every rule's example sentences (`match` and `no_match` in the rule files) and print
-    /// pass or fail per rule; exit 1 when any fails.
+    /// Run every rule's and category hint's example sentences (`match` and `no_match` in the
+    /// rule files) and print pass or fail for each; exit 1 when any fails.
     #[command(after_help = RULES_TEST_HELP)]
     Test(RulesTestArgs),
 }
@@ -1098,7 +1100,7 @@ fn explain(args: ExplainArgs) -> Result<bool, Fatal> {
     Ok(true)
 }
 
-/// Runs `rules list`: one row per rule.
+/// Runs `rules list`: one row per rule, then one per category hint.
 fn rules_list(args: RulesArgs) -> Result<bool, Fatal> {
     use std::fmt::Write;
     let rules = load_rules(&args.rules)?;
@@ -1118,7 +1120,30 @@ fn rules_list(args: RulesArgs) -> Result<bool, Fatal> {
             rule.position.name()
         );
     }
-    let _ = writeln!(out, "{} rules", rules.rules().len());
+    if !rules.hints().is_empty() {
+        let width = rules.hints().iter().map(|h| h.id.len()).max().unwrap_or(4);
+        let _ = writeln!(
+            out,
+            "\n{:<width$}  {:<8}  {:<15}  {:>8}",
+            "hint", "language", "category", "strength"
+        );
+        for hint in rules.hints() {
+            let _ = writeln!(
+                out,
+                "{:<width$}  {:<8}  {:<15}  {:>8.2}",
+                hint.id,
+                hint.language,
+                hint.category.name(),
+                hint.strength
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} rules, {} category hints",
+        rules.rules().len(),
+        rules.hints().len()
+    );
     print_to(std::io::stdout(), &out)?;
     Ok(true)
 }

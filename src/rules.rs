@@ -150,6 +150,8 @@ pub struct Rule {
 #[derive(Clone, Debug)]
 pub struct CategoryHint {
     pub id: String,
+    /// The language of the file that holds it (it applies to passages of every language).
+    pub language: String,
     pub category: Category,
     pub strength: f64,
     pub pattern: Pattern,
@@ -1129,6 +1131,7 @@ impl RuleSet {
                 })?;
                 hints.push(CategoryHint {
                     id,
+                    language: file.language.clone(),
                     category: category_of(source, &h.category)?,
                     strength: h.strength,
                     pattern,

@@ -384,17 +384,26 @@ fn rules_list_shows_every_rule_and_rules_test_fails_on_a_broken_example() {
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .map(|t| t.matches("[[rule]]").count())
         .sum();
-    assert!(
-        listed.ends_with(&format!("\n{rule_files} rules\n")),
-        "{listed}"
-    );
-
-    let hints: usize = std::fs::read_dir(repo().join("rules"))
+    let hint_files: usize = std::fs::read_dir(repo().join("rules"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .map(|t| t.matches("[[hint]]").count())
         .sum();
-    let checked = rule_files + hints;
+    assert!(
+        listed.ends_with(&format!(
+            "\n{rule_files} rules, {hint_files} category hints\n"
+        )),
+        "{listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["hint.app.platform", "common", "app", "0.50"]),
+        "{listed}"
+    );
+
+    let checked = rule_files + hint_files;
     let tested = dir.klartext(&["rules", "test"]);
     assert_eq!(tested.status.code(), Some(0), "{}", stdout(&tested));
     assert!(stdout(&tested).contains("ok   de.lead_magnet (2 match, 1 no_match)"));
