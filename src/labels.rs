@@ -990,7 +990,7 @@ fn hints_in(text: &str, sentences: &[Sentence], rules: &RuleSet) -> Vec<(Categor
             rules
                 .hints()
                 .iter()
-                .filter(move |h| h.pattern.regex().is_match(sentence))
+                .filter(move |h| h.pattern.is_match(sentence))
                 .map(|h| (h.category, h.strength))
         })
         .collect()

@@ -247,6 +247,14 @@ impl Pattern {
         count
     }
 
+    /// Whether `text` has a match: `self.regex().is_match(text)`, found as
+    /// [`Pattern::count_matches`] finds its first match. With Unicode word boundaries the
+    /// pattern itself would run over every position of a non-ASCII text as a backtracker or
+    /// PikeVM; the widened DFA rules out most texts at once and leaves a few starts to try.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.count_matches(text, 1) > 0
+    }
+
     /// [`Pattern::count_matches`] when every match of the pattern starts at one of `starts`
     /// (ascending): the pattern runs only there, anchored, as `find_iter` would find its
     /// matches (the next search begins where a match ends). No match of such a pattern is
