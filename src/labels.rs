@@ -986,11 +986,8 @@ fn hints_in(text: &str, sentences: &[Sentence], rules: &RuleSet) -> Vec<(Categor
     sentences
         .iter()
         .flat_map(|s| {
-            let sentence = s.span.of(text);
             rules
-                .hints()
-                .iter()
-                .filter(move |h| h.pattern.is_match(sentence))
+                .hints_matching(s.span.of(text))
                 .map(|h| (h.category, h.strength))
         })
         .collect()

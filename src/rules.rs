@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
-use regex_automata::{hybrid, meta, Anchored, Input, MatchKind};
+use regex_automata::{hybrid, meta, Anchored, Input, MatchKind, PatternID, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, LookSet};
 use serde::{Deserialize, Serialize};
 use std::panic::{RefUnwindSafe, UnwindSafe};
@@ -393,6 +393,19 @@ enum Reach {
     },
 }
 
+/// All category hints without their Unicode word boundaries, as one forward lazy DFA that keeps
+/// every match, with a cache per thread ([`RuleSet::hints_matching`]).
+struct HintScreen {
+    dfa: Box<hybrid::dfa::DFA>,
+    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+}
+
+impl std::fmt::Debug for HintScreen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HintScreen").finish_non_exhaustive()
+    }
+}
+
 impl std::fmt::Debug for Reach {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Reach").finish_non_exhaustive()
@@ -634,6 +647,10 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     /// Category hints of every language: a passage in one language may sell in another.
     hints: Vec<CategoryHint>,
+    /// All hints without their Unicode word boundaries as one automaton that tells which of
+    /// them may match a sentence ([`RuleSet::hints_matching`]); built on first use, `None` if
+    /// it could not be built.
+    hint_screen: OnceLock<Option<Arc<HintScreen>>>,
     weights: Weights,
     datelines: DatelineRules,
     structure: StructureRules,
@@ -1272,6 +1289,7 @@ impl RuleSet {
         let mut set = RuleSet {
             rules,
             hints,
+            hint_screen: OnceLock::new(),
             weights,
             datelines: DatelineRules {
                 patterns,
@@ -1311,6 +1329,77 @@ impl RuleSet {
     /// The category hints of every language ([`CategoryHint`]).
     pub fn hints(&self) -> &[CategoryHint] {
         &self.hints
+    }
+
+    /// The hints that match `sentence`, in their order.
+    ///
+    /// A hint runs only if the screen finds that it may match: one pass of a lazy DFA over the
+    /// sentence for all hints (every match of a hint is one of its screen pattern's, so the
+    /// screen misses none), instead of a search per hint.
+    pub fn hints_matching<'a>(
+        &'a self,
+        sentence: &'a str,
+    ) -> impl Iterator<Item = &'a CategoryHint> + 'a {
+        let mut may = PatternSet::new(self.hints.len().max(1));
+        let screened = self.hint_screen().is_some_and(|screen| {
+            screen
+                .dfa
+                .try_which_overlapping_matches(
+                    &mut screen.caches.get(),
+                    &Input::new(sentence),
+                    &mut may,
+                )
+                .is_ok()
+        });
+        if !screened {
+            for i in 0..self.hints.len() {
+                may.insert(PatternID::new_unchecked(i));
+            }
+        }
+        self.hints
+            .iter()
+            .enumerate()
+            .filter(move |&(i, h)| {
+                may.contains(PatternID::new_unchecked(i)) && h.pattern.is_match(sentence)
+            })
+            .map(|(_, h)| h)
+    }
+
+    /// The screen of [`RuleSet::hints_matching`], built on first use: a forward lazy DFA only,
+    /// without the reverse automaton and the other engines a `meta::Regex` builds.
+    fn hint_screen(&self) -> Option<&HintScreen> {
+        self.hint_screen
+            .get_or_init(|| {
+                let hirs = self
+                    .hints
+                    .iter()
+                    .map(|h| regex_syntax::parse(h.pattern.as_str()).ok())
+                    .map(|hir| hir.map(|hir| without_word_boundaries(&hir)))
+                    .collect::<Option<Vec<Hir>>>()?;
+                let nfa = thompson::Compiler::new()
+                    .configure(
+                        thompson::Config::new()
+                            .nfa_size_limit(None)
+                            .which_captures(thompson::WhichCaptures::None),
+                    )
+                    .build_many_from_hir(&hirs)
+                    .ok()?;
+                let dfa = hybrid::dfa::DFA::builder()
+                    .configure(
+                        hybrid::dfa::DFA::config()
+                            .match_kind(MatchKind::All)
+                            .cache_capacity(16 * (1 << 20)),
+                    )
+                    .build_from_nfa(nfa)
+                    .ok()?;
+                let for_caches = dfa.clone();
+                let create: CacheFn = Box::new(move || for_caches.create_cache());
+                Some(Arc::new(HintScreen {
+                    dfa: Box::new(dfa),
+                    caches: Pool::new(create),
+                }))
+            })
+            .as_deref()
     }
 
     /// Whether `line` is an ad label and nothing else ("Anzeige", "- Sponsored -"): a pattern
