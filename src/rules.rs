@@ -679,6 +679,16 @@ struct Stopwords {
     /// The most characters a stopword has. Lower-casing never makes a word shorter in
     /// characters, so a longer word needs no lookup.
     longest: usize,
+    /// The shapes of the stopwords ([`shape`]): a word whose shape no stopword has is none,
+    /// told without hashing it. Most words looked up are not stopwords.
+    shapes: Vec<u64>,
+}
+
+/// Where a word's shape stands in [`Stopwords::shapes`] (its first byte and its length in
+/// bytes, up to 15) and its bit there (its last byte, modulo 64). `key` is not empty.
+fn shape(key: &[u8]) -> (usize, u64) {
+    let index = usize::from(key[0]) << 4 | key.len().min(15);
+    (index, 1 << (key[key.len() - 1] & 63))
 }
 
 impl Stopwords {
@@ -691,7 +701,27 @@ impl Stopwords {
             }
             table.languages.push(language);
         }
+        table.shapes = vec![0; 256 << 4];
+        for word in table.words.keys().filter(|w| !w.is_empty()) {
+            let (index, bit) = shape(word.as_bytes());
+            table.shapes[index] |= bit;
+        }
         table
+    }
+
+    /// The languages (a bit each) whose lists hold `key`, a lower-cased word.
+    fn get(&self, key: &str) -> Option<u64> {
+        if !key.is_empty() {
+            let (index, bit) = shape(key.as_bytes());
+            if self
+                .shapes
+                .get(index)
+                .is_some_and(|&shapes| shapes & bit == 0)
+            {
+                return None;
+            }
+        }
+        self.words.get(key).copied()
     }
 }
 
@@ -1750,7 +1780,7 @@ impl RuleSet {
 
     /// Whether `word`, one lowercase word, is a stopword of any language.
     pub fn is_stopword(&self, word: &str) -> bool {
-        self.stopwords.words.contains_key(word)
+        self.stopwords.get(word).is_some()
     }
 
     /// The most characters a stopword of any language has: a word with more, lower-cased or
@@ -1795,7 +1825,7 @@ impl RuleSet {
         if chars > self.stopwords.longest {
             return None;
         }
-        self.stopwords.words.get(lower).copied()
+        self.stopwords.get(lower)
     }
 
     /// The languages (a bit each) whose stopwords hold `word`, one word of `chars` letters as
@@ -1819,7 +1849,7 @@ impl RuleSet {
         } else {
             word
         };
-        self.stopwords.words.get(key).copied()
+        self.stopwords.get(key)
     }
 
     /// The languages with stopword lists, in name order.
