@@ -85,9 +85,10 @@ impl Reading {
     pub fn fingerprints(&mut self, text: &str, rules: &RuleSet) -> &[Option<u64>] {
         let sentences = &self.sentences;
         self.fingerprints.get_or_insert_with(|| {
+            let mut normalised = String::new();
             sentences
                 .iter()
-                .map(|s| repeats::fingerprint(s.span.of(text), rules))
+                .map(|s| repeats::fingerprint_with(s.span.of(text), rules, &mut normalised))
                 .collect()
         })
     }

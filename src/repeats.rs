@@ -81,8 +81,15 @@ pub const SKETCH_WIDTH: usize = 1 << 24;
 /// sentence as a split on every character, a second scan of each token for digits, and a copy
 /// char by char).
 pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
+    fingerprint_with(passage, rules, &mut String::new())
+}
+
+/// [`fingerprint`] with `normalised` as the buffer for the normalised passage, so that the
+/// passages of an article share one allocation instead of one each.
+pub fn fingerprint_with(passage: &str, rules: &RuleSet, normalised: &mut String) -> Option<u64> {
     let bytes = passage.as_bytes();
-    let mut normalised = String::with_capacity(passage.len());
+    normalised.clear();
+    normalised.reserve(passage.len());
     let mut words = 0;
     let mut last_was_number = false;
     let mut at = 0;
@@ -119,7 +126,7 @@ pub fn fingerprint(passage: &str, rules: &RuleSet) -> Option<u64> {
                     break;
                 }
                 is_number |= !letters::is_latin_letter(c) && c.is_numeric();
-                letters::push_lowercase(&mut normalised, c);
+                letters::push_lowercase(normalised, c);
                 at += c.len_utf8();
             }
         }

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
-use regex_automata::{hybrid, meta, Anchored, Input, MatchKind};
+use regex_automata::{hybrid, meta, Anchored, Input, MatchKind, PatternID, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, LookSet};
 use serde::{Deserialize, Serialize};
 use std::panic::{RefUnwindSafe, UnwindSafe};
@@ -249,6 +249,14 @@ impl Pattern {
         count
     }
 
+    /// Whether `text` has a match: `self.regex().is_match(text)`, found as
+    /// [`Pattern::count_matches`] finds its first match. With Unicode word boundaries the
+    /// pattern itself would run over every position of a non-ASCII text as a backtracker or
+    /// PikeVM; the widened DFA rules out most texts at once and leaves a few starts to try.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.count_matches(text, 1) > 0
+    }
+
     /// [`Pattern::count_matches`] when every match of the pattern starts at one of `starts`
     /// (ascending): the pattern runs only there, anchored, as `find_iter` would find its
     /// matches (the next search begins where a match ends). No match of such a pattern is
@@ -385,6 +393,19 @@ enum Reach {
         dfa: Box<hybrid::dfa::DFA>,
         caches: Pool<hybrid::dfa::Cache, CacheFn>,
     },
+}
+
+/// All category hints without their Unicode word boundaries, as one forward lazy DFA that keeps
+/// every match, with a cache per thread ([`RuleSet::hints_matching`]).
+struct HintScreen {
+    dfa: Box<hybrid::dfa::DFA>,
+    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+}
+
+impl std::fmt::Debug for HintScreen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HintScreen").finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Reach {
@@ -628,6 +649,10 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     /// Category hints of every language: a passage in one language may sell in another.
     hints: Vec<CategoryHint>,
+    /// All hints without their Unicode word boundaries as one automaton that tells which of
+    /// them may match a sentence ([`RuleSet::hints_matching`]); built on first use, `None` if
+    /// it could not be built.
+    hint_screen: OnceLock<Option<Arc<HintScreen>>>,
     weights: Weights,
     datelines: DatelineRules,
     structure: StructureRules,
@@ -656,6 +681,16 @@ struct Stopwords {
     /// The most characters a stopword has. Lower-casing never makes a word shorter in
     /// characters, so a longer word needs no lookup.
     longest: usize,
+    /// The shapes of the stopwords ([`shape`]): a word whose shape no stopword has is none,
+    /// told without hashing it. Most words looked up are not stopwords.
+    shapes: Vec<u64>,
+}
+
+/// Where a word's shape stands in [`Stopwords::shapes`] (its first byte and its length in
+/// bytes, up to 15) and its bit there (its last byte, modulo 64). `key` is not empty.
+fn shape(key: &[u8]) -> (usize, u64) {
+    let index = usize::from(key[0]) << 4 | key.len().min(15);
+    (index, 1 << (key[key.len() - 1] & 63))
 }
 
 impl Stopwords {
@@ -668,7 +703,27 @@ impl Stopwords {
             }
             table.languages.push(language);
         }
+        table.shapes = vec![0; 256 << 4];
+        for word in table.words.keys().filter(|w| !w.is_empty()) {
+            let (index, bit) = shape(word.as_bytes());
+            table.shapes[index] |= bit;
+        }
         table
+    }
+
+    /// The languages (a bit each) whose lists hold `key`, a lower-cased word.
+    fn get(&self, key: &str) -> Option<u64> {
+        if !key.is_empty() {
+            let (index, bit) = shape(key.as_bytes());
+            if self
+                .shapes
+                .get(index)
+                .is_some_and(|&shapes| shapes & bit == 0)
+            {
+                return None;
+            }
+        }
+        self.words.get(key).copied()
     }
 }
 
@@ -1267,6 +1322,7 @@ impl RuleSet {
         let mut set = RuleSet {
             rules,
             hints,
+            hint_screen: OnceLock::new(),
             weights,
             datelines: DatelineRules {
                 patterns,
@@ -1306,6 +1362,77 @@ impl RuleSet {
     /// The category hints of every language ([`CategoryHint`]).
     pub fn hints(&self) -> &[CategoryHint] {
         &self.hints
+    }
+
+    /// The hints that match `sentence`, in their order.
+    ///
+    /// A hint runs only if the screen finds that it may match: one pass of a lazy DFA over the
+    /// sentence for all hints (every match of a hint is one of its screen pattern's, so the
+    /// screen misses none), instead of a search per hint.
+    pub fn hints_matching<'a>(
+        &'a self,
+        sentence: &'a str,
+    ) -> impl Iterator<Item = &'a CategoryHint> + 'a {
+        let mut may = PatternSet::new(self.hints.len().max(1));
+        let screened = self.hint_screen().is_some_and(|screen| {
+            screen
+                .dfa
+                .try_which_overlapping_matches(
+                    &mut screen.caches.get(),
+                    &Input::new(sentence),
+                    &mut may,
+                )
+                .is_ok()
+        });
+        if !screened {
+            for i in 0..self.hints.len() {
+                may.insert(PatternID::new_unchecked(i));
+            }
+        }
+        self.hints
+            .iter()
+            .enumerate()
+            .filter(move |&(i, h)| {
+                may.contains(PatternID::new_unchecked(i)) && h.pattern.is_match(sentence)
+            })
+            .map(|(_, h)| h)
+    }
+
+    /// The screen of [`RuleSet::hints_matching`], built on first use: a forward lazy DFA only,
+    /// without the reverse automaton and the other engines a `meta::Regex` builds.
+    fn hint_screen(&self) -> Option<&HintScreen> {
+        self.hint_screen
+            .get_or_init(|| {
+                let hirs = self
+                    .hints
+                    .iter()
+                    .map(|h| regex_syntax::parse(h.pattern.as_str()).ok())
+                    .map(|hir| hir.map(|hir| without_word_boundaries(&hir)))
+                    .collect::<Option<Vec<Hir>>>()?;
+                let nfa = thompson::Compiler::new()
+                    .configure(
+                        thompson::Config::new()
+                            .nfa_size_limit(None)
+                            .which_captures(thompson::WhichCaptures::None),
+                    )
+                    .build_many_from_hir(&hirs)
+                    .ok()?;
+                let dfa = hybrid::dfa::DFA::builder()
+                    .configure(
+                        hybrid::dfa::DFA::config()
+                            .match_kind(MatchKind::All)
+                            .cache_capacity(16 * (1 << 20)),
+                    )
+                    .build_from_nfa(nfa)
+                    .ok()?;
+                let for_caches = dfa.clone();
+                let create: CacheFn = Box::new(move || for_caches.create_cache());
+                Some(Arc::new(HintScreen {
+                    dfa: Box::new(dfa),
+                    caches: Pool::new(create),
+                }))
+            })
+            .as_deref()
     }
 
     /// Whether `line` is an ad label and nothing else ("Anzeige", "- Sponsored -"): a pattern
@@ -1656,7 +1783,7 @@ impl RuleSet {
 
     /// Whether `word`, one lowercase word, is a stopword of any language.
     pub fn is_stopword(&self, word: &str) -> bool {
-        self.stopwords.words.contains_key(word)
+        self.stopwords.get(word).is_some()
     }
 
     /// The most characters a stopword of any language has: a word with more, lower-cased or
@@ -1701,7 +1828,7 @@ impl RuleSet {
         if chars > self.stopwords.longest {
             return None;
         }
-        self.stopwords.words.get(lower).copied()
+        self.stopwords.get(lower)
     }
 
     /// The languages (a bit each) whose stopwords hold `word`, one word of `chars` letters as
@@ -1725,7 +1852,7 @@ impl RuleSet {
         } else {
             word
         };
-        self.stopwords.words.get(key).copied()
+        self.stopwords.get(key)
     }
 
     /// The languages with stopword lists, in name order.
