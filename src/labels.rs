@@ -12,7 +12,7 @@
 use crate::features::SentenceFeatures;
 use crate::rules::{Category, Position, RuleSet, Weights};
 use crate::sentences::{block_end, Sentence};
-use crate::structure::{Span, Structure};
+use crate::structure::{BlockKind, Span, Structure};
 
 /// What a sentence is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +92,9 @@ pub struct Context {
     /// `<lang>.advertorial.reader_problem` cue: "Viele Privatanleger fragen sich …", "Many
     /// homeowners wonder …").
     pub poses_problem: Vec<bool>,
+    /// Per sentence: the liveblog entry it belongs to, as the index of the entry's first
+    /// sentence ([`liveblog_entries`]); `None` outside entries and in any other article.
+    pub entry: Vec<Option<usize>>,
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
     pub fine_print: Vec<bool>,
@@ -141,7 +144,54 @@ impl Context {
             hook: fires(|rule| {
                 matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
             }),
+            entry: liveblog_entries(structure, sentences),
         }
+    }
+}
+
+/// Per sentence: the liveblog entry it belongs to (the index of the entry's first sentence).
+/// An entry is a block that opens with the time of day ([`Structure::entry_starts`]), and
+/// the paragraph under it when that block is a heading ("20h39 – Publi-information" over the
+/// offer).
+fn liveblog_entries(structure: &Structure, sentences: &[Sentence]) -> Vec<Option<usize>> {
+    let starts = &structure.entry_starts;
+    let mut block_entry: Vec<Option<usize>> = vec![None; structure.blocks.len()];
+    let mut first_sentence = vec![usize::MAX; structure.blocks.len()];
+    for (i, sentence) in sentences.iter().enumerate().rev() {
+        first_sentence[sentence.block] = i;
+    }
+    for b in (0..structure.blocks.len()).filter(|&b| starts[b]) {
+        block_entry[b] = Some(first_sentence[b]);
+        let heads_next = structure.blocks[b].kind == BlockKind::Heading
+            && structure
+                .blocks
+                .get(b + 1)
+                .is_some_and(|next| next.kind == BlockKind::Paragraph && !starts[b + 1]);
+        if heads_next {
+            block_entry[b + 1] = Some(first_sentence[b]);
+        }
+    }
+    sentences.iter().map(|s| block_entry[s.block]).collect()
+}
+
+/// A liveblog entry is one post: the desk writes it whole, as news or as an insert, and an
+/// insert there opens like the entries around it ("09:41 Lots of runners are asking about
+/// recovery." before "Our partner … is offering readers 25% off"). So an entry in which the
+/// decoder found a promo run goes whole.
+fn whole_entries(labels: &mut [Label], context: &Context) {
+    let mut i = 0;
+    while i < labels.len() {
+        let Some(entry) = context.entry.get(i).copied().flatten() else {
+            i += 1;
+            continue;
+        };
+        let end = (i..labels.len())
+            .find(|&j| context.entry.get(j).copied().flatten() != Some(entry))
+            .unwrap_or(labels.len());
+        if labels[i..end].contains(&Label::Promo) {
+            labels[i..end].fill(Label::Promo);
+        }
+        i = end;
     }
 }
 
@@ -300,6 +350,7 @@ pub fn decode(
         };
         state = back[i][state] as usize;
     }
+    whole_entries(&mut labels, context);
     labels
 }
 
@@ -1243,8 +1294,21 @@ mod tests {
                 .map(|i| !plain.contains(&i))
                 .collect::<Vec<_>>(),
             hook: flags(hook),
+            entry: Vec::new(),
         };
         decode(&scores, &sentences, &context, weights)
+    }
+
+    #[test]
+    fn a_liveblog_entry_with_a_promo_run_goes_whole() {
+        use Label::{Editorial as E, Promo as P};
+        let context = Context {
+            entry: vec![Some(0), Some(0), Some(2), Some(2), None],
+            ..Context::default()
+        };
+        let mut labels = [E, P, E, E, P];
+        whole_entries(&mut labels, &context);
+        assert_eq!(labels, [P, P, E, E, P]);
     }
 
     use Label::{Editorial as E, Promo as P};

@@ -56,6 +56,10 @@ pub struct Dateline {
 pub struct Structure {
     pub blocks: Vec<Block>,
     pub dateline: Option<Dateline>,
+    /// Per block: it opens a liveblog entry, a block that starts with the time of day ("09:41
+    /// …", "20h39 – …", "16:30 Uhr – …") in an article where at least
+    /// [`LIVEBLOG_MIN_ENTRIES`] blocks do. All false in any other article.
+    pub entry_starts: Vec<bool>,
 }
 
 impl Structure {
@@ -135,7 +139,45 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
             block.kind = BlockKind::Heading;
         }
     }
-    Structure { blocks, dateline }
+    let entry_starts = entry_starts(text, &blocks);
+    Structure {
+        blocks,
+        dateline,
+        entry_starts,
+    }
+}
+
+/// How many blocks must open with a time of day for an article to be a liveblog: one or two
+/// are a schedule or a story that begins with the hour.
+const LIVEBLOG_MIN_ENTRIES: usize = 3;
+
+/// Whether a block opens with a time of day and then text: `HH:MM`, `HH.MM` or `HHhMM`, with
+/// "Uhr" after it or not, then a separator or a space (not a number: "10.000 Menschen").
+fn opens_with_time(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let hours = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=2).contains(&hours) || !matches!(bytes.get(hours), Some(b':' | b'.' | b'h')) {
+        return false;
+    }
+    let rest = &bytes[hours + 1..];
+    rest.len() > 2
+        && rest[0].is_ascii_digit()
+        && rest[1].is_ascii_digit()
+        && !rest[2].is_ascii_digit()
+        && !matches!(rest[2], b'.' | b',' | b':')
+}
+
+/// Per block: it opens a liveblog entry (see [`Structure::entry_starts`]).
+fn entry_starts(text: &str, blocks: &[Block]) -> Vec<bool> {
+    let stamped: Vec<bool> = blocks
+        .iter()
+        .map(|b| b.kind != BlockKind::Title && opens_with_time(b.span.of(text)))
+        .collect();
+    if stamped.iter().filter(|&&s| s).count() >= LIVEBLOG_MIN_ENTRIES {
+        stamped
+    } else {
+        vec![false; blocks.len()]
+    }
 }
 
 /// One non-empty line of the article, trimmed, and whether a blank line stands before it.
@@ -394,6 +436,33 @@ fn iso_datetime(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_opening_with_the_time_opens_a_liveblog_entry() {
+        for line in [
+            "09:41 Lots of runners",
+            "20h39 – Publi-information",
+            "16:30 Uhr – Anzeige: Wer?",
+            "14:41 | Viaje",
+        ] {
+            assert!(opens_with_time(line), "{line}");
+        }
+        for line in [
+            "10.000 Menschen kamen.",
+            "12.03.2026 Berlin",
+            "3:1 gewann Köln",
+            "Um 14:30 Uhr",
+            "10:48",
+        ] {
+            assert!(!opens_with_time(line), "{line}");
+        }
+        let entries = |text: &str| parse(text, "en", &RuleSet::builtin()).entry_starts;
+        let live = "Live\n09:00 Off they go.\nThe field is large.\n09:10 Rain.\n09:20 A fall.\n";
+        assert_eq!(entries(live), [false, true, false, true, true]);
+        // Two times are a schedule, not a liveblog.
+        let schedule = "Plan\n09:00 Doors open.\n10:00 Talks begin.\nThen lunch.\n";
+        assert_eq!(entries(schedule), [false; 4]);
+    }
 
     fn dateline(line: &str) -> Option<(String, Option<String>, String)> {
         let text = format!("Titel\n{line}\nMehr Text hier.\n");
