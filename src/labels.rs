@@ -12,7 +12,7 @@
 use crate::features::SentenceFeatures;
 use crate::rules::{Category, Position, RuleSet, Weights};
 use crate::sentences::{block_end, Sentence};
-use crate::structure::{BlockKind, Span, Structure};
+use crate::structure::{Span, Structure};
 
 /// What a sentence is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,29 +154,17 @@ impl Context {
     }
 }
 
-/// Per sentence: the liveblog entry it belongs to (the index of the entry's first sentence).
-/// An entry is a block that opens with the time of day ([`Structure::entry_starts`]), and
-/// the paragraph under it when that block is a heading ("20h39 – Publi-information" over the
-/// offer).
+/// Per sentence: the liveblog entry it belongs to (the index of the entry's first sentence),
+/// from the entries of [`Structure::entries`].
 fn liveblog_entries(structure: &Structure, sentences: &[Sentence]) -> Vec<Option<usize>> {
-    let starts = &structure.entry_starts;
-    let mut block_entry: Vec<Option<usize>> = vec![None; structure.blocks.len()];
     let mut first_sentence = vec![usize::MAX; structure.blocks.len()];
     for (i, sentence) in sentences.iter().enumerate().rev() {
         first_sentence[sentence.block] = i;
     }
-    for b in (0..structure.blocks.len()).filter(|&b| starts[b]) {
-        block_entry[b] = Some(first_sentence[b]);
-        let heads_next = structure.blocks[b].kind == BlockKind::Heading
-            && structure
-                .blocks
-                .get(b + 1)
-                .is_some_and(|next| next.kind == BlockKind::Paragraph && !starts[b + 1]);
-        if heads_next {
-            block_entry[b + 1] = Some(first_sentence[b]);
-        }
-    }
-    sentences.iter().map(|s| block_entry[s.block]).collect()
+    sentences
+        .iter()
+        .map(|s| structure.entries[s.block].map(|b| first_sentence[b]))
+        .collect()
 }
 
 /// A liveblog entry is one post: the desk writes it whole, as news or as an insert, and an
