@@ -92,6 +92,13 @@ pub struct Context {
     /// `<lang>.advertorial.reader_problem` cue: "Viele Privatanleger fragen sich …", "Many
     /// homeowners wonder …").
     pub poses_problem: Vec<bool>,
+    /// Per sentence: the liveblog entry it belongs to, as the index of the entry's first
+    /// sentence ([`liveblog_entries`]); `None` outside entries and in any other article.
+    pub entry: Vec<Option<usize>>,
+    /// Per sentence: a third party offers the publication's readers something in it (a
+    /// `<lang>.reader_offer.partner` cue: "Our partner … is offering readers 25% off",
+    /// "Hydrelle propose à nos lecteurs 20 % de remise").
+    pub offers_readers: Vec<bool>,
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
     pub fine_print: Vec<bool>,
@@ -141,7 +148,43 @@ impl Context {
             hook: fires(|rule| {
                 matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
             }),
+            entry: liveblog_entries(structure, sentences),
+            offers_readers: fires(|rule| positive_family(rule) == Some("reader_offer.partner")),
         }
+    }
+}
+
+/// Per sentence: the liveblog entry it belongs to (the index of the entry's first sentence),
+/// from the entries of [`Structure::entries`].
+fn liveblog_entries(structure: &Structure, sentences: &[Sentence]) -> Vec<Option<usize>> {
+    let mut first_sentence = vec![usize::MAX; structure.blocks.len()];
+    for (i, sentence) in sentences.iter().enumerate().rev() {
+        first_sentence[sentence.block] = i;
+    }
+    sentences
+        .iter()
+        .map(|s| structure.entries[s.block].map(|b| first_sentence[b]))
+        .collect()
+}
+
+/// A liveblog entry is one post: the desk writes it whole, as news or as an insert, and an
+/// insert there opens like the entries around it ("09:41 Lots of runners are asking about
+/// recovery." before "Our partner … is offering readers 25% off"). So an entry in which the
+/// decoder found a promo run goes whole.
+fn whole_entries(labels: &mut [Label], context: &Context) {
+    let mut i = 0;
+    while i < labels.len() {
+        let Some(entry) = context.entry.get(i).copied().flatten() else {
+            i += 1;
+            continue;
+        };
+        let end = (i..labels.len())
+            .find(|&j| context.entry.get(j).copied().flatten() != Some(entry))
+            .unwrap_or(labels.len());
+        if labels[i..end].contains(&Label::Promo) {
+            labels[i..end].fill(Label::Promo);
+        }
+        i = end;
     }
 }
 
@@ -300,7 +343,49 @@ pub fn decode(
         };
         state = back[i][state] as usize;
     }
+    whole_entries(&mut labels, context);
+    introduced_offers(&mut labels, scores, sentences, context, weights.bias);
     labels
+}
+
+/// The most sentences of the paragraph that introduces the company of an offer to readers.
+const INTRODUCTION_MAX_SENTENCES: usize = 3;
+
+/// A soft advertorial inside a news story introduces a company late, in one paragraph of its
+/// own ("L'entreprise jurassienne Hydrelle, qui fabrique …", "Manchester-based app Farecut
+/// says …"), lets it make its own claims, and ends in the company's offer to the paper's
+/// readers in the next ("Hydrelle propose à nos lecteurs 20 % de remise …"). A story does not
+/// hand its readers a third party's discount, so a paragraph with a pitching sentence of that
+/// kind goes whole, and with it the paragraph right above when that one names something that
+/// only these two paragraphs speak of (the company) in a sentence, has at most
+/// [`INTRODUCTION_MAX_SENTENCES`] sentences, quotes nobody and opens no insert of its own.
+fn introduced_offers(
+    labels: &mut [Label],
+    scores: &[f64],
+    sentences: &[Sentence],
+    context: &Context,
+    bias: f64,
+) {
+    let mut start = 0;
+    let mut above: Option<usize> = None;
+    while start < sentences.len() {
+        let end = block_end(sentences, start);
+        let offers = (start..end)
+            .any(|j| context.offers_readers.get(j).copied().unwrap_or(false) && scores[j] > bias);
+        if offers {
+            labels[start..end].fill(Label::Promo);
+            if let Some(a) = above.filter(|&a| {
+                sentences[a].block + 1 == sentences[start].block
+                    && start - a <= INTRODUCTION_MAX_SENTENCES
+                    && (a..start).any(|j| context.echo_below_only[j])
+                    && (a..start).all(|j| !context.quotes_speech[j] && !context.opener_cue[j])
+            }) {
+                labels[a..start].fill(Label::Promo);
+            }
+        }
+        above = Some(start);
+        start = end;
+    }
 }
 
 /// Whether a path scoring `score` and cutting `cut` sentences beats the best so far: a higher
@@ -1240,8 +1325,56 @@ mod tests {
                 .map(|i| !plain.contains(&i))
                 .collect::<Vec<_>>(),
             hook: flags(hook),
+            entry: Vec::new(),
+            offers_readers: Vec::new(),
         };
         decode(&scores, &sentences, &context, weights)
+    }
+
+    #[test]
+    fn an_offer_to_readers_takes_the_paragraph_that_introduced_its_company() {
+        use Label::{Editorial as E, Promo as P};
+        // Blocks: a story paragraph, the company's introduction (two sentences, the second
+        // naming it), its offer to readers (one sentence), a story paragraph.
+        let blocks = [0, 1, 1, 2, 3];
+        let sentences: Vec<Sentence> = blocks
+            .iter()
+            .enumerate()
+            .map(|(i, &block)| Sentence {
+                span: Span::new(i, i + 1),
+                block,
+            })
+            .collect();
+        let scores = [0.0, 0.0, 0.1, 0.9, 0.0];
+        let flags = |at: &[usize]| (0..5).map(|i| at.contains(&i)).collect::<Vec<_>>();
+        let context = |named_only_below: &[usize], quoted: &[usize]| Context {
+            offers_readers: flags(&[3]),
+            echo_below_only: flags(named_only_below),
+            quotes_speech: flags(quoted),
+            opener_cue: flags(&[]),
+            ..Context::default()
+        };
+        let decode = |context: &Context| {
+            let mut labels = [E; 5];
+            introduced_offers(&mut labels, &scores, &sentences, context, 0.5);
+            labels
+        };
+        assert_eq!(decode(&context(&[2], &[])), [E, P, P, P, E]);
+        // Named elsewhere too, or quoting someone: a story paragraph, which stays.
+        assert_eq!(decode(&context(&[], &[])), [E, E, E, P, E]);
+        assert_eq!(decode(&context(&[2], &[1])), [E, E, E, P, E]);
+    }
+
+    #[test]
+    fn a_liveblog_entry_with_a_promo_run_goes_whole() {
+        use Label::{Editorial as E, Promo as P};
+        let context = Context {
+            entry: vec![Some(0), Some(0), Some(2), Some(2), None],
+            ..Context::default()
+        };
+        let mut labels = [E, P, E, E, P];
+        whole_entries(&mut labels, &context);
+        assert_eq!(labels, [P, P, E, E, P]);
     }
 
     use Label::{Editorial as E, Promo as P};

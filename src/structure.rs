@@ -56,6 +56,9 @@ pub struct Dateline {
 pub struct Structure {
     pub blocks: Vec<Block>,
     pub dateline: Option<Dateline>,
+    /// Per block: the liveblog entry it belongs to, as the index of the entry's first block;
+    /// `None` outside entries and in any other article (see [`liveblog_entries`]).
+    pub entries: Vec<Option<usize>>,
 }
 
 impl Structure {
@@ -135,7 +138,81 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
             block.kind = BlockKind::Heading;
         }
     }
-    Structure { blocks, dateline }
+    let entries = liveblog_entries(text, &blocks);
+    Structure {
+        blocks,
+        dateline,
+        entries,
+    }
+}
+
+/// How many blocks must open with a time of day for an article to be a liveblog: one or two
+/// are a schedule or a story that begins with the hour.
+const LIVEBLOG_MIN_ENTRIES: usize = 3;
+
+/// Where a block that opens with a time of day ends its time: `HH:MM`, `HH.MM` or `HHhMM`,
+/// then "Uhr", "am" or "pm" or not, then the end of the line, a separator or a space (not a
+/// number: "10.000 Menschen", "3:1 gewann").
+fn time_stamp_end(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let hours = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=2).contains(&hours) || !matches!(bytes.get(hours), Some(b':' | b'.' | b'h')) {
+        return None;
+    }
+    let rest = &bytes[hours + 1..];
+    if rest.len() < 2 || !rest[0].is_ascii_digit() || !rest[1].is_ascii_digit() {
+        return None;
+    }
+    let mut end = hours + 3;
+    if rest
+        .get(2)
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b':'))
+    {
+        return None;
+    }
+    for suffix in [" Uhr", "am", "pm", " a.m.", " p.m."] {
+        if line[end..].starts_with(suffix) {
+            end += suffix.len();
+            break;
+        }
+    }
+    Some(end)
+}
+
+/// Per block: the liveblog entry it belongs to (the index of the entry's first block). An
+/// entry opens with the time of day: a block that starts with it ("09:41 Lots of runners …",
+/// "20h39 – Publi-information", "16:30 Uhr – Anzeige: …") or is nothing else ("09:41" above
+/// the entry's paragraph). The paragraph under a time line, or under a heading that opens with
+/// the time ("20h39 – Publi-information" over the offer), belongs to its entry. An article is
+/// a liveblog when at least [`LIVEBLOG_MIN_ENTRIES`] blocks open with the time.
+fn liveblog_entries(text: &str, blocks: &[Block]) -> Vec<Option<usize>> {
+    let stamps: Vec<Option<usize>> = blocks
+        .iter()
+        .map(|b| {
+            let line = b.span.of(text);
+            if b.kind == BlockKind::Title {
+                None
+            } else {
+                time_stamp_end(line).map(|end| line.len() - end)
+            }
+        })
+        .collect();
+    let mut entries = vec![None; blocks.len()];
+    if stamps.iter().flatten().count() < LIVEBLOG_MIN_ENTRIES {
+        return entries;
+    }
+    for (b, after) in stamps.iter().enumerate() {
+        let Some(after) = *after else { continue };
+        entries[b] = Some(b);
+        let heads_next = (after == 0 || blocks[b].kind == BlockKind::Heading)
+            && blocks
+                .get(b + 1)
+                .is_some_and(|next| next.kind == BlockKind::Paragraph && stamps[b + 1].is_none());
+        if heads_next {
+            entries[b + 1] = Some(b);
+        }
+    }
+    entries
 }
 
 /// One non-empty line of the article, trimmed, and whether a blank line stands before it.
@@ -394,6 +471,36 @@ fn iso_datetime(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_opening_with_the_time_opens_a_liveblog_entry() {
+        for (line, end) in [
+            ("09:41 Lots of runners", 5),
+            ("20h39 – Publi-information", 5),
+            ("16:30 Uhr – Anzeige: Wer?", 9),
+            ("9.41am Rain", 6),
+            ("10:48", 5),
+        ] {
+            assert_eq!(time_stamp_end(line), Some(end), "{line}");
+        }
+        for line in [
+            "10.000 Menschen kamen.",
+            "12.03.2026 Berlin",
+            "3:1 gewann Köln",
+            "Um 14:30 Uhr",
+        ] {
+            assert_eq!(time_stamp_end(line), None, "{line}");
+        }
+        let entries = |text: &str| parse(text, "en", &RuleSet::builtin()).entries;
+        let live = "Live\n09:00 Off they go.\nThe field is large.\n09:10 Rain.\n09:20\nA fall.\n";
+        assert_eq!(
+            entries(live),
+            [None, Some(1), None, Some(3), Some(4), Some(4)]
+        );
+        // Two times are a schedule, not a liveblog.
+        let schedule = "Plan\n09:00 Doors open.\n10:00 Talks begin.\nThen lunch.\n";
+        assert_eq!(entries(schedule), [None; 4]);
+    }
 
     fn dateline(line: &str) -> Option<(String, Option<String>, String)> {
         let text = format!("Titel\n{line}\nMehr Text hier.\n");
