@@ -630,6 +630,18 @@ mod tests {
                 "2025-09-09",
                 "Mehr Text hier.",
             ),
+            (
+                "Avignon, le 5 décembre 2026",
+                "Avignon, le 5 décembre 2026",
+                "2026-12-05",
+                "Mehr Text hier.",
+            ),
+            (
+                "Berlin, den 5. Mai 2026",
+                "Berlin, den 5. Mai 2026",
+                "2026-05-05",
+                "Mehr Text hier.",
+            ),
         ];
         for (line, raw, iso, next) in cases {
             let (r, d, n) = dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
