@@ -334,28 +334,8 @@ impl Pattern {
                 if let Some(longest) = hir.properties().maximum_len() {
                     return Some(Arc::new(Reach::Longest(longest)));
                 }
-                let nfa = thompson::Compiler::new()
-                    .configure(
-                        thompson::Config::new()
-                            .nfa_size_limit(None)
-                            .which_captures(thompson::WhichCaptures::None),
-                    )
-                    .build_from_hir(&without_word_boundaries(&hir))
-                    .ok()?;
-                let dfa = hybrid::dfa::DFA::builder()
-                    .configure(
-                        hybrid::dfa::DFA::config()
-                            .match_kind(MatchKind::All)
-                            .cache_capacity(16 * (1 << 20)),
-                    )
-                    .build_from_nfa(nfa)
-                    .ok()?;
-                let for_caches = dfa.clone();
-                let create: CacheFn = Box::new(move || for_caches.create_cache());
-                Some(Arc::new(Reach::Dfa {
-                    dfa: Box::new(dfa),
-                    caches: Pool::new(create),
-                }))
+                let (dfa, caches) = forward_dfa(&[without_word_boundaries(&hir)])?;
+                Some(Arc::new(Reach::Dfa { dfa, caches }))
             })
             .as_deref()
     }
@@ -393,6 +373,31 @@ enum Reach {
         dfa: Box<hybrid::dfa::DFA>,
         caches: Pool<hybrid::dfa::Cache, CacheFn>,
     },
+}
+
+/// One forward lazy DFA of `hirs` (a pattern each) that keeps every match, without the reverse
+/// automaton and the other engines a `meta::Regex` builds, and a pool of caches, one per thread
+/// (up to 16 MiB each). `None` when it cannot be built.
+fn forward_dfa(hirs: &[Hir]) -> Option<(Box<hybrid::dfa::DFA>, Pool<hybrid::dfa::Cache, CacheFn>)> {
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .nfa_size_limit(None)
+                .which_captures(thompson::WhichCaptures::None),
+        )
+        .build_many_from_hir(hirs)
+        .ok()?;
+    let dfa = hybrid::dfa::DFA::builder()
+        .configure(
+            hybrid::dfa::DFA::config()
+                .match_kind(MatchKind::All)
+                .cache_capacity(16 * (1 << 20)),
+        )
+        .build_from_nfa(nfa)
+        .ok()?;
+    let for_caches = dfa.clone();
+    let create: CacheFn = Box::new(move || for_caches.create_cache());
+    Some((Box::new(dfa), Pool::new(create)))
 }
 
 /// All category hints without their Unicode word boundaries, as one forward lazy DFA that keeps
@@ -1409,28 +1414,8 @@ impl RuleSet {
                     .map(|h| regex_syntax::parse(h.pattern.as_str()).ok())
                     .map(|hir| hir.map(|hir| without_word_boundaries(&hir)))
                     .collect::<Option<Vec<Hir>>>()?;
-                let nfa = thompson::Compiler::new()
-                    .configure(
-                        thompson::Config::new()
-                            .nfa_size_limit(None)
-                            .which_captures(thompson::WhichCaptures::None),
-                    )
-                    .build_many_from_hir(&hirs)
-                    .ok()?;
-                let dfa = hybrid::dfa::DFA::builder()
-                    .configure(
-                        hybrid::dfa::DFA::config()
-                            .match_kind(MatchKind::All)
-                            .cache_capacity(16 * (1 << 20)),
-                    )
-                    .build_from_nfa(nfa)
-                    .ok()?;
-                let for_caches = dfa.clone();
-                let create: CacheFn = Box::new(move || for_caches.create_cache());
-                Some(Arc::new(HintScreen {
-                    dfa: Box::new(dfa),
-                    caches: Pool::new(create),
-                }))
+                let (dfa, caches) = forward_dfa(&hirs)?;
+                Some(Arc::new(HintScreen { dfa, caches }))
             })
             .as_deref()
     }
