@@ -1159,176 +1159,96 @@ mod tests {
     }
 
     fn run(scores: &[(usize, f64)]) -> Vec<Label> {
-        run_with(scores, &[], &[])
-    }
-
-    /// Decodes with the sentences at `on_topic` sharing the article's vocabulary and those at
-    /// `opens_insert` opening a new insert.
-    fn run_with(scores: &[(usize, f64)], on_topic: &[usize], opens_insert: &[usize]) -> Vec<Label> {
-        run_echoed(scores, on_topic, opens_insert, &[], &[])
-    }
-
-    /// Like [`run_with`], with the sentences at `echoed_below` sharing a long word with the next
-    /// block and the blocks at `binds_to_next` headings of the next.
-    fn run_echoed(
-        scores: &[(usize, f64)],
-        on_topic: &[usize],
-        opens_insert: &[usize],
-        echoed_below: &[usize],
-        binds_to_next: &[bool],
-    ) -> Vec<Label> {
-        run_marked(
+        Case {
             scores,
-            on_topic,
-            opens_insert,
-            echoed_below,
-            binds_to_next,
-            &[],
-            &[],
-            &[],
-            &[],
-        )
+            ..Case::default()
+        }
+        .run()
     }
 
-    /// Like [`run_echoed`], with the sentences at `publisher_voice` speaking as the publisher.
-    fn run_voiced(
-        scores: &[(usize, f64)],
-        on_topic: &[usize],
-        opens_insert: &[usize],
-        echoed_below: &[usize],
-        binds_to_next: &[bool],
-        publisher_voice: &[usize],
-    ) -> Vec<Label> {
-        run_marked(
-            scores,
-            on_topic,
-            opens_insert,
-            echoed_below,
-            binds_to_next,
-            publisher_voice,
-            &[],
-            &[],
-            &[],
-        )
+    /// What the decoder is told in a test: each sentence's block and score, and by sentence
+    /// index the facts of its context that hold (the rest do not): sharing the article's
+    /// vocabulary (`on_topic`), opening a new insert, sharing a long word with the next block
+    /// (`echoed_below`), a heading bound to the next block (`binds_to_next`, by block), speaking
+    /// as the publisher, sharing with the next block a word no other block uses (`only_below`),
+    /// calling to action, handing over to an offer, fine print, posing the reader's problem,
+    /// naming no offer (`plain`) and hooks.
+    #[derive(Default)]
+    struct Case<'a> {
+        scores: &'a [(usize, f64)],
+        on_topic: &'a [usize],
+        opens_insert: &'a [usize],
+        echoed_below: &'a [usize],
+        binds_to_next: &'a [bool],
+        publisher_voice: &'a [usize],
+        only_below: &'a [usize],
+        call_to_action: &'a [usize],
+        hands_over: &'a [usize],
+        fine_print: &'a [usize],
+        poses_problem: &'a [usize],
+        plain: &'a [usize],
+        hook: &'a [usize],
     }
 
-    /// Like [`run_echoed`], with the sentences at `only_below` sharing with the next block a
-    /// word that no other block uses.
-    fn run_named(
-        scores: &[(usize, f64)],
-        on_topic: &[usize],
-        opens_insert: &[usize],
-        echoed_below: &[usize],
-        binds_to_next: &[bool],
-        only_below: &[usize],
-    ) -> Vec<Label> {
-        run_marked(
-            scores,
-            on_topic,
-            opens_insert,
-            echoed_below,
-            binds_to_next,
-            &[],
-            only_below,
-            &[],
-            &[],
-        )
-    }
-
-    /// Like [`run_echoed`], with the sentences at `publisher_voice` speaking as the publisher and
-    /// those at `only_below` sharing with the next block a word that no other block uses,
-    /// those at `call_to_action` calling to action and those at `hands_over` handing over to
-    /// an offer.
-    // One slice per fact of the context the decoder reads: a struct would only rename them.
-    #[allow(clippy::too_many_arguments)]
-    fn run_marked(
-        scores: &[(usize, f64)],
-        on_topic: &[usize],
-        opens_insert: &[usize],
-        echoed_below: &[usize],
-        binds_to_next: &[bool],
-        publisher_voice: &[usize],
-        only_below: &[usize],
-        call_to_action: &[usize],
-        hands_over: &[usize],
-    ) -> Vec<Label> {
-        run_fine_print(
-            scores,
-            on_topic,
-            opens_insert,
-            echoed_below,
-            binds_to_next,
-            publisher_voice,
-            only_below,
-            call_to_action,
-            hands_over,
-            &[],
-            &[],
-            &[],
-            &[],
-        )
-    }
-
-    /// Like [`run_marked`], with the sentences at `fine_print` risk notes, those at
-    /// `poses_problem` posing the reader's problem, those at `plain` naming no offer and those
-    /// at `hook` hooks.
-    #[allow(clippy::too_many_arguments)]
-    fn run_fine_print(
-        scores: &[(usize, f64)],
-        on_topic: &[usize],
-        opens_insert: &[usize],
-        echoed_below: &[usize],
-        binds_to_next: &[bool],
-        publisher_voice: &[usize],
-        only_below: &[usize],
-        call_to_action: &[usize],
-        hands_over: &[usize],
-        fine_print: &[usize],
-        poses_problem: &[usize],
-        plain: &[usize],
-        hook: &[usize],
-    ) -> Vec<Label> {
-        let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
-        let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
-        let weights = Weights {
-            bias: 0.5,
-            switch_in_paragraph: 0.45,
-            switch_between_paragraphs: 0.05,
-            switch_after_heading: 0.8,
-            paragraph_support: 0.3,
-            glued_run_continues: 1.5,
-            absorbed_run_ends: 0.5,
-            repeated_passage: 0.6,
-        };
-        let flags = |at: &[usize]| {
-            (0..scores.len())
-                .map(|i| at.contains(&i))
-                .collect::<Vec<_>>()
-        };
-        let context = Context {
-            binds_to_next: binds_to_next.to_vec(),
-            on_topic: flags(on_topic),
-            opens_insert: flags(opens_insert),
-            echo_below: (0..scores.len())
-                .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
-                .collect::<Vec<_>>(),
-            echo_below_only: flags(only_below),
-            quotes_speech: flags(&[]),
-            opener_cue: flags(opens_insert),
-            label_line: flags(&[]),
-            publisher_voice: flags(publisher_voice),
-            call_to_action: flags(call_to_action),
-            hands_over: flags(hands_over),
-            poses_problem: flags(poses_problem),
-            fine_print: flags(fine_print),
-            names_offer: (0..scores.len())
-                .map(|i| !plain.contains(&i))
-                .collect::<Vec<_>>(),
-            hook: flags(hook),
-            entry: Vec::new(),
-            offers_readers: Vec::new(),
-        };
-        decode(&scores, &sentences, &context, weights)
+    impl Case<'_> {
+        fn run(&self) -> Vec<Label> {
+            let Case {
+                scores,
+                on_topic,
+                opens_insert,
+                echoed_below,
+                binds_to_next,
+                publisher_voice,
+                only_below,
+                call_to_action,
+                hands_over,
+                fine_print,
+                poses_problem,
+                plain,
+                hook,
+            } = *self;
+            let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
+            let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
+            let weights = Weights {
+                bias: 0.5,
+                switch_in_paragraph: 0.45,
+                switch_between_paragraphs: 0.05,
+                switch_after_heading: 0.8,
+                paragraph_support: 0.3,
+                glued_run_continues: 1.5,
+                absorbed_run_ends: 0.5,
+                repeated_passage: 0.6,
+            };
+            let flags = |at: &[usize]| {
+                (0..scores.len())
+                    .map(|i| at.contains(&i))
+                    .collect::<Vec<_>>()
+            };
+            let context = Context {
+                binds_to_next: binds_to_next.to_vec(),
+                on_topic: flags(on_topic),
+                opens_insert: flags(opens_insert),
+                echo_below: (0..scores.len())
+                    .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
+                    .collect::<Vec<_>>(),
+                echo_below_only: flags(only_below),
+                quotes_speech: flags(&[]),
+                opener_cue: flags(opens_insert),
+                label_line: flags(&[]),
+                publisher_voice: flags(publisher_voice),
+                call_to_action: flags(call_to_action),
+                hands_over: flags(hands_over),
+                poses_problem: flags(poses_problem),
+                fine_print: flags(fine_print),
+                names_offer: (0..scores.len())
+                    .map(|i| !plain.contains(&i))
+                    .collect::<Vec<_>>(),
+                hook: flags(hook),
+                entry: Vec::new(),
+                offers_readers: Vec::new(),
+            };
+            decode(&scores, &sentences, &context, weights)
+        }
     }
 
     #[test]
@@ -1407,12 +1327,28 @@ mod tests {
             (1, 0.8),
             (2, 0.0),
         ];
-        assert_eq!(run_with(&paragraph, &[1, 2], &[]), [E, E, E, P, P, P, P, E]);
+        assert_eq!(
+            Case {
+                scores: &paragraph,
+                on_topic: &[1, 2],
+                ..Case::default()
+            }
+            .run(),
+            [E, E, E, P, P, P, P, E]
+        );
         // Off the story's topic, or with a cue of their own, they are the insert's opening.
         assert_eq!(run(&paragraph), [E, P, P, P, P, P, P, E]);
         let mut leaning = paragraph;
         leaning[2].1 = 0.2;
-        assert_eq!(run_with(&leaning, &[1, 2], &[]), [E, P, P, P, P, P, P, E]);
+        assert_eq!(
+            Case {
+                scores: &leaning,
+                on_topic: &[1, 2],
+                ..Case::default()
+            }
+            .run(),
+            [E, P, P, P, P, P, P, E]
+        );
     }
 
     #[test]
@@ -1539,14 +1475,16 @@ mod tests {
         // A hook question and the publisher's own event, each below the bias, then a price.
         let article = [(0, 0.0), (1, 0.3), (1, 0.3), (1, 0.9), (2, 0.0)];
         assert_eq!(
-            run_voiced(&article, &[], &[], &[], &[], &[1, 2]),
+            Case {
+                scores: &article,
+                publisher_voice: &[1, 2],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, E]
         );
         // The same weak cues of another kind leave the paragraph to the story.
-        assert_eq!(
-            run_voiced(&article, &[], &[], &[], &[], &[]),
-            [E, E, E, E, E]
-        );
+        assert_eq!(run(&article), [E, E, E, E, E]);
     }
 
     #[test]
@@ -1590,17 +1528,37 @@ mod tests {
         let article = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 1.0), (2, 1.0), (3, 0.0)];
         // Sharing a long word with it, the set-up is one pitching neighbour: not enough.
         assert_eq!(
-            run_named(&article, &[], &[], &[2], &[], &[]),
+            Case {
+                scores: &article,
+                echoed_below: &[2],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, P, P, E]
         );
         // Sharing a word that no other block uses, it is the insert's own set-up.
         assert_eq!(
-            run_named(&article, &[], &[], &[2], &[], &[2]),
+            Case {
+                scores: &article,
+                echoed_below: &[2],
+                only_below: &[2],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, P, E]
         );
         // Not above a pitch that stands alone.
         let once = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
-        assert_eq!(run_named(&once, &[], &[], &[2], &[], &[2]), [E, E, E, P, E]);
+        assert_eq!(
+            Case {
+                scores: &once,
+                echoed_below: &[2],
+                only_below: &[2],
+                ..Case::default()
+            }
+            .run(),
+            [E, E, E, P, E]
+        );
     }
 
     #[test]
@@ -1608,14 +1566,30 @@ mod tests {
         // Two neutral sentences, then a one-line call to action naming what only they name
         // ("… a new report … sets out …" over "Download the free report today").
         let article = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
-        let with = |call: &[usize]| run_marked(&article, &[], &[], &[2], &[], &[], &[2], call, &[]);
+        let with = |call: &[usize]| {
+            Case {
+                scores: &article,
+                echoed_below: &[2],
+                only_below: &[2],
+                call_to_action: call,
+                ..Case::default()
+            }
+            .run()
+        };
         assert_eq!(with(&[3]), [E, P, P, P, E]);
         // A pitch that only states its offer leaves the paragraph above alone.
         assert_eq!(with(&[]), [E, E, E, P, E]);
         // So does a set-up of three sentences.
         let long = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];
         assert_eq!(
-            run_marked(&long, &[], &[], &[3], &[], &[], &[3], &[4], &[]),
+            Case {
+                scores: &long,
+                echoed_below: &[3],
+                only_below: &[3],
+                call_to_action: &[4],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, E, P, E]
         );
     }
@@ -1639,19 +1613,28 @@ mod tests {
     #[test]
     fn a_story_sentence_before_one_pitch_at_the_end_of_its_paragraph_stays() {
         let article = [(0, 0.0), (1, 0.3), (1, 2.0), (2, 0.0)];
-        assert_eq!(run_with(&article, &[1], &[]), [E, E, P, E]);
+        assert_eq!(
+            Case {
+                scores: &article,
+                on_topic: &[1],
+                ..Case::default()
+            }
+            .run(),
+            [E, E, P, E]
+        );
         // Off the article's topic it is the pitch's opener ("ReelWire is reader-funded.").
-        assert_eq!(run_with(&article, &[], &[]), [E, P, P, E]);
+        assert_eq!(run(&article), [E, P, P, E]);
     }
 
     #[test]
     fn a_story_sentence_goes_with_a_pitch_that_goes_on_into_the_next_block() {
         assert_eq!(
-            run_with(
-                &[(0, 0.0), (1, 0.3), (1, 2.0), (2, 2.0), (3, 0.0)],
-                &[1],
-                &[]
-            ),
+            Case {
+                scores: &[(0, 0.0), (1, 0.3), (1, 2.0), (2, 2.0), (3, 0.0)],
+                on_topic: &[1],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, E]
         );
     }
@@ -1659,9 +1642,17 @@ mod tests {
     #[test]
     fn a_glued_pitch_before_a_new_insert_leaves_the_paragraph_opening() {
         let article = [(0, 0.0), (1, 0.0), (1, 1.5), (2, 2.0), (3, 0.0)];
-        assert_eq!(run_with(&article, &[], &[3]), [E, E, P, P, E]);
+        assert_eq!(
+            Case {
+                scores: &article,
+                opens_insert: &[3],
+                ..Case::default()
+            }
+            .run(),
+            [E, E, P, P, E]
+        );
         // The same pitch going on into a block that continues it takes the paragraph.
-        assert_eq!(run_with(&article, &[], &[]), [E, P, P, P, E]);
+        assert_eq!(run(&article), [E, P, P, P, E]);
     }
 
     #[test]
@@ -1670,12 +1661,17 @@ mod tests {
         // then a one-line call to action.
         let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 1.5), (3, 0.0)];
         assert_eq!(
-            run_echoed(&article, &[], &[], &[3], &[]),
+            Case {
+                scores: &article,
+                echoed_below: &[3],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, P, E]
         );
         // A line that names nothing of the pitch (the next insert's heading) vouches for
         // nothing: the paragraph stays.
-        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, E, P, E]);
+        assert_eq!(run(&article), [E, E, E, E, P, E]);
     }
 
     #[test]
@@ -1691,13 +1687,23 @@ mod tests {
             (5, 0.0),
         ];
         assert_eq!(
-            run_echoed(&article, &[], &[], &[2], &[]),
+            Case {
+                scores: &article,
+                echoed_below: &[2],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, E, P, E]
         );
         // A block that pitches right under the button goes on with the run.
         let back_to_back = [(0, 0.0), (1, 1.0), (1, 1.1), (2, 1.2), (3, 1.6), (4, 0.0)];
         assert_eq!(
-            run_echoed(&back_to_back, &[], &[], &[2], &[]),
+            Case {
+                scores: &back_to_back,
+                echoed_below: &[2],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, P, E]
         );
     }
@@ -1709,13 +1715,24 @@ mod tests {
         let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 1.2), (3, 0.0)];
         let binds = [false, false, true, false];
         assert_eq!(
-            run_echoed(&article, &[], &[], &[3], &binds),
+            Case {
+                scores: &article,
+                echoed_below: &[3],
+                binds_to_next: &binds,
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, P, E]
         );
         // A line that names nothing of the pitch above is the paragraph's heading and stays
         // with it; the pitch is cut alone.
         assert_eq!(
-            run_echoed(&article, &[], &[], &[], &binds),
+            Case {
+                scores: &article,
+                binds_to_next: &binds,
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, P, E, E]
         );
     }
@@ -1725,15 +1742,25 @@ mod tests {
         // A short paragraph with a weak cue or two, then a paragraph that pitches twice.
         let article = [(0, 0.0), (1, 0.3), (1, 0.2), (2, 1.0), (2, 1.0), (3, 0.0)];
         assert_eq!(
-            run_echoed(&article, &[], &[], &[2], &[]),
+            Case {
+                scores: &article,
+                echoed_below: &[2],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, P, E]
         );
         // The pitch names nothing of it: it stays.
-        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, P, P, E]);
+        assert_eq!(run(&article), [E, E, E, P, P, E]);
         // Reported speech (a score below zero) keeps it with the story.
         let reported = [(0, 0.0), (1, 0.3), (1, -0.1), (2, 1.0), (2, 1.0), (3, 0.0)];
         assert_eq!(
-            run_echoed(&reported, &[], &[], &[2], &[]),
+            Case {
+                scores: &reported,
+                echoed_below: &[2],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, P, P, E]
         );
     }
@@ -1751,7 +1778,12 @@ mod tests {
             (2, 0.0),
         ];
         let with = |hands_over: &[usize]| {
-            run_marked(&article, &[], &[], &[], &[], &[], &[], &[], hands_over)
+            Case {
+                scores: &article,
+                hands_over,
+                ..Case::default()
+            }
+            .run()
         };
         assert_eq!(with(&[4]), [E, P, P, P, P, P, E]);
         // Without the hand-over the set-up stays with the story.
@@ -1767,12 +1799,22 @@ mod tests {
             (1, 1.5),
         ];
         assert_eq!(
-            run_marked(&long, &[], &[], &[], &[], &[], &[], &[], &[5]),
+            Case {
+                scores: &long,
+                hands_over: &[5],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, E, E, P, P]
         );
         let reported = [(0, 0.0), (1, -0.4), (1, 0.0), (1, 0.0), (1, 0.9), (1, 1.5)];
         assert_eq!(
-            run_marked(&reported, &[], &[], &[], &[], &[], &[], &[], &[4]),
+            Case {
+                scores: &reported,
+                hands_over: &[4],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, E, P, P]
         );
     }
@@ -1790,21 +1832,13 @@ mod tests {
             (2, 0.0),
         ];
         let with = |scores: &[(usize, f64)], on_topic: &[usize], problem: &[usize]| {
-            run_fine_print(
+            Case {
                 scores,
                 on_topic,
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                problem,
-                &[],
-                &[],
-            )
+                poses_problem: problem,
+                ..Case::default()
+            }
+            .run()
         };
         assert_eq!(with(&article, &[], &[3]), [E, P, P, P, P, P, E]);
         assert_eq!(with(&article, &[], &[]), [E, E, E, P, P, P, E]);
@@ -1825,21 +1859,12 @@ mod tests {
         // that pitches once and states a further detail, then the story again.
         let article = [(0, 0.0), (1, 0.0), (1, 0.1), (2, 0.9), (2, 0.0), (3, 0.0)];
         let with = |scores: &[(usize, f64)], problem: &[usize]| {
-            run_fine_print(
+            Case {
                 scores,
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                problem,
-                &[],
-                &[],
-            )
+                poses_problem: problem,
+                ..Case::default()
+            }
+            .run()
         };
         assert_eq!(with(&article, &[2]), [E, P, P, P, P, E]);
         assert_eq!(with(&article, &[]), [E, E, E, E, E, E]);
@@ -1865,7 +1890,13 @@ mod tests {
             (2, 0.0),
         ];
         let with = |scores: &[(usize, f64)], on_topic: &[usize], voice: &[usize]| {
-            run_marked(scores, on_topic, &[], &[], &[], voice, &[], &[], &[])
+            Case {
+                scores,
+                on_topic,
+                publisher_voice: voice,
+                ..Case::default()
+            }
+            .run()
         };
         assert_eq!(with(&article, &[], &[4]), [E, P, P, P, P, P, E]);
         assert_eq!(with(&article, &[], &[]), [E, E, E, E, P, P, E]);
@@ -1882,21 +1913,13 @@ mod tests {
         // ("start with the free version of …").
         let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 1.2), (2, 0.0)];
         let with = |on_topic: &[usize], plain: &[usize]| {
-            run_fine_print(
-                &article,
+            Case {
+                scores: &article,
                 on_topic,
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
                 plain,
-                &[],
-            )
+                ..Case::default()
+            }
+            .run()
         };
         assert_eq!(with(&[3], &[3]), [E, E, E, E, E]);
         // Off the story's topic, or naming its offer, it goes.
@@ -1909,21 +1932,12 @@ mod tests {
         // A story paragraph, a hook question, a strong pitch, then the story goes on.
         let article = [(0, 0.0), (1, 0.0), (1, 0.3), (1, 2.0), (1, 0.0), (2, 0.0)];
         let with = |hook: &[usize]| {
-            run_fine_print(
-                &article,
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
+            Case {
+                scores: &article,
                 hook,
-            )
+                ..Case::default()
+            }
+            .run()
         };
         assert_eq!(with(&[2]), [E, E, P, P, E, E]);
         assert_eq!(with(&[]), [E, E, E, P, E, E]);
@@ -1931,21 +1945,12 @@ mod tests {
         let mut after = article;
         after.swap(2, 3);
         assert_eq!(
-            run_fine_print(
-                &after,
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[3],
-            ),
+            Case {
+                scores: &after,
+                hook: &[3],
+                ..Case::default()
+            }
+            .run(),
             [E, E, P, E, E, E]
         );
     }
@@ -1955,21 +1960,12 @@ mod tests {
         // A pitch paragraph, then a risk note alone in its block, then the story.
         let article = [(0, 0.0), (1, 1.0), (1, 1.5), (2, 0.4), (3, 0.0)];
         let with = |scores: &[(usize, f64)], fine_print: &[usize]| {
-            run_fine_print(
+            Case {
                 scores,
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
-                &[],
                 fine_print,
-                &[],
-                &[],
-                &[],
-            )
+                ..Case::default()
+            }
+            .run()
         };
         assert_eq!(with(&article, &[3]), [E, P, P, P, E]);
         assert_eq!(with(&article, &[]), [E, P, P, E, E]);
@@ -2004,8 +2000,14 @@ mod tests {
             (2, 1.0),
             (3, 0.0),
         ];
-        let with =
-            |scores: &[(usize, f64)]| run_marked(scores, &[], &[], &[], &[], &[], &[], &[], &[4]);
+        let with = |scores: &[(usize, f64)]| {
+            Case {
+                scores,
+                hands_over: &[4],
+                ..Case::default()
+            }
+            .run()
+        };
         assert_eq!(with(&article), [E, P, P, P, P, P, P, E]);
         // Two sentences that pitch are a pitch of their own, not a set-up.
         let mut twice = article;
@@ -2028,7 +2030,12 @@ mod tests {
             (3, 0.0),
         ];
         let with = |hands_over: &[usize]| {
-            run_marked(&article, &[], &[], &[], &[], &[], &[], &[], hands_over)
+            Case {
+                scores: &article,
+                hands_over,
+                ..Case::default()
+            }
+            .run()
         };
         assert_eq!(with(&[4]), [E, P, P, P, P, P, P, E]);
         // Without the hand-over the paragraph stays with the story.
@@ -2046,12 +2053,22 @@ mod tests {
             (2, 1.0),
         ];
         assert_eq!(
-            run_marked(&long, &[], &[], &[], &[], &[], &[], &[], &[5]),
+            Case {
+                scores: &long,
+                hands_over: &[5],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, E, E, P, P, P]
         );
         let reported = [(0, 0.0), (1, 0.2), (1, -0.1), (2, 0.9), (2, 1.0), (2, 1.0)];
         assert_eq!(
-            run_marked(&reported, &[], &[], &[], &[], &[], &[], &[], &[3]),
+            Case {
+                scores: &reported,
+                hands_over: &[3],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, P, P, P]
         );
     }
@@ -2062,12 +2079,23 @@ mod tests {
         // bias), a neutral line, then the call to action.
         let article = [(0, 0.0), (1, 0.45), (1, 0.45), (1, 1.2), (2, 0.0)];
         assert_eq!(
-            run_voiced(&article, &[1], &[], &[], &[], &[1]),
+            Case {
+                scores: &article,
+                on_topic: &[1],
+                publisher_voice: &[1],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, E]
         );
         // A story sentence on the topic, in no publisher's voice, stays with the story.
         assert_eq!(
-            run_voiced(&article, &[1], &[], &[], &[], &[]),
+            Case {
+                scores: &article,
+                on_topic: &[1],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, P, E]
         );
     }
@@ -2078,15 +2106,25 @@ mod tests {
         // bias, over a paragraph that pitches twice and takes up its word.
         let article = [(0, 0.0), (1, 0.2), (1, 0.7), (2, 1.0), (2, 1.0), (3, 0.0)];
         assert_eq!(
-            run_echoed(&article, &[], &[], &[1], &[]),
+            Case {
+                scores: &article,
+                echoed_below: &[1],
+                ..Case::default()
+            }
+            .run(),
             [E, P, P, P, P, E]
         );
         // Sharing no word with the pitch, it stays.
-        assert_eq!(run_echoed(&article, &[], &[], &[], &[]), [E, E, E, P, P, E]);
+        assert_eq!(run(&article), [E, E, E, P, P, E]);
         // Nor does a set-up with reported speech (a score below zero) go.
         let reported = [(0, 0.0), (1, -0.1), (1, 0.7), (2, 1.0), (2, 1.0), (3, 0.0)];
         assert_eq!(
-            run_echoed(&reported, &[], &[], &[1], &[]),
+            Case {
+                scores: &reported,
+                echoed_below: &[1],
+                ..Case::default()
+            }
+            .run(),
             [E, E, E, P, P, E]
         );
     }
