@@ -309,7 +309,7 @@ impl Pattern {
                 }
                 end
             }
-            Some(Reach::Dfa { dfa, caches }) => {
+            Some(Reach::Dfa(ForwardDfa { dfa, caches })) => {
                 let input = Input::new(text).range(start..).anchored(Anchored::Yes);
                 match dfa.try_search_fwd(&mut caches.get(), &input) {
                     Ok(found) => found?.offset(),
@@ -334,8 +334,8 @@ impl Pattern {
                 if let Some(longest) = hir.properties().maximum_len() {
                     return Some(Arc::new(Reach::Longest(longest)));
                 }
-                let (dfa, caches) = forward_dfa(&[without_word_boundaries(&hir)])?;
-                Some(Arc::new(Reach::Dfa { dfa, caches }))
+                let dfa = ForwardDfa::new(&[without_word_boundaries(&hir)])?;
+                Some(Arc::new(Reach::Dfa(dfa)))
             })
             .as_deref()
     }
@@ -359,63 +359,60 @@ impl Pattern {
     }
 }
 
-/// Makes a [`Reach`]'s cache for a thread.
+/// Makes a [`ForwardDfa`]'s cache for a thread.
 type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 /// Where a match of a pattern from a given start can end at the latest
 /// ([`Pattern::match_at`]).
+#[derive(Debug)]
 enum Reach {
     /// At most this many bytes after the start (the pattern's longest match).
     Longest(usize),
     /// Where the last match from the start ends of the pattern without its Unicode word
-    /// boundaries, as a forward lazy DFA that keeps every match, with a cache per thread.
-    Dfa {
-        dfa: Box<hybrid::dfa::DFA>,
-        caches: Pool<hybrid::dfa::Cache, CacheFn>,
-    },
+    /// boundaries.
+    Dfa(ForwardDfa),
 }
 
-/// One forward lazy DFA of `hirs` (a pattern each) that keeps every match, without the reverse
-/// automaton and the other engines a `meta::Regex` builds, and a pool of caches, one per thread
-/// (up to 16 MiB each). `None` when it cannot be built.
-fn forward_dfa(hirs: &[Hir]) -> Option<(Box<hybrid::dfa::DFA>, Pool<hybrid::dfa::Cache, CacheFn>)> {
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .nfa_size_limit(None)
-                .which_captures(thompson::WhichCaptures::None),
-        )
-        .build_many_from_hir(hirs)
-        .ok()?;
-    let dfa = hybrid::dfa::DFA::builder()
-        .configure(
-            hybrid::dfa::DFA::config()
-                .match_kind(MatchKind::All)
-                .cache_capacity(16 * (1 << 20)),
-        )
-        .build_from_nfa(nfa)
-        .ok()?;
-    let for_caches = dfa.clone();
-    let create: CacheFn = Box::new(move || for_caches.create_cache());
-    Some((Box::new(dfa), Pool::new(create)))
-}
-
-/// All category hints without their Unicode word boundaries, as one forward lazy DFA that keeps
-/// every match, with a cache per thread ([`RuleSet::hints_matching`]).
-struct HintScreen {
+/// A forward lazy DFA of one or more patterns (a pattern each) that keeps every match, without
+/// the reverse automaton and the other engines a `meta::Regex` builds, with a pool of caches,
+/// one per thread (up to 16 MiB each): a pattern's [`Reach`], and the hint screen of
+/// [`RuleSet::hints_matching`] (all category hints without their Unicode word boundaries).
+struct ForwardDfa {
     dfa: Box<hybrid::dfa::DFA>,
     caches: Pool<hybrid::dfa::Cache, CacheFn>,
 }
 
-impl std::fmt::Debug for HintScreen {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HintScreen").finish_non_exhaustive()
+impl ForwardDfa {
+    /// The automaton of `hirs`, or `None` when it cannot be built.
+    fn new(hirs: &[Hir]) -> Option<ForwardDfa> {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(None)
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build_many_from_hir(hirs)
+            .ok()?;
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(16 * (1 << 20)),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let for_caches = dfa.clone();
+        let create: CacheFn = Box::new(move || for_caches.create_cache());
+        Some(ForwardDfa {
+            dfa: Box::new(dfa),
+            caches: Pool::new(create),
+        })
     }
 }
 
-impl std::fmt::Debug for Reach {
+impl std::fmt::Debug for ForwardDfa {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reach").finish_non_exhaustive()
+        f.debug_struct("ForwardDfa").finish_non_exhaustive()
     }
 }
 
@@ -657,7 +654,7 @@ pub struct RuleSet {
     /// All hints without their Unicode word boundaries as one automaton that tells which of
     /// them may match a sentence ([`RuleSet::hints_matching`]); built on first use, `None` if
     /// it could not be built.
-    hint_screen: OnceLock<Option<Arc<HintScreen>>>,
+    hint_screen: OnceLock<Option<Arc<ForwardDfa>>>,
     weights: Weights,
     datelines: DatelineRules,
     structure: StructureRules,
@@ -1405,7 +1402,7 @@ impl RuleSet {
 
     /// The screen of [`RuleSet::hints_matching`], built on first use: a forward lazy DFA only,
     /// without the reverse automaton and the other engines a `meta::Regex` builds.
-    fn hint_screen(&self) -> Option<&HintScreen> {
+    fn hint_screen(&self) -> Option<&ForwardDfa> {
         self.hint_screen
             .get_or_init(|| {
                 let hirs = self
@@ -1414,8 +1411,7 @@ impl RuleSet {
                     .map(|h| regex_syntax::parse(h.pattern.as_str()).ok())
                     .map(|hir| hir.map(|hir| without_word_boundaries(&hir)))
                     .collect::<Option<Vec<Hir>>>()?;
-                let (dfa, caches) = forward_dfa(&hirs)?;
-                Some(Arc::new(HintScreen { dfa, caches }))
+                ForwardDfa::new(&hirs).map(Arc::new)
             })
             .as_deref()
     }
