@@ -964,6 +964,26 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// `id` taken for a rule or hint (`what`) of `source`, or an error at it naming the file that
+/// already uses it: rules and hints share one space of ids across all files.
+fn claim_id(
+    seen: &mut HashMap<String, String>,
+    source: &RuleSource,
+    id: Spanned<String>,
+    what: &str,
+) -> Result<String> {
+    let at = id.span().start;
+    let id = id.into_inner();
+    match seen.insert(id.clone(), source.name.clone()) {
+        Some(other) => Err(error_at(
+            source,
+            at,
+            format!("{what} id `{id}` is already used in {other}; ids must be unique"),
+        )),
+        None => Ok(id),
+    }
+}
+
 /// The category a rules file names, or an error at the name listing the valid ones.
 fn category_of(source: &RuleSource, name: &Spanned<String>) -> Result<Category> {
     Category::from_name(name.get_ref()).ok_or_else(|| {
@@ -1170,15 +1190,7 @@ impl RuleSet {
                 words.extend(sentences.stopwords.into_iter().map(|w| w.to_lowercase()));
             }
             for h in file.hint {
-                let id_span = h.id.span();
-                let id = h.id.into_inner();
-                if let Some(other) = seen_ids.insert(id.clone(), source.name.clone()) {
-                    return Err(error_at(
-                        source,
-                        id_span.start,
-                        format!("hint id `{id}` is already used in {other}; ids must be unique"),
-                    ));
-                }
+                let id = claim_id(&mut seen_ids, source, h.id, "hint")?;
                 let pattern = Pattern::new(h.pattern.get_ref()).map_err(|e| {
                     error_at(
                         source,
@@ -1198,14 +1210,7 @@ impl RuleSet {
             }
             for r in file.rule {
                 let id_span = r.id.span();
-                let id = r.id.into_inner();
-                if let Some(other) = seen_ids.insert(id.clone(), source.name.clone()) {
-                    return Err(error_at(
-                        source,
-                        id_span.start,
-                        format!("rule id `{id}` is already used in {other}; ids must be unique"),
-                    ));
-                }
+                let id = claim_id(&mut seen_ids, source, r.id, "rule")?;
                 let category = match &r.category {
                     None => None,
                     Some(c) => Some(category_of(source, c)?),
