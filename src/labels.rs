@@ -358,7 +358,9 @@ const INTRODUCTION_MAX_SENTENCES: usize = 3;
 /// hand its readers a third party's discount, so a paragraph with a pitching sentence of that
 /// kind goes whole, and with it the paragraph right above when that one names something that
 /// only these two paragraphs speak of (the company) in a sentence, has at most
-/// [`INTRODUCTION_MAX_SENTENCES`] sentences, quotes nobody and opens no insert of its own.
+/// [`INTRODUCTION_MAX_SENTENCES`] sentences, quotes nobody and opens no insert of its own, and
+/// is not another liveblog entry (each entry is a post of its own: the one above an offer
+/// entry is the desk's news, though it names the same people).
 fn introduced_offers(
     labels: &mut [Label],
     scores: &[f64],
@@ -377,6 +379,7 @@ fn introduced_offers(
             if let Some(a) = above.filter(|&a| {
                 sentences[a].block + 1 == sentences[start].block
                     && start - a <= INTRODUCTION_MAX_SENTENCES
+                    && context.entry.get(a) == context.entry.get(start)
                     && (a..start).any(|j| context.echo_below_only[j])
                     && (a..start).all(|j| !context.quotes_speech[j] && !context.opener_cue[j])
             }) {
@@ -1283,6 +1286,12 @@ mod tests {
         // Named elsewhere too, or quoting someone: a story paragraph, which stays.
         assert_eq!(decode(&context(&[], &[])), [E, E, E, P, E]);
         assert_eq!(decode(&context(&[2], &[1])), [E, E, E, P, E]);
+        // In a liveblog, the paragraph above is another entry: the desk's own post.
+        let entries = Context {
+            entry: vec![Some(0), Some(1), Some(1), Some(3), Some(4)],
+            ..context(&[2], &[])
+        };
+        assert_eq!(decode(&entries), [E, E, E, P, E]);
     }
 
     #[test]

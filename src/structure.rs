@@ -532,6 +532,28 @@ mod tests {
             datetime("02/12/2026 09:30", uk).as_deref(),
             Some("2026-12-02T09:30")
         );
+        // Without prices, British spelling and places show the locale; American ones do not.
+        for body in [
+            "The chain has 64 shops across the Midlands and Wales.",
+            "Prices rose by 3 per cent.",
+            "The theatre reopened.",
+        ] {
+            assert_eq!(
+                datetime("05/12/2026 08:30", body).as_deref(),
+                Some("2026-12-05T08:30"),
+                "{body}"
+            );
+        }
+        for body in [
+            "The center reopened after it organized a sale.",
+            "Prices rose by 3 percent in Ohio.",
+        ] {
+            assert_eq!(
+                datetime("05/12/2026 08:30", body).as_deref(),
+                Some("2026-05-12T08:30"),
+                "{body}"
+            );
+        }
         // Only one reading is a date: the locale does not matter.
         assert_eq!(datetime("12/25/2026", uk).as_deref(), Some("2026-12-25"));
         assert_eq!(datetime("25/12/2026", us).as_deref(), Some("2026-12-25"));
@@ -640,6 +662,12 @@ mod tests {
                 "Berlin, den 5. Mai 2026",
                 "Berlin, den 5. Mai 2026",
                 "2026-05-05",
+                "Mehr Text hier.",
+            ),
+            (
+                "Valencia | 06 de diciembre de 2026, 09:00",
+                "Valencia | 06 de diciembre de 2026, 09:00",
+                "2026-12-06T09:00",
                 "Mehr Text hier.",
             ),
         ];

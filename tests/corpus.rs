@@ -188,11 +188,15 @@ fn detection_with_the_built_in_rules() {
     // (kept out of sight until all of that session's work was done; unseen, 15 of 25 ads, F1
     // 0.586, retained 1.0000, none cut) took the corpus to 270 articles and these figures to
     // 0.9457, F1 0.9583, retained 0.9999: the floors fell with the grown corpus, not a change.
+    // A ninth round of 20 articles (scored unseen when it came: 15 of 29 ads, F1 0.599,
+    // retained 0.9875, none cut) took the corpus to 290 articles and these figures to 0.9129,
+    // F1 0.9348, retained 0.9993: the floors fell with the grown corpus, not a change. An
+    // offer's introduction never taken from another liveblog entry: F1 0.9358, retained 0.9996.
     let floors = Floors {
-        caught: 0.945,
-        retained: 0.9998,
+        caught: 0.912,
+        retained: 0.9995,
         cut: 0,
-        f1: 0.958,
+        f1: 0.935,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -339,8 +343,8 @@ fn caught_ads_get_their_gold_category() {
     // the sixth round's 24 ads (250 articles): 0.9604 (291 of 303); with the ads of liveblog
     // entries and introduced companies' offers to readers caught: 0.9619 (303 of 315); an
     // event's limited places as a cue: 0.9684 (306 of 316); the seventh round's 25 ads (270
-    // articles): 0.9668 (320 of 331).
-    assert!(right >= 0.966, "category right {right:.4}, floor 0.966");
+    // articles): 0.9668 (320 of 331); the ninth round's 29 ads (290 articles): 0.9566.
+    assert!(right >= 0.956, "category right {right:.4}, floor 0.956");
 }
 
 #[test]
@@ -416,11 +420,14 @@ fn detection_cross_validated_in_five_folds() {
     // 0.954, F1 0.963; podcast teasers: 0.9569, F1 0.9647, retained 0.9999; an event's
     // limited places as a cue: F1 0.9661. The seventh round (20 articles, unseen: 15 of 25
     // ads) took the corpus to 270 and these figures to 0.9229, F1 0.9424, retained 1.0000.
+    // The ninth round (20 articles, unseen: 15 of 29 ads) took the corpus to 290 and these
+    // figures to 0.9024, F1 0.9265, retained 0.9994; an offer's introduction never taken from
+    // another liveblog entry: 0.9077, F1 0.9309, retained 0.9997.
     let floors = Floors {
-        caught: 0.922,
-        retained: 0.9999,
+        caught: 0.907,
+        retained: 0.9996,
         cut: 0,
-        f1: 0.942,
+        f1: 0.930,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
