@@ -191,12 +191,13 @@ fn detection_with_the_built_in_rules() {
     // A ninth round of 20 articles (scored unseen when it came: 15 of 29 ads, F1 0.599,
     // retained 0.9875, none cut) took the corpus to 290 articles and these figures to 0.9129,
     // F1 0.9348, retained 0.9993: the floors fell with the grown corpus, not a change. An
-    // offer's introduction never taken from another liveblog entry: F1 0.9358, retained 0.9996.
+    // offer's introduction never taken from another liveblog entry: F1 0.9358, retained 0.9996;
+    // related-link labels that speak of reading or of the site, in any language: 0.9208, F1 0.9373.
     let floors = Floors {
-        caught: 0.912,
+        caught: 0.920,
         retained: 0.9995,
         cut: 0,
-        f1: 0.935,
+        f1: 0.937,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -422,12 +423,13 @@ fn detection_cross_validated_in_five_folds() {
     // ads) took the corpus to 270 and these figures to 0.9229, F1 0.9424, retained 1.0000.
     // The ninth round (20 articles, unseen: 15 of 29 ads) took the corpus to 290 and these
     // figures to 0.9024, F1 0.9265, retained 0.9994; an offer's introduction never taken from
-    // another liveblog entry: 0.9077, F1 0.9309, retained 0.9997.
+    // another liveblog entry: 0.9077, F1 0.9309, retained 0.9997; related-link labels that speak
+    // of reading or of the site, in any language: 0.9156, F1 0.9324.
     let floors = Floors {
-        caught: 0.907,
+        caught: 0.915,
         retained: 0.9996,
         cut: 0,
-        f1: 0.930,
+        f1: 0.932,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
