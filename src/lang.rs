@@ -4,7 +4,7 @@
 //! `rules/`) make up a quarter of the sample's words and outnumber every other language's four
 //! to one, that is the language. French and Spanish share many stopwords ("de", "la", "en",
 //! "que", "un"), so a French or Spanish sample seldom leads by four to one; for those two
-//! [`MARKERS`] decide instead: words that the language uses and neither the other nor its
+//! [`Markers`] decide instead: words that the language uses and neither the other nor its
 //! neighbours do (French "et", "avec", "dans"; Spanish "y", "los", "más"). When the language's
 //! stopwords still make up a quarter of the words, its markers make up at least
 //! [`MIN_MARKER_SHARE`] of them, and they outnumber three to one the other language's markers
@@ -24,7 +24,7 @@
 //! share, lead by only 10 to 4 and 9 to 4). On every sample they claim, whatlang gives the same
 //! language, and on the corpus it gave confidence 1 as the stopwords do.
 
-use std::sync::LazyLock;
+use std::collections::BTreeMap;
 
 use foldhash::HashMap;
 
@@ -43,44 +43,12 @@ const MIN_STOPWORD_SHARE: f64 = 0.25;
 /// How many times the stopwords of the next language the language's must outnumber.
 const MIN_LEAD: usize = 4;
 
-/// The share of the sample's words that must be markers of the language (see [`MARKERS`]).
+/// The share of the sample's words that must be markers of the language (see [`Markers`]).
 const MIN_MARKER_SHARE: f64 = 0.04;
 
 /// How many times the language's markers must outnumber the other markers and the neighbours'
 /// words together.
 const MIN_MARKER_LEAD: usize = 3;
-
-/// Per language whose stopwords overlap another's: its markers, lowercase words frequent in it
-/// and rare in the other and in its neighbours (Catalan, Occitan, Walloon, Friulian, Galician,
-/// Portuguese, Asturian, Aragonese, Italian, Interlingua); then words of those neighbours that
-/// it does not use. Not rules: they only tell languages apart, including ones without rules.
-pub const MARKERS: [(&str, &[&str], &[&str]); 2] = [
-    (
-        "fr",
-        &[
-            "et", "est", "une", "avec", "dans", "pour", "du", "au", "aux", "des", "les", "qui",
-            "sont", "ont", "cette", "nous", "vous", "été", "très", "ce", "leur", "elle", "ils",
-            "comme", "depuis", "aussi", "sur", "par", "plus", "sous", "sans", "où",
-        ],
-        &[
-            "e", "i", "o", "el", "els", "di", "che", "per", "amb", "dins", "li", "pol", "avou",
-            "het", "van", "een", "lo", "los", "las", "del", "non", "cun", "al", "ye", "nun", "pa",
-            "da", "do", "os", "as", "em", "não", "com", "és",
-        ],
-    ),
-    (
-        "es",
-        &[
-            "y", "los", "las", "más", "sus", "fue", "hay", "muy", "ya", "también", "cuando", "sin",
-            "desde", "usted", "nuestro", "nuestra",
-        ],
-        &[
-            "e", "i", "els", "il", "di", "che", "per", "amb", "dins", "li", "het", "van", "een",
-            "non", "cun", "ye", "nun", "pa", "da", "do", "os", "as", "em", "não", "com", "és",
-            "et", "une", "est",
-        ],
-    ),
-];
 
 /// A detected language: ISO 639-1 where one exists, else ISO 639-3; `und` when unknown.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,63 +103,90 @@ fn by_stopwords<'r>(sample: &str, rules: &'r RuleSet) -> Option<&'r str> {
     if frequent(most) && most >= MIN_LEAD * runner_up.max(1) {
         return Some(languages[best].as_str());
     }
-    let (markers, foreign) = marker_counts(sample);
-    (0..MARKERS.len()).find_map(|m| {
-        let code = MARKERS[m].0;
-        let language = languages.iter().position(|l| l == code)?;
-        let others = (0..MARKERS.len())
+    let markers = rules.language_markers();
+    let (own, foreign) = markers.counts(sample);
+    (0..markers.languages.len()).find_map(|m| {
+        let language = languages.iter().position(|l| *l == markers.languages[m])?;
+        let others = (0..markers.languages.len())
             .filter(|&o| o != m)
-            .map(|o| markers[o])
+            .map(|o| own[o])
             .max()
             .unwrap_or(0);
         let clear = frequent(counts[language])
-            && markers[m] as f64 >= MIN_MARKER_SHARE * words as f64
-            && markers[m] >= MIN_MARKER_LEAD * (others + foreign[m]).max(1);
+            && own[m] as f64 >= MIN_MARKER_SHARE * words as f64
+            && own[m] >= MIN_MARKER_LEAD * (others + foreign[m]).max(1);
         clear.then(|| languages[language].as_str())
     })
 }
 
-/// Per lowercase word of [`MARKERS`]: of which languages it is a marker (a bit each, in the
-/// order of `MARKERS`), and of which a neighbour's word (the same bits, shifted by 8).
-static MARKER_WORDS: LazyLock<HashMap<&str, u16>> = LazyLock::new(|| {
-    let mut words: HashMap<&str, u16> = HashMap::default();
-    for (m, (_, own, theirs)) in MARKERS.iter().enumerate() {
-        for word in own.iter() {
-            *words.entry(word).or_default() |= 1 << m;
-        }
-        for word in theirs.iter() {
-            *words.entry(word).or_default() |= 1 << (m + 8);
-        }
-    }
-    words
-});
+/// Per language whose stopwords overlap another's (the rules files' `markers` and
+/// `neighbour_words` in `[sentences]`): its markers, lowercase words frequent in it and rare in
+/// the other and in its neighbours (Catalan, Occitan, Walloon, Friulian, Galician, Portuguese,
+/// Asturian, Aragonese, Italian, Interlingua); then words of those neighbours that it does not
+/// use. They only tell languages apart, including ones without rules; they are no cues.
+#[derive(Clone, Debug, Default)]
+pub struct Markers {
+    /// The languages with markers, in name order; bit `i` of a word's mask stands for
+    /// `languages[i]` as a marker, bit `i + 16` as a neighbour's word.
+    pub languages: Vec<String>,
+    words: HashMap<String, u32>,
+    /// The most bytes a marker or neighbour's word has: a longer word needs no lookup.
+    longest: usize,
+}
 
-/// How many words of `sample` are markers of each language of [`MARKERS`], and how many are
-/// words of its neighbours; words split as the stopword pass splits them (at every character
-/// that is not a letter).
-fn marker_counts(sample: &str) -> ([usize; MARKERS.len()], [usize; MARKERS.len()]) {
-    let (mut markers, mut foreign) = ([0; MARKERS.len()], [0; MARKERS.len()]);
-    let mut lower = String::new();
-    for word in sample.split(|c: char| !c.is_alphabetic()) {
-        // No marker or neighbour's word is longer than 7 letters ("nuestro", "también").
-        if word.is_empty() || word.len() > 2 * 7 {
-            continue;
+impl Markers {
+    /// The table of the lists of every language (at most 16 languages).
+    pub fn new(lists: BTreeMap<String, (Vec<String>, Vec<String>)>) -> Result<Markers, String> {
+        if lists.len() > 16 {
+            return Err(format!(
+                "{} languages give language markers; at most 16 can",
+                lists.len()
+            ));
         }
-        let word = if word.chars().any(char::is_uppercase) {
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            lower.as_str()
-        } else {
-            word
-        };
-        if let Some(&bits) = MARKER_WORDS.get(word) {
-            for m in 0..MARKERS.len() {
-                markers[m] += usize::from(bits >> m & 1);
-                foreign[m] += usize::from(bits >> (m + 8) & 1);
+        let mut markers = Markers::default();
+        for (m, (language, (own, theirs))) in lists.into_iter().enumerate() {
+            for (list, bit) in [(own, 1u32 << m), (theirs, 1 << (m + 16))] {
+                for word in list {
+                    markers.longest = markers.longest.max(word.len());
+                    *markers.words.entry(word).or_default() |= bit;
+                }
+            }
+            markers.languages.push(language);
+        }
+        Ok(markers)
+    }
+
+    /// How many words of `sample` are markers of each language, and how many are words of its
+    /// neighbours; words split as the stopword pass splits them (at every character that is
+    /// not a letter).
+    fn counts(&self, sample: &str) -> (Vec<usize>, Vec<usize>) {
+        let n = self.languages.len();
+        let (mut own, mut foreign) = (vec![0; n], vec![0; n]);
+        if n == 0 {
+            return (own, foreign);
+        }
+        let mut lower = String::new();
+        for word in sample.split(|c: char| !c.is_alphabetic()) {
+            // Lower-casing can lengthen a word's bytes at most twofold.
+            if word.is_empty() || word.len() > 2 * self.longest {
+                continue;
+            }
+            let word = if word.chars().any(char::is_uppercase) {
+                lower.clear();
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+                lower.as_str()
+            } else {
+                word
+            };
+            if let Some(&bits) = self.words.get(word) {
+                for m in 0..n {
+                    own[m] += usize::from(bits >> m & 1 == 1);
+                    foreign[m] += usize::from(bits >> (m + 16) & 1 == 1);
+                }
             }
         }
+        (own, foreign)
     }
-    (markers, foreign)
 }
 
 /// Which of `candidates` (ISO 639-1 codes) whatlang finds `text` closest to, if it knows any of
@@ -290,6 +285,27 @@ mod tests {
         for (code, text) in UNKNOWN_NEIGHBOURS {
             assert_eq!(by_stopwords(text, &rules), None, "{code}: {text}");
         }
+    }
+
+    #[test]
+    fn markers_count_per_language_from_their_lists() {
+        let list = |own: &[&str], theirs: &[&str]| {
+            let words = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+            (words(own), words(theirs))
+        };
+        let markers = Markers::new(BTreeMap::from([
+            ("es".to_string(), list(&["y", "los"], &["et"])),
+            ("fr".to_string(), list(&["et", "avec"], &["y"])),
+        ]))
+        .unwrap();
+        assert_eq!(markers.languages, ["es", "fr"]);
+        // "Et" is French's marker and a word Spanish never uses; upper case counts too.
+        assert_eq!(
+            markers.counts("Et los niños y LOS padres avec"),
+            (vec![3, 2], vec![1, 1])
+        );
+        let many = (0..17).map(|i| (format!("l{i:02}"), list(&["a"], &[])));
+        assert!(Markers::new(many.collect()).is_err());
     }
 
     #[test]

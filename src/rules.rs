@@ -666,6 +666,8 @@ pub struct RuleSet {
     starters: HashMap<String, HashSet<String>>,
     titles: HashMap<String, Titles>,
     stopwords: Stopwords,
+    /// The words that tell apart languages whose stopwords overlap ([`crate::lang::Markers`]).
+    markers: crate::lang::Markers,
     /// Per language (and `common` for languages without rules of their own), the checks that
     /// screen its sentences; built on first use, so a run over one language compiles only its
     /// own.
@@ -928,6 +930,10 @@ struct SentencesFile {
     #[serde(default)]
     stopwords: Vec<String>,
     #[serde(default)]
+    markers: Vec<String>,
+    #[serde(default)]
+    neighbour_words: Vec<String>,
+    #[serde(default)]
     titles: Vec<String>,
     #[serde(default)]
     number_titles: Vec<String>,
@@ -1076,6 +1082,7 @@ impl RuleSet {
         let mut starters: HashMap<String, HashSet<String>> = HashMap::new();
         let mut titles: HashMap<String, Titles> = HashMap::new();
         let mut stopwords: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+        let mut markers: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
         let mut hints = Vec::new();
 
@@ -1188,6 +1195,11 @@ impl RuleSet {
                     .extend(endings.into_iter().map(|e| e[1..].to_string()));
                 let words = stopwords.entry(file.language.clone()).or_default();
                 words.extend(sentences.stopwords.into_iter().map(|w| w.to_lowercase()));
+                if !sentences.markers.is_empty() || !sentences.neighbour_words.is_empty() {
+                    let (own, theirs) = markers.entry(file.language.clone()).or_default();
+                    own.extend(sentences.markers.iter().map(|w| w.to_lowercase()));
+                    theirs.extend(sentences.neighbour_words.iter().map(|w| w.to_lowercase()));
+                }
             }
             for h in file.hint {
                 let id = claim_id(&mut seen_ids, source, h.id, "hint")?;
@@ -1345,6 +1357,8 @@ impl RuleSet {
             starters,
             titles,
             stopwords: Stopwords::new(stopwords),
+            markers: crate::lang::Markers::new(markers)
+                .map_err(|message| Error::rules(first, 1, 1, message))?,
             screens: HashMap::new(),
         };
         set.index_words();
@@ -1844,6 +1858,12 @@ impl RuleSet {
     /// The languages with stopword lists, in name order.
     pub fn stopword_languages(&self) -> &[String] {
         &self.stopwords.languages
+    }
+
+    /// The words that tell apart languages whose stopwords overlap (the rules files'
+    /// `markers` and `neighbour_words`).
+    pub fn language_markers(&self) -> &crate::lang::Markers {
+        &self.markers
     }
 
     /// Writes the rule files into `dir` with this set's weights in place of the ones they were
