@@ -57,6 +57,7 @@ pub mod eval;
 pub mod explain;
 pub mod features;
 mod gate;
+pub mod invisible;
 pub mod labels;
 pub mod lang;
 mod letters;
