@@ -223,6 +223,43 @@ mod tests {
         assert_eq!(stripped.span_back(Span::new(0, 0)), Span::new(0, 0));
     }
 
+    /// What the pipeline outputs points into the text given: an ad with a soft hyphen and a
+    /// byte-order mark inside it and zero-width spaces right before and after it is the passage
+    /// from its first visible character to its last, with the characters inside it.
+    #[test]
+    fn an_article_is_cleaned_as_without_them_and_its_spans_point_into_it() {
+        let rules = crate::RuleSet::builtin();
+        let plain = "Stadt baut neue Brücke\n\
+                     Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Mai.\n\
+                     Unser Newsletter liefert Ihnen jeden Morgen die wichtigsten Nachrichten. Jetzt kostenlos abonnieren\n\
+                     Die Kosten liegen bei zwölf Millionen Euro.\n";
+        let text = plain
+            .replace("Unser News", "\u{200B}Unser \u{FEFF}News")
+            .replace("letter", "\u{AD}letter")
+            .replace("abonnieren\n", "abonnieren\u{200B}\n")
+            .replace("Die Kosten", "\u{200B}Die Kos\u{AD}ten");
+        let expected = crate::clean(plain, &rules);
+        let article = crate::clean(&text, &rules);
+        assert_eq!(article.clean_text, expected.clean_text);
+        assert_eq!(article.ads.len(), 1);
+        assert_eq!(
+            article.ads[0].span.of(&text),
+            "Unser \u{FEFF}News\u{AD}letter liefert Ihnen jeden Morgen die wichtigsten \
+             Nachrichten. Jetzt kostenlos abonnieren"
+        );
+        let last = article.sentences.last().unwrap();
+        assert_eq!(
+            last.span.of(&text),
+            "Die Kos\u{AD}ten liegen bei zwölf Millionen Euro."
+        );
+        // The metadata counts characters of the text given.
+        let meta = crate::output::Metadata::new("x", &text, &article);
+        let chars: Vec<char> = text.chars().collect();
+        let cut: String = chars[meta.ads[0].start..meta.ads[0].end].iter().collect();
+        assert_eq!(cut, meta.ads[0].text);
+        assert_eq!(meta.counts.chars_in, chars.len());
+    }
+
     #[test]
     fn a_long_run_of_invisible_characters_is_stripped_in_one_pass() {
         let text = format!("a{}b", "\u{200B}\u{AD}".repeat(200_000));
