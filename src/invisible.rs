@@ -111,7 +111,7 @@ pub fn strip(text: &str) -> Option<Stripped> {
         return None;
     }
     out.push_str(&text[kept_to..]);
-    debug_assert!(!out.chars().any(|c| is_always_removed(c)));
+    debug_assert!(!out.chars().any(is_always_removed));
     Some(Stripped { text: out, removed })
 }
 
