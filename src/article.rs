@@ -157,22 +157,41 @@ pub fn clean_reading(
 
 /// Points every span of `article`, found in `stripped`, into `text`, the text it was stripped
 /// of invisible format characters from; the dateline's text becomes its slice of `text`, as it
-/// is for a text without them.
+/// is for a text without them. The patterns name every field, so that a field added to the
+/// article or its structure is not left pointing into the copy unnoticed.
 fn spans_back(article: &mut CleanArticle, text: &str, stripped: &Stripped) {
-    for block in &mut article.structure.blocks {
+    let CleanArticle {
+        structure:
+            Structure {
+                blocks,
+                dateline,
+                entries: _,
+            },
+        sentences,
+        ads,
+        boilerplate,
+        language: _,
+        features: _,
+        labels: _,
+        clean_text: _,
+        headings: _,
+        class: _,
+        repeated: _,
+    } = article;
+    for block in blocks {
         block.span = stripped.span_back(block.span);
     }
-    if let Some(dateline) = &mut article.structure.dateline {
+    if let Some(dateline) = dateline {
         dateline.span = stripped.span_back(dateline.span);
         dateline.text = dateline.span.of(text).to_string();
     }
-    for sentence in &mut article.sentences {
+    for sentence in sentences {
         sentence.span = stripped.span_back(sentence.span);
     }
-    for ad in &mut article.ads {
+    for ad in ads {
         ad.span = stripped.span_back(ad.span);
     }
-    for boilerplate in &mut article.boilerplate {
+    for boilerplate in boilerplate {
         boilerplate.span = stripped.span_back(boilerplate.span);
     }
 }
