@@ -2,9 +2,14 @@
 //!
 //! [`clean`] is the whole of klartext's work on one text; reading files and writing outputs are
 //! the callers' business (see [`crate::batch`]).
+//!
+//! A text with invisible format characters (soft hyphens, zero-width spaces: see
+//! [`crate::invisible`]) is read without them, and every span found is mapped back to the text
+//! as given: whatever points into the text, in a [`CleanArticle`], points into the text given.
 
 use crate::class::{self, ArticleClass};
 use crate::features::{self, SentenceFeatures};
+use crate::invisible::{self, Stripped};
 use crate::labels::{self, AdSpan, Label};
 use crate::lang::{self, Language};
 use crate::repeats::{self, Boilerplate, Passage, Repeats};
@@ -12,7 +17,9 @@ use crate::rules::{RuleSet, Weights};
 use crate::sentences::{self, Sentence};
 use crate::structure::{self, BlockKind, Span, Structure};
 
-/// One article after cleaning: what was found in it and what is left of it.
+/// One article after cleaning: what was found in it and what is left of it. Every span (of its
+/// blocks, dateline, sentences, ads, boilerplate) is a byte range of the text given to [`clean`],
+/// invisible format characters included; the clean text and the headings are without them.
 #[derive(Clone, Debug)]
 pub struct CleanArticle {
     pub language: Language,
@@ -21,7 +28,8 @@ pub struct CleanArticle {
     pub features: Vec<SentenceFeatures>,
     pub labels: Vec<Label>,
     pub ads: Vec<AdSpan>,
-    /// The title, then every editorial heading and paragraph, one per line.
+    /// The title, then every editorial heading and paragraph, one per line, without invisible
+    /// format characters ([`crate::invisible`]).
     pub clean_text: String,
     /// Editorial headings, in order.
     pub headings: Vec<String>,
@@ -57,32 +65,54 @@ pub fn clean_in_batch(text: &str, rules: &RuleSet, repeats: Option<&Repeats<'_>>
 /// An article read up to its sentences: the first stages of the pipeline, and all that counting
 /// recurring passages needs. A stream that counts passages within a window reads each article
 /// once and uses the reading for both the count and the cleaning.
+///
+/// The spans of `structure` and `sentences` point into the text read ([`Reading::text`]): the
+/// text given, or its copy without invisible format characters when it held any.
+/// [`clean_reading`] maps what it finds back to the text given.
 #[derive(Clone, Debug)]
 pub struct Reading {
     pub language: Language,
     pub structure: Structure,
     pub sentences: Vec<Sentence>,
+    /// The text without its invisible format characters, when it held any.
+    stripped: Option<Stripped>,
     /// Each sentence's passage fingerprint ([`repeats::fingerprint`]), once asked for.
     fingerprints: Option<Vec<Option<u64>>>,
 }
 
 /// Reads an article: language, structure, sentences.
 pub fn read(text: &str, rules: &RuleSet) -> Reading {
-    let language = lang::detect(text, rules);
-    let structure = structure::parse(text, &language.code, rules);
-    let sentences = sentences::segment(text, &structure, &language.code, rules);
+    let stripped = invisible::strip(text);
+    let read = stripped.as_ref().map_or(text, |s| s.text.as_str());
+    let language = lang::detect(read, rules);
+    let structure = structure::parse(read, &language.code, rules);
+    let sentences = sentences::segment(read, &structure, &language.code, rules);
     Reading {
         language,
         structure,
         sentences,
+        stripped,
         fingerprints: None,
     }
 }
 
 impl Reading {
+    /// The text the reading's spans point into: `given` (the text given to [`read`]) or, when
+    /// it held invisible format characters, its copy without them.
+    pub fn text<'t>(&'t self, given: &'t str) -> &'t str {
+        self.stripped.as_ref().map_or(given, |s| s.text.as_str())
+    }
+
+    /// The span of the text given to [`read`] that `span` of [`Reading::text`] stands for (see
+    /// [`Stripped::span_back`]).
+    pub fn span_back(&self, span: Span) -> Span {
+        self.stripped.as_ref().map_or(span, |s| s.span_back(span))
+    }
+
     /// Each sentence's passage fingerprint (`None` for one too short to count), computed on
-    /// the first call.
+    /// the first call. `text` is the text given to [`read`].
     pub fn fingerprints(&mut self, text: &str, rules: &RuleSet) -> &[Option<u64>] {
+        let text = self.stripped.as_ref().map_or(text, |s| s.text.as_str());
         let sentences = &self.sentences;
         self.fingerprints.get_or_insert_with(|| {
             let mut normalised = String::new();
@@ -94,7 +124,7 @@ impl Reading {
     }
 
     /// The distinct fingerprints of the article's sentences, sorted: what it adds to the counts
-    /// of a batch ([`repeats::PassageCounts::add_article`]).
+    /// of a batch ([`repeats::PassageCounts::add_article`]). `text` is the text given to [`read`].
     pub fn passage_fingerprints(&mut self, text: &str, rules: &RuleSet) -> Vec<u64> {
         let mut out: Vec<u64> = self
             .fingerprints(text, rules)
@@ -108,8 +138,66 @@ impl Reading {
     }
 }
 
-/// Runs the rest of the pipeline on an article already read (see [`read`]).
+/// Runs the rest of the pipeline on an article already read from `text` (see [`read`]).
 pub fn clean_reading(
+    text: &str,
+    mut reading: Reading,
+    rules: &RuleSet,
+    repeats: Option<&Repeats<'_>>,
+) -> CleanArticle {
+    match reading.stripped.take() {
+        None => clean_read_text(text, reading, rules, repeats),
+        Some(stripped) => {
+            let mut article = clean_read_text(&stripped.text, reading, rules, repeats);
+            spans_back(&mut article, text, &stripped);
+            article
+        }
+    }
+}
+
+/// Points every span of `article`, found in `stripped`, into `text`, the text it was stripped
+/// of invisible format characters from; the dateline's text becomes its slice of `text`, as it
+/// is for a text without them. The patterns name every field, so that a field added to the
+/// article or its structure is not left pointing into the copy unnoticed.
+fn spans_back(article: &mut CleanArticle, text: &str, stripped: &Stripped) {
+    let CleanArticle {
+        structure:
+            Structure {
+                blocks,
+                dateline,
+                entries: _,
+            },
+        sentences,
+        ads,
+        boilerplate,
+        language: _,
+        features: _,
+        labels: _,
+        clean_text: _,
+        headings: _,
+        class: _,
+        repeated: _,
+    } = article;
+    for block in blocks {
+        block.span = stripped.span_back(block.span);
+    }
+    if let Some(dateline) = dateline {
+        dateline.span = stripped.span_back(dateline.span);
+        dateline.text = dateline.span.of(text).to_string();
+    }
+    for sentence in sentences {
+        sentence.span = stripped.span_back(sentence.span);
+    }
+    for ad in ads {
+        ad.span = stripped.span_back(ad.span);
+    }
+    for boilerplate in boilerplate {
+        boilerplate.span = stripped.span_back(boilerplate.span);
+    }
+}
+
+/// Runs the rest of the pipeline on an article read from `text`, the text its spans point into.
+fn clean_read_text(
     text: &str,
     mut reading: Reading,
     rules: &RuleSet,
@@ -123,6 +211,7 @@ pub fn clean_reading(
         structure,
         sentences,
         fingerprints,
+        ..
     } = reading;
     let mut features = features::extract(text, &structure, &sentences, &language.code, rules);
     let repeated = match (repeats, &fingerprints) {

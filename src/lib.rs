@@ -24,7 +24,9 @@
 //! Around the pipeline: [`class`] decides what an article is as a whole (clean, with promo,
 //! advertorial); [`repeats`] counts passages that recur across a batch and turns recurrence into
 //! a cue for the decoder ([`article::clean_in_batch`]); [`records`] streams JSONL records
-//! (`filter`, `fingerprints`, `sentences`) and [`shards`] cleans JSONL shards.
+//! (`filter`, `fingerprints`, `sentences`) and [`shards`] cleans JSONL shards; [`invisible`]
+//! lets the pipeline read past soft hyphens and other invisible format characters, every span
+//! it reports still pointing into the text given.
 //!
 //! The rules every stage reads (cue patterns, weights, abbreviations, dateline formats) are data:
 //! see [`rules::RuleSet`] and the `rules/` folder.
@@ -57,6 +59,7 @@ pub mod eval;
 pub mod explain;
 pub mod features;
 mod gate;
+pub mod invisible;
 pub mod labels;
 pub mod lang;
 mod letters;

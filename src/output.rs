@@ -37,7 +37,7 @@
 //!   (body sentences, title excluded), `editorial_sentences` + `promo_sentences` = `sentences`,
 //!   `ads`, and `chars_in` / `chars_out`: characters of the input and of the clean text.
 //! - `ads`: one object per promotional passage. `start` and `end` are offsets in Unicode scalar
-//!   values (characters, as dolma counts them) into the text as the pipeline read it, end
+//!   values (characters, as dolma counts them) into the text the pipeline was given, end
 //!   exclusive: for `clean`, the file decoded by [`crate::batch::decode`] (UTF-8, line endings
 //!   `\n`); for `filter`, the record's text as it is. `text` is that slice; `category` one of `lead_magnet`, `trading`, `newsletter`, `event`,
 //!   `subscription`, `affiliate`, `app`, `social`, `sponsored_label`, `related_link`, `other`;
@@ -48,6 +48,11 @@
 //!   footer, a disclaimer): `start`, `end` and `text` as for ads, `repeats`, and `stripped`,
 //!   whether it was removed from the clean text (only with `--strip-boilerplate`; by default
 //!   it is reported and kept). Empty when an article is cleaned alone.
+//!
+//! Invisible format characters (soft hyphens, zero-width spaces: [`crate::invisible`]) are read
+//! past, but every offset counts them and every text cut from the input (`title`,
+//! `dateline.text`, `ads[].text`, `boilerplate[].text`) holds them as they stand there; the
+//! clean text and `headings` are without them.
 //!
 //! # `manifest.jsonl`, one line per input file
 //!
@@ -229,7 +234,8 @@ impl<'a> Metadata<'a> {
 /// - `klartext__klartext__boilerplate`: every passage that recurs across the batch without a
 ///   promotional cue, scored 1 (cut it with the mixer to strip boilerplate).
 ///
-/// The spans refer to the text klartext read (the documents as they are), not to its output.
+/// The spans refer to the text klartext was given (the documents as they are, invisible format
+/// characters included: see [`crate::invisible`]), not to its output.
 pub mod dolma {
     use serde_json::{json, Map, Value};
 

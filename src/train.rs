@@ -12,10 +12,10 @@
 //! they are. (An averaged structured perceptron over the decoder was tried first; its held-out
 //! figures moved by several points with the visiting order and step size.)
 
+use crate::article;
 use crate::eval::GoldArticle;
 use crate::features::{self, SentenceFeatures};
 use crate::labels::Label;
-use crate::lang;
 use crate::rules::RuleSet;
 use crate::sentences;
 use crate::structure;
@@ -46,25 +46,23 @@ pub fn prepare(articles: &[GoldArticle], rules: &RuleSet) -> Vec<Example> {
     articles
         .iter()
         .map(|article| {
-            let text = &article.text;
-            let language = lang::detect(text, rules);
-            let structure = structure::parse(text, &language.code, rules);
-            let sentences = sentences::segment(text, &structure, &language.code, rules);
-            let features = features::extract(text, &structure, &sentences, &language.code, rules);
+            // Read as the pipeline reads it, past invisible format characters; the gold spans
+            // point into the text given.
+            let reading = article::read(&article.text, rules);
+            let text = reading.text(&article.text);
+            let (language, structure, sentences) =
+                (&reading.language, &reading.structure, &reading.sentences);
+            let features = features::extract(text, structure, sentences, &language.code, rules);
             let gold = sentences
                 .iter()
                 .map(|s| {
+                    let span = reading.span_back(s.span);
                     let inside: usize = article
                         .ad_spans
                         .iter()
-                        .map(|g| {
-                            s.span
-                                .end
-                                .min(g.end)
-                                .saturating_sub(s.span.start.max(g.start))
-                        })
+                        .map(|g| span.end.min(g.end).saturating_sub(span.start.max(g.start)))
                         .sum();
-                    if inside as f64 >= GOLD_SHARE * (s.span.end - s.span.start) as f64 {
+                    if inside as f64 >= GOLD_SHARE * (span.end - span.start) as f64 {
                         Label::Promo
                     } else {
                         Label::Editorial
@@ -105,8 +103,8 @@ pub fn prepare(articles: &[GoldArticle], rules: &RuleSet) -> Vec<Example> {
             Example {
                 features,
                 gold,
-                structure,
-                sentences,
+                structure: reading.structure,
+                sentences: reading.sentences,
                 lengths,
                 words,
             }

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::util::{repo, stderr, Dir};
+use crate::util::{repo, stderr, with_invisible, Dir};
 
 /// The corpus articles, in a fixed order: realistic texts for records.
 fn articles() -> Vec<String> {
@@ -513,6 +513,67 @@ fn dolma_attribute_files_line_up_with_their_shards() {
         "{}",
         stderr(&refused)
     );
+}
+
+/// Dolma spans count characters of the text as given, invisible format characters included:
+/// with a soft hyphen in every long word, every ad span cuts out of the document exactly the
+/// passage its metadata names, which is, hyphens aside, the passage found in the document
+/// without them; the clean text is the same.
+#[test]
+fn dolma_spans_point_into_a_text_with_soft_hyphens() {
+    let dir = Dir::new();
+    let texts: Vec<String> = articles().into_iter().take(16).collect();
+    let shard = |change: &dyn Fn(&str) -> String| -> Vec<String> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| record(&format!("d{i}"), &change(t)))
+            .collect()
+    };
+    let plain = shard(&|t| t.to_string());
+    let hyphenated = shard(&|t| with_invisible(t, '\u{AD}').0);
+    write_shard(&dir, "plain/a.jsonl", &plain);
+    write_shard(&dir, "hyphenated/a.jsonl", &hyphenated);
+    let filter = |name: &str| {
+        let out = dir.klartext(&[
+            "filter",
+            &format!("{name}/a.jsonl"),
+            "--dolma-attributes",
+            &format!("attributes-{name}"),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let attributes = read_shard(&dir.path().join(format!("attributes-{name}/a.jsonl")));
+        (lines, attributes)
+    };
+    let (plain_out, _) = filter("plain");
+    let (out, attributes) = filter("hyphenated");
+    assert_attributes_line_up(&hyphenated, &out, &attributes);
+    let mut hyphens_cut = 0;
+    for (line, plain_line) in out.iter().zip(&plain_out) {
+        assert_eq!(line["text"], plain_line["text"], "{}", line["id"]);
+        assert!(!line["text"].as_str().unwrap().contains('\u{AD}'));
+        let ads = |line: &serde_json::Value| -> Vec<String> {
+            line["metadata"]["klartext"]["ads"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|ad| ad["text"].as_str().unwrap().replace('\u{AD}', ""))
+                .collect()
+        };
+        assert_eq!(ads(line), ads(plain_line), "{}", line["id"]);
+        hyphens_cut += line["metadata"]["klartext"]["ads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|ad| ad["text"].as_str().unwrap().contains('\u{AD}'))
+            .count();
+    }
+    assert!(hyphens_cut > 0, "some ads hold soft hyphens");
 }
 
 /// The first twenty German corpus articles (all different), with `paragraph(n)` pasted after

@@ -144,3 +144,31 @@ pub fn manifest(dir: &Dir, out: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// `text` with `invisible` in the middle of every run of ten letters or more, as some German
+/// sites put soft hyphens into long words, and the byte offsets of `text` it went in at.
+pub fn with_invisible(text: &str, invisible: char) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut at_offsets = Vec::new();
+    let mut word: Vec<(usize, char)> = Vec::new();
+    let mut flush = |word: &mut Vec<(usize, char)>, out: &mut String| {
+        for (i, (at, c)) in word.iter().enumerate() {
+            if word.len() >= 10 && i == word.len() / 2 {
+                out.push(invisible);
+                at_offsets.push(*at);
+            }
+            out.push(*c);
+        }
+        word.clear();
+    };
+    for (at, c) in text.char_indices() {
+        if c.is_alphabetic() {
+            word.push((at, c));
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    (out, at_offsets)
+}
