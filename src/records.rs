@@ -45,15 +45,24 @@ pub fn add_sentences(
         Some(_) => return Err("`text` is not a string".into()),
         None => return Err("no `text` field".into()),
     };
+    // Read as `clean` reads: past invisible format characters (soft hyphens and the like),
+    // with every span mapped back to the text given.
+    let stripped = crate::invisible::strip(&text);
+    let read = stripped.as_ref().map_or(text.as_str(), |s| s.text.as_str());
     let language = match (
         &options.language,
         record.get("lang").and_then(Value::as_str),
     ) {
         (Some(forced), _) => forced.clone(),
         (None, Some(given)) => given.to_string(),
-        (None, None) => lang::detect(&text, rules).code,
+        (None, None) => lang::detect(read, rules).code,
     };
-    let spans = sentences::split_text(&text, &language, rules);
+    let mut spans = sentences::split_text(read, &language, rules);
+    if let Some(stripped) = &stripped {
+        for span in &mut spans {
+            *span = stripped.span_back(*span);
+        }
+    }
     let values: Vec<Value> = if options.offsets {
         let mut chars = 0;
         let mut at = 0;

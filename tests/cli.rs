@@ -296,6 +296,24 @@ clitest!(sentences_offsets_are_characters, |dir| {
     );
 });
 
+clitest!(sentences_read_past_soft_hyphens, |dir| {
+    // "interested" is a word that ends a sentence before a lower-case one; with a soft hyphen
+    // in it, only reading past the hyphen knows that. Offsets count the hyphen.
+    let out = with_stdin(
+        &dir,
+        &["sentences", "--offsets", "--lang", "en"],
+        "{\"text\":\"anyone is inter\\u00adested. jill finishes her cpa today.\"}\n",
+    );
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        record["sentences"],
+        serde_json::json!([
+            {"start": 0, "end": 22, "text": "anyone is inter\u{ad}ested."},
+            {"start": 23, "end": 51, "text": "jill finishes her cpa today."}
+        ])
+    );
+});
+
 clitest!(sentences_reports_bad_lines_and_goes_on, |dir| {
     dir.create(
         "in.jsonl",
