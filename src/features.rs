@@ -115,7 +115,9 @@ pub fn extract(
                 let masked = mask_block_quotes(block.of(text), carried[sentence.block]);
                 let stopwords = match masked {
                     Cow::Borrowed(_) => Cow::Borrowed(&words.stopwords[sentence.block]),
-                    Cow::Owned(ref masked) => Cow::Owned(rules.block_stopwords(masked)),
+                    Cow::Owned(ref masked) => {
+                        Cow::Owned(words.stopwords[sentence.block].outside_blanks(masked))
+                    }
                 };
                 let block_language = rules.block_language_of(&masked, &stopwords, language);
                 masked_block = (sentence.block, masked, block_language, stopwords);
@@ -248,7 +250,8 @@ struct Words {
     /// Each block's words: a range of `words`.
     blocks: Vec<(usize, usize)>,
     /// Each block's stopwords, as [`RuleSet::block_stopwords`] finds them in its text: the
-    /// features of a block without quotes take them from here instead of reading it again.
+    /// features of a block take them from here instead of reading it again (a block with
+    /// quotes those outside its quotations, [`BlockStopwords::outside_blanks`]).
     stopwords: Vec<BlockStopwords>,
     /// Room for lower-casing a word to look it up.
     scratch: String,
@@ -1167,6 +1170,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The stopwords of a block with its quotes blanked, taken from the word table, are those
+    /// its blanked text has: quotes inside a block, one carried on from the block above (up to
+    /// a closing mark, and over a whole block), words right beside the marks.
+    #[test]
+    fn a_blanked_block_has_the_stopwords_of_its_words_outside_the_quotes() {
+        let text = "Titel\n\n„Wir sind da und die Bank ist es auch\n\nUnd das ist alles\n\n\
+                    es bleibt so“, sagte er. Die \"Aktie der Woche\" ist da, «le prix de la» und\n\n\
+                    The „one“and'the' \"last\"of them: «Él y la»el «sin cerrar y el\n";
+        let rules = RuleSet::builtin();
+        let structure = crate::structure::parse(text, "de", &rules);
+        let words = Words::new(text, &structure, &rules);
+        let carried = carried_quotes(text, &structure);
+        let mut blanked_blocks = 0;
+        for (b, block) in structure.blocks.iter().enumerate() {
+            let masked = mask_block_quotes(block.span.of(text), carried[b]);
+            blanked_blocks += usize::from(matches!(masked, Cow::Owned(_)));
+            assert_eq!(
+                words.stopwords[b].outside_blanks(&masked),
+                rules.block_stopwords(&masked),
+                "{masked:?}"
+            );
+        }
+        assert!(blanked_blocks >= 4, "{blanked_blocks}");
     }
 
     #[test]

@@ -485,13 +485,11 @@ impl StopwordHits {
 /// The stopwords of one block, found in one pass ([`RuleSet::block_stopwords`]): the counts of
 /// the block and of each of its sentences are taken from them, so that a sentence's words are
 /// not looked up a second time.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockStopwords {
     /// Where each stopword starts and ends in the block, and its languages (a bit each), in
     /// order.
     found: Vec<(usize, usize, u64)>,
-    /// How many words the block has.
-    words: usize,
 }
 
 /// Room that [`RuleSet::matching_rules`] reuses from sentence to sentence: the lower-cased
@@ -504,13 +502,29 @@ pub struct MatchBuffers {
 }
 
 impl BlockStopwords {
-    /// Counts the block's next word, which stands at `start..end` of the block, and keeps it if
-    /// it is a stopword (`mask`, from [`RuleSet::stopword_mask`]): the block's words in order
-    /// give what [`RuleSet::block_stopwords`] finds.
+    /// Takes the block's next word, which stands at `start..end` of the block, if it is a
+    /// stopword (`mask`, from [`RuleSet::stopword_mask`]): the block's words in order give what
+    /// [`RuleSet::block_stopwords`] finds.
     pub fn add(&mut self, start: usize, end: usize, mask: Option<u64>) {
-        self.words += 1;
         if let Some(mask) = mask {
             self.found.push((start, end, mask));
+        }
+    }
+
+    /// What [`RuleSet::block_stopwords`] finds in `blanked`, this block with stretches of it
+    /// replaced by spaces byte for byte (quotations, see `features::mask_quotes`), without
+    /// reading it: the stopwords that do not stand in a blanked stretch. Every stretch starts
+    /// and ends beside a character that is not a letter (a quotation mark) or at the block's
+    /// edge, so it never cuts a word, and a word is blanked when its first byte is a space.
+    pub fn outside_blanks(&self, blanked: &str) -> BlockStopwords {
+        let bytes = blanked.as_bytes();
+        BlockStopwords {
+            found: self
+                .found
+                .iter()
+                .filter(|&&(start, _, _)| bytes[start] != b' ')
+                .copied()
+                .collect(),
         }
     }
 }
@@ -1640,7 +1654,8 @@ impl RuleSet {
         stopwords: &BlockStopwords,
         article: &'a str,
     ) -> &'a str {
-        let hits = self.tally(stopwords.words, stopwords.found.iter().map(|f| f.2));
+        // The word count is not part of a verdict.
+        let hits = self.tally(0, stopwords.found.iter().map(|f| f.2));
         self.language_verdict(block, &hits, article)
             .0
             .unwrap_or(article)
@@ -1650,7 +1665,7 @@ impl RuleSet {
     /// [`RuleSet::sentence_language_in`].
     pub fn block_stopwords(&self, block: &str) -> BlockStopwords {
         let mut stopwords = BlockStopwords::default();
-        stopwords.words = self.scan_stopwords(block, |start, word, mask| {
+        self.scan_stopwords(block, |start, word, mask| {
             stopwords.found.push((start, start + word.len(), mask))
         });
         stopwords
