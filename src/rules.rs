@@ -502,6 +502,13 @@ pub struct MatchBuffers {
 }
 
 impl BlockStopwords {
+    /// No stopwords yet, with room for `capacity`.
+    pub fn with_capacity(capacity: usize) -> BlockStopwords {
+        BlockStopwords {
+            found: Vec::with_capacity(capacity),
+        }
+    }
+
     /// Takes the block's next word, which stands at `start..end` of the block, if it is a
     /// stopword (`mask`, from [`RuleSet::stopword_mask`]): the block's words in order give what
     /// [`RuleSet::block_stopwords`] finds.
