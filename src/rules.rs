@@ -167,6 +167,11 @@ pub struct CategoryHint {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     source: String,
+    /// Its syntax tree, parsed on first use and shared by everything built from it (the
+    /// compiled expression, the widened pattern, the reach, the gate literals, the hint
+    /// screen), which each parsed the pattern again: a tenth of what compiling on first use
+    /// cost.
+    hir: OnceLock<Hir>,
     compiled: OnceLock<meta::Regex>,
     /// The pattern without its Unicode word boundaries, for [`Pattern::count_matches`]; `None`
     /// when it has none or may match the empty string.
@@ -188,6 +193,7 @@ impl Pattern {
             .map_err(|e| e.to_string())?;
         Ok(Pattern {
             source: source.to_string(),
+            hir: OnceLock::new(),
             compiled: OnceLock::new(),
             widened: OnceLock::new(),
             gate: OnceLock::new(),
@@ -197,7 +203,14 @@ impl Pattern {
 
     /// The pattern's literals for the gate ([`crate::gate`]).
     fn gate_literals(&self) -> &GateLiterals {
-        self.gate.get_or_init(|| gate_literals(&self.source))
+        self.gate.get_or_init(|| gate_literals(self.hir()))
+    }
+
+    /// The pattern's syntax tree, as the regex crate parses it (its syntax was checked).
+    fn hir(&self) -> &Hir {
+        self.hir.get_or_init(|| {
+            regex_syntax::parse(&self.source).expect("a pattern whose syntax was checked parses")
+        })
     }
 
     /// The pattern as written.
@@ -211,7 +224,7 @@ impl Pattern {
     pub fn regex(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
             builder()
-                .build(&self.source)
+                .build_from_hir(self.hir())
                 .expect("a pattern whose syntax was checked compiles without a size limit")
         })
     }
@@ -327,14 +340,14 @@ impl Pattern {
     fn reach(&self) -> Option<&Reach> {
         self.reach
             .get_or_init(|| {
-                let hir = regex_syntax::parse(&self.source).ok()?;
+                let hir = self.hir();
                 if !hir.properties().look_set().contains_word_unicode() {
                     return None;
                 }
                 if let Some(longest) = hir.properties().maximum_len() {
                     return Some(Arc::new(Reach::Longest(longest)));
                 }
-                let dfa = ForwardDfa::new(&[without_word_boundaries(&hir)])?;
+                let dfa = ForwardDfa::new(&[without_word_boundaries(hir)])?;
                 Some(Arc::new(Reach::Dfa(dfa)))
             })
             .as_deref()
@@ -344,16 +357,14 @@ impl Pattern {
     fn widened(&self) -> Option<&meta::Regex> {
         self.widened
             .get_or_init(|| {
-                let hir = regex_syntax::parse(&self.source).ok()?;
+                let hir = self.hir();
                 // An empty match would need find_iter's rule for empty matches: a pattern that
                 // may match nothing (none of the built-in ones) runs as it is.
                 let empty = hir.properties().minimum_len().is_none_or(|len| len == 0);
                 if empty || !hir.properties().look_set().contains_word_unicode() {
                     return None;
                 }
-                builder()
-                    .build_from_hir(&without_word_boundaries(&hir))
-                    .ok()
+                builder().build_from_hir(&without_word_boundaries(hir)).ok()
             })
             .as_ref()
     }
@@ -1431,12 +1442,11 @@ impl RuleSet {
     fn hint_screen(&self) -> Option<&ForwardDfa> {
         self.hint_screen
             .get_or_init(|| {
-                let hirs = self
+                let hirs: Vec<Hir> = self
                     .hints
                     .iter()
-                    .map(|h| regex_syntax::parse(h.pattern.as_str()).ok())
-                    .map(|hir| hir.map(|hir| without_word_boundaries(&hir)))
-                    .collect::<Option<Vec<Hir>>>()?;
+                    .map(|h| without_word_boundaries(h.pattern.hir()))
+                    .collect();
                 ForwardDfa::new(&hirs).map(Arc::new)
             })
             .as_deref()
