@@ -13,7 +13,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use regex_automata::nfa::thompson;
+use regex_automata::nfa::thompson::{self, backtrack, pikevm};
+use regex_automata::nfa::thompson::{backtrack::BoundedBacktracker, pikevm::PikeVM};
 use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta, Anchored, Input, MatchKind, PatternID, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, LookSet};
@@ -173,6 +174,8 @@ pub struct Pattern {
     /// cost.
     hir: OnceLock<Hir>,
     compiled: OnceLock<meta::Regex>,
+    /// The engines of its anchored search ([`Pattern::match_at`]), built on first use.
+    anchored: OnceLock<Arc<AnchoredSearch>>,
     /// The pattern without its Unicode word boundaries, for [`Pattern::count_matches`]; `None`
     /// when it has none or may match the empty string.
     widened: OnceLock<Option<meta::Regex>>,
@@ -195,6 +198,7 @@ impl Pattern {
             source: source.to_string(),
             hir: OnceLock::new(),
             compiled: OnceLock::new(),
+            anchored: OnceLock::new(),
             widened: OnceLock::new(),
             gate: OnceLock::new(),
             reach: OnceLock::new(),
@@ -240,9 +244,8 @@ impl Pattern {
     /// and the pattern itself runs only there, anchored: the first start where it matches gives
     /// the match, and the next search begins at its end, as `find_iter` does.
     pub fn count_matches(&self, text: &str, limit: usize) -> usize {
-        let exact = self.regex();
         let Some(widened) = self.widened() else {
-            return exact.find_iter(text).take(limit).count();
+            return self.regex().find_iter(text).take(limit).count();
         };
         let (mut count, mut at) = (0, 0);
         while count < limit {
@@ -250,7 +253,7 @@ impl Pattern {
                 break;
             };
             let start = candidate.start();
-            match self.match_at(exact, text, start) {
+            match self.match_at(text, start) {
                 Some(found) => {
                     count += 1;
                     at = found.end();
@@ -280,7 +283,6 @@ impl Pattern {
         starts: impl IntoIterator<Item = usize>,
         limit: usize,
     ) -> usize {
-        let exact = self.regex();
         let (mut count, mut at) = (0, 0);
         for start in starts {
             if count == limit {
@@ -289,7 +291,7 @@ impl Pattern {
             if start < at {
                 continue;
             }
-            if let Some(found) = self.match_at(exact, text, start) {
+            if let Some(found) = self.match_at(text, start) {
                 count += 1;
                 at = found.end();
             }
@@ -297,7 +299,8 @@ impl Pattern {
         count
     }
 
-    /// The match of `exact` (this pattern, compiled) that starts at `start`, if any.
+    /// The match of the pattern that starts at `start`, if any: what an anchored search of
+    /// [`Pattern::regex`] finds, run on the engines of [`AnchoredSearch`].
     ///
     /// On non-ASCII text a pattern with Unicode word boundaries cannot run as a lazy DFA, and
     /// an anchored search falls back to a bounded backtracker, which clears a bit per pattern
@@ -308,12 +311,7 @@ impl Pattern {
     /// the search ends there. The leftmost-first match is the same, and a word boundary at its
     /// end still sees the text beyond (look-around reads the whole haystack). No match of the
     /// widened pattern from `start` means none of the pattern either.
-    fn match_at(
-        &self,
-        exact: &meta::Regex,
-        text: &str,
-        start: usize,
-    ) -> Option<regex_automata::Match> {
+    fn match_at(&self, text: &str, start: usize) -> Option<regex_automata::Match> {
         let end = match self.reach() {
             Some(Reach::Longest(longest)) => {
                 let mut end = (start + longest).min(text.len());
@@ -331,7 +329,9 @@ impl Pattern {
             }
             None => text.len(),
         };
-        exact.search(&Input::new(text).range(start..end).anchored(Anchored::Yes))
+        self.anchored
+            .get_or_init(|| Arc::new(AnchoredSearch::new(self.hir())))
+            .search(text, start, end)
     }
 
     /// What [`Pattern::match_at`] bounds a search with, taken on first use: the length of the
@@ -424,6 +424,98 @@ impl ForwardDfa {
 impl std::fmt::Debug for ForwardDfa {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ForwardDfa").finish_non_exhaustive()
+    }
+}
+
+/// A pattern's anchored search ([`Pattern::match_at`]) as a `meta::Regex` runs one: its
+/// forward lazy DFA, and where that gives up (on a non-ASCII character beside a Unicode word
+/// boundary) the bounded backtracker, or the PikeVM on a span too long for it. A `meta::Regex`
+/// also compiles the pattern's reverse automaton, which only an unanchored search uses (to
+/// find where a match starts): that was two fifths of compiling a pattern on first use.
+struct AnchoredSearch {
+    /// `None` when the lazy DFA cannot be built: the other engines search alone.
+    dfa: Option<hybrid::dfa::DFA>,
+    backtrack: BoundedBacktracker,
+    pikevm: PikeVM,
+    caches: Pool<AnchoredCaches, AnchoredCacheFn>,
+}
+
+/// The caches of an [`AnchoredSearch`], one set per thread.
+struct AnchoredCaches {
+    dfa: Option<hybrid::dfa::Cache>,
+    backtrack: backtrack::Cache,
+    pikevm: pikevm::Cache,
+}
+
+/// Makes an [`AnchoredSearch`]'s caches for a thread.
+type AnchoredCacheFn = Box<dyn Fn() -> AnchoredCaches + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl AnchoredSearch {
+    /// The engines of `hir`, configured as a `meta::Regex` of [`builder`] configures its own.
+    fn new(hir: &Hir) -> AnchoredSearch {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(None)
+                    .which_captures(thompson::WhichCaptures::Implicit),
+            )
+            .build_from_hir(hir)
+            .expect("a pattern whose syntax was checked compiles without a size limit");
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::DFA::config()
+                    .unicode_word_boundary(true)
+                    .cache_capacity(16 * (1 << 20))
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .ok();
+        let backtrack = BoundedBacktracker::new_from_nfa(nfa.clone())
+            .expect("an NFA with its implicit capture group");
+        let pikevm = PikeVM::new_from_nfa(nfa).expect("an NFA with its implicit capture group");
+        let engines = (dfa.clone(), backtrack.clone(), pikevm.clone());
+        let create: AnchoredCacheFn = Box::new(move || AnchoredCaches {
+            dfa: engines.0.as_ref().map(hybrid::dfa::DFA::create_cache),
+            backtrack: engines.1.create_cache(),
+            pikevm: engines.2.create_cache(),
+        });
+        AnchoredSearch {
+            dfa,
+            backtrack,
+            pikevm,
+            caches: Pool::new(create),
+        }
+    }
+
+    /// The match that starts at `start` and ends at `end` at the latest.
+    fn search(&self, text: &str, start: usize, end: usize) -> Option<regex_automata::Match> {
+        let input = Input::new(text).range(start..end).anchored(Anchored::Yes);
+        let mut caches = self.caches.get();
+        if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut()) {
+            if let Ok(found) = dfa.try_search_fwd(cache, &input) {
+                return found.map(|m| regex_automata::Match::new(m.pattern(), start..m.offset()));
+            }
+        }
+        let mut slots = [None, None];
+        let AnchoredCaches {
+            backtrack, pikevm, ..
+        } = &mut *caches;
+        let pattern = if end - start <= self.backtrack.max_haystack_len() {
+            self.backtrack
+                .try_search_slots(backtrack, &input, &mut slots)
+                .expect("a span the backtracker can search")
+        } else {
+            self.pikevm.search_slots(pikevm, &input, &mut slots)
+        }?;
+        let (from, to) = (slots[0]?.get(), slots[1]?.get());
+        Some(regex_automata::Match::new(pattern, from..to))
+    }
+}
+
+impl std::fmt::Debug for AnchoredSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnchoredSearch").finish_non_exhaustive()
     }
 }
 
