@@ -440,11 +440,13 @@ struct AnchoredSearch {
     caches: Pool<AnchoredCaches, AnchoredCacheFn>,
 }
 
-/// The caches of an [`AnchoredSearch`], one set per thread.
+/// The caches of an [`AnchoredSearch`], one set per thread. The PikeVM's, which holds a slot
+/// table per automaton state (some 11 MiB over the built-in rules and a thread), is made only
+/// when a span too long for the backtracker comes, which a sentence seldom is.
 struct AnchoredCaches {
     dfa: Option<hybrid::dfa::Cache>,
     backtrack: backtrack::Cache,
-    pikevm: pikevm::Cache,
+    pikevm: Option<pikevm::Cache>,
 }
 
 /// Makes an [`AnchoredSearch`]'s caches for a thread.
@@ -474,11 +476,11 @@ impl AnchoredSearch {
         let backtrack = BoundedBacktracker::new_from_nfa(nfa.clone())
             .expect("an NFA with its implicit capture group");
         let pikevm = PikeVM::new_from_nfa(nfa).expect("an NFA with its implicit capture group");
-        let engines = (dfa.clone(), backtrack.clone(), pikevm.clone());
+        let engines = (dfa.clone(), backtrack.clone());
         let create: AnchoredCacheFn = Box::new(move || AnchoredCaches {
             dfa: engines.0.as_ref().map(hybrid::dfa::DFA::create_cache),
             backtrack: engines.1.create_cache(),
-            pikevm: engines.2.create_cache(),
+            pikevm: None,
         });
         AnchoredSearch {
             dfa,
@@ -506,7 +508,8 @@ impl AnchoredSearch {
                 .try_search_slots(backtrack, &input, &mut slots)
                 .expect("a span the backtracker can search")
         } else {
-            self.pikevm.search_slots(pikevm, &input, &mut slots)
+            let cache = pikevm.get_or_insert_with(|| self.pikevm.create_cache());
+            self.pikevm.search_slots(cache, &input, &mut slots)
         }?;
         let (from, to) = (slots[0]?.get(), slots[1]?.get());
         Some(regex_automata::Match::new(pattern, from..to))
