@@ -998,19 +998,17 @@ fn quotes_speech(original: &str, masked: &str) -> bool {
     if *mask_quotes(original) != *masked {
         return true;
     }
-    let chars: Vec<char> = original.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let Some(&(_, close)) = QUOTE_PAIRS.iter().find(|&&(open, _)| open == chars[i]) else {
-            i += 1;
+    // From each opening mark to the next closing mark of its kind; a mark without one is
+    // passed over.
+    let mut from = 0;
+    while let Some((at, open, close)) = next_opening_quote(original, from) {
+        let inside = at + open.len_utf8();
+        let Some(len) = original[inside..].find(close) else {
+            from = inside;
             continue;
         };
-        let Some(len) = chars[i + 1..].iter().position(|&c| c == close) else {
-            i += 1;
-            continue;
-        };
-        let quote: String = chars[i + 1..i + 1 + len].iter().collect();
-        let after_colon = chars[..i].iter().rev().find(|c| !c.is_whitespace()) == Some(&':');
+        let quote = &original[inside..inside + len];
+        let after_colon = original[..at].trim_end().ends_with(':');
         let words = quote.split_whitespace().count();
         let title = (1..=TITLE_MAX_WORDS).contains(&words)
             && quote.trim_start().starts_with(char::is_uppercase)
@@ -1019,7 +1017,7 @@ fn quotes_speech(original: &str, masked: &str) -> bool {
         if !title {
             return true;
         }
-        i += len + 2;
+        from = inside + len + close.len_utf8();
     }
     false
 }
@@ -1341,6 +1339,71 @@ mod tests {
         assert!(speech(
             "\"The speed and the pattern look very professional,\" said Lundqvist."
         ));
+    }
+
+    /// Titles among quotes, quotes without their closing mark, a mark that closes one kind and
+    /// opens another, and a title after a colon: each judged as the quotes of the sentence read
+    /// character by character from mark to mark.
+    #[test]
+    fn quoted_speech_is_told_from_mark_to_mark() {
+        let by_characters = |original: &str| {
+            let chars: Vec<char> = original.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                let Some(&(_, close)) = QUOTE_PAIRS.iter().find(|&&(open, _)| open == chars[i])
+                else {
+                    i += 1;
+                    continue;
+                };
+                let Some(len) = chars[i + 1..].iter().position(|&c| c == close) else {
+                    i += 1;
+                    continue;
+                };
+                let quote: String = chars[i + 1..i + 1 + len].iter().collect();
+                let after_colon =
+                    chars[..i].iter().rev().find(|c| !c.is_whitespace()) == Some(&':');
+                let words = quote.split_whitespace().count();
+                let title = (1..=TITLE_MAX_WORDS).contains(&words)
+                    && quote.trim_start().starts_with(char::is_uppercase)
+                    && !quote.contains(['.', '!', '?', ',', ';', ':'])
+                    && !after_colon;
+                if !title {
+                    return true;
+                }
+                i += len + 2;
+            }
+            false
+        };
+        let pieces = [
+            "Sie lesen „Das Buch“ und",
+            " »Der Titel« im ",
+            "„offen ",
+            "«Le Titre» ",
+            ":\u{a0}„Ein Titel“ ",
+            "\"Two Words\" ",
+            "\"a said thing\" ",
+            "‚Klein‘ ",
+            "‹Grand› ",
+            "» « ",
+            "“ ”",
+            "x",
+        ];
+        let mut told = [0, 0];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let sentence = format!("{a}{b}{c}");
+                    let masked = mask_quotes(&sentence);
+                    if *masked == *sentence {
+                        continue;
+                    }
+                    let speech = quotes_speech(&sentence, &masked);
+                    assert_eq!(speech, by_characters(&sentence), "{sentence:?}");
+                    told[usize::from(speech)] += 1;
+                }
+            }
+        }
+        assert!(told[0] > 50 && told[1] > 50, "{told:?}");
     }
 
     #[test]
