@@ -388,7 +388,10 @@ impl Words {
         } else {
             letters <= rules.longest_stopword() && rules.is_stopword(lower_str)
         };
-        let topic_lower = if word.contains('Σ') {
+        // 'Σ' is the bytes CE A3: most words beyond ASCII (accented Latin letters) have no CE,
+        // found with memchr before the search for the character.
+        let topic_lower = if memchr::memchr(0xCE, word.as_bytes()).is_some() && word.contains('Σ')
+        {
             self.lower.push_str(&word.to_lowercase());
             (lower.1, self.lower.len())
         } else {
