@@ -55,7 +55,10 @@ pub(crate) type GateLiterals = Option<(Vec<String>, bool)>;
 impl LiteralGate {
     #[cfg(test)]
     fn new<'p>(patterns: impl IntoIterator<Item = &'p str>) -> LiteralGate {
-        let sets: Vec<GateLiterals> = patterns.into_iter().map(gate_literals).collect();
+        let sets: Vec<GateLiterals> = patterns
+            .into_iter()
+            .map(|p| gate_literals(&regex_syntax::parse(p).expect("a valid pattern")))
+            .collect();
         LiteralGate::from_literals(&sets)
     }
 
@@ -188,8 +191,8 @@ impl LiteralGate {
 /// Lower-cased literals one of which every match of `pattern` contains, or `None` when there is
 /// no such set worth gating on: the literals it starts with (then `true`), or else those of a
 /// part that every match must pass through (see [`required_literals`]).
-pub(crate) fn gate_literals(pattern: &str) -> GateLiterals {
-    let hir = lower_cased(&regex_syntax::parse(pattern).ok()?);
+pub(crate) fn gate_literals(pattern: &Hir) -> GateLiterals {
+    let hir = lower_cased(pattern);
     prefix_literals(&hir, 2)
         .map(|literals| (literals, true))
         .or_else(|| required_literals(&hir).map(|literals| (literals, false)))
@@ -385,7 +388,8 @@ mod tests {
     #[test]
     fn patterns_give_their_gate_literals() {
         for (name, pattern, expected) in LITERALS {
-            let found = gate_literals(pattern).map(|(literals, _)| literals);
+            let hir = regex_syntax::parse(pattern).expect("a valid pattern");
+            let found = gate_literals(&hir).map(|(literals, _)| literals);
             let expected = expected.map(|e| e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             assert_eq!(found, expected, "{name}: {pattern}");
         }

@@ -13,7 +13,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use regex_automata::nfa::thompson;
+use regex_automata::nfa::thompson::{self, backtrack, pikevm};
+use regex_automata::nfa::thompson::{backtrack::BoundedBacktracker, pikevm::PikeVM};
 use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta, Anchored, Input, MatchKind, PatternID, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, LookSet};
@@ -167,7 +168,14 @@ pub struct CategoryHint {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     source: String,
+    /// Its syntax tree, parsed on first use and shared by everything built from it (the
+    /// compiled expression, the widened pattern, the reach, the gate literals, the hint
+    /// screen), which each parsed the pattern again: a tenth of what compiling on first use
+    /// cost.
+    hir: OnceLock<Hir>,
     compiled: OnceLock<meta::Regex>,
+    /// The engines of its anchored search ([`Pattern::match_at`]), built on first use.
+    anchored: OnceLock<Arc<AnchoredSearch>>,
     /// The pattern without its Unicode word boundaries, for [`Pattern::count_matches`]; `None`
     /// when it has none or may match the empty string.
     widened: OnceLock<Option<meta::Regex>>,
@@ -188,7 +196,9 @@ impl Pattern {
             .map_err(|e| e.to_string())?;
         Ok(Pattern {
             source: source.to_string(),
+            hir: OnceLock::new(),
             compiled: OnceLock::new(),
+            anchored: OnceLock::new(),
             widened: OnceLock::new(),
             gate: OnceLock::new(),
             reach: OnceLock::new(),
@@ -197,7 +207,14 @@ impl Pattern {
 
     /// The pattern's literals for the gate ([`crate::gate`]).
     fn gate_literals(&self) -> &GateLiterals {
-        self.gate.get_or_init(|| gate_literals(&self.source))
+        self.gate.get_or_init(|| gate_literals(self.hir()))
+    }
+
+    /// The pattern's syntax tree, as the regex crate parses it (its syntax was checked).
+    fn hir(&self) -> &Hir {
+        self.hir.get_or_init(|| {
+            regex_syntax::parse(&self.source).expect("a pattern whose syntax was checked parses")
+        })
     }
 
     /// The pattern as written.
@@ -211,7 +228,7 @@ impl Pattern {
     pub fn regex(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
             builder()
-                .build(&self.source)
+                .build_from_hir(self.hir())
                 .expect("a pattern whose syntax was checked compiles without a size limit")
         })
     }
@@ -227,9 +244,8 @@ impl Pattern {
     /// and the pattern itself runs only there, anchored: the first start where it matches gives
     /// the match, and the next search begins at its end, as `find_iter` does.
     pub fn count_matches(&self, text: &str, limit: usize) -> usize {
-        let exact = self.regex();
         let Some(widened) = self.widened() else {
-            return exact.find_iter(text).take(limit).count();
+            return self.regex().find_iter(text).take(limit).count();
         };
         let (mut count, mut at) = (0, 0);
         while count < limit {
@@ -237,7 +253,7 @@ impl Pattern {
                 break;
             };
             let start = candidate.start();
-            match self.match_at(exact, text, start) {
+            match self.match_at(text, start) {
                 Some(found) => {
                     count += 1;
                     at = found.end();
@@ -267,7 +283,6 @@ impl Pattern {
         starts: impl IntoIterator<Item = usize>,
         limit: usize,
     ) -> usize {
-        let exact = self.regex();
         let (mut count, mut at) = (0, 0);
         for start in starts {
             if count == limit {
@@ -276,7 +291,7 @@ impl Pattern {
             if start < at {
                 continue;
             }
-            if let Some(found) = self.match_at(exact, text, start) {
+            if let Some(found) = self.match_at(text, start) {
                 count += 1;
                 at = found.end();
             }
@@ -284,7 +299,8 @@ impl Pattern {
         count
     }
 
-    /// The match of `exact` (this pattern, compiled) that starts at `start`, if any.
+    /// The match of the pattern that starts at `start`, if any: what an anchored search of
+    /// [`Pattern::regex`] finds, run on the engines of [`AnchoredSearch`].
     ///
     /// On non-ASCII text a pattern with Unicode word boundaries cannot run as a lazy DFA, and
     /// an anchored search falls back to a bounded backtracker, which clears a bit per pattern
@@ -295,12 +311,7 @@ impl Pattern {
     /// the search ends there. The leftmost-first match is the same, and a word boundary at its
     /// end still sees the text beyond (look-around reads the whole haystack). No match of the
     /// widened pattern from `start` means none of the pattern either.
-    fn match_at(
-        &self,
-        exact: &meta::Regex,
-        text: &str,
-        start: usize,
-    ) -> Option<regex_automata::Match> {
+    fn match_at(&self, text: &str, start: usize) -> Option<regex_automata::Match> {
         let end = match self.reach() {
             Some(Reach::Longest(longest)) => {
                 let mut end = (start + longest).min(text.len());
@@ -318,7 +329,9 @@ impl Pattern {
             }
             None => text.len(),
         };
-        exact.search(&Input::new(text).range(start..end).anchored(Anchored::Yes))
+        self.anchored
+            .get_or_init(|| Arc::new(AnchoredSearch::new(self.hir())))
+            .search(text, start, end)
     }
 
     /// What [`Pattern::match_at`] bounds a search with, taken on first use: the length of the
@@ -327,14 +340,14 @@ impl Pattern {
     fn reach(&self) -> Option<&Reach> {
         self.reach
             .get_or_init(|| {
-                let hir = regex_syntax::parse(&self.source).ok()?;
+                let hir = self.hir();
                 if !hir.properties().look_set().contains_word_unicode() {
                     return None;
                 }
                 if let Some(longest) = hir.properties().maximum_len() {
                     return Some(Arc::new(Reach::Longest(longest)));
                 }
-                let dfa = ForwardDfa::new(&[without_word_boundaries(&hir)])?;
+                let dfa = ForwardDfa::new(&[without_word_boundaries(hir)])?;
                 Some(Arc::new(Reach::Dfa(dfa)))
             })
             .as_deref()
@@ -344,16 +357,14 @@ impl Pattern {
     fn widened(&self) -> Option<&meta::Regex> {
         self.widened
             .get_or_init(|| {
-                let hir = regex_syntax::parse(&self.source).ok()?;
+                let hir = self.hir();
                 // An empty match would need find_iter's rule for empty matches: a pattern that
                 // may match nothing (none of the built-in ones) runs as it is.
                 let empty = hir.properties().minimum_len().is_none_or(|len| len == 0);
                 if empty || !hir.properties().look_set().contains_word_unicode() {
                     return None;
                 }
-                builder()
-                    .build_from_hir(&without_word_boundaries(&hir))
-                    .ok()
+                builder().build_from_hir(&without_word_boundaries(hir)).ok()
             })
             .as_ref()
     }
@@ -413,6 +424,101 @@ impl ForwardDfa {
 impl std::fmt::Debug for ForwardDfa {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ForwardDfa").finish_non_exhaustive()
+    }
+}
+
+/// A pattern's anchored search ([`Pattern::match_at`]) as a `meta::Regex` runs one: its
+/// forward lazy DFA, and where that gives up (on a non-ASCII character beside a Unicode word
+/// boundary) the bounded backtracker, or the PikeVM on a span too long for it. A `meta::Regex`
+/// also compiles the pattern's reverse automaton, which only an unanchored search uses (to
+/// find where a match starts): that was two fifths of compiling a pattern on first use.
+struct AnchoredSearch {
+    /// `None` when the lazy DFA cannot be built: the other engines search alone.
+    dfa: Option<hybrid::dfa::DFA>,
+    backtrack: BoundedBacktracker,
+    pikevm: PikeVM,
+    caches: Pool<AnchoredCaches, AnchoredCacheFn>,
+}
+
+/// The caches of an [`AnchoredSearch`], one set per thread. The PikeVM's, which holds a slot
+/// table per automaton state (some 11 MiB over the built-in rules and a thread), is made only
+/// when a span too long for the backtracker comes, which a sentence seldom is.
+struct AnchoredCaches {
+    dfa: Option<hybrid::dfa::Cache>,
+    backtrack: backtrack::Cache,
+    pikevm: Option<pikevm::Cache>,
+}
+
+/// Makes an [`AnchoredSearch`]'s caches for a thread.
+type AnchoredCacheFn = Box<dyn Fn() -> AnchoredCaches + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl AnchoredSearch {
+    /// The engines of `hir`, configured as a `meta::Regex` of [`builder`] configures its own.
+    fn new(hir: &Hir) -> AnchoredSearch {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(None)
+                    .which_captures(thompson::WhichCaptures::Implicit),
+            )
+            .build_from_hir(hir)
+            .expect("a pattern whose syntax was checked compiles without a size limit");
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::DFA::config()
+                    .unicode_word_boundary(true)
+                    .cache_capacity(16 * (1 << 20))
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .ok();
+        let backtrack = BoundedBacktracker::new_from_nfa(nfa.clone())
+            .expect("an NFA with its implicit capture group");
+        let pikevm = PikeVM::new_from_nfa(nfa).expect("an NFA with its implicit capture group");
+        let engines = (dfa.clone(), backtrack.clone());
+        let create: AnchoredCacheFn = Box::new(move || AnchoredCaches {
+            dfa: engines.0.as_ref().map(hybrid::dfa::DFA::create_cache),
+            backtrack: engines.1.create_cache(),
+            pikevm: None,
+        });
+        AnchoredSearch {
+            dfa,
+            backtrack,
+            pikevm,
+            caches: Pool::new(create),
+        }
+    }
+
+    /// The match that starts at `start` and ends at `end` at the latest.
+    fn search(&self, text: &str, start: usize, end: usize) -> Option<regex_automata::Match> {
+        let input = Input::new(text).range(start..end).anchored(Anchored::Yes);
+        let mut caches = self.caches.get();
+        if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut()) {
+            if let Ok(found) = dfa.try_search_fwd(cache, &input) {
+                return found.map(|m| regex_automata::Match::new(m.pattern(), start..m.offset()));
+            }
+        }
+        let mut slots = [None, None];
+        let AnchoredCaches {
+            backtrack, pikevm, ..
+        } = &mut *caches;
+        let pattern = if end - start <= self.backtrack.max_haystack_len() {
+            self.backtrack
+                .try_search_slots(backtrack, &input, &mut slots)
+                .expect("a span the backtracker can search")
+        } else {
+            let cache = pikevm.get_or_insert_with(|| self.pikevm.create_cache());
+            self.pikevm.search_slots(cache, &input, &mut slots)
+        }?;
+        let (from, to) = (slots[0]?.get(), slots[1]?.get());
+        Some(regex_automata::Match::new(pattern, from..to))
+    }
+}
+
+impl std::fmt::Debug for AnchoredSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnchoredSearch").finish_non_exhaustive()
     }
 }
 
@@ -485,13 +591,11 @@ impl StopwordHits {
 /// The stopwords of one block, found in one pass ([`RuleSet::block_stopwords`]): the counts of
 /// the block and of each of its sentences are taken from them, so that a sentence's words are
 /// not looked up a second time.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockStopwords {
     /// Where each stopword starts and ends in the block, and its languages (a bit each), in
     /// order.
     found: Vec<(usize, usize, u64)>,
-    /// How many words the block has.
-    words: usize,
 }
 
 /// Room that [`RuleSet::matching_rules`] reuses from sentence to sentence: the lower-cased
@@ -504,13 +608,36 @@ pub struct MatchBuffers {
 }
 
 impl BlockStopwords {
-    /// Counts the block's next word, which stands at `start..end` of the block, and keeps it if
-    /// it is a stopword (`mask`, from [`RuleSet::stopword_mask`]): the block's words in order
-    /// give what [`RuleSet::block_stopwords`] finds.
+    /// No stopwords yet, with room for `capacity`.
+    pub fn with_capacity(capacity: usize) -> BlockStopwords {
+        BlockStopwords {
+            found: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Takes the block's next word, which stands at `start..end` of the block, if it is a
+    /// stopword (`mask`, from [`RuleSet::stopword_mask`]): the block's words in order give what
+    /// [`RuleSet::block_stopwords`] finds.
     pub fn add(&mut self, start: usize, end: usize, mask: Option<u64>) {
-        self.words += 1;
         if let Some(mask) = mask {
             self.found.push((start, end, mask));
+        }
+    }
+
+    /// What [`RuleSet::block_stopwords`] finds in `blanked`, this block with stretches of it
+    /// replaced by spaces byte for byte (quotations, see `features::mask_quotes`), without
+    /// reading it: the stopwords that do not stand in a blanked stretch. Every stretch starts
+    /// and ends beside a character that is not a letter (a quotation mark) or at the block's
+    /// edge, so it never cuts a word, and a word is blanked when its first byte is a space.
+    pub fn outside_blanks(&self, blanked: &str) -> BlockStopwords {
+        let bytes = blanked.as_bytes();
+        BlockStopwords {
+            found: self
+                .found
+                .iter()
+                .filter(|&&(start, _, _)| bytes[start] != b' ')
+                .copied()
+                .collect(),
         }
     }
 }
@@ -1424,12 +1551,11 @@ impl RuleSet {
     fn hint_screen(&self) -> Option<&ForwardDfa> {
         self.hint_screen
             .get_or_init(|| {
-                let hirs = self
+                let hirs: Vec<Hir> = self
                     .hints
                     .iter()
-                    .map(|h| regex_syntax::parse(h.pattern.as_str()).ok())
-                    .map(|hir| hir.map(|hir| without_word_boundaries(&hir)))
-                    .collect::<Option<Vec<Hir>>>()?;
+                    .map(|h| without_word_boundaries(h.pattern.hir()))
+                    .collect();
                 ForwardDfa::new(&hirs).map(Arc::new)
             })
             .as_deref()
@@ -1654,7 +1780,8 @@ impl RuleSet {
         stopwords: &BlockStopwords,
         article: &'a str,
     ) -> &'a str {
-        let hits = self.tally(stopwords.words, stopwords.found.iter().map(|f| f.2));
+        // The word count is not part of a verdict.
+        let hits = self.tally(0, stopwords.found.iter().map(|f| f.2));
         self.language_verdict(block, &hits, article)
             .0
             .unwrap_or(article)
@@ -1664,7 +1791,7 @@ impl RuleSet {
     /// [`RuleSet::sentence_language_in`].
     pub fn block_stopwords(&self, block: &str) -> BlockStopwords {
         let mut stopwords = BlockStopwords::default();
-        stopwords.words = self.scan_stopwords(block, |start, word, mask| {
+        self.scan_stopwords(block, |start, word, mask| {
             stopwords.found.push((start, start + word.len(), mask))
         });
         stopwords

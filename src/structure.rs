@@ -127,9 +127,12 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
     let count = blocks.len();
     for (i, block) in blocks.iter_mut().enumerate().skip(1) {
         let line = block.span.of(text);
-        let words = line.split_whitespace().count();
+        // Words are counted only as far as a heading may have them: a paragraph is not read to
+        // its end.
+        let max = structure.heading_max_words;
+        let words = line.split_whitespace().take(max + 1).count();
         let is_heading = i + 1 < count
-            && words <= structure.heading_max_words
+            && words <= max
             && (!line.ends_with(FINAL_PUNCTUATION) || is_quoted_line(line))
             && line.chars().any(char::is_alphabetic)
             && !has_inner_sentence_end(line)
