@@ -958,7 +958,8 @@ pub fn ad_spans(
         let mut end = i + 1;
         while end < labels.len() && labels[end] == Label::Promo {
             if sentences[end].block != sentences[end - 1].block
-                && starts_new_insert(start, end, sentences, features, rules)
+                && (starts_new_insert(start, end, sentences, features, rules)
+                    || sells_something_else(text, start, end, sentences, features, rules))
             {
                 break;
             }
@@ -969,6 +970,59 @@ pub fn ad_spans(
     }
     ads
 }
+
+/// Whether the block that begins at sentence `at`, inside a promo run that began at
+/// `run_start`, is a second insert pasted right under the first: it pitches on its own (a
+/// sentence above the bias) in at least [`NEW_PITCH_MIN_WORDS`] words; the run above sells
+/// one thing by its cues and category hints, the block another, with no cue or hint of the
+/// first; and the block above shares with it no word that the rest of the article lacks. One
+/// insert in two blocks speaks of one offer in both: its name stands in both (a set-up over its
+/// pitch), or the second holds a cue of the first's kind (a forum over its ticket prices). That
+/// is why category hints alone, as [`starts_new_insert`] explains, split too much. Only the
+/// reported spans part here: the decoder's labels are already set.
+fn sells_something_else(
+    text: &str,
+    run_start: usize,
+    at: usize,
+    sentences: &[Sentence],
+    features: &[SentenceFeatures],
+    rules: &RuleSet,
+) -> bool {
+    let bias = rules.weights().bias;
+    let below = at..block_end(sentences, at);
+    let words = text[sentences[below.start].span.start..sentences[below.end - 1].span.end]
+        .split_whitespace()
+        .count();
+    if words < NEW_PITCH_MIN_WORDS
+        || !features[below.clone()].iter().any(|f| f.score > bias)
+        || (run_start..at)
+            .rev()
+            .take_while(|&k| sentences[k].block == sentences[at - 1].block)
+            .any(|k| features[k].echo_below_only)
+    {
+        return false;
+    }
+    let hinted_above = hints_in(text, &sentences[run_start..at], rules);
+    let Some(above) = dominant_category(&features[run_start..at], rules, &hinted_above) else {
+        return false;
+    };
+    let hinted_below = hints_in(text, &sentences[below.clone()], rules);
+    let below_cues = features[below.clone()].iter().flat_map(|f| &f.cues);
+    let speaks_of_above = hinted_below.iter().any(|&(c, _)| c == above)
+        || below_cues
+            .map(|cue| &rules.rules()[cue.rule])
+            .any(|rule| rule.weight > 0.0 && rule.category == Some(above));
+    above != Category::SponsoredLabel
+        && !speaks_of_above
+        && dominant_category(&features[below], rules, &hinted_below)
+            .is_some_and(|c| c != Category::SponsoredLabel)
+}
+
+/// The fewest words of a block that starts a second insert under a first: a pitch that says
+/// what it sells, not a price, code or button line that completes the offer above ("Tickets
+/// für 9 Euro, für Abonnenten kostenlos." under a reader forum, "Jetzt 89,99 € statt 139,00 €"
+/// under a product name).
+const NEW_PITCH_MIN_WORDS: usize = 12;
 
 /// Per sentence: whether it is the first of a block that starts a new insert after the block
 /// before it (`starts_new_insert` with the run taken from that block's start).
