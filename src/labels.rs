@@ -646,7 +646,8 @@ const BOX_MAX_BLOCKS: usize = 4;
 const BOX_MAX_SENTENCES: usize = 2;
 
 /// Whether a rule is of the families in which the publisher offers its own things to the
-/// reader (`<lang>.publisher_offer`, `.publisher_event` and `.reader_offer` in the rules files)
+/// reader (`<lang>.publisher_offer`, `.publisher_event`, `.publisher_note` and `.reader_offer`
+/// in the rules files)
 /// or tells the reader what they want (`<lang>.hook.desire`): "our Future Grid Summit", "Notre
 /// rédaction organise …", "Abonnenten erhalten …", "Sie wollen …?". A bare "we" or "our"
 /// (`<lang>.publisher`) is also the voice of a review ("the best we tested", "our verdict")
@@ -654,7 +655,13 @@ const BOX_MAX_SENTENCES: usize = 2;
 fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
     matches!(
         positive_family(rule),
-        Some("publisher_offer" | "publisher_event" | "reader_offer" | "hook.desire")
+        Some(
+            "publisher_offer"
+                | "publisher_event"
+                | "publisher_note"
+                | "reader_offer"
+                | "hook.desire"
+        )
     )
 }
 
