@@ -99,6 +99,10 @@ pub struct Context {
     /// `<lang>.reader_offer.partner` cue: "Our partner … is offering readers 25% off",
     /// "Hydrelle propose à nos lecteurs 20 % de remise").
     pub offers_readers: Vec<bool>,
+    /// Per sentence: it states an offer's terms (a `<lang>.offer.terms` cue: "à partir de 389
+    /// euros par personne", "Renseignements et réservations auprès de l'agence"), where a
+    /// labelled insert's body ends ([`label_scopes`]).
+    pub states_terms: Vec<bool>,
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
     pub fine_print: Vec<bool>,
@@ -150,6 +154,7 @@ impl Context {
             }),
             entry: liveblog_entries(structure, sentences),
             offers_readers: fires(|rule| positive_family(rule) == Some("reader_offer.partner")),
+            states_terms: fires(|rule| positive_family(rule) == Some("offer.terms")),
         }
     }
 }
@@ -829,6 +834,38 @@ fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias:
             start = end;
         }
     }
+    for label in (0..scores.len()).filter(|&i| context.label_line[i]) {
+        let first = block_end(sentences, label);
+        let mut start = first;
+        for _ in 0..LABEL_SCOPE_MAX_BLOCKS {
+            let bound = |at: usize| {
+                context
+                    .binds_to_next
+                    .get(sentences[at].block)
+                    .copied()
+                    .unwrap_or(false)
+            };
+            if start >= sentences.len() || context.opener_cue[start] || bound(start) {
+                break;
+            }
+            let end = block_end(sentences, start);
+            if (start..end).any(|j| context.quotes_speech[j]) {
+                break;
+            }
+            let states_terms = |j: usize| context.states_terms.get(j).copied().unwrap_or(false);
+            if states_terms(end - 1) || (end - 1 > start && states_terms(end - 2)) {
+                out[first..end].fill(true);
+                break;
+            }
+            if (start..end).any(|j| scores[j] > bias) {
+                break;
+            }
+            if !(start..end).any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS) {
+                break;
+            }
+            start = end;
+        }
+    }
     out
 }
 
@@ -1307,6 +1344,7 @@ mod tests {
                 hook: flags(hook),
                 entry: Vec::new(),
                 offers_readers: Vec::new(),
+                states_terms: Vec::new(),
             };
             decode(&scores, &sentences, &context, weights)
         }
@@ -1330,6 +1368,7 @@ mod tests {
         let flags = |at: &[usize]| (0..5).map(|i| at.contains(&i)).collect::<Vec<_>>();
         let context = |named_only_below: &[usize], quoted: &[usize]| Context {
             offers_readers: flags(&[3]),
+            states_terms: Vec::new(),
             echo_below_only: flags(named_only_below),
             quotes_speech: flags(quoted),
             opener_cue: flags(&[]),
