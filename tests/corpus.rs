@@ -188,11 +188,15 @@ fn detection_with_the_built_in_rules() {
     // (kept out of sight until all of that session's work was done; unseen, 15 of 25 ads, F1
     // 0.586, retained 1.0000, none cut) took the corpus to 270 articles and these figures to
     // 0.9457, F1 0.9583, retained 0.9999: the floors fell with the grown corpus, not a change.
+    // The ninth round (20 articles) took the corpus to 290 and these figures to 0.9129, F1
+    // 0.9348, retained 0.9993 (below the floors with the round, not with a change); house notes
+    // as one cue family: 0.9340, F1 0.9457; a label carrying the block under it that ends in an
+    // offer's terms: 0.9446, F1 0.9588, retained unchanged.
     let floors = Floors {
         caught: 0.945,
         retained: 0.9998,
         cut: 0,
-        f1: 0.958,
+        f1: 0.9588,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -416,11 +420,16 @@ fn detection_cross_validated_in_five_folds() {
     // 0.954, F1 0.963; podcast teasers: 0.9569, F1 0.9647, retained 0.9999; an event's
     // limited places as a cue: F1 0.9661. The seventh round (20 articles, unseen: 15 of 25
     // ads) took the corpus to 270 and these figures to 0.9229, F1 0.9424, retained 1.0000.
+    // The ninth round (20 articles) took the corpus to 290 and these figures to 0.9024, F1
+    // 0.9265, retained 0.9994 (retained below its floor with the round, not with a change);
+    // house notes as one cue family, reader-funding and "our site" link labels: 0.9288, F1
+    // 0.9404; a label carrying the block under it that ends in an offer's terms: 0.9446, F1
+    // 0.9579, retained unchanged.
     let floors = Floors {
-        caught: 0.922,
+        caught: 0.944,
         retained: 0.9999,
         cut: 0,
-        f1: 0.942,
+        f1: 0.957,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
