@@ -891,6 +891,9 @@ const LEAD_IN_MAX_SENTENCES: usize = 2;
 /// answer ("… der kostenlose Ratgeber „Sicher durch die Zeckensaison“ …"). The lead-in counts as
 /// one pitching neighbour, so a short set-up goes with its pitch, while a story paragraph, or
 /// one with quoted or reported speech, stays.
+/// A lead-in of one sentence must share with the pitch a word that no other block uses (what
+/// the offer is about): a story's last sentence shares a common word with the pitch below as
+/// easily ("valuing the company" over "… company data …" in a paywall pitch), and was taken.
 fn is_lead_in(
     block: std::ops::Range<usize>,
     (own, closed): (usize, usize),
@@ -909,6 +912,7 @@ fn is_lead_in(
         && block
             .clone()
             .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
+        && (block.len() > 1 || context.echo_below_only[block.start])
 }
 
 /// The most sentences of a set-up above a hand-over: the hand-over says that the offer answers
