@@ -191,12 +191,14 @@ fn detection_with_the_built_in_rules() {
     // The ninth round (20 articles) took the corpus to 290 and these figures to 0.9129, F1
     // 0.9348, retained 0.9993 (below the floors with the round, not with a change); house notes
     // as one cue family: 0.9340, F1 0.9457; a label carrying the block under it that ends in an
-    // offer's terms: 0.9446, F1 0.9588, retained unchanged.
+    // offer's terms: 0.9446, F1 0.9588, retained unchanged; sign-up in one click, giveaway
+    // labels, apps for iOS and Android, offers to "readers of this site" and a one-sentence
+    // lead-in needing the offer's own word: 0.9578, F1 0.9680, retained 0.9994.
     let floors = Floors {
-        caught: 0.945,
+        caught: 0.957,
         retained: 0.9998,
         cut: 0,
-        f1: 0.9588,
+        f1: 0.968,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -424,12 +426,13 @@ fn detection_cross_validated_in_five_folds() {
     // 0.9265, retained 0.9994 (retained below its floor with the round, not with a change);
     // house notes as one cue family, reader-funding and "our site" link labels: 0.9288, F1
     // 0.9404; a label carrying the block under it that ends in an offer's terms: 0.9446, F1
-    // 0.9579, retained unchanged.
+    // 0.9579, retained unchanged; sign-up in one click, giveaway labels, apps for iOS and
+    // Android, offers to "readers of this site": 0.9525, F1 0.9648.
     let floors = Floors {
-        caught: 0.944,
+        caught: 0.952,
         retained: 0.9999,
         cut: 0,
-        f1: 0.957,
+        f1: 0.964,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
