@@ -99,6 +99,10 @@ pub struct Context {
     /// `<lang>.reader_offer.partner` cue: "Our partner … is offering readers 25% off",
     /// "Hydrelle propose à nos lecteurs 20 % de remise").
     pub offers_readers: Vec<bool>,
+    /// Per sentence: it states an offer's terms (a `<lang>.offer.terms` cue: "à partir de 389
+    /// euros par personne", "Renseignements et réservations auprès de l'agence"), where a
+    /// labelled insert's body ends ([`label_scopes`]).
+    pub states_terms: Vec<bool>,
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
     pub fine_print: Vec<bool>,
@@ -150,6 +154,7 @@ impl Context {
             }),
             entry: liveblog_entries(structure, sentences),
             offers_readers: fires(|rule| positive_family(rule) == Some("reader_offer.partner")),
+            states_terms: fires(|rule| positive_family(rule) == Some("offer.terms")),
         }
     }
 }
@@ -649,7 +654,8 @@ const BOX_MAX_BLOCKS: usize = 4;
 const BOX_MAX_SENTENCES: usize = 2;
 
 /// Whether a rule is of the families in which the publisher offers its own things to the
-/// reader (`<lang>.publisher_offer`, `.publisher_event` and `.reader_offer` in the rules files)
+/// reader (`<lang>.publisher_offer`, `.publisher_event`, `.publisher_note` and `.reader_offer`
+/// in the rules files)
 /// or tells the reader what they want (`<lang>.hook.desire`): "our Future Grid Summit", "Notre
 /// rédaction organise …", "Abonnenten erhalten …", "Sie wollen …?". A bare "we" or "our"
 /// (`<lang>.publisher`) is also the voice of a review ("the best we tested", "our verdict")
@@ -657,7 +663,13 @@ const BOX_MAX_SENTENCES: usize = 2;
 fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
     matches!(
         positive_family(rule),
-        Some("publisher_offer" | "publisher_event" | "reader_offer" | "hook.desire")
+        Some(
+            "publisher_offer"
+                | "publisher_event"
+                | "publisher_note"
+                | "reader_offer"
+                | "hook.desire"
+        )
     )
 }
 
@@ -825,6 +837,38 @@ fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias:
             start = end;
         }
     }
+    for label in (0..scores.len()).filter(|&i| context.label_line[i]) {
+        let first = block_end(sentences, label);
+        let mut start = first;
+        for _ in 0..LABEL_SCOPE_MAX_BLOCKS {
+            let bound = |at: usize| {
+                context
+                    .binds_to_next
+                    .get(sentences[at].block)
+                    .copied()
+                    .unwrap_or(false)
+            };
+            if start >= sentences.len() || context.opener_cue[start] || bound(start) {
+                break;
+            }
+            let end = block_end(sentences, start);
+            if (start..end).any(|j| context.quotes_speech[j]) {
+                break;
+            }
+            let states_terms = |j: usize| context.states_terms.get(j).copied().unwrap_or(false);
+            if states_terms(end - 1) || (end - 1 > start && states_terms(end - 2)) {
+                out[first..end].fill(true);
+                break;
+            }
+            if (start..end).any(|j| scores[j] > bias) {
+                break;
+            }
+            if !(start..end).any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS) {
+                break;
+            }
+            start = end;
+        }
+    }
     out
 }
 
@@ -850,6 +894,9 @@ const LEAD_IN_MAX_SENTENCES: usize = 2;
 /// answer ("… der kostenlose Ratgeber „Sicher durch die Zeckensaison“ …"). The lead-in counts as
 /// one pitching neighbour, so a short set-up goes with its pitch, while a story paragraph, or
 /// one with quoted or reported speech, stays.
+/// A lead-in of one sentence must share with the pitch a word that no other block uses (what
+/// the offer is about): a story's last sentence shares a common word with the pitch below as
+/// easily ("valuing the company" over "… company data …" in a paywall pitch), and was taken.
 fn is_lead_in(
     block: std::ops::Range<usize>,
     (own, closed): (usize, usize),
@@ -868,6 +915,7 @@ fn is_lead_in(
         && block
             .clone()
             .any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS)
+        && (block.len() > 1 || context.echo_below_only[block.start])
 }
 
 /// The most sentences of a set-up above a hand-over: the hand-over says that the offer answers
@@ -961,7 +1009,8 @@ pub fn ad_spans(
         let mut end = i + 1;
         while end < labels.len() && labels[end] == Label::Promo {
             if sentences[end].block != sentences[end - 1].block
-                && starts_new_insert(start, end, sentences, features, rules)
+                && (starts_new_insert(start, end, sentences, features, rules)
+                    || sells_something_else(text, start, end, sentences, features, rules))
             {
                 break;
             }
@@ -972,6 +1021,59 @@ pub fn ad_spans(
     }
     ads
 }
+
+/// Whether the block that begins at sentence `at`, inside a promo run that began at
+/// `run_start`, is a second insert pasted right under the first: it pitches on its own (a
+/// sentence above the bias) in at least [`NEW_PITCH_MIN_WORDS`] words; the run above sells
+/// one thing by its cues and category hints, the block another, with no cue or hint of the
+/// first; and the block above shares with it no word that the rest of the article lacks. One
+/// insert in two blocks speaks of one offer in both: its name stands in both (a set-up over its
+/// pitch), or the second holds a cue of the first's kind (a forum over its ticket prices). That
+/// is why category hints alone, as [`starts_new_insert`] explains, split too much. Only the
+/// reported spans part here: the decoder's labels are already set.
+fn sells_something_else(
+    text: &str,
+    run_start: usize,
+    at: usize,
+    sentences: &[Sentence],
+    features: &[SentenceFeatures],
+    rules: &RuleSet,
+) -> bool {
+    let bias = rules.weights().bias;
+    let below = at..block_end(sentences, at);
+    let words = text[sentences[below.start].span.start..sentences[below.end - 1].span.end]
+        .split_whitespace()
+        .count();
+    if words < NEW_PITCH_MIN_WORDS
+        || !features[below.clone()].iter().any(|f| f.score > bias)
+        || (run_start..at)
+            .rev()
+            .take_while(|&k| sentences[k].block == sentences[at - 1].block)
+            .any(|k| features[k].echo_below_only)
+    {
+        return false;
+    }
+    let hinted_above = hints_in(text, &sentences[run_start..at], rules);
+    let Some(above) = dominant_category(&features[run_start..at], rules, &hinted_above) else {
+        return false;
+    };
+    let hinted_below = hints_in(text, &sentences[below.clone()], rules);
+    let below_cues = features[below.clone()].iter().flat_map(|f| &f.cues);
+    let speaks_of_above = hinted_below.iter().any(|&(c, _)| c == above)
+        || below_cues
+            .map(|cue| &rules.rules()[cue.rule])
+            .any(|rule| rule.weight > 0.0 && rule.category == Some(above));
+    above != Category::SponsoredLabel
+        && !speaks_of_above
+        && dominant_category(&features[below], rules, &hinted_below)
+            .is_some_and(|c| c != Category::SponsoredLabel)
+}
+
+/// The fewest words of a block that starts a second insert under a first: a pitch that says
+/// what it sells, not a price, code or button line that completes the offer above ("Tickets
+/// für 9 Euro, für Abonnenten kostenlos." under a reader forum, "Jetzt 89,99 € statt 139,00 €"
+/// under a product name).
+const NEW_PITCH_MIN_WORDS: usize = 12;
 
 /// Per sentence: whether it is the first of a block that starts a new insert after the block
 /// before it (`starts_new_insert` with the run taken from that block's start).
@@ -1249,6 +1351,7 @@ mod tests {
                 hook: flags(hook),
                 entry: Vec::new(),
                 offers_readers: Vec::new(),
+                states_terms: Vec::new(),
             };
             decode(&scores, &sentences, &context, weights)
         }
@@ -1272,6 +1375,7 @@ mod tests {
         let flags = |at: &[usize]| (0..5).map(|i| at.contains(&i)).collect::<Vec<_>>();
         let context = |named_only_below: &[usize], quoted: &[usize]| Context {
             offers_readers: flags(&[3]),
+            states_terms: Vec::new(),
             echo_below_only: flags(named_only_below),
             quotes_speech: flags(quoted),
             opener_cue: flags(&[]),

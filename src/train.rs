@@ -200,8 +200,11 @@ const INNER_FOLDS: usize = 4;
 const CALIBRATION_STEP: f64 = 0.05;
 const CALIBRATION_MAX_OFFSET: f64 = 0.5;
 /// The most editorial text the calibrated bias may take from the inner held-out articles: well
-/// inside the 0.3% that issue 4 allows, because the outer held-out articles bring traps of their own.
-const CALIBRATION_MAX_EDITORIAL_LOSS: f64 = 0.002;
+/// inside the 0.3% that issue 4 allows, because the outer held-out articles bring traps of their
+/// own. At 0.2% (until the corpus had 290 articles), fixing one false cut in an article with
+/// ads freed the calibration to lower the bias in two of ten folds, which then cut two
+/// articles without ads there; at 0.1% none are cut at K = 4, 5 or 10.
+const CALIBRATION_MAX_EDITORIAL_LOSS: f64 = 0.001;
 
 /// Lowers the bias of `fitted` to where the decoder, not the sentence-level regression, stops
 /// being safe. The regression scores sentences one at a time and is cost-sensitive, so its bias

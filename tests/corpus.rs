@@ -193,11 +193,16 @@ fn detection_with_the_built_in_rules() {
     // F1 0.9348, retained 0.9993: the floors fell with the grown corpus, not a change. An
     // offer's introduction never taken from another liveblog entry: F1 0.9358, retained 0.9996;
     // related-link labels that speak of reading or of the site, in any language: 0.9208, F1 0.9373.
+    // On a branch beside those: house notes as one cue family: 0.9340, F1 0.9457; a label
+    // carrying the block under it that ends in an offer's terms: 0.9446, F1 0.9588; sign-up in
+    // one click, giveaway labels, apps for iOS and Android, offers to "readers of this site" and
+    // a one-sentence lead-in needing the offer's own word: 0.9578, F1 0.9680. Both together:
+    // 0.9578, F1 0.9690, retained 0.9997.
     let floors = Floors {
-        caught: 0.920,
-        retained: 0.9995,
+        caught: 0.957,
+        retained: 0.9996,
         cut: 0,
-        f1: 0.937,
+        f1: 0.969,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -414,8 +419,9 @@ fn caught_ads_get_their_gold_category() {
     // the sixth round's 24 ads (250 articles): 0.9604 (291 of 303); with the ads of liveblog
     // entries and introduced companies' offers to readers caught: 0.9619 (303 of 315); an
     // event's limited places as a cue: 0.9684 (306 of 316); the seventh round's 25 ads (270
-    // articles): 0.9668 (320 of 331); the ninth round's 29 ads (290 articles): 0.9566.
-    assert!(right >= 0.956, "category right {right:.4}, floor 0.956");
+    // articles): 0.9668 (320 of 331); the ninth round's 29 ads (290 articles): 0.9566; podcasts
+    // and comparison sites as hints, French event words in the plural: 0.9725 (353 of 363).
+    assert!(right >= 0.972, "category right {right:.4}, floor 0.972");
 }
 
 #[test]
@@ -494,12 +500,18 @@ fn detection_cross_validated_in_five_folds() {
     // The ninth round (20 articles, unseen: 15 of 29 ads) took the corpus to 290 and these
     // figures to 0.9024, F1 0.9265, retained 0.9994; an offer's introduction never taken from
     // another liveblog entry: 0.9077, F1 0.9309, retained 0.9997; related-link labels that speak
-    // of reading or of the site, in any language: 0.9156, F1 0.9324.
+    // of reading or of the site, in any language: 0.9156, F1 0.9324. On a branch beside those:
+    // house notes as one cue family, reader-funding and "our site" link labels: 0.9288, F1
+    // 0.9404; a label carrying the block under it that ends in an offer's terms: 0.9446, F1
+    // 0.9579; sign-up in one click, giveaway labels, apps for iOS and Android, offers to
+    // "readers of this site": 0.9525, F1 0.9648. Both together, with `train` calibrating to at
+    // most 0.1% of the inner held-out editorial text (was 0.2%, which cut two articles without
+    // ads at K = 10): 0.9525, F1 0.9659, retained 0.9997.
     let floors = Floors {
-        caught: 0.915,
+        caught: 0.952,
         retained: 0.9996,
         cut: 0,
-        f1: 0.932,
+        f1: 0.965,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }

@@ -298,3 +298,57 @@ fn generated_articles_have_ads_datelines_and_headings() {
     eprintln!("of 100 generated articles: {with_ads} with ads, {with_dateline} with a dateline, {with_heading} with headings");
     assert!(with_ads >= 20 && with_dateline >= 20 && with_heading >= 5);
 }
+
+/// Two inserts pasted back to back, each a paragraph of its own that sells one thing, come out
+/// as two ads with their own categories, also when one side's kind is told only by a category
+/// hint ("per Mail", "Checkliste", "iPhone", "ETF-Sparplan"); one insert in two blocks (a
+/// set-up that names the offer, over its pitch) stays one ad. Each row: the blocks pasted between the story's
+/// paragraphs, and the categories of the ads expected, in order.
+#[test]
+fn back_to_back_inserts_come_out_as_ads_of_their_own() {
+    const NEWSLETTER: &str = "Der Morgen in Ihrer Stadt: Die wichtigsten Nachrichten aus der Region jeden Werktag früh kostenlos per Mail – jetzt abonnieren";
+    const LEAD_MAGNET: &str = "Alles zur Grundsteuer auf einen Blick: Unsere Checkliste zeigt in zehn Schritten, wie Sie Ihren Bescheid prüfen und Einspruch einlegen – jetzt gratis herunterladen";
+    const APP: &str = "Nie wieder einen Parkplatz suchen: Mit der Parkfuchs-App für iPhone und Android zahlen Sie Parkgebühren minutengenau – jetzt kostenlos testen";
+    const TRADING: &str = "Vermögen aufbauen mit kleinen Beträgen: Bei Sparfix investieren Sie schon ab 25 Euro im Monat in einen ETF-Sparplan – jetzt Konto eröffnen";
+    const SET_UP: &str = "Wer ein Vermögen aufbauen will, braucht keine großen Summen. Die Plattform Sparfix hat dafür ein Angebot für Einsteiger entwickelt, das mit einer App für das Smartphone auskommt.";
+    let rows: &[(&[&str], &[&str])] = &[
+        (&[NEWSLETTER, LEAD_MAGNET], &["newsletter", "lead_magnet"]),
+        (&[LEAD_MAGNET, NEWSLETTER], &["lead_magnet", "newsletter"]),
+        (&[NEWSLETTER, TRADING], &["newsletter", "trading"]),
+        (&[TRADING, NEWSLETTER], &["trading", "newsletter"]),
+        (&[LEAD_MAGNET, APP], &["lead_magnet", "app"]),
+        (&[APP, LEAD_MAGNET], &["app", "lead_magnet"]),
+        (&[LEAD_MAGNET, TRADING], &["lead_magnet", "trading"]),
+        (&[TRADING, LEAD_MAGNET], &["trading", "lead_magnet"]),
+        (&[APP, TRADING], &["app", "trading"]),
+        (&[TRADING, APP], &["trading", "app"]),
+        (&[SET_UP, TRADING], &["trading"]),
+    ];
+    let story = [
+        "Stadtrat beschließt neues Radwegenetz",
+        "Der Stadtrat hat am Donnerstag mit großer Mehrheit ein neues Radwegenetz für die Innenstadt beschlossen. Bis 2029 sollen 14 Kilometer geschützte Radwege entstehen, vor allem entlang der großen Ausfallstraßen.",
+        "Die Kosten schätzt die Verwaltung auf rund 23 Millionen Euro, gut die Hälfte davon soll aus Fördermitteln des Landes kommen. Die Opposition kritisierte, dass dafür mehr als 400 Parkplätze wegfallen.",
+        "Der Einzelhandelsverband hatte vor Umsatzeinbußen gewarnt. Erfahrungen aus anderen Städten zeigten jedoch, dass Radfahrer häufiger in der Innenstadt einkaufen, sagte die Baudezernentin.",
+        "Mit den ersten Arbeiten soll im Frühjahr begonnen werden. Die Anwohner werden vorab in mehreren Versammlungen informiert.",
+    ];
+    for (inserts, expected) in rows {
+        let mut lines = story[..3].to_vec();
+        lines.extend_from_slice(inserts);
+        lines.extend_from_slice(&story[3..]);
+        let text = lines.join("\n") + "\n";
+        let article = clean(&text, rules());
+        let found: Vec<(&str, &str)> = article
+            .ads
+            .iter()
+            .map(|ad| (ad.category.name(), &text[ad.span.start..ad.span.end]))
+            .collect();
+        let categories: Vec<&str> = found.iter().map(|(c, _)| *c).collect();
+        assert_eq!(&categories, expected, "{found:#?}");
+        let removed: String = found.iter().map(|(_, t)| *t).collect::<Vec<_>>().join("\n");
+        assert_eq!(
+            removed,
+            inserts.join("\n"),
+            "each insert goes whole, and nothing else"
+        );
+    }
+}
