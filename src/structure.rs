@@ -83,7 +83,11 @@ impl Structure {
 }
 
 /// How many blocks after the title may hold the dateline (a byline may stand before it).
+/// Blocks of at most [`DATELINE_SHORT_BLOCK_WORDS`] words (a kicker, a byline, a photo credit)
+/// do not count, up to [`DATELINE_MAX_BLOCKS`] blocks in all.
 const DATELINE_SEARCH_BLOCKS: usize = 3;
+const DATELINE_SHORT_BLOCK_WORDS: usize = 4;
+const DATELINE_MAX_BLOCKS: usize = 6;
 
 /// Characters that end a sentence or a line of dialogue: a line ending in one is not a heading.
 const FINAL_PUNCTUATION: &[char] = &['.', '!', '?', ':', ';', '…', '"', '“', '”', '»', '«', '\''];
@@ -110,7 +114,19 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
     }
 
     let mut dateline = None;
-    for index in 1..blocks.len().min(DATELINE_SEARCH_BLOCKS + 1) {
+    let mut counted = 0;
+    for index in 1..blocks.len().min(DATELINE_MAX_BLOCKS + 1) {
+        if counted == DATELINE_SEARCH_BLOCKS {
+            break;
+        }
+        let block = blocks[index].span.of(text);
+        if block
+            .split_whitespace()
+            .nth(DATELINE_SHORT_BLOCK_WORDS)
+            .is_some()
+        {
+            counted += 1;
+        }
         if let Some((found, rest)) = find_dateline(text, blocks[index].span, language, rules) {
             dateline = Some(found);
             match rest {
@@ -673,6 +689,30 @@ mod tests {
                 "2026-12-06T09:00",
                 "Mehr Text hier.",
             ),
+            (
+                "Publié le 7 décembre 2026 à 6 h 15",
+                "Publié le 7 décembre 2026 à 6 h 15",
+                "2026-12-07T06:15",
+                "Mehr Text hier.",
+            ),
+            (
+                "Las Palmas de Gran Canaria, 17/12/2026",
+                "Las Palmas de Gran Canaria, 17/12/2026",
+                "2026-12-17",
+                "Mehr Text hier.",
+            ),
+            (
+                "Bogotá, 7 de diciembre de 2026 - 8:20 a. m.",
+                "Bogotá, 7 de diciembre de 2026 - 8:20 a. m.",
+                "2026-12-07T08:20",
+                "Mehr Text hier.",
+            ),
+            (
+                "Publiziert: 07.12.2026, 06:30 Uhr",
+                "Publiziert: 07.12.2026, 06:30 Uhr",
+                "2026-12-07T06:30",
+                "Mehr Text hier.",
+            ),
         ];
         for (line, raw, iso, next) in cases {
             let (r, d, n) = dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
@@ -682,6 +722,18 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    /// A kicker, a byline or a photo credit of a few words may stand between the title and
+    /// the dateline without using up the blocks searched; a paragraph of story does.
+    #[test]
+    fn short_blocks_before_the_dateline_do_not_count() {
+        let rules = RuleSet::builtin();
+        let found = |text: &str| parse(text, "de", &rules).dateline.map(|d| d.text);
+        let short = "Titel\nKultur\nPremiere\nVon Anna Berger\nFoto: Archiv\nGraz, 6. Dezember 2026\nText.\n";
+        assert_eq!(found(short).as_deref(), Some("Graz, 6. Dezember 2026"));
+        let story = "Titel\nEin erster Absatz mit mehr als vier Wörtern.\nNoch ein Absatz mit vielen Wörtern.\nUnd ein dritter Absatz mit vielen Wörtern.\nGraz, 6. Dezember 2026\nText.\n";
+        assert_eq!(found(story), None);
     }
 
     #[test]

@@ -197,12 +197,15 @@ fn detection_with_the_built_in_rules() {
     // carrying the block under it that ends in an offer's terms: 0.9446, F1 0.9588; sign-up in
     // one click, giveaway labels, apps for iOS and Android, offers to "readers of this site" and
     // a one-sentence lead-in needing the offer's own word: 0.9578, F1 0.9680. Both together:
-    // 0.9578, F1 0.9690, retained 0.9997.
+    // 0.9578, F1 0.9690, retained 0.9997. A tenth round of 20 articles (scored unseen when it
+    // came: 14 of 25 ads, F1 0.70, retained 0.9875, none cut) took the corpus to 310 articles
+    // and these figures to 0.9332, F1 0.9512, retained 0.9991: the floors fell with the grown
+    // corpus, not a change.
     let floors = Floors {
-        caught: 0.957,
-        retained: 0.9996,
+        caught: 0.933,
+        retained: 0.9991,
         cut: 0,
-        f1: 0.969,
+        f1: 0.951,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -420,8 +423,9 @@ fn caught_ads_get_their_gold_category() {
     // entries and introduced companies' offers to readers caught: 0.9619 (303 of 315); an
     // event's limited places as a cue: 0.9684 (306 of 316); the seventh round's 25 ads (270
     // articles): 0.9668 (320 of 331); the ninth round's 29 ads (290 articles): 0.9566; podcasts
-    // and comparison sites as hints, French event words in the plural: 0.9725 (353 of 363).
-    assert!(right >= 0.972, "category right {right:.4}, floor 0.972");
+    // and comparison sites as hints, French event words in the plural: 0.9725 (353 of 363);
+    // the tenth round's 25 ads (310 articles): 0.9655 (364 of 377).
+    assert!(right >= 0.965, "category right {right:.4}, floor 0.965");
 }
 
 #[test]
@@ -506,12 +510,15 @@ fn detection_cross_validated_in_five_folds() {
     // 0.9579; sign-up in one click, giveaway labels, apps for iOS and Android, offers to
     // "readers of this site": 0.9525, F1 0.9648. Both together, with `train` calibrating to at
     // most 0.1% of the inner held-out editorial text (was 0.2%, which cut two articles without
-    // ads at K = 10): 0.9525, F1 0.9659, retained 0.9997.
+    // ads at K = 10): 0.9525, F1 0.9659, retained 0.9997. The tenth round (20 articles,
+    // unseen: 14 of 25 ads) took the corpus to 310 and these figures to 0.8787, F1 0.9106,
+    // retained 0.9992: held-out fell further than built-in because `train`'s calibration finds
+    // no safe offset once the round's false cuts sit in the inner folds.
     let floors = Floors {
-        caught: 0.952,
-        retained: 0.9996,
+        caught: 0.878,
+        retained: 0.9991,
         cut: 0,
-        f1: 0.965,
+        f1: 0.910,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
