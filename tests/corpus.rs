@@ -513,12 +513,14 @@ fn detection_cross_validated_in_five_folds() {
     // ads at K = 10): 0.9525, F1 0.9659, retained 0.9997. The tenth round (20 articles,
     // unseen: 14 of 25 ads) took the corpus to 310 and these figures to 0.8787, F1 0.9106,
     // retained 0.9992: held-out fell further than built-in because `train`'s calibration finds
-    // no safe offset once the round's false cuts sit in the inner folds.
+    // no safe offset once the round's false cuts sit in the inner folds. Its budget counted
+    // from the regression's own bias instead of from nothing (the editorial text lowering the
+    // bias takes, not what no offset spares): 0.9282, F1 0.9477, retained 0.9989.
     let floors = Floors {
-        caught: 0.878,
-        retained: 0.9991,
+        caught: 0.928,
+        retained: 0.9988,
         cut: 0,
-        f1: 0.910,
+        f1: 0.947,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
