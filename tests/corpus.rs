@@ -200,12 +200,13 @@ fn detection_with_the_built_in_rules() {
     // 0.9578, F1 0.9690, retained 0.9997. A tenth round of 20 articles (scored unseen when it
     // came: 14 of 25 ads, F1 0.70, retained 0.9875, none cut) took the corpus to 310 articles
     // and these figures to 0.9332, F1 0.9512, retained 0.9991: the floors fell with the grown
-    // corpus, not a change.
+    // corpus, not a change. Hard-wrapped text without blank lines read as wrapped (an opera
+    // review of the round lost two paragraphs): retained 0.9997, F1 0.9538.
     let floors = Floors {
         caught: 0.933,
-        retained: 0.9991,
+        retained: 0.9996,
         cut: 0,
-        f1: 0.951,
+        f1: 0.953,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -238,52 +239,87 @@ fn hard_wrapped(text: &str, width: usize) -> String {
     String::from_utf8(bytes).expect("spaces replaced by line breaks")
 }
 
-/// The layout must not decide what is removed: the articles whose paragraphs stand apart by
-/// blank lines, hard-wrapped at 72 columns, are cleaned as they are with one paragraph per line.
+/// The layout must not decide what is removed: hard-wrapped at 72 columns, the articles are
+/// cleaned as they are with one paragraph per line, both those whose paragraphs stand apart by
+/// blank lines and those without a blank line (where only a short last line ends a paragraph).
 #[test]
 fn hard_wrapped_articles_are_cleaned_like_their_unwrapped_originals() {
-    let articles: Vec<eval::GoldArticle> = corpus()
-        .into_iter()
-        .filter(|a| {
-            let body: Vec<&str> = a.text.trim().lines().skip(1).collect();
-            body.windows(2)
-                .all(|w| w[0].trim().is_empty() || w[1].trim().is_empty())
-        })
-        .collect();
-    let wrapped: Vec<eval::GoldArticle> = articles
-        .iter()
-        .map(|a| eval::GoldArticle {
-            text: hard_wrapped(&a.text, 72),
-            ..a.clone()
-        })
-        .collect();
-    assert!(
-        wrapped
-            .iter()
-            .filter(|a| a.text.lines().count() > 2 * a.text.split("\n\n").count())
-            .count()
-            > 40,
-        "most of them are really wrapped"
-    );
+    let corpus = corpus();
+    let body = |a: &eval::GoldArticle| -> Vec<String> {
+        a.text.trim().lines().skip(1).map(str::to_string).collect()
+    };
+    let blank_between = |a: &&eval::GoldArticle| {
+        body(a)
+            .windows(2)
+            .all(|w| w[0].trim().is_empty() || w[1].trim().is_empty())
+    };
+    // Not the articles already hard-wrapped: wrapped again, they would hold orphan words.
     let rules = RuleSet::builtin();
-    let plain = eval::evaluate(&articles, &rules).overall;
-    let report = eval::evaluate(&wrapped, &rules);
-    print("one paragraph per line", &plain);
-    print("hard-wrapped at 72", &report.overall);
-    let c = report.overall;
-    // Before wrapped paragraphs became one block each, every line was a paragraph of its own:
-    // 60.8% of the editorial text kept and every article without ads cut.
-    assert_eq!(c.no_promo_articles_cut, 0, "{:#?}", report.false_cuts);
-    assert!(
-        c.editorial_retained_ratio() >= 0.999,
-        "{:#?}",
-        report.false_cuts
-    );
-    assert!(
-        c.ads_caught_ratio() >= plain.ads_caught_ratio() - 0.03,
-        "{:#?}",
-        report.misses
-    );
+    let wrapped_already = |a: &eval::GoldArticle| {
+        klartext::structure::parse(&a.text, &a.annotation.language, &rules)
+            .blocks
+            .iter()
+            .any(|b| b.span.of(&a.text).contains('\n'))
+    };
+    let no_blank = |a: &&eval::GoldArticle| {
+        body(a).iter().all(|l| !l.trim().is_empty()) && !wrapped_already(a)
+    };
+    // Per layout: how to pick the articles, how many must come out really wrapped, and how
+    // many points of ads caught wrapping may cost. Without blank lines a paragraph that ends on
+    // a full line reads as running on, so paragraphs are parted at every sentence end that
+    // meets a line break: soft advertorials lose the paragraph that carries their neutral
+    // opening (92.3% caught one paragraph per line, 86.7% wrapped; before such text could be
+    // read as wrapped, 62.2% caught, 63.8% of the editorial text kept, 52 of 95 articles
+    // without ads cut).
+    type Pick<'a> = &'a dyn Fn(&&eval::GoldArticle) -> bool;
+    let layouts: [(&str, Pick, usize, f64); 2] = [
+        ("blank lines between paragraphs", &blank_between, 40, 0.03),
+        ("no blank lines", &no_blank, 60, 0.06),
+    ];
+    for (layout, pick, at_least, caught_cost) in layouts {
+        let articles: Vec<eval::GoldArticle> = corpus.iter().filter(pick).cloned().collect();
+        let wrapped: Vec<eval::GoldArticle> = articles
+            .iter()
+            .map(|a| eval::GoldArticle {
+                text: hard_wrapped(&a.text, 72),
+                ..a.clone()
+            })
+            .collect();
+        let really_wrapped = wrapped
+            .iter()
+            .zip(&articles)
+            .filter(|(w, a)| w.text.lines().count() > 2 * a.text.lines().count())
+            .count();
+        assert!(
+            really_wrapped > at_least,
+            "{layout}: {really_wrapped} of {} wrapped",
+            articles.len()
+        );
+        let plain = eval::evaluate(&articles, &rules).overall;
+        let report = eval::evaluate(&wrapped, &rules);
+        print(&format!("{layout}, one paragraph per line"), &plain);
+        print(&format!("{layout}, hard-wrapped at 72"), &report.overall);
+        let c = report.overall;
+        // Before wrapped paragraphs became one block each, every line was a paragraph of its
+        // own: 60.8% of the editorial text kept and every article without ads cut. Before
+        // text without blank lines could be wrapped, an opera review wrapped that way lost
+        // two paragraphs.
+        assert_eq!(
+            c.no_promo_articles_cut, 0,
+            "{layout}: {:#?}",
+            report.false_cuts
+        );
+        assert!(
+            c.editorial_retained_ratio() >= 0.999,
+            "{layout}: {:#?}",
+            report.false_cuts
+        );
+        assert!(
+            c.ads_caught_ratio() >= plain.ads_caught_ratio() - caught_cost,
+            "{layout}: {:#?}",
+            report.misses
+        );
+    }
 }
 
 /// Invisible format characters change nothing: every corpus article, with a soft hyphen (and,
@@ -515,12 +551,13 @@ fn detection_cross_validated_in_five_folds() {
     // retained 0.9992: held-out fell further than built-in because `train`'s calibration finds
     // no safe offset once the round's false cuts sit in the inner folds. Its budget counted
     // from the regression's own bias instead of from nothing (the editorial text lowering the
-    // bias takes, not what no offset spares): 0.9282, F1 0.9477, retained 0.9989.
+    // bias takes, not what no offset spares): 0.9282, F1 0.9477, retained 0.9989. Hard-wrapped
+    // text without blank lines read as wrapped: retained 0.9997, F1 0.9512.
     let floors = Floors {
         caught: 0.928,
-        retained: 0.9988,
+        retained: 0.9996,
         cut: 0,
-        f1: 0.947,
+        f1: 0.951,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
