@@ -167,9 +167,13 @@ pub fn extract(
             // Each further match of the same cue adds half its weight, up to three matches: a
             // sentence that names a broker, a bonus and a depot says more than one that names
             // only one of them.
+            // A block without quotes that the word table lower-cased in place: the gate takes
+            // the sentence's lowercase from there.
+            let lowercase = (matches!(block, Cow::Borrowed(_)) && words.in_place[sentence.block])
+                .then(|| &words.lower[sentence.span.start..sentence.span.end]);
             rules.matching_rules(
                 sentence_language,
-                masked,
+                (masked, lowercase),
                 3,
                 |p| place.allows(p),
                 &mut buffers,
@@ -249,7 +253,14 @@ struct WordOf<'a> {
 /// lower-casing every block and sentence again for each of them cost two fifths of a warm
 /// article's instructions.
 struct Words {
+    /// The text lower-cased, in place in every block where that keeps each character's
+    /// length in bytes ([`Words::in_place`]): there a word's lowercase form is its own span
+    /// of it, and the literal gate of the rules searches a sentence's span of it instead of
+    /// lower-casing the sentence again. After the text: the lowercase forms of the words of
+    /// the other blocks, and the `str::to_lowercase` forms that differ.
     lower: String,
+    /// Whether each block is lower-cased in place in `lower`.
+    in_place: Vec<bool>,
     words: Vec<Word>,
     /// Each block's words: a range of `words`.
     blocks: Vec<(usize, usize)>,
@@ -263,8 +274,18 @@ struct Words {
 
 impl Words {
     fn new(text: &str, structure: &Structure, rules: &RuleSet) -> Words {
+        // One copy of the text, lower-cased at once (its ASCII) and then block by block.
+        let mut lower = String::with_capacity(text.len() + text.len() / 8);
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
+        let in_place = structure
+            .blocks
+            .iter()
+            .map(|b| letters::lowercase_in_place(&mut lower, b.span.start..b.span.end))
+            .collect();
         let mut words = Words {
-            lower: String::with_capacity(text.len()),
+            lower,
+            in_place,
             // One word of three letters or more per eight bytes of text on average (the corpus:
             // 0.125), up to one per seven in an article: room for one per six at once instead of
             // growing the table word by word (each growth copies it).
@@ -273,7 +294,8 @@ impl Words {
             stopwords: Vec::with_capacity(structure.blocks.len()),
             scratch: String::new(),
         };
-        for block in &structure.blocks {
+        for (b, block) in structure.blocks.iter().enumerate() {
+            let in_place = words.in_place[b];
             let first = words.words.len();
             let base = block.span.start;
             let bytes = block.span.of(text).as_bytes();
@@ -316,39 +338,51 @@ impl Words {
                 }
                 if let Some((start, numeric_before)) = run.take() {
                     let word = (start, at, letters, ascii);
-                    words.push(text, base, word, numeric_before, numeric, rules);
+                    words.push(
+                        text,
+                        (base, in_place),
+                        word,
+                        (numeric_before, numeric),
+                        rules,
+                    );
                 }
                 last_numeric = numeric;
                 at += len;
             }
             if let Some((start, numeric_before)) = run {
                 let word = (start, bytes.len(), letters, ascii);
-                words.push(text, base, word, numeric_before, false, rules);
+                words.push(text, (base, in_place), word, (numeric_before, false), rules);
             }
             words.blocks.push((first, words.words.len()));
         }
         words
     }
 
-    /// Adds a word of the block that starts at `base`, `(start, end, letters, ascii)` (where it
-    /// stands in the block, how many letters it has, whether they are all ASCII): to the
-    /// block's stopwords, and to its words if it has at least [`ECHO_WORD_MIN_CHARS`] letters.
+    /// Adds a word of the block that starts at `base` (lower-cased in place in
+    /// [`Words::lower`] or not), `(start, end, letters, ascii)` (where it stands in the block,
+    /// how many letters it has, whether they are all ASCII): to the block's stopwords, and to
+    /// its words if it has at least [`ECHO_WORD_MIN_CHARS`] letters.
     fn push(
         &mut self,
         text: &str,
-        base: usize,
+        (base, in_place): (usize, bool),
         (start, end, letters, ascii): (usize, usize, usize, bool),
-        before: bool,
-        after: bool,
+        (before, after): (bool, bool),
         rules: &RuleSet,
     ) {
         let word = &text[base + start..base + end];
         let from = self.lower.len();
         if ascii {
-            // Lower-cased once, for the table and for the stopword lookup.
-            self.lower.push_str(word);
-            self.lower[from..].make_ascii_lowercase();
-            let mask = rules.lowercase_stopword_mask(&self.lower[from..], letters);
+            // Lower-cased once, for the table and for the stopword lookup: in place, or
+            // after the text.
+            let lower = if in_place {
+                (base + start, base + end)
+            } else {
+                self.lower.push_str(word);
+                self.lower[from..].make_ascii_lowercase();
+                (from, self.lower.len())
+            };
+            let mask = rules.lowercase_stopword_mask(&self.lower[lower.0..lower.1], letters);
             self.stopwords
                 .last_mut()
                 .expect("a block's stopwords")
@@ -357,7 +391,6 @@ impl Words {
                 self.lower.truncate(from);
                 return;
             }
-            let lower = (from, self.lower.len());
             self.words.push(Word {
                 start: base + start,
                 end: base + end,
@@ -378,8 +411,13 @@ impl Words {
         if letters < ECHO_WORD_MIN_CHARS {
             return;
         }
-        letters::extend_lowercase(&mut self.lower, word);
-        let lower = (from, self.lower.len());
+        // In a block lower-cased in place, every character's lowercase is one character.
+        let lower = if in_place {
+            (base + start, base + end)
+        } else {
+            letters::extend_lowercase(&mut self.lower, word);
+            (from, self.lower.len())
+        };
         let lower_str = &self.lower[lower.0..lower.1];
         // `mask` was looked up by this lowercase form unless the word has no uppercase letter
         // and still changes when lower-cased letter by letter.
@@ -392,8 +430,9 @@ impl Words {
         // found with memchr before the search for the character.
         let topic_lower = if memchr::memchr(0xCE, word.as_bytes()).is_some() && word.contains('Σ')
         {
+            let at = self.lower.len();
             self.lower.push_str(&word.to_lowercase());
-            (lower.1, self.lower.len())
+            (at, self.lower.len())
         } else {
             lower
         };
@@ -1139,10 +1178,26 @@ mod tests {
     /// `str::to_lowercase` words of five letters or more with no digit beside them (topic).
     #[test]
     fn the_words_of_a_span_are_those_of_its_own_text() {
-        let text = "Titel 5Äpfel\nDie ÖKOBANK2go bietet Zinsen, 3Depots und ΠΟΛΛΟΣ-Karten an. Jetzt Depot eröffnen!\n";
+        let text = "Titel 5Äpfel\nDie ÖKOBANK2go bietet Zinsen, 3Depots und ΠΟΛΛΟΣ-Karten an. Jetzt Depot eröffnen!\nİSTANBUL und İzmir: Zinsen im Depot\n";
         let rules = RuleSet::builtin();
         let structure = crate::structure::parse(text, "de", &rules);
         let words = Words::new(text, &structure, &rules);
+        // A block is lower-cased in place unless some character's lowercase is longer ('İ').
+        assert_eq!(words.in_place, [true, true, false]);
+        for (block, _) in structure
+            .blocks
+            .iter()
+            .zip(&words.in_place)
+            .filter(|(_, p)| **p)
+        {
+            let expected: String = block
+                .span
+                .of(text)
+                .chars()
+                .flat_map(char::to_lowercase)
+                .collect();
+            assert_eq!(&words.lower[block.span.start..block.span.end], expected);
+        }
         let echo = |piece: &str| -> Vec<String> {
             piece
                 .split(|c: char| !c.is_alphabetic())

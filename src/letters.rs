@@ -66,6 +66,31 @@ pub(crate) fn extend_lowercase(out: &mut String, text: &str) {
     }
 }
 
+/// Lower-cases the characters beyond ASCII of `text[range]`, whose ASCII is lower-cased
+/// already, in place while the lowercase of each is one character of as many bytes (nearly
+/// always); `false` at the first that is not (the rest of the range is then left as it was).
+pub(crate) fn lowercase_in_place(text: &mut String, range: std::ops::Range<usize>) -> bool {
+    let mut at = range.start;
+    while let Some(k) = text.as_bytes()[at..range.end]
+        .iter()
+        .position(|b| !b.is_ascii())
+    {
+        at += k;
+        let c = text[at..].chars().next().expect("a character starts here");
+        let Some(l) = single_lowercase(c) else {
+            return false;
+        };
+        if l.len_utf8() != c.len_utf8() {
+            return false;
+        }
+        if l != c {
+            text.replace_range(at..at + c.len_utf8(), l.encode_utf8(&mut [0; 4]));
+        }
+        at += c.len_utf8();
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
