@@ -919,22 +919,33 @@ static UNCOMMON_ASCII: LazyLock<[bool; 128]> =
 /// For every block, the uncommon characters that no other block of the article uses (none in
 /// articles of fewer than four blocks, where there is too little to compare with).
 fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
+    let uncommon_ascii = &*UNCOMMON_ASCII;
     let per_block: Vec<Vec<char>> = structure
         .blocks
         .iter()
         .map(|b| {
-            let mut chars: Vec<char> = b
-                .span
-                .of(text)
-                .chars()
-                .filter(|&c| {
-                    if c.is_ascii() {
-                        UNCOMMON_ASCII[c as usize]
-                    } else {
-                        is_uncommon(c)
-                    }
-                })
-                .collect();
+            // Only the bytes beyond ASCII and the uncommon ASCII ones are looked at closer:
+            // decoding every character cost more than all the rest.
+            let block = b.span.of(text);
+            let bytes = block.as_bytes();
+            let mut chars: Vec<char> = Vec::new();
+            let mut at = 0;
+            while let Some(k) = bytes[at..]
+                .iter()
+                .position(|&b| !b.is_ascii() || uncommon_ascii[b as usize])
+            {
+                at += k;
+                if bytes[at].is_ascii() {
+                    chars.push(char::from(bytes[at]));
+                    at += 1;
+                    continue;
+                }
+                let c = block[at..].chars().next().expect("a character starts here");
+                if is_uncommon(c) {
+                    chars.push(c);
+                }
+                at += c.len_utf8();
+            }
             chars.sort_unstable();
             chars.dedup();
             chars
