@@ -587,7 +587,10 @@ fn mark_echo_below(
     sentences: &[Sentence],
     rules: &RuleSet,
 ) {
-    let mut below: (usize, Vec<&str>) = (usize::MAX, Vec::new());
+    // The block below: its index, the first letters of its content words, and its sorted
+    // content words once a word gets past those.
+    let mut below: (usize, FirstLetters, Option<Vec<&str>>) =
+        (usize::MAX, FirstLetters::default(), None);
     let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         let next = sentence.block + 1;
@@ -595,7 +598,7 @@ fn mark_echo_below(
             continue;
         }
         if below.0 != next {
-            below = (next, sorted_content_words(words, next));
+            below = (next, FirstLetters::of_block(words, next), None);
         }
         // The longest shared content word (a stopword shares none).
         let mut longest = 0;
@@ -606,13 +609,81 @@ fn mark_echo_below(
             &mut scratch,
             rules,
             |w| {
-                if !w.stopword {
-                    longest = longest.max(shared_word(w.lower, &below.1));
+                if w.stopword || !below.1.may_start(w.lower) {
+                    return;
                 }
+                let sorted = below
+                    .2
+                    .get_or_insert_with(|| sorted_content_words(words, next));
+                longest = longest.max(shared_word(w.lower, sorted));
             },
         );
         f.echo_below = longest;
     }
+}
+
+/// The first three and the first [`ECHO_PREFIX_MIN_CHARS`] letters of the content words of a
+/// block, hashed into two filters of 256 bits: a word whose first letters are in neither
+/// shares no word with the block ([`shared_word`] finds none that starts with them), told
+/// without searching the block's sorted words, or sorting them.
+#[derive(Default)]
+struct FirstLetters {
+    three: [u64; 4],
+    four: [u64; 4],
+}
+
+impl FirstLetters {
+    fn of_block(words: &Words, block: usize) -> FirstLetters {
+        let mut filter = FirstLetters::default();
+        for w in words.of_block(block).iter().filter(|w| !w.stopword) {
+            let (three, four, _) = first_letters(words.lower(w.lower));
+            set(&mut filter.three, three);
+            set(&mut filter.four, four);
+        }
+        filter
+    }
+
+    /// Whether a word of the block may start with the first letters of `word` that
+    /// [`shared_word`] looks for (its first [`ECHO_PREFIX_MIN_CHARS`], or all of a shorter
+    /// word).
+    fn may_start(&self, word: &str) -> bool {
+        match first_letters(word) {
+            (_, four, letters) if letters >= ECHO_PREFIX_MIN_CHARS => is_set(&self.four, four),
+            (three, _, 3) => is_set(&self.three, three),
+            // Shorter than any word of the table: not filtered.
+            _ => true,
+        }
+    }
+}
+
+/// The hashes (FNV-1a) of the first three and the first four letters of `word` (of all of it
+/// when it is shorter), and how many letters it has up to four.
+fn first_letters(word: &str) -> (u64, u64, usize) {
+    let (mut hash, mut three, mut letters) = (0xcbf2_9ce4_8422_2325_u64, None, 0);
+    for &b in word.as_bytes() {
+        // A byte that starts a character.
+        if b & 0xC0 != 0x80 {
+            if letters == 3 {
+                three = Some(hash);
+            }
+            if letters == ECHO_PREFIX_MIN_CHARS {
+                return (three.unwrap_or(hash), hash, letters);
+            }
+            letters += 1;
+        }
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (three.unwrap_or(hash), hash, letters)
+}
+
+fn set(filter: &mut [u64; 4], hash: u64) {
+    let bit = (hash >> 56) as usize;
+    filter[bit >> 6] |= 1 << (bit & 63);
+}
+
+fn is_set(filter: &[u64; 4], hash: u64) -> bool {
+    let bit = (hash >> 56) as usize;
+    filter[bit >> 6] & (1 << (bit & 63)) != 0
 }
 
 /// Words at least this long count as the vocabulary a sentence shares with the article: shorter
@@ -1294,6 +1365,32 @@ mod tests {
         ] {
             assert_eq!(shared_word(word, &below), shared, "{word}");
         }
+    }
+
+    /// A word that shares a word with the block below gets past the filter of that block's
+    /// first letters, and so does one with the same first letters as a word there; "bank",
+    /// with neither, does not.
+    #[test]
+    fn the_first_letters_of_the_block_below_pass_every_word_it_shares() {
+        let text = "Titel\nDepot Depotsparplan Depotbank Kontos Konto Abo Ab Zinsen öffnet Öffnende \
+                    Bank Éclair écla Ñandú\nabo depots Konto Kontostand öffnen Zins Éclat ñandúes\n";
+        let rules = RuleSet::builtin();
+        let structure = crate::structure::parse(text, "de", &rules);
+        let words = Words::new(text, &structure, &rules);
+        let filter = FirstLetters::of_block(&words, 2);
+        let below = sorted_content_words(&words, 2);
+        let (mut shared, mut passed) = (0, 0);
+        for w in words.of_block(1).iter().filter(|w| !w.stopword) {
+            let word = words.lower(w.lower);
+            let may_start = filter.may_start(word);
+            if shared_word(word, &below) > 0 {
+                assert!(may_start, "{word}");
+                shared += 1;
+            }
+            passed += usize::from(may_start);
+        }
+        assert_eq!((shared, passed), (9, 12));
+        assert!(!filter.may_start("bank"));
     }
 
     /// The ids of the cues of each sentence of a German article.
