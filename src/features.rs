@@ -27,15 +27,15 @@ pub struct Cue {
 pub struct SentenceFeatures {
     pub cues: Vec<Cue>,
     pub score: f64,
-    /// It shares the article's vocabulary (see `mark_on_topic`): the decoder lets a promo run
+    /// It shares the article's vocabulary (see `mark_shared_words`): the decoder lets a promo run
     /// take such a sentence without a pitch of its own only as the opener of a pitch that goes on.
     pub on_topic: bool,
     /// The length in letters of the longest content word it shares with the block after its own
-    /// (0 for none; see `mark_echo_below`): a call to action under a pitch names what the pitch
+    /// (0 for none; see `mark_shared_words`): a call to action under a pitch names what the pitch
     /// offered, a set-up paragraph speaks of what the pitch below it sells.
     pub echo_below: usize,
     /// It shares with the block after its own a word that stands in no other block of the
-    /// article (see `mark_on_topic`): what the two blocks speak of, the rest of the article does
+    /// article (see `mark_shared_words`): what the two blocks speak of, the rest of the article does
     /// not, as an insert's call to action names the offer of the paragraph above it.
     pub echo_below_only: bool,
     /// It holds quoted speech (text in quotation marks, blanked before matching): what a person
@@ -202,8 +202,7 @@ pub fn extract(
         rules,
     );
     add_topic_cues(&mut features, text, sentences, rules);
-    mark_on_topic(&mut features, text, &words, sentences, rules);
-    mark_echo_below(&mut features, text, &words, sentences, rules);
+    mark_shared_words(&mut features, text, &words, sentences, rules);
     features
 }
 
@@ -218,7 +217,8 @@ const ECHO_WORD_MIN_CHARS: usize = 3;
 const ECHO_PREFIX_MIN_CHARS: usize = 4;
 
 /// A word of a block, a longest run of letters, of at least [`ECHO_WORD_MIN_CHARS`] letters
-/// (shorter ones are compared by neither `mark_echo_below` nor `mark_on_topic`).
+/// (shorter ones are compared by neither the echo below nor the on-topic marking of
+/// `mark_shared_words`).
 #[derive(Clone, Copy, Debug)]
 struct Word {
     /// Where it stands in the text.
@@ -248,8 +248,8 @@ struct WordOf<'a> {
     alone: bool,
 }
 
-/// The words of every block, split and lower-cased once: `mark_echo_below` and
-/// `mark_on_topic` compare each sentence's words with those of blocks, and splitting and
+/// The words of every block, split and lower-cased once: `mark_shared_words` compares each
+/// sentence's words with those of blocks (echo below, on topic), and splitting and
 /// lower-casing every block and sentence again for each of them cost two fifths of a warm
 /// article's instructions.
 struct Words {
@@ -576,52 +576,6 @@ fn shared_word(word: &str, words: &[&str]) -> usize {
         .map_or(0, |(_, prefix_letters)| prefix_letters)
 }
 
-/// Marks every sentence with the longest content word it shares with the block after its own.
-/// A call to action that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen"
-/// under a sentence about a depot, "Download your free copy" under a free guide); the opening
-/// line of the next insert, below a pitch for something else, does not.
-fn mark_echo_below(
-    features: &mut [SentenceFeatures],
-    text: &str,
-    words: &Words,
-    sentences: &[Sentence],
-    rules: &RuleSet,
-) {
-    // The block below: its index, the first letters of its content words, and its sorted
-    // content words once a word gets past those.
-    let mut below: (usize, FirstLetters, Option<Vec<&str>>) =
-        (usize::MAX, FirstLetters::default(), None);
-    let mut scratch = Default::default();
-    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
-        let next = sentence.block + 1;
-        if next >= words.blocks.len() {
-            continue;
-        }
-        if below.0 != next {
-            below = (next, FirstLetters::of_block(words, next), None);
-        }
-        // The longest shared content word (a stopword shares none).
-        let mut longest = 0;
-        words.for_each_in(
-            text,
-            sentence.block,
-            sentence.span,
-            &mut scratch,
-            rules,
-            |w| {
-                if w.stopword || !below.1.may_start(w.lower) {
-                    return;
-                }
-                let sorted = below
-                    .2
-                    .get_or_insert_with(|| sorted_content_words(words, next));
-                longest = longest.max(shared_word(w.lower, sorted));
-            },
-        );
-        f.echo_below = longest;
-    }
-}
-
 /// The first three and the first [`ECHO_PREFIX_MIN_CHARS`] letters of the content words of a
 /// block, hashed into two filters of 256 bits: a word whose first letters are in neither
 /// shares no word with the block ([`shared_word`] finds none that starts with them), told
@@ -696,10 +650,18 @@ const TOPIC_SHARED_WORDS: usize = 2;
 /// speak of ("Brixly", "report"), not a word any two blocks may use ("jeden").
 const ONLY_BELOW_MIN_CHARS: usize = 6;
 
-/// Marks the sentences that share at least [`TOPIC_SHARED_WORDS`] words with other blocks of
-/// the article (drift, turned around): a sentence that speaks of what the rest of the article
-/// speaks of is the story's, an insert's opener speaks of the reader or the offer.
-fn mark_on_topic(
+/// Marks every sentence with the words it shares with other blocks, in one walk over its words:
+///
+/// - On topic: it shares at least [`TOPIC_SHARED_WORDS`] words with other blocks of the article
+///   (drift, turned around): a sentence that speaks of what the rest of the article speaks of
+///   is the story's, an insert's opener speaks of the reader or the offer.
+/// - Echo below: the longest content word it shares with the block after its own. A call to
+///   action that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen" under a
+///   sentence about a depot, "Download your free copy" under a free guide); the opening line of
+///   the next insert, below a pitch for something else, does not.
+///
+/// (Each had walked the words of every sentence on its own.)
+fn mark_shared_words(
     features: &mut [SentenceFeatures],
     text: &str,
     words: &Words,
@@ -728,10 +690,21 @@ fn mark_on_topic(
     }
     // The distinct words of a sentence that stand in other blocks, up to as many as count.
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
+    // The block below, the first letters of its content words, and its sorted content words
+    // once a word gets past those.
+    let mut below: (usize, FirstLetters, Option<Vec<&str>>) =
+        (usize::MAX, FirstLetters::default(), None);
     let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         shared.clear();
         let mut only_below = false;
+        let next = sentence.block + 1;
+        let has_below = next < words.blocks.len();
+        if has_below && below.0 != next {
+            below = (next, FirstLetters::of_block(words, next), None);
+        }
+        // The longest content word shared with the block below (a stopword shares none).
+        let mut longest = 0;
         words.for_each_in(
             text,
             sentence.block,
@@ -739,6 +712,12 @@ fn mark_on_topic(
             &mut scratch,
             rules,
             |w| {
+                if has_below && !w.stopword && below.1.may_start(w.lower) {
+                    let sorted = below
+                        .2
+                        .get_or_insert_with(|| sorted_content_words(words, next));
+                    longest = longest.max(shared_word(w.lower, sorted));
+                }
                 if w.letters < TOPIC_WORD_MIN_CHARS || !w.alone {
                     return;
                 }
@@ -758,10 +737,13 @@ fn mark_on_topic(
         );
         f.on_topic = shared.len() >= TOPIC_SHARED_WORDS;
         f.echo_below_only = only_below;
+        if has_below {
+            f.echo_below = longest;
+        }
     }
 }
 
-/// The blocks a word stands in, as far as [`mark_on_topic`] needs them: the first two, and
+/// The blocks a word stands in, as far as on-topic marking ([`mark_shared_words`]) needs them: the first two, and
 /// whether there are more.
 #[derive(Clone, Copy)]
 struct Blocks {
