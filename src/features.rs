@@ -525,18 +525,16 @@ fn lower_case_into(word: &str, out: &mut String) {
 /// them as the bytes do (a word has no zero byte to tell from the padding), so that most
 /// comparisons are of two numbers, not two strings.
 fn sorted_content_words(words: &Words, block: usize) -> Vec<&str> {
-    let mut content: Vec<(u64, &str)> = words
-        .of_block(block)
-        .iter()
-        .filter(|w| !w.stopword)
-        .map(|w| {
-            let word = words.lower(w.lower);
-            let mut first = [0; 8];
-            let len = word.len().min(8);
-            first[..len].copy_from_slice(&word.as_bytes()[..len]);
-            (u64::from_be_bytes(first), word)
-        })
-        .collect();
+    let block_words = words.of_block(block);
+    // Room for all of them at once: collected through a filter, the list grew word by word.
+    let mut content: Vec<(u64, &str)> = Vec::with_capacity(block_words.len());
+    content.extend(block_words.iter().filter(|w| !w.stopword).map(|w| {
+        let word = words.lower(w.lower);
+        let mut first = [0; 8];
+        let len = word.len().min(8);
+        first[..len].copy_from_slice(&word.as_bytes()[..len]);
+        (u64::from_be_bytes(first), word)
+    }));
     content.sort_unstable();
     content.dedup();
     content.into_iter().map(|(_, word)| word).collect()
