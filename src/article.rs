@@ -272,7 +272,8 @@ fn render(
             removed[sentence.block].push(sentence.span);
         }
     }
-    let mut out = String::new();
+    // Room for the whole text at once (most of it stays): it grew line by line.
+    let mut out = String::with_capacity(text.len());
     let mut headings = Vec::new();
     for (block, cuts) in structure.blocks.iter().zip(&removed) {
         let mut pieces = Vec::new();

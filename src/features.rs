@@ -27,15 +27,15 @@ pub struct Cue {
 pub struct SentenceFeatures {
     pub cues: Vec<Cue>,
     pub score: f64,
-    /// It shares the article's vocabulary (see `mark_on_topic`): the decoder lets a promo run
+    /// It shares the article's vocabulary (see `mark_shared_words`): the decoder lets a promo run
     /// take such a sentence without a pitch of its own only as the opener of a pitch that goes on.
     pub on_topic: bool,
     /// The length in letters of the longest content word it shares with the block after its own
-    /// (0 for none; see `mark_echo_below`): a call to action under a pitch names what the pitch
+    /// (0 for none; see `mark_shared_words`): a call to action under a pitch names what the pitch
     /// offered, a set-up paragraph speaks of what the pitch below it sells.
     pub echo_below: usize,
     /// It shares with the block after its own a word that stands in no other block of the
-    /// article (see `mark_on_topic`): what the two blocks speak of, the rest of the article does
+    /// article (see `mark_shared_words`): what the two blocks speak of, the rest of the article does
     /// not, as an insert's call to action names the offer of the paragraph above it.
     pub echo_below_only: bool,
     /// It holds quoted speech (text in quotation marks, blanked before matching): what a person
@@ -167,9 +167,13 @@ pub fn extract(
             // Each further match of the same cue adds half its weight, up to three matches: a
             // sentence that names a broker, a bonus and a depot says more than one that names
             // only one of them.
+            // A block without quotes that the word table lower-cased in place: the gate takes
+            // the sentence's lowercase from there.
+            let lowercase = (matches!(block, Cow::Borrowed(_)) && words.in_place[sentence.block])
+                .then(|| &words.lower[sentence.span.start..sentence.span.end]);
             rules.matching_rules(
                 sentence_language,
-                masked,
+                (masked, lowercase),
                 3,
                 |p| place.allows(p),
                 &mut buffers,
@@ -198,8 +202,7 @@ pub fn extract(
         rules,
     );
     add_topic_cues(&mut features, text, sentences, rules);
-    mark_on_topic(&mut features, text, &words, sentences, rules);
-    mark_echo_below(&mut features, text, &words, sentences, rules);
+    mark_shared_words(&mut features, text, &words, sentences, rules);
     features
 }
 
@@ -214,7 +217,8 @@ const ECHO_WORD_MIN_CHARS: usize = 3;
 const ECHO_PREFIX_MIN_CHARS: usize = 4;
 
 /// A word of a block, a longest run of letters, of at least [`ECHO_WORD_MIN_CHARS`] letters
-/// (shorter ones are compared by neither `mark_echo_below` nor `mark_on_topic`).
+/// (shorter ones are compared by neither the echo below nor the on-topic marking of
+/// `mark_shared_words`).
 #[derive(Clone, Copy, Debug)]
 struct Word {
     /// Where it stands in the text.
@@ -244,12 +248,19 @@ struct WordOf<'a> {
     alone: bool,
 }
 
-/// The words of every block, split and lower-cased once: `mark_echo_below` and
-/// `mark_on_topic` compare each sentence's words with those of blocks, and splitting and
+/// The words of every block, split and lower-cased once: `mark_shared_words` compares each
+/// sentence's words with those of blocks (echo below, on topic), and splitting and
 /// lower-casing every block and sentence again for each of them cost two fifths of a warm
 /// article's instructions.
 struct Words {
+    /// The text lower-cased, in place in every block where that keeps each character's
+    /// length in bytes ([`Words::in_place`]): there a word's lowercase form is its own span
+    /// of it, and the literal gate of the rules searches a sentence's span of it instead of
+    /// lower-casing the sentence again. After the text: the lowercase forms of the words of
+    /// the other blocks, and the `str::to_lowercase` forms that differ.
     lower: String,
+    /// Whether each block is lower-cased in place in `lower`.
+    in_place: Vec<bool>,
     words: Vec<Word>,
     /// Each block's words: a range of `words`.
     blocks: Vec<(usize, usize)>,
@@ -263,8 +274,18 @@ struct Words {
 
 impl Words {
     fn new(text: &str, structure: &Structure, rules: &RuleSet) -> Words {
+        // One copy of the text, lower-cased at once (its ASCII) and then block by block.
+        let mut lower = String::with_capacity(text.len() + text.len() / 8);
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
+        let in_place = structure
+            .blocks
+            .iter()
+            .map(|b| letters::lowercase_in_place(&mut lower, b.span.start..b.span.end))
+            .collect();
         let mut words = Words {
-            lower: String::with_capacity(text.len()),
+            lower,
+            in_place,
             // One word of three letters or more per eight bytes of text on average (the corpus:
             // 0.125), up to one per seven in an article: room for one per six at once instead of
             // growing the table word by word (each growth copies it).
@@ -273,7 +294,8 @@ impl Words {
             stopwords: Vec::with_capacity(structure.blocks.len()),
             scratch: String::new(),
         };
-        for block in &structure.blocks {
+        for (b, block) in structure.blocks.iter().enumerate() {
+            let in_place = words.in_place[b];
             let first = words.words.len();
             let base = block.span.start;
             let bytes = block.span.of(text).as_bytes();
@@ -316,39 +338,51 @@ impl Words {
                 }
                 if let Some((start, numeric_before)) = run.take() {
                     let word = (start, at, letters, ascii);
-                    words.push(text, base, word, numeric_before, numeric, rules);
+                    words.push(
+                        text,
+                        (base, in_place),
+                        word,
+                        (numeric_before, numeric),
+                        rules,
+                    );
                 }
                 last_numeric = numeric;
                 at += len;
             }
             if let Some((start, numeric_before)) = run {
                 let word = (start, bytes.len(), letters, ascii);
-                words.push(text, base, word, numeric_before, false, rules);
+                words.push(text, (base, in_place), word, (numeric_before, false), rules);
             }
             words.blocks.push((first, words.words.len()));
         }
         words
     }
 
-    /// Adds a word of the block that starts at `base`, `(start, end, letters, ascii)` (where it
-    /// stands in the block, how many letters it has, whether they are all ASCII): to the
-    /// block's stopwords, and to its words if it has at least [`ECHO_WORD_MIN_CHARS`] letters.
+    /// Adds a word of the block that starts at `base` (lower-cased in place in
+    /// [`Words::lower`] or not), `(start, end, letters, ascii)` (where it stands in the block,
+    /// how many letters it has, whether they are all ASCII): to the block's stopwords, and to
+    /// its words if it has at least [`ECHO_WORD_MIN_CHARS`] letters.
     fn push(
         &mut self,
         text: &str,
-        base: usize,
+        (base, in_place): (usize, bool),
         (start, end, letters, ascii): (usize, usize, usize, bool),
-        before: bool,
-        after: bool,
+        (before, after): (bool, bool),
         rules: &RuleSet,
     ) {
         let word = &text[base + start..base + end];
         let from = self.lower.len();
         if ascii {
-            // Lower-cased once, for the table and for the stopword lookup.
-            self.lower.push_str(word);
-            self.lower[from..].make_ascii_lowercase();
-            let mask = rules.lowercase_stopword_mask(&self.lower[from..], letters);
+            // Lower-cased once, for the table and for the stopword lookup: in place, or
+            // after the text.
+            let lower = if in_place {
+                (base + start, base + end)
+            } else {
+                self.lower.push_str(word);
+                self.lower[from..].make_ascii_lowercase();
+                (from, self.lower.len())
+            };
+            let mask = rules.lowercase_stopword_mask(&self.lower[lower.0..lower.1], letters);
             self.stopwords
                 .last_mut()
                 .expect("a block's stopwords")
@@ -357,7 +391,6 @@ impl Words {
                 self.lower.truncate(from);
                 return;
             }
-            let lower = (from, self.lower.len());
             self.words.push(Word {
                 start: base + start,
                 end: base + end,
@@ -378,8 +411,13 @@ impl Words {
         if letters < ECHO_WORD_MIN_CHARS {
             return;
         }
-        letters::extend_lowercase(&mut self.lower, word);
-        let lower = (from, self.lower.len());
+        // In a block lower-cased in place, every character's lowercase is one character.
+        let lower = if in_place {
+            (base + start, base + end)
+        } else {
+            letters::extend_lowercase(&mut self.lower, word);
+            (from, self.lower.len())
+        };
         let lower_str = &self.lower[lower.0..lower.1];
         // `mask` was looked up by this lowercase form unless the word has no uppercase letter
         // and still changes when lower-cased letter by letter.
@@ -392,8 +430,9 @@ impl Words {
         // found with memchr before the search for the character.
         let topic_lower = if memchr::memchr(0xCE, word.as_bytes()).is_some() && word.contains('Σ')
         {
+            let at = self.lower.len();
             self.lower.push_str(&word.to_lowercase());
-            (lower.1, self.lower.len())
+            (at, self.lower.len())
         } else {
             lower
         };
@@ -486,18 +525,16 @@ fn lower_case_into(word: &str, out: &mut String) {
 /// them as the bytes do (a word has no zero byte to tell from the padding), so that most
 /// comparisons are of two numbers, not two strings.
 fn sorted_content_words(words: &Words, block: usize) -> Vec<&str> {
-    let mut content: Vec<(u64, &str)> = words
-        .of_block(block)
-        .iter()
-        .filter(|w| !w.stopword)
-        .map(|w| {
-            let word = words.lower(w.lower);
-            let mut first = [0; 8];
-            let len = word.len().min(8);
-            first[..len].copy_from_slice(&word.as_bytes()[..len]);
-            (u64::from_be_bytes(first), word)
-        })
-        .collect();
+    let block_words = words.of_block(block);
+    // Room for all of them at once: collected through a filter, the list grew word by word.
+    let mut content: Vec<(u64, &str)> = Vec::with_capacity(block_words.len());
+    content.extend(block_words.iter().filter(|w| !w.stopword).map(|w| {
+        let word = words.lower(w.lower);
+        let mut first = [0; 8];
+        let len = word.len().min(8);
+        first[..len].copy_from_slice(&word.as_bytes()[..len]);
+        (u64::from_be_bytes(first), word)
+    }));
     content.sort_unstable();
     content.dedup();
     content.into_iter().map(|(_, word)| word).collect()
@@ -537,43 +574,68 @@ fn shared_word(word: &str, words: &[&str]) -> usize {
         .map_or(0, |(_, prefix_letters)| prefix_letters)
 }
 
-/// Marks every sentence with the longest content word it shares with the block after its own.
-/// A call to action that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen"
-/// under a sentence about a depot, "Download your free copy" under a free guide); the opening
-/// line of the next insert, below a pitch for something else, does not.
-fn mark_echo_below(
-    features: &mut [SentenceFeatures],
-    text: &str,
-    words: &Words,
-    sentences: &[Sentence],
-    rules: &RuleSet,
-) {
-    let mut below: (usize, Vec<&str>) = (usize::MAX, Vec::new());
-    let mut scratch = Default::default();
-    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
-        let next = sentence.block + 1;
-        if next >= words.blocks.len() {
-            continue;
+/// The first three and the first [`ECHO_PREFIX_MIN_CHARS`] letters of the content words of a
+/// block, hashed into two filters of 256 bits: a word whose first letters are in neither
+/// shares no word with the block ([`shared_word`] finds none that starts with them), told
+/// without searching the block's sorted words, or sorting them.
+#[derive(Default)]
+struct FirstLetters {
+    three: [u64; 4],
+    four: [u64; 4],
+}
+
+impl FirstLetters {
+    fn of_block(words: &Words, block: usize) -> FirstLetters {
+        let mut filter = FirstLetters::default();
+        for w in words.of_block(block).iter().filter(|w| !w.stopword) {
+            let (three, four, _) = first_letters(words.lower(w.lower));
+            set(&mut filter.three, three);
+            set(&mut filter.four, four);
         }
-        if below.0 != next {
-            below = (next, sorted_content_words(words, next));
-        }
-        // The longest shared content word (a stopword shares none).
-        let mut longest = 0;
-        words.for_each_in(
-            text,
-            sentence.block,
-            sentence.span,
-            &mut scratch,
-            rules,
-            |w| {
-                if !w.stopword {
-                    longest = longest.max(shared_word(w.lower, &below.1));
-                }
-            },
-        );
-        f.echo_below = longest;
+        filter
     }
+
+    /// Whether a word of the block may start with the first letters of `word` that
+    /// [`shared_word`] looks for (its first [`ECHO_PREFIX_MIN_CHARS`], or all of a shorter
+    /// word).
+    fn may_start(&self, word: &str) -> bool {
+        match first_letters(word) {
+            (_, four, letters) if letters >= ECHO_PREFIX_MIN_CHARS => is_set(&self.four, four),
+            (three, _, 3) => is_set(&self.three, three),
+            // Shorter than any word of the table: not filtered.
+            _ => true,
+        }
+    }
+}
+
+/// The hashes (FNV-1a) of the first three and the first four letters of `word` (of all of it
+/// when it is shorter), and how many letters it has up to four.
+fn first_letters(word: &str) -> (u64, u64, usize) {
+    let (mut hash, mut three, mut letters) = (0xcbf2_9ce4_8422_2325_u64, None, 0);
+    for &b in word.as_bytes() {
+        // A byte that starts a character.
+        if b & 0xC0 != 0x80 {
+            if letters == 3 {
+                three = Some(hash);
+            }
+            if letters == ECHO_PREFIX_MIN_CHARS {
+                return (three.unwrap_or(hash), hash, letters);
+            }
+            letters += 1;
+        }
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (three.unwrap_or(hash), hash, letters)
+}
+
+fn set(filter: &mut [u64; 4], hash: u64) {
+    let bit = (hash >> 56) as usize;
+    filter[bit >> 6] |= 1 << (bit & 63);
+}
+
+fn is_set(filter: &[u64; 4], hash: u64) -> bool {
+    let bit = (hash >> 56) as usize;
+    filter[bit >> 6] & (1 << (bit & 63)) != 0
 }
 
 /// Words at least this long count as the vocabulary a sentence shares with the article: shorter
@@ -586,10 +648,18 @@ const TOPIC_SHARED_WORDS: usize = 2;
 /// speak of ("Brixly", "report"), not a word any two blocks may use ("jeden").
 const ONLY_BELOW_MIN_CHARS: usize = 6;
 
-/// Marks the sentences that share at least [`TOPIC_SHARED_WORDS`] words with other blocks of
-/// the article (drift, turned around): a sentence that speaks of what the rest of the article
-/// speaks of is the story's, an insert's opener speaks of the reader or the offer.
-fn mark_on_topic(
+/// Marks every sentence with the words it shares with other blocks, in one walk over its words:
+///
+/// - On topic: it shares at least [`TOPIC_SHARED_WORDS`] words with other blocks of the article
+///   (drift, turned around): a sentence that speaks of what the rest of the article speaks of
+///   is the story's, an insert's opener speaks of the reader or the offer.
+/// - Echo below: the longest content word it shares with the block after its own. A call to
+///   action that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen" under a
+///   sentence about a depot, "Download your free copy" under a free guide); the opening line of
+///   the next insert, below a pitch for something else, does not.
+///
+/// (Each had walked the words of every sentence on its own.)
+fn mark_shared_words(
     features: &mut [SentenceFeatures],
     text: &str,
     words: &Words,
@@ -618,10 +688,21 @@ fn mark_on_topic(
     }
     // The distinct words of a sentence that stand in other blocks, up to as many as count.
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
+    // The block below, the first letters of its content words, and its sorted content words
+    // once a word gets past those.
+    let mut below: (usize, FirstLetters, Option<Vec<&str>>) =
+        (usize::MAX, FirstLetters::default(), None);
     let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         shared.clear();
         let mut only_below = false;
+        let next = sentence.block + 1;
+        let has_below = next < words.blocks.len();
+        if has_below && below.0 != next {
+            below = (next, FirstLetters::of_block(words, next), None);
+        }
+        // The longest content word shared with the block below (a stopword shares none).
+        let mut longest = 0;
         words.for_each_in(
             text,
             sentence.block,
@@ -629,6 +710,12 @@ fn mark_on_topic(
             &mut scratch,
             rules,
             |w| {
+                if has_below && !w.stopword && below.1.may_start(w.lower) {
+                    let sorted = below
+                        .2
+                        .get_or_insert_with(|| sorted_content_words(words, next));
+                    longest = longest.max(shared_word(w.lower, sorted));
+                }
                 if w.letters < TOPIC_WORD_MIN_CHARS || !w.alone {
                     return;
                 }
@@ -648,10 +735,13 @@ fn mark_on_topic(
         );
         f.on_topic = shared.len() >= TOPIC_SHARED_WORDS;
         f.echo_below_only = only_below;
+        if has_below {
+            f.echo_below = longest;
+        }
     }
 }
 
-/// The blocks a word stands in, as far as [`mark_on_topic`] needs them: the first two, and
+/// The blocks a word stands in, as far as on-topic marking ([`mark_shared_words`]) needs them: the first two, and
 /// whether there are more.
 #[derive(Clone, Copy)]
 struct Blocks {
@@ -880,22 +970,33 @@ static UNCOMMON_ASCII: LazyLock<[bool; 128]> =
 /// For every block, the uncommon characters that no other block of the article uses (none in
 /// articles of fewer than four blocks, where there is too little to compare with).
 fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
+    let uncommon_ascii = &*UNCOMMON_ASCII;
     let per_block: Vec<Vec<char>> = structure
         .blocks
         .iter()
         .map(|b| {
-            let mut chars: Vec<char> = b
-                .span
-                .of(text)
-                .chars()
-                .filter(|&c| {
-                    if c.is_ascii() {
-                        UNCOMMON_ASCII[c as usize]
-                    } else {
-                        is_uncommon(c)
-                    }
-                })
-                .collect();
+            // Only the bytes beyond ASCII and the uncommon ASCII ones are looked at closer:
+            // decoding every character cost more than all the rest.
+            let block = b.span.of(text);
+            let bytes = block.as_bytes();
+            let mut chars: Vec<char> = Vec::new();
+            let mut at = 0;
+            while let Some(k) = bytes[at..]
+                .iter()
+                .position(|&b| !b.is_ascii() || uncommon_ascii[b as usize])
+            {
+                at += k;
+                if bytes[at].is_ascii() {
+                    chars.push(char::from(bytes[at]));
+                    at += 1;
+                    continue;
+                }
+                let c = block[at..].chars().next().expect("a character starts here");
+                if is_uncommon(c) {
+                    chars.push(c);
+                }
+                at += c.len_utf8();
+            }
             chars.sort_unstable();
             chars.dedup();
             chars
@@ -1139,10 +1240,26 @@ mod tests {
     /// `str::to_lowercase` words of five letters or more with no digit beside them (topic).
     #[test]
     fn the_words_of_a_span_are_those_of_its_own_text() {
-        let text = "Titel 5Äpfel\nDie ÖKOBANK2go bietet Zinsen, 3Depots und ΠΟΛΛΟΣ-Karten an. Jetzt Depot eröffnen!\n";
+        let text = "Titel 5Äpfel\nDie ÖKOBANK2go bietet Zinsen, 3Depots und ΠΟΛΛΟΣ-Karten an. Jetzt Depot eröffnen!\nİSTANBUL und İzmir: Zinsen im Depot\n";
         let rules = RuleSet::builtin();
         let structure = crate::structure::parse(text, "de", &rules);
         let words = Words::new(text, &structure, &rules);
+        // A block is lower-cased in place unless some character's lowercase is longer ('İ').
+        assert_eq!(words.in_place, [true, true, false]);
+        for (block, _) in structure
+            .blocks
+            .iter()
+            .zip(&words.in_place)
+            .filter(|(_, p)| **p)
+        {
+            let expected: String = block
+                .span
+                .of(text)
+                .chars()
+                .flat_map(char::to_lowercase)
+                .collect();
+            assert_eq!(&words.lower[block.span.start..block.span.end], expected);
+        }
         let echo = |piece: &str| -> Vec<String> {
             piece
                 .split(|c: char| !c.is_alphabetic())
@@ -1228,6 +1345,32 @@ mod tests {
         ] {
             assert_eq!(shared_word(word, &below), shared, "{word}");
         }
+    }
+
+    /// A word that shares a word with the block below gets past the filter of that block's
+    /// first letters, and so does one with the same first letters as a word there; "bank",
+    /// with neither, does not.
+    #[test]
+    fn the_first_letters_of_the_block_below_pass_every_word_it_shares() {
+        let text = "Titel\nDepot Depotsparplan Depotbank Kontos Konto Abo Ab Zinsen öffnet Öffnende \
+                    Bank Éclair écla Ñandú\nabo depots Konto Kontostand öffnen Zins Éclat ñandúes\n";
+        let rules = RuleSet::builtin();
+        let structure = crate::structure::parse(text, "de", &rules);
+        let words = Words::new(text, &structure, &rules);
+        let filter = FirstLetters::of_block(&words, 2);
+        let below = sorted_content_words(&words, 2);
+        let (mut shared, mut passed) = (0, 0);
+        for w in words.of_block(1).iter().filter(|w| !w.stopword) {
+            let word = words.lower(w.lower);
+            let may_start = filter.may_start(word);
+            if shared_word(word, &below) > 0 {
+                assert!(may_start, "{word}");
+                shared += 1;
+            }
+            passed += usize::from(may_start);
+        }
+        assert_eq!((shared, passed), (9, 12));
+        assert!(!filter.may_start("bank"));
     }
 
     /// The ids of the cues of each sentence of a German article.

@@ -112,17 +112,21 @@ impl LiteralGate {
     /// For each pattern, whether it may match `text`. `lowercase` is a buffer for the
     /// lower-cased text.
     pub fn candidates(&self, text: &str, lowercase: &mut String, out: &mut Vec<bool>) {
-        self.candidates_at(text, lowercase, out, &mut Vec::new());
+        self.candidates_at(text, None, lowercase, out, &mut Vec::new());
     }
 
     /// [`LiteralGate::candidates`], and where in `text` the matches of the patterns whose
     /// literals start them ([`LiteralGate::gates_starts`]) may start: `(pattern, start)` for
     /// every place one of its literals stands, sorted and distinct. Returns `false`, with no
     /// places, when some character of `text` changes its length in bytes when lower-cased (the
-    /// places in the lower-cased text are then not those in `text`).
+    /// places in the lower-cased text are then not those in `text`). `given` is `text`
+    /// lower-cased in place (each character to its one lowercase character of as many bytes,
+    /// as this lower-cases it), when the caller has it; else `text` is lower-cased into
+    /// `lowercase`.
     pub fn candidates_at(
         &self,
         text: &str,
+        given: Option<&str>,
         lowercase: &mut String,
         out: &mut Vec<bool>,
         starts: &mut Vec<(usize, usize)>,
@@ -133,48 +137,14 @@ impl LiteralGate {
         let Some(searcher) = &self.searcher else {
             return true;
         };
-        lowercase.clear();
-        // Room for the text at once (lower cases are rarely longer), not grown char by char.
-        lowercase.reserve(text.len());
-        let mut same_places = true;
-        lowercase.push_str(text);
-        lowercase.make_ascii_lowercase();
-        // Each character beyond ASCII is lower-cased in place while its lowercase is one
-        // character of as many bytes (nearly always); else the text is lower-cased again
-        // character by character. Copying the text at once and lower-casing its ASCII in place
-        // costs less than pushing it character by character.
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        let mut in_place = true;
-        while let Some(k) = bytes[at..].iter().position(|b| !b.is_ascii()) {
-            at += k;
-            let c = text[at..].chars().next().expect("a character starts here");
-            let Some(l) = crate::letters::single_lowercase(c) else {
-                in_place = false;
-                break;
-            };
-            if l.len_utf8() != c.len_utf8() {
-                in_place = false;
-                break;
+        let (haystack, same_places) = match given {
+            Some(given) => (given, true),
+            None => {
+                let same_places = lower_case(text, lowercase);
+                (lowercase.as_str(), same_places)
             }
-            if l != c {
-                lowercase.replace_range(at..at + c.len_utf8(), l.encode_utf8(&mut [0; 4]));
-            }
-            at += c.len_utf8();
-        }
-        if !in_place {
-            lowercase.clear();
-            for c in text.chars() {
-                if c.is_ascii() {
-                    lowercase.push(c.to_ascii_lowercase());
-                } else {
-                    let before = lowercase.len();
-                    crate::letters::push_lowercase(lowercase, c);
-                    same_places &= lowercase.len() - before == c.len_utf8();
-                }
-            }
-        }
-        for found in searcher.find_overlapping_iter(lowercase.as_str()) {
+        };
+        for found in searcher.find_overlapping_iter(haystack) {
             for &pattern in &self.owners[found.pattern().as_usize()] {
                 out[pattern] = true;
                 if same_places && self.prefix[pattern] {
@@ -186,6 +156,35 @@ impl LiteralGate {
         starts.dedup();
         same_places
     }
+}
+
+/// Lower-cases `text` into `lowercase`; `false` when some character's lowercase differs from it
+/// in length (the places in `lowercase` are then not those in `text`).
+fn lower_case(text: &str, lowercase: &mut String) -> bool {
+    lowercase.clear();
+    // Room for the text at once (lower cases are rarely longer), not grown char by char.
+    // Copying the text at once and lower-casing it in place costs less than pushing it
+    // character by character.
+    lowercase.reserve(text.len());
+    lowercase.push_str(text);
+    lowercase.make_ascii_lowercase();
+    if crate::letters::lowercase_in_place(lowercase, 0..text.len()) {
+        return true;
+    }
+    // Some character's lowercase is not one character of as many bytes (rare): the text is
+    // lower-cased again character by character.
+    let mut same_places = true;
+    lowercase.clear();
+    for c in text.chars() {
+        if c.is_ascii() {
+            lowercase.push(c.to_ascii_lowercase());
+        } else {
+            let before = lowercase.len();
+            crate::letters::push_lowercase(lowercase, c);
+            same_places &= lowercase.len() - before == c.len_utf8();
+        }
+    }
+    same_places
 }
 
 /// Lower-cased literals one of which every match of `pattern` contains, or `None` when there is

@@ -66,9 +66,63 @@ pub(crate) fn extend_lowercase(out: &mut String, text: &str) {
     }
 }
 
+/// Lower-cases the characters beyond ASCII of `text[range]`, whose ASCII is lower-cased
+/// already, in place while the lowercase of each is one character of as many bytes (nearly
+/// always); `false` at the first that is not (the rest of the range is then left as it was).
+pub(crate) fn lowercase_in_place(text: &mut String, range: std::ops::Range<usize>) -> bool {
+    let mut at = range.start;
+    while let Some(k) = first_non_ascii(&text.as_bytes()[at..range.end]) {
+        at += k;
+        let c = text[at..].chars().next().expect("a character starts here");
+        let Some(l) = single_lowercase(c) else {
+            return false;
+        };
+        if l.len_utf8() != c.len_utf8() {
+            return false;
+        }
+        if l != c {
+            text.replace_range(at..at + c.len_utf8(), l.encode_utf8(&mut [0; 4]));
+        }
+        at += c.len_utf8();
+    }
+    true
+}
+
+/// Where the first byte beyond ASCII of `bytes` stands: eight bytes at a time while they are
+/// all ASCII (most of a Latin text), then byte by byte.
+#[inline]
+pub(crate) fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(chunk.try_into().expect("eight bytes"));
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|k| at + k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_byte_beyond_ascii_is_found() {
+        let text = "abcdefghijklmnopqrstuvwxyzäbcdefghijk€";
+        for start in 0..text.len() {
+            let bytes = &text.as_bytes()[start..];
+            assert_eq!(
+                first_non_ascii(bytes),
+                bytes.iter().position(|b| !b.is_ascii()),
+                "{start}"
+            );
+        }
+    }
 
     #[test]
     fn latin_letters_are_alphabetic_and_not_numeric() {

@@ -1633,10 +1633,13 @@ impl RuleSet {
     /// how many matches it has (up to `limit`): [`RuleSet::candidate_rules`] and
     /// [`Pattern::count_matches`], but a rule whose gate literals start its matches runs only
     /// where they stand in the sentence ([`Pattern::count_matches_from`]), not over all of it.
+    /// `lowercase` is the sentence lower-cased in place (every character to its one lowercase
+    /// character of as many bytes), when the caller has it: the gate then searches it instead
+    /// of lower-casing a copy of its own ([`LiteralGate::candidates_at`]).
     pub fn matching_rules(
         &self,
         language: &str,
-        sentence: &str,
+        (sentence, lowercase_given): (&str, Option<&str>),
         limit: usize,
         applies_at: impl Fn(Position) -> bool,
         buffers: &mut MatchBuffers,
@@ -1648,9 +1651,10 @@ impl RuleSet {
             may_match,
             starts,
         } = buffers;
-        let places = screen
-            .gate
-            .candidates_at(sentence, lowercase, may_match, starts);
+        let places =
+            screen
+                .gate
+                .candidates_at(sentence, lowercase_given, lowercase, may_match, starts);
         for (at, (&r, &may_match)) in screen.rules.iter().zip(may_match.iter()).enumerate() {
             let rule = &self.rules[r];
             if !may_match || !applies_at(rule.position) {
@@ -2284,7 +2288,7 @@ mod tests {
                 let mut found = Vec::new();
                 let buffers = &mut MatchBuffers::default();
                 let add = |r, n| found.push((r, n));
-                rules.matching_rules(language, text, 3, |_| true, buffers, add);
+                rules.matching_rules(language, (text, None), 3, |_| true, buffers, add);
                 let expected: Vec<(usize, usize)> = rules
                     .rules()
                     .iter()
