@@ -201,12 +201,15 @@ fn detection_with_the_built_in_rules() {
     // came: 14 of 25 ads, F1 0.70, retained 0.9875, none cut) took the corpus to 310 articles
     // and these figures to 0.9332, F1 0.9512, retained 0.9991: the floors fell with the grown
     // corpus, not a change. Hard-wrapped text without blank lines read as wrapped (an opera
-    // review of the round lost two paragraphs): retained 0.9997, F1 0.9538.
+    // review of the round lost two paragraphs): retained 0.9997, F1 0.9538. Publisher appeals
+    // in their own words ("Stories like this … only exist because", "Become a supporter",
+    // "… ist nur möglich, weil Leser …", "Informar con rigor … exige") and prices per month in
+    // dollars, pesos and francs after the amount: 0.9406, F1 0.9561.
     let floors = Floors {
-        caught: 0.933,
+        caught: 0.940,
         retained: 0.9996,
         cut: 0,
-        f1: 0.953,
+        f1: 0.956,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -552,12 +555,13 @@ fn detection_cross_validated_in_five_folds() {
     // no safe offset once the round's false cuts sit in the inner folds. Its budget counted
     // from the regression's own bias instead of from nothing (the editorial text lowering the
     // bias takes, not what no offset spares): 0.9282, F1 0.9477, retained 0.9989. Hard-wrapped
-    // text without blank lines read as wrapped: retained 0.9997, F1 0.9512.
+    // text without blank lines read as wrapped: retained 0.9997, F1 0.9512. Publisher appeals in
+    // their own words and prices per month after the amount: 0.9332, F1 0.9528.
     let floors = Floors {
-        caught: 0.928,
+        caught: 0.933,
         retained: 0.9996,
         cut: 0,
-        f1: 0.951,
+        f1: 0.952,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
