@@ -791,6 +791,15 @@ mod tests {
         let d = s.dateline.expect("a dateline");
         assert_eq!((d.text.as_str(), d.datetime), ("Heute, 08:12 Uhr", None));
         assert_eq!(s.blocks.len(), 2);
+        // Wire copy gives the day and month but no year.
+        let text = "Título\nValencia, 3 dic (EFE).-Un juzgado ha anulado el acuerdo.\n";
+        let s = parse(text, "es", &RuleSet::builtin());
+        let d = s.dateline.expect("a dateline");
+        assert_eq!(
+            (d.text.as_str(), d.datetime),
+            ("Valencia, 3 dic (EFE).", None)
+        );
+        assert!(s.blocks[1].span.of(text).starts_with("Un juzgado"));
     }
 
     #[test]

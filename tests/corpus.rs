@@ -204,12 +204,15 @@ fn detection_with_the_built_in_rules() {
     // review of the round lost two paragraphs): retained 0.9997, F1 0.9538. Publisher appeals
     // in their own words ("Stories like this … only exist because", "Become a supporter",
     // "… ist nur möglich, weil Leser …", "Informar con rigor … exige") and prices per month in
-    // dollars, pesos and francs after the amount: 0.9406, F1 0.9561.
+    // dollars, pesos and francs after the amount: 0.9406, F1 0.9561. The eighth and eleventh
+    // rounds (kept unseen until then: 16 of 24 and 15 of 28 ads, none cut) took the corpus to
+    // 350 articles and these figures to 0.9013, F1 0.9296, retained 0.9993: the floors fell
+    // with the grown corpus, not a change.
     let floors = Floors {
-        caught: 0.940,
-        retained: 0.9996,
+        caught: 0.901,
+        retained: 0.9993,
         cut: 0,
-        f1: 0.956,
+        f1: 0.929,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -463,8 +466,9 @@ fn caught_ads_get_their_gold_category() {
     // event's limited places as a cue: 0.9684 (306 of 316); the seventh round's 25 ads (270
     // articles): 0.9668 (320 of 331); the ninth round's 29 ads (290 articles): 0.9566; podcasts
     // and comparison sites as hints, French event words in the plural: 0.9725 (353 of 363);
-    // the tenth round's 25 ads (310 articles): 0.9655 (364 of 377).
-    assert!(right >= 0.965, "category right {right:.4}, floor 0.965");
+    // the tenth round's 25 ads (310 articles): 0.9655 (364 of 377); the eighth and eleventh
+    // rounds' 52 ads (350 articles): 0.9586.
+    assert!(right >= 0.958, "category right {right:.4}, floor 0.958");
 }
 
 #[test]
@@ -556,12 +560,14 @@ fn detection_cross_validated_in_five_folds() {
     // from the regression's own bias instead of from nothing (the editorial text lowering the
     // bias takes, not what no offset spares): 0.9282, F1 0.9477, retained 0.9989. Hard-wrapped
     // text without blank lines read as wrapped: retained 0.9997, F1 0.9512. Publisher appeals in
-    // their own words and prices per month after the amount: 0.9332, F1 0.9528.
+    // their own words and prices per month after the amount: 0.9332, F1 0.9528. The eighth and
+    // eleventh rounds took the corpus to 350 and these figures to 0.8947, F1 0.9250, retained
+    // 0.9992.
     let floors = Floors {
-        caught: 0.933,
-        retained: 0.9996,
+        caught: 0.894,
+        retained: 0.9992,
         cut: 0,
-        f1: 0.952,
+        f1: 0.924,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
