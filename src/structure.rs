@@ -2,7 +2,8 @@
 //!
 //! Every non-empty line is one block and blank lines carry no meaning, except in a hard-wrapped
 //! article (paragraphs broken into lines of a fixed width, with or without blank lines between
-//! them), where the lines of one paragraph are one block ([`hard_wrap`]). The first block is the title.
+//! them), where the lines of one paragraph are one block ([`hard_wrap`]). The first block is
+//! the title.
 //! A dateline is looked for at the start of the first few blocks after it, either filling a line
 //! of its own or glued to the first word of a paragraph (`06.02.2026 - 08:41:11Amazon stellt …`,
 //! as scrapers leave it); it is cut out of the block and parsed into ISO 8601 when it can be.
@@ -265,6 +266,12 @@ fn lines(text: &str) -> Vec<Line> {
 /// list items or boxes, not the width of a column of prose.
 const WRAP_MIN_WIDTH: usize = 40;
 const WRAP_MAX_WIDTH: usize = 140;
+/// How far past the width a line of hard-wrapped text may run, as (lines, widths): a line
+/// longer than `widths / lines` times the width is overlong. Half as long again where blank
+/// lines part the paragraphs; 15% without them, where the wrapper's own limit is also taken
+/// from the lines within that bound.
+const WRAP_OVERLONG_WITH_BLANK_LINES: (usize, usize) = (2, 3);
+const WRAP_OVERLONG_WITHOUT_BLANK_LINES: (usize, usize) = (20, 23);
 
 /// How an article is hard-wrapped: the width its full lines come to, and whether blank lines
 /// part its paragraphs.
@@ -313,10 +320,15 @@ fn hard_wrap(text: &str, lines: &[Line]) -> Option<Wrap> {
         .collect();
     inner.sort_unstable();
     let width = inner[inner.len() / 2];
-    let (over, by) = if blank_lines { (2, 3) } else { (20, 23) };
+    let overlong_past = |bound: (usize, usize), length: usize| bound.0 * length > bound.1 * width;
+    let bound = if blank_lines {
+        WRAP_OVERLONG_WITH_BLANK_LINES
+    } else {
+        WRAP_OVERLONG_WITHOUT_BLANK_LINES
+    };
     let overlong = body
         .iter()
-        .filter(|l| over * chars(l.span.of(text)) > by * width)
+        .filter(|l| overlong_past(bound, chars(l.span.of(text))))
         .count();
     if !(WRAP_MIN_WIDTH..=WRAP_MAX_WIDTH).contains(&width) || 10 * overlong > body.len() {
         return None;
@@ -324,7 +336,7 @@ fn hard_wrap(text: &str, lines: &[Line]) -> Option<Wrap> {
     let limit = inner
         .iter()
         .copied()
-        .filter(|&l| 20 * l <= 23 * width)
+        .filter(|&l| !overlong_past(WRAP_OVERLONG_WITHOUT_BLANK_LINES, l))
         .max()
         .unwrap_or(width);
     let wrap = Wrap {

@@ -160,6 +160,13 @@ struct Decoded {
     editorial: usize,
 }
 
+impl Decoded {
+    /// The share of the gold editorial text labelled promo.
+    fn editorial_loss(&self) -> f64 {
+        self.editorial_removed as f64 / self.editorial.max(1) as f64
+    }
+}
+
 fn decode_all(examples: &[Example], rules: &RuleSet, bias: f64, out: &mut Decoded) {
     let rule_weights: Vec<f64> = rules.rules().iter().map(|r| r.weight).collect();
     let mut weights = rules.weights();
@@ -218,8 +225,8 @@ const CALIBRATION_MAX_EDITORIAL_LOSS: f64 = 0.001;
 /// [`INNER_FOLDS`] - 1 inner folds and the one left out is decoded at each offset; the largest
 /// offset (up to [`CALIBRATION_MAX_OFFSET`]) at which no more left-out articles without ads
 /// lose text than at offset 0, and at most [`CALIBRATION_MAX_EDITORIAL_LOSS`] more of the
-/// left-out editorial text goes, is taken. Choosing it on the articles the weights were fitted on would take the traps those
-/// weights have already learned for the traps of unseen articles.
+/// left-out editorial text goes, is taken. Choosing it on the articles the weights were fitted
+/// on would take the traps those weights have already learned for the traps of unseen articles.
 fn calibrate_bias(
     examples: &[Example],
     rules: &RuleSet,
@@ -241,23 +248,23 @@ fn calibrate_bias(
             (left_out, logistic(&training, rules, iterations))
         })
         .collect();
-    let mut offset = 0.0;
-    let steps = (CALIBRATION_MAX_OFFSET / CALIBRATION_STEP).round() as usize;
-    let mut base = Decoded::default();
-    for (left_out, inner_rules) in &inner {
-        decode_all(left_out, inner_rules, inner_rules.weights().bias, &mut base);
-    }
-    let base_loss = base.editorial_removed as f64 / base.editorial.max(1) as f64;
-    for step in 1..=steps {
-        let candidate = step as f64 * CALIBRATION_STEP;
+    // Every inner held-out fold decoded with its own regression's bias lowered by `offset`.
+    let decode_at = |offset: f64| {
         let mut decoded = Decoded::default();
         for (left_out, inner_rules) in &inner {
-            let bias = (inner_rules.weights().bias - candidate).max(0.0);
+            let bias = (inner_rules.weights().bias - offset).max(0.0);
             decode_all(left_out, inner_rules, bias, &mut decoded);
         }
-        let loss = decoded.editorial_removed as f64 / decoded.editorial.max(1) as f64;
+        decoded
+    };
+    let base = decode_at(0.0);
+    let mut offset = 0.0;
+    let steps = (CALIBRATION_MAX_OFFSET / CALIBRATION_STEP).round() as usize;
+    for step in 1..=steps {
+        let candidate = step as f64 * CALIBRATION_STEP;
+        let decoded = decode_at(candidate);
         if decoded.no_promo_cut > base.no_promo_cut
-            || loss - base_loss > CALIBRATION_MAX_EDITORIAL_LOSS
+            || decoded.editorial_loss() - base.editorial_loss() > CALIBRATION_MAX_EDITORIAL_LOSS
         {
             break;
         }
