@@ -668,6 +668,8 @@ fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
                 | "publisher_event"
                 | "publisher_note"
                 | "reader_offer"
+                | "publisher_appeal"
+                | "publisher_appeal.value"
                 | "hook.desire"
         )
     )
