@@ -166,6 +166,7 @@ fn spans_back(article: &mut CleanArticle, text: &str, stripped: &Stripped) {
                 blocks,
                 dateline,
                 entries: _,
+                stamps,
             },
         sentences,
         ads,
@@ -178,8 +179,13 @@ fn spans_back(article: &mut CleanArticle, text: &str, stripped: &Stripped) {
         class: _,
         repeated: _,
     } = article;
-    for block in blocks {
-        block.span = stripped.span_back(block.span);
+    for (block, stamp) in blocks.iter_mut().zip(stamps) {
+        let stripped_span = block.span;
+        block.span = stripped.span_back(stripped_span);
+        if *stamp > 0 {
+            let time = Span::new(stripped_span.start, stripped_span.start + *stamp);
+            *stamp = stripped.span_back(time).end - block.span.start;
+        }
     }
     if let Some(dateline) = dateline {
         dateline.span = stripped.span_back(dateline.span);

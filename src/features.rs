@@ -112,7 +112,8 @@ pub fn extract(
             let last = i + 1 == sentences.len() || sentences[i + 1].block != sentence.block;
             if masked_block.0 != sentence.block {
                 let block = structure.blocks[sentence.block].span;
-                let masked = mask_block_quotes(block.of(text), carried[sentence.block]);
+                let masked =
+                    on_one_line(mask_block_quotes(block.of(text), carried[sentence.block]));
                 let stopwords = match masked {
                     Cow::Borrowed(_) => Cow::Borrowed(&words.stopwords[sentence.block]),
                     Cow::Owned(ref masked) => {
@@ -132,7 +133,16 @@ pub fn extract(
                 block_language,
                 language,
             );
-            let masked = &block[range];
+            let whole = &block[range.clone()];
+            // An entry's first sentence opens after its time ("10:40 Get … alerts"): cues of a
+            // paragraph's opening words look there.
+            let stamp = structure.stamps[sentence.block];
+            let stamp = if range.start == 0 && stamp < range.len() {
+                stamp
+            } else {
+                0
+            };
+            let masked = &whole[stamp..];
             let place = Place {
                 first,
                 last,
@@ -170,7 +180,7 @@ pub fn extract(
             // A block without quotes that the word table lower-cased in place: the gate takes
             // the sentence's lowercase from there.
             let lowercase = (matches!(block, Cow::Borrowed(_)) && words.in_place[sentence.block])
-                .then(|| &words.lower[sentence.span.start..sentence.span.end]);
+                .then(|| &words.lower[sentence.span.start + stamp..sentence.span.end]);
             rules.matching_rules(
                 sentence_language,
                 (masked, lowercase),
@@ -189,7 +199,10 @@ pub fn extract(
                 on_topic: false,
                 echo_below: 0,
                 echo_below_only: false,
-                quotes_speech: quotes_speech(sentence.span.of(text), masked),
+                quotes_speech: quotes_speech(
+                    &on_one_line(Cow::Borrowed(sentence.span.of(text))),
+                    whole,
+                ),
             }
         })
         .collect();
@@ -201,9 +214,36 @@ pub fn extract(
         &short_runs,
         rules,
     );
+    drop_the_article_voice(&mut features, rules);
     add_topic_cues(&mut features, text, sentences, rules);
     mark_shared_words(&mut features, text, &words, sentences, rules);
     features
+}
+
+/// How many sentences, at least, and what share of all (1 in `VOICE_SHARE`) must address the
+/// reader for that to be the article's own voice.
+const VOICE_MIN_SENTENCES: usize = 6;
+const VOICE_SHARE: usize = 4;
+
+/// Takes the cue of addressing the reader (`<lang>.second_person`) off every sentence of an
+/// article that speaks to its reader throughout: an advice column, a consumer guide or an
+/// explainer says "you" as its own voice, and an insert there is told by what it offers, not by
+/// its "you". In a news story the reader is addressed only where something is sold to them.
+fn drop_the_article_voice(features: &mut [SentenceFeatures], rules: &RuleSet) {
+    let addresses = |cue: &Cue| rules.rules()[cue.rule].id.ends_with(".second_person");
+    let addressing = features
+        .iter()
+        .filter(|f| f.cues.iter().any(addresses))
+        .count();
+    if addressing < VOICE_MIN_SENTENCES || addressing * VOICE_SHARE < features.len() {
+        return;
+    }
+    for f in features.iter_mut() {
+        for cue in f.cues.iter().filter(|c| addresses(c)) {
+            f.score -= rules.rules()[cue.rule].weight * cue.strength;
+        }
+        f.cues.retain(|c| !addresses(c));
+    }
 }
 
 /// Bytes of text per stopword that a block's list of stopwords has room for at once, instead
@@ -892,7 +932,8 @@ const SHORT_RUN_REACH: usize = 2;
 /// a results table or a timetable stacks them around nothing the reader is sold, and the form
 /// alone must not remove editorial text (nor may a box pasted under such a list take it along).
 /// A line that opens with an ad label ("Anzeige", "Anzeige | Unser Tipp: …") starts its insert,
-/// so the cue of a labelled box never reaches the lines above its label.
+/// so the cue of a labelled box never reaches the lines above its label; a related-link label
+/// reaches every line of its run below it (the headlines it lists).
 fn drop_bare_short_line_runs(
     features: &mut [SentenceFeatures],
     text: &str,
@@ -912,13 +953,30 @@ fn drop_bare_short_line_runs(
         })
         .collect();
     let mut own_cue = vec![false; blocks];
+    let mut related_label = vec![false; blocks];
     for (sentence, f) in sentences.iter().zip(features.iter()) {
         own_cue[sentence.block] |= f
             .cues
             .iter()
             .any(|c| !is_run_cue(c) && rules.rules()[c.rule].weight > 0.0);
+        related_label[sentence.block] |= f.cues.iter().any(|c| {
+            let rule = &rules.rules()[c.rule];
+            rule.weight > 0.0 && rule.category == Some(Category::RelatedLink)
+        });
     }
     let near_cue = |block: usize| {
+        // Under a related-link label ("Mehr aus dem Ressort", "More from this section") every
+        // line of the run is a headline it links to, however many there are.
+        let mut b = block;
+        while short_runs[b] {
+            if related_label[b] {
+                return true;
+            }
+            if b == 0 {
+                break;
+            }
+            b -= 1;
+        }
         let mut b = block;
         // Walk left then right inside the run, at most SHORT_RUN_REACH blocks each way.
         loop {
@@ -1130,7 +1188,7 @@ fn quotes_speech(original: &str, masked: &str) -> bool {
 const QUOTE_MAX_CARRY: usize = 6;
 
 /// For every block, how many of its first bytes lie inside a quotation that an earlier block
-/// opened: news quotes a statement over several paragraphs, opening it in the first and closing
+/// opened, its closing mark included: news quotes a statement over several paragraphs, opening it in the first and closing
 /// it in the last (in German also reopening each paragraph without closing it). A quotation is
 /// carried only when a block within [`QUOTE_MAX_CARRY`] closes it with no opening mark of its
 /// kind before the close, so a stray opening mark never hides the rest of an article. Only
@@ -1139,9 +1197,12 @@ fn carried_quotes(text: &str, structure: &Structure) -> Vec<usize> {
     let blocks: Vec<&str> = structure.blocks.iter().map(|b| b.span.of(text)).collect();
     let mut carried = vec![0; blocks.len()];
     let mut b = 0;
+    // Where block `b`'s own marks begin: after the quotation carried into it.
+    let mut own_from = 0;
     while b < blocks.len() {
-        let Some((open, close)) = unclosed_quote(blocks[b]) else {
+        let Some((open, close)) = unclosed_quote(&blocks[b][own_from..]) else {
             b += 1;
+            own_from = 0;
             continue;
         };
         let mut next = b + 1;
@@ -1168,10 +1229,16 @@ fn carried_quotes(text: &str, structure: &Structure) -> Vec<usize> {
                 for (i, len) in carried.iter_mut().enumerate().take(end).skip(b + 1) {
                     *len = blocks[i].len();
                 }
-                carried[end] = at;
+                // The closing mark goes with the quotation: a French "»" read again on its
+                // own would open a German one.
+                carried[end] = at + close.len_utf8();
                 b = end;
+                own_from = carried[end];
             }
-            None => b += 1,
+            None => {
+                b += 1;
+                own_from = 0;
+            }
         }
     }
     carried
@@ -1189,6 +1256,16 @@ fn unclosed_quote(block: &str) -> Option<(char, char)> {
         }
     }
     None
+}
+
+/// The text with its line breaks turned into spaces, byte for byte: a hard-wrapped paragraph
+/// breaks its lines between any two words ("at our\npartner BetPoint"), and the cues read
+/// words, not lines.
+fn on_one_line(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return text;
+    }
+    Cow::Owned(text.replace(['\n', '\r'], " "))
 }
 
 /// A block with its quotes masked ([`mask_quotes`]), its first `carried` bytes blanked too:
@@ -1553,6 +1630,39 @@ mod tests {
     }
 
     #[test]
+    fn cues_read_across_the_line_breaks_of_a_wrapped_paragraph() {
+        let wrapped = "now +120 at our\npartner BetPoint.\r\nNew customers";
+        let line = on_one_line(Cow::Borrowed(wrapped));
+        assert_eq!(line, "now +120 at our partner BetPoint.  New customers");
+        assert_eq!(line.len(), wrapped.len());
+        // "our partner" broken over two lines of a hard-wrapped paragraph.
+        let text = "Live from the harbour run\n\
+            The runners are off in light rain, and the\n\
+            field of four thousand moves slowly through\n\
+            the old town towards the harbour wall.\n\
+            Lots of runners asked about recovery, and\n\
+            massages are now being offered by our\n\
+            partner Physiohub at its harbour studio to\n\
+            everyone who finished the race this morning.\n\
+            The first finisher crossed the line in a\n\
+            new course record, to loud cheers from the\n\
+            crowd that lined the final straight today.\n";
+        let rules = RuleSet::builtin();
+        let structure = crate::structure::parse(text, "en", &rules);
+        assert_eq!(structure.blocks.len(), 4, "read as hard-wrapped");
+        let sentences = crate::sentences::segment(text, &structure, "en", &rules);
+        let features = extract(text, &structure, &sentences, "en", &rules);
+        let partner = sentences
+            .iter()
+            .position(|s| s.span.of(text).contains("Physiohub"))
+            .unwrap();
+        assert!(features[partner]
+            .cues
+            .iter()
+            .any(|c| rules.rules()[c.rule].id == "en.reader_offer.partner"));
+    }
+
+    #[test]
     fn a_quotation_over_several_paragraphs_is_quoted_in_all_of_them() {
         let text = "Titel\nDie Polizei schreibt: „Die Anrufer setzen ihre Opfer unter Druck.\n\
             Wenn Sie einen solchen Anruf erhalten, legen Sie auf.\n\
@@ -1564,8 +1674,15 @@ mod tests {
         let blocks: Vec<&str> = structure.blocks.iter().map(|b| b.span.of(text)).collect();
         let carried = carried_quotes(text, &structure);
         let inside: Vec<usize> = blocks.iter().map(|b| b.len()).collect();
-        let close = blocks[4].find('“').unwrap();
+        let close = blocks[4].find('“').unwrap() + '“'.len_utf8();
         assert_eq!(carried, [0, 0, inside[2], inside[3], close, 0]);
+        // A French "»" that closes a carried quotation opens no German one up to the next "«".
+        let french = "Titre\nIl l'a dit : «\nC'est une première », dit-elle.\n\
+            Le conseil se réunit lundi.\nPuis « vote ».\n";
+        let structure = crate::structure::parse(french, "fr", &rules);
+        let blocks: Vec<&str> = structure.blocks.iter().map(|b| b.span.of(french)).collect();
+        let close = blocks[2].find('»').unwrap() + '»'.len_utf8();
+        assert_eq!(carried_quotes(french, &structure), [0, 0, close, 0, 0]);
         // A stray opening mark that nothing closes carries nothing.
         let stray =
             "Titel\nEr nannte es „einen Erfolg.\nJetzt Newsletter abonnieren\nDer Rat tagt.\n";

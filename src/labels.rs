@@ -363,8 +363,9 @@ const INTRODUCTION_MAX_SENTENCES: usize = 3;
 /// hand its readers a third party's discount, so a paragraph with a pitching sentence of that
 /// kind goes whole, and with it the paragraph right above when that one names something that
 /// only these two paragraphs speak of (the company) in a sentence, has at most
-/// [`INTRODUCTION_MAX_SENTENCES`] sentences, quotes nobody and opens no insert of its own, and
-/// is not another liveblog entry (each entry is a post of its own: the one above an offer
+/// [`INTRODUCTION_MAX_SENTENCES`] sentences, quotes nobody and opens no insert of its own, is
+/// not the body of a heading that stays ([`under_kept_heading`]), and is not another liveblog
+/// entry (each entry is a post of its own: the one above an offer
 /// entry is the desk's news, though it names the same people).
 fn introduced_offers(
     labels: &mut [Label],
@@ -385,6 +386,7 @@ fn introduced_offers(
                 sentences[a].block + 1 == sentences[start].block
                     && start - a <= INTRODUCTION_MAX_SENTENCES
                     && context.entry.get(a) == context.entry.get(start)
+                    && !under_kept_heading(a, labels, sentences, context)
                     && (a..start).any(|j| context.echo_below_only[j])
                     && (a..start).all(|j| !context.quotes_speech[j] && !context.opener_cue[j])
             }) {
@@ -394,6 +396,25 @@ fn introduced_offers(
         above = Some(start);
         start = end;
     }
+}
+
+/// Whether the block that sentence `a` opens stands under a heading that introduces it and
+/// stays: that block is the body of the heading's section, not the set-up of an insert below
+/// it (taking it would leave the heading over nothing).
+fn under_kept_heading(
+    a: usize,
+    labels: &[Label],
+    sentences: &[Sentence],
+    context: &Context,
+) -> bool {
+    a > 0
+        && sentences[a - 1].block + 1 == sentences[a].block
+        && context
+            .binds_to_next
+            .get(sentences[a - 1].block)
+            .copied()
+            .unwrap_or(false)
+        && labels[a - 1] == Label::Editorial
 }
 
 /// Whether a path scoring `score` and cutting `cut` sentences beats the best so far: a higher

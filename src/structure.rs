@@ -36,11 +36,16 @@ pub enum BlockKind {
     Paragraph,
 }
 
-/// One line of the article: its kind and its trimmed span.
+/// One line of the article (or one paragraph of a hard-wrapped one): its kind and its trimmed
+/// span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
     pub span: Span,
+    /// It stands under a full line that ends a sentence, in text hard-wrapped without blank
+    /// lines: it may as well go on with the paragraph above as open a new one
+    /// ([`Wrap::joins`] parts them), so a liveblog entry above goes on into it.
+    pub may_continue: bool,
 }
 
 /// A dateline found in the article: where it was, its raw text and, when the date is valid, its
@@ -60,6 +65,10 @@ pub struct Structure {
     /// Per block: the liveblog entry it belongs to, as the index of the entry's first block;
     /// `None` outside entries and in any other article (see [`liveblog_entries`]).
     pub entries: Vec<Option<usize>>,
+    /// Per block: how many bytes at its start the time of a liveblog entry takes, with the
+    /// separators after it ("10:40 ", "14:45 Uhr – "); 0 outside entries. What follows is how
+    /// the entry opens, and the cues that look at a paragraph's opening words look there.
+    pub stamps: Vec<usize>,
 }
 
 impl Structure {
@@ -105,6 +114,8 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
             _ => blocks.push(Block {
                 kind: BlockKind::Paragraph,
                 span: line.span,
+                may_continue: i > 1
+                    && wrap.is_some_and(|w| w.parts_at_sentence_end(text, lines[i - 1], *line)),
             }),
         }
     }
@@ -156,11 +167,12 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
             block.kind = BlockKind::Heading;
         }
     }
-    let entries = liveblog_entries(text, &blocks);
+    let (entries, stamps) = liveblog_entries(text, &blocks);
     Structure {
         blocks,
         dateline,
         entries,
+        stamps,
     }
 }
 
@@ -202,8 +214,10 @@ fn time_stamp_end(line: &str) -> Option<usize> {
 /// "20h39 – Publi-information", "16:30 Uhr – Anzeige: …") or is nothing else ("09:41" above
 /// the entry's paragraph). The paragraph under a time line, or under a heading that opens with
 /// the time ("20h39 – Publi-information" over the offer), belongs to its entry. An article is
-/// a liveblog when at least [`LIVEBLOG_MIN_ENTRIES`] blocks open with the time.
-fn liveblog_entries(text: &str, blocks: &[Block]) -> Vec<Option<usize>> {
+/// a liveblog when at least [`LIVEBLOG_MIN_ENTRIES`] blocks open with the time. Returned with
+/// the entries: per block, the bytes its time and the separators after it take
+/// ([`Structure::stamps`]).
+fn liveblog_entries(text: &str, blocks: &[Block]) -> (Vec<Option<usize>>, Vec<usize>) {
     let stamps: Vec<Option<usize>> = blocks
         .iter()
         .map(|b| {
@@ -216,12 +230,16 @@ fn liveblog_entries(text: &str, blocks: &[Block]) -> Vec<Option<usize>> {
         })
         .collect();
     let mut entries = vec![None; blocks.len()];
+    let mut stamp_lengths = vec![0; blocks.len()];
     if stamps.iter().flatten().count() < LIVEBLOG_MIN_ENTRIES {
-        return entries;
+        return (entries, stamp_lengths);
     }
     for (b, after) in stamps.iter().enumerate() {
         let Some(after) = *after else { continue };
         entries[b] = Some(b);
+        let line = blocks[b].span.of(text);
+        let opening = line[line.len() - after..].trim_start_matches(is_separator);
+        stamp_lengths[b] = line.len() - opening.len();
         let heads_next = (after == 0 || blocks[b].kind == BlockKind::Heading)
             && blocks
                 .get(b + 1)
@@ -230,7 +248,13 @@ fn liveblog_entries(text: &str, blocks: &[Block]) -> Vec<Option<usize>> {
             entries[b + 1] = Some(b);
         }
     }
-    entries
+    for b in 1..blocks.len() {
+        if entries[b].is_none() && blocks[b].may_continue && blocks[b].kind == BlockKind::Paragraph
+        {
+            entries[b] = entries[b - 1];
+        }
+    }
+    (entries, stamp_lengths)
 }
 
 /// One non-empty line of the article, trimmed, and whether a blank line stands before it.
@@ -320,7 +344,7 @@ fn hard_wrap(text: &str, lines: &[Line]) -> Option<Wrap> {
         .collect();
     inner.sort_unstable();
     let width = inner[inner.len() / 2];
-    let overlong_past = |bound: (usize, usize), length: usize| bound.0 * length > bound.1 * width;
+    let overlong_past = |bound: (usize, usize), length: usize| past_bound(bound, length, width);
     let bound = if blank_lines {
         WRAP_OVERLONG_WITH_BLANK_LINES
     } else {
@@ -363,20 +387,42 @@ impl Wrap {
     /// costs less than joining an insert to the story beside it (hard-wrapped without blank
     /// lines, the corpus keeps 99.98% of its editorial text split so, 99.79% joined).
     fn joins(&self, text: &str, line: Line, next: Line) -> bool {
-        if next.after_blank || !self.fills(text, line, next) {
+        if next.after_blank || !self.fills(text, line, next) || self.overlong(text, line) {
             return false;
         }
-        if self.blank_lines {
-            return true;
-        }
-        let (above, below) = (line.span.of(text), next.span.of(text));
-        chars(above) + 1 + chars(first_word(text, next)) >= self.limit
-            && time_stamp_end(below).is_none()
-            && !above.ends_with(FINAL_PUNCTUATION)
+        self.blank_lines
+            || (self.full_without_blank_lines(text, line, next)
+                && !line.span.of(text).ends_with(FINAL_PUNCTUATION))
+    }
+
+    /// Whether `line` runs well past the wrapper's width (15% past it) and is more than one
+    /// word: the wrapper did not break it, so it is a paragraph of its own (a call to action
+    /// pasted on one line), not the first line of the one below.
+    fn overlong(&self, text: &str, line: Line) -> bool {
+        let span = line.span.of(text);
+        past_bound(WRAP_OVERLONG_WITHOUT_BLANK_LINES, chars(span), self.width) && span.contains(' ')
+    }
+
+    /// Whether [`Wrap::joins`] parts `line` and `next` only because `line` ends a sentence:
+    /// without blank lines, a full line that ends a sentence, with `next` right under it.
+    fn parts_at_sentence_end(&self, text: &str, line: Line, next: Line) -> bool {
+        !self.blank_lines
+            && !next.after_blank
+            && self.fills(text, line, next)
+            && self.full_without_blank_lines(text, line, next)
+            && line.span.of(text).ends_with(FINAL_PUNCTUATION)
+    }
+
+    /// Without blank lines: whether the next word would not have fitted on `line` within the
+    /// wrapper's limit, and `next` does not open with a time of day (a liveblog entry).
+    fn full_without_blank_lines(&self, text: &str, line: Line, next: Line) -> bool {
+        chars(line.span.of(text)) + 1 + chars(first_word(text, next)) >= self.limit
+            && time_stamp_end(next.span.of(text)).is_none()
     }
 
     /// Whether `line` is full where `next` follows it (its length and the next word's would
-    /// pass nine tenths of the width) and `next` does not open a list item.
+    /// pass nine tenths of the width, and it fills seven tenths of the width or the next word
+    /// would not have fitted at all) and `next` does not open a list item.
     fn fills(&self, text: &str, line: Line, next: Line) -> bool {
         let first_word = first_word(text, next);
         let opens_item = first_word.starts_with(['•', '-', '–', '—', '*', '·', '>'])
@@ -387,8 +433,19 @@ impl Wrap {
                 && first_word.len() > 1);
         let length = chars(line.span.of(text));
         let width = self.width;
-        !opens_item && 10 * (length + 1 + chars(first_word)) > 9 * width && 10 * length >= 7 * width
+        let next_word = chars(first_word);
+        // A short line is full too when the next word would not have fitted within the limit
+        // ("… can be booked at" over a long web address).
+        !opens_item
+            && 10 * (length + 1 + next_word) > 9 * width
+            && (10 * length >= 7 * width || length + 1 + next_word > self.limit)
     }
+}
+
+/// Whether a line of `length` characters runs past `bound` (lines, widths: `lines` such lines
+/// would be longer than `widths` lines of `width`).
+fn past_bound(bound: (usize, usize), length: usize, width: usize) -> bool {
+    bound.0 * length > bound.1 * width
 }
 
 fn first_word(text: &str, line: Line) -> &str {
@@ -576,9 +633,46 @@ mod tests {
             entries(live),
             [None, Some(1), None, Some(3), Some(4), Some(4)]
         );
+        let stamps = |text: &str| parse(text, "en", &RuleSet::builtin()).stamps;
+        assert_eq!(stamps(live), [0, 6, 0, 6, 5, 0]);
+        let labelled = "Live\n09:00 Go.\n09:10 Rain.\n14:45 Uhr – Anzeige: Tipp.\n";
+        assert_eq!(stamps(labelled), [0, 6, 6, 14]);
         // Two times are a schedule, not a liveblog.
         let schedule = "Plan\n09:00 Doors open.\n10:00 Talks begin.\nThen lunch.\n";
         assert_eq!(entries(schedule), [None; 4]);
+    }
+
+    #[test]
+    fn a_wrapped_liveblog_entry_goes_on_past_a_sentence_end_at_a_full_line() {
+        // Hard-wrapped without blank lines, the entry of 09:41 is parted where a full line
+        // ends a sentence; the part below it is still that entry, and the time is its stamp.
+        let live = "Live from the harbour run\n\
+            09:00 The runners are off in light rain and\n\
+            the field of four thousand moves slowly\n\
+            through the old town towards the harbour.\n\
+            09:20 The leaders have reached the harbour\n\
+            wall after a fast first five kilometres,\n\
+            well ahead of last year's pace this time.\n\
+            09:41 Lots of runners are asking us about\n\
+            recovery after a long hard race in the rain.\n\
+            Our partner Physiohub is offering readers\n\
+            25 per cent off a sports massage this week\n\
+            with the code RUN25 at its harbour studio.\n\
+            10:05 The first finisher crosses the line in\n\
+            a new course record, to loud cheers from\n\
+            the crowd that lines the final straight.\n";
+        let structure = parse(live, "en", &RuleSet::builtin());
+        let opening: Vec<&str> = structure
+            .blocks
+            .iter()
+            .map(|b| b.span.of(live).split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(opening, ["Live", "09:00", "09:20", "09:41", "Our", "10:05"]);
+        assert_eq!(
+            structure.entries,
+            [None, Some(1), Some(2), Some(3), Some(3), Some(5)]
+        );
+        assert_eq!(structure.stamps, [0, 6, 6, 6, 0, 6]);
     }
 
     fn dateline(line: &str) -> Option<(String, Option<String>, String)> {

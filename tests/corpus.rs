@@ -207,12 +207,16 @@ fn detection_with_the_built_in_rules() {
     // dollars, pesos and francs after the amount: 0.9406, F1 0.9561. The eighth and eleventh
     // rounds (kept unseen until then: 16 of 24 and 15 of 28 ads, none cut) took the corpus to
     // 350 articles and these figures to 0.9013, F1 0.9296, retained 0.9993: the floors fell
-    // with the grown corpus, not a change.
+    // with the grown corpus, not a change. Appeals that speak of the publication ("Dieser
+    // Artikel ist für Sie frei zugänglich", "… is paid for by readers"), cues that read past a
+    // liveblog entry's time and every ad-label form opening an entry, cues across the line
+    // breaks of wrapped paragraphs, related-link lists, no "deal"/"claim" as nouns, the
+    // article's own "you" no cue: 0.9167, F1 0.9351, retained 0.9996.
     let floors = Floors {
-        caught: 0.901,
-        retained: 0.9993,
+        caught: 0.916,
+        retained: 0.9995,
         cut: 0,
-        f1: 0.929,
+        f1: 0.935,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -274,13 +278,14 @@ fn hard_wrapped_articles_are_cleaned_like_their_unwrapped_originals() {
     // many points of ads caught wrapping may cost. Without blank lines a paragraph that ends on
     // a full line reads as running on, so paragraphs are parted at every sentence end that
     // meets a line break: soft advertorials lose the paragraph that carries their neutral
-    // opening (92.3% caught one paragraph per line, 86.7% wrapped; before such text could be
-    // read as wrapped, 62.2% caught, 63.8% of the editorial text kept, 52 of 95 articles
-    // without ads cut).
+    // opening (93.8% caught one paragraph per line, 90.5% wrapped, since cues read across
+    // line breaks and a liveblog entry goes on past a sentence end; 92.3% against 86.7%
+    // before; before such text could be read as wrapped, 62.2% caught, 63.8% of the editorial
+    // text kept, 52 of 95 articles without ads cut).
     type Pick<'a> = &'a dyn Fn(&&eval::GoldArticle) -> bool;
     let layouts: [(&str, Pick, usize, f64); 2] = [
         ("blank lines between paragraphs", &blank_between, 40, 0.03),
-        ("no blank lines", &no_blank, 60, 0.06),
+        ("no blank lines", &no_blank, 60, 0.04),
     ];
     for (layout, pick, at_least, caught_cost) in layouts {
         let articles: Vec<eval::GoldArticle> = corpus.iter().filter(pick).cloned().collect();
@@ -467,8 +472,9 @@ fn caught_ads_get_their_gold_category() {
     // articles): 0.9668 (320 of 331); the ninth round's 29 ads (290 articles): 0.9566; podcasts
     // and comparison sites as hints, French event words in the plural: 0.9725 (353 of 363);
     // the tenth round's 25 ads (310 articles): 0.9655 (364 of 377); the eighth and eleventh
-    // rounds' 52 ads (350 articles): 0.9586.
-    assert!(right >= 0.958, "category right {right:.4}, floor 0.958");
+    // rounds' 52 ads (350 articles): 0.9586; two podcast promos annotated `newsletter` put
+    // with the other eleven as `other`, as corpus/README.md now says: 0.9593.
+    assert!(right >= 0.959, "category right {right:.4}, floor 0.959");
 }
 
 #[test]
@@ -562,12 +568,14 @@ fn detection_cross_validated_in_five_folds() {
     // text without blank lines read as wrapped: retained 0.9997, F1 0.9512. Publisher appeals in
     // their own words and prices per month after the amount: 0.9332, F1 0.9528. The eighth and
     // eleventh rounds took the corpus to 350 and these figures to 0.8947, F1 0.9250, retained
-    // 0.9992.
+    // 0.9992. Appeals that speak of the publication, liveblog entries read past their time,
+    // wrapped lines read as one, related-link lists, the article's own "you" no cue: 0.9101,
+    // F1 0.9311, retained 0.9996.
     let floors = Floors {
-        caught: 0.894,
-        retained: 0.9992,
+        caught: 0.910,
+        retained: 0.9995,
         cut: 0,
-        f1: 0.924,
+        f1: 0.931,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
