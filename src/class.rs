@@ -74,10 +74,14 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
         .map(|(i, _)| i)
         .take(LABEL_BLOCKS)
         .collect();
+    // A sponsor's credit of a named section (`label.section_credit`) credits the desk's
+    // standing feature, not the article.
     let is_label_sentence = |i: usize| {
         article.features[i].cues.iter().any(|cue| {
             let rule = &rules.rules()[cue.rule];
-            rule.category == Some(Category::SponsoredLabel) && rule.weight > 0.0
+            rule.category == Some(Category::SponsoredLabel)
+                && rule.weight > 0.0
+                && !rule.id.ends_with(".section_credit")
         })
     };
     // A label at the top labels the article when the ad found there is the label line alone;

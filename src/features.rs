@@ -684,6 +684,11 @@ const TOPIC_WORD_MIN_CHARS: usize = 5;
 /// How many of its words a sentence must share with other blocks to be on the article's topic.
 const TOPIC_SHARED_WORDS: usize = 2;
 
+/// How many of a sentence's topic words, at least, and what share of them (1 in
+/// `SUMMARY_SHARE`) must stand in three blocks or more for the sentence to sum the story up.
+const SUMMARY_MIN_WORDS: usize = 3;
+const SUMMARY_SHARE: usize = 2;
+
 /// How long a word must be for [`SentenceFeatures::echo_below_only`]: a thing the two blocks
 /// speak of ("Brixly", "report"), not a word any two blocks may use ("jeden").
 const ONLY_BELOW_MIN_CHARS: usize = 6;
@@ -693,6 +698,8 @@ const ONLY_BELOW_MIN_CHARS: usize = 6;
 /// - On topic: it shares at least [`TOPIC_SHARED_WORDS`] words with other blocks of the article
 ///   (drift, turned around): a sentence that speaks of what the rest of the article speaks of
 ///   is the story's, an insert's opener speaks of the reader or the offer.
+/// - Sums the story up: at least [`SUMMARY_MIN_WORDS`] of its topic words, and half of them,
+///   stand in three blocks or more; it gets the `article_topic` rules' editorial cue.
 /// - Echo below: the longest content word it shares with the block after its own. A call to
 ///   action that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen" under a
 ///   sentence about a depot, "Download your free copy" under a free guide); the opening line of
@@ -726,6 +733,9 @@ fn mark_shared_words(
             }
         }
     }
+    let topic_rules: Vec<usize> = (0..rules.rules().len())
+        .filter(|&r| rules.rules()[r].position == Position::ArticleTopic)
+        .collect();
     // The distinct words of a sentence that stand in other blocks, up to as many as count.
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
     // The block below, the first letters of its content words, and its sorted content words
@@ -743,6 +753,8 @@ fn mark_shared_words(
         }
         // The longest content word shared with the block below (a stopword shares none).
         let mut longest = 0;
+        // Its topic words, and how many of them recur across the article (in three blocks).
+        let (mut topic_words, mut recurring) = (0usize, 0usize);
         words.for_each_in(
             text,
             sentence.block,
@@ -760,6 +772,10 @@ fn mark_shared_words(
                     return;
                 }
                 if let Some((&word, blocks)) = where_used.get_key_value(w.topic_lower) {
+                    if !rules.is_stopword(word) {
+                        topic_words += 1;
+                        recurring += usize::from(blocks.more);
+                    }
                     only_below = only_below
                         || (blocks.exactly(sentence.block, sentence.block + 1)
                             && word.chars().count() >= ONLY_BELOW_MIN_CHARS
@@ -774,6 +790,19 @@ fn mark_shared_words(
             },
         );
         f.on_topic = shared.len() >= TOPIC_SHARED_WORDS;
+        // A sentence most of whose topic words the whole article keeps using sums the story
+        // up (a standfirst: "The supermarket's free Kitchen app plans your meals and fills your
+        // trolley" over a review of that app); an insert brings words of its own.
+        let sums_up = recurring >= SUMMARY_MIN_WORDS && SUMMARY_SHARE * recurring >= topic_words;
+        if sums_up && !f.cues.iter().any(|c| topic_rules.contains(&c.rule)) {
+            for &r in &topic_rules {
+                f.score += rules.rules()[r].weight;
+                f.cues.push(Cue {
+                    rule: r,
+                    strength: 1.0,
+                });
+            }
+        }
         f.echo_below_only = only_below;
         if has_below {
             f.echo_below = longest;

@@ -826,7 +826,9 @@ const LABEL_VOUCHES: f64 = 2.0;
 /// on its own) are its set-up when there are at most [`LABEL_SCOPE_MAX_BLOCKS`] of them, none a
 /// heading, each sharing a word of [`LEAD_IN_ECHO_MIN_CHARS`] letters or more with the block
 /// below (one thread down to the pitch), none of whose sentences pitches, speaks against promo
-/// or quotes anyone, and the pitching block opens no insert of its own. A label whose ad was
+/// or quotes anyone, and the pitching block opens no insert of its own; so are the sentences
+/// of a block right under the label that ends in its pitch and quotes nobody ("Contenido
+/// patrocinado" over "Con la inflación … Podés abrir tu cuenta …"). A label whose ad was
 /// not scraped stands over the story: a heading, quoted or reported speech, a paragraph that
 /// does not lead to the next, or the next insert's own label or link line ends the scope.
 fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias: f64) -> Vec<bool> {
@@ -842,6 +844,11 @@ fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias:
             if (start..end).any(|j| scores[j] > bias) {
                 if blocks > 0 {
                     out[first..start].fill(true);
+                } else if scores[end - 1] > bias && (start..end).all(|j| !context.quotes_speech[j])
+                {
+                    // The paragraph right under the label ends in its pitch: the label and the
+                    // pitch frame it, so its neutral sentences are the insert's set-up too.
+                    out[start..end - 1].fill(true);
                 }
                 break;
             }

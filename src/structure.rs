@@ -99,6 +99,18 @@ const DATELINE_SEARCH_BLOCKS: usize = 3;
 const DATELINE_SHORT_BLOCK_WORDS: usize = 4;
 const DATELINE_MAX_BLOCKS: usize = 6;
 
+/// The most words of a kicker line ([`parse`]).
+const KICKER_MAX_WORDS: usize = 3;
+
+/// Whether a line has letters and all of them are capitals.
+fn is_upper_case(line: &str) -> bool {
+    line.chars().any(char::is_alphabetic)
+        && line
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+}
+
 /// Characters that end a sentence or a line of dialogue: a line ending in one is not a heading.
 const FINAL_PUNCTUATION: &[char] = &['.', '!', '?', ':', ';', '…', '"', '“', '”', '»', '«', '\''];
 
@@ -157,7 +169,11 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
         // its end.
         let max = structure.heading_max_words;
         let words = line.split_whitespace().take(max + 1).count();
+        // A kicker over the story ("REPORTAGE", "MONEY MATTERS" right under the title) names
+        // its section; it heads nothing.
+        let kicker = i == 1 && words <= KICKER_MAX_WORDS && is_upper_case(line);
         let is_heading = i + 1 < count
+            && !kicker
             && words <= max
             && (!line.ends_with(FINAL_PUNCTUATION) || is_quoted_line(line))
             && line.chars().any(char::is_alphabetic)
@@ -296,6 +312,9 @@ const WRAP_MAX_WIDTH: usize = 140;
 /// from the lines within that bound.
 const WRAP_OVERLONG_WITH_BLANK_LINES: (usize, usize) = (2, 3);
 const WRAP_OVERLONG_WITHOUT_BLANK_LINES: (usize, usize) = (20, 23);
+/// The share of a wrapped article's inner lines (not far past its width) that its wrapper's
+/// limit holds, as (lines, all lines).
+const WRAP_LIMIT_SHARE: (usize, usize) = (9, 10);
 
 /// How an article is hard-wrapped: the width its full lines come to, and whether blank lines
 /// part its paragraphs.
@@ -303,7 +322,8 @@ const WRAP_OVERLONG_WITHOUT_BLANK_LINES: (usize, usize) = (20, 23);
 struct Wrap {
     /// The median length of a line followed by another line of its paragraph.
     width: usize,
-    /// The longest such line not far past `width`: the wrapper's own limit.
+    /// The length that nine in ten such lines not far past `width` stay within
+    /// ([`WRAP_LIMIT_SHARE`]): the wrapper's own limit.
     limit: usize,
     /// Whether blank lines stand between paragraphs; without them only a line's length tells
     /// where a paragraph ends.
@@ -357,11 +377,21 @@ fn hard_wrap(text: &str, lines: &[Line]) -> Option<Wrap> {
     if !(WRAP_MIN_WIDTH..=WRAP_MAX_WIDTH).contains(&width) || 10 * overlong > body.len() {
         return None;
     }
-    let limit = inner
+    // `inner` is sorted: the limit is the length nine in ten of the lines not far past the
+    // width stay within, so that a list line or two of the page's own (a headline under
+    // "More from this section") do not raise it above what the wrapper used.
+    let within: Vec<usize> = inner
         .iter()
         .copied()
         .filter(|&l| !overlong_past(WRAP_OVERLONG_WITHOUT_BLANK_LINES, l))
-        .max()
+        .collect();
+    let limit = within
+        .get(
+            (within.len() * WRAP_LIMIT_SHARE.0)
+                .div_ceil(WRAP_LIMIT_SHARE.1)
+                .saturating_sub(1),
+        )
+        .copied()
         .unwrap_or(width);
     let wrap = Wrap {
         width,
@@ -640,6 +670,27 @@ mod tests {
         // Two times are a schedule, not a liveblog.
         let schedule = "Plan\n09:00 Doors open.\n10:00 Talks begin.\nThen lunch.\n";
         assert_eq!(entries(schedule), [None; 4]);
+    }
+
+    #[test]
+    fn kickers_and_staff_bylines_are_no_headings() {
+        let kinds = |text: &str| -> Vec<BlockKind> {
+            parse(text, "en", &RuleSet::builtin())
+                .blocks
+                .iter()
+                .map(|b| b.kind)
+                .collect()
+        };
+        use BlockKind::*;
+        let article = "Power bills are rising\nMONEY MATTERS\nStaff Reporter\nBills rose.\n\
+            What to check\nThe reference price.\n";
+        assert_eq!(
+            kinds(article),
+            [Title, Paragraph, Paragraph, Paragraph, Heading, Paragraph]
+        );
+        // Capitals further down are a heading.
+        let later = "Power bills are rising\nBills rose.\nWHAT TO CHECK\nThe reference price.\n";
+        assert_eq!(kinds(later), [Title, Paragraph, Heading, Paragraph]);
     }
 
     #[test]

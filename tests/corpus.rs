@@ -211,12 +211,17 @@ fn detection_with_the_built_in_rules() {
     // Artikel ist für Sie frei zugänglich", "… is paid for by readers"), cues that read past a
     // liveblog entry's time and every ad-label form opening an entry, cues across the line
     // breaks of wrapped paragraphs, related-link lists, no "deal"/"claim" as nouns, the
-    // article's own "you" no cue: 0.9167, F1 0.9351, retained 0.9996.
+    // article's own "you" no cue: 0.9167, F1 0.9351, retained 0.9996. The thirteenth round
+    // (scored unseen when it came: 11 of 25 ads, two of its seven articles without ads cut) took
+    // the corpus to 370 articles; sponsor credits ("– präsentiert von …", "is presented by …"),
+    // a reader trip's booking terms, prize draws, voseo calls to action, a labelled paragraph
+    // that ends in its pitch, and a standfirst that sums the story up kept as editorial: 0.9148,
+    // F1 0.9342, retained 0.9996, none cut.
     let floors = Floors {
-        caught: 0.916,
+        caught: 0.914,
         retained: 0.9995,
         cut: 0,
-        f1: 0.935,
+        f1: 0.934,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -279,7 +284,8 @@ fn hard_wrapped_articles_are_cleaned_like_their_unwrapped_originals() {
     // a full line reads as running on, so paragraphs are parted at every sentence end that
     // meets a line break: soft advertorials lose the paragraph that carries their neutral
     // opening (93.8% caught one paragraph per line, 90.5% wrapped, since cues read across
-    // line breaks and a liveblog entry goes on past a sentence end; 92.3% against 86.7%
+    // line breaks and a liveblog entry goes on past a sentence end; with the thirteenth round,
+    // 91.7% against 88.2%; 92.3% against 86.7%
     // before; before such text could be read as wrapped, 62.2% caught, 63.8% of the editorial
     // text kept, 52 of 95 articles without ads cut).
     type Pick<'a> = &'a dyn Fn(&&eval::GoldArticle) -> bool;
@@ -473,8 +479,9 @@ fn caught_ads_get_their_gold_category() {
     // and comparison sites as hints, French event words in the plural: 0.9725 (353 of 363);
     // the tenth round's 25 ads (310 articles): 0.9655 (364 of 377); the eighth and eleventh
     // rounds' 52 ads (350 articles): 0.9586; two podcast promos annotated `newsletter` put
-    // with the other eleven as `other`, as corpus/README.md now says: 0.9593.
-    assert!(right >= 0.959, "category right {right:.4}, floor 0.959");
+    // with the other eleven as `other`, as corpus/README.md now says: 0.9593; the thirteenth
+    // round's 25 ads (370 articles): 0.9568.
+    assert!(right >= 0.956, "category right {right:.4}, floor 0.956");
 }
 
 #[test]
@@ -570,12 +577,13 @@ fn detection_cross_validated_in_five_folds() {
     // eleventh rounds took the corpus to 350 and these figures to 0.8947, F1 0.9250, retained
     // 0.9992. Appeals that speak of the publication, liveblog entries read past their time,
     // wrapped lines read as one, related-link lists, the article's own "you" no cue: 0.9101,
-    // F1 0.9311, retained 0.9996.
+    // F1 0.9311, retained 0.9996. The thirteenth round took the corpus to 370, with the work
+    // on it: 0.9085, F1 0.9300, retained 0.9996.
     let floors = Floors {
-        caught: 0.910,
+        caught: 0.908,
         retained: 0.9995,
         cut: 0,
-        f1: 0.931,
+        f1: 0.930,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
