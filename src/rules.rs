@@ -168,11 +168,11 @@ pub struct CategoryHint {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     source: String,
-    /// Its syntax tree, parsed on first use and shared by everything built from it (the
-    /// compiled expression, the widened pattern, the reach, the gate literals, the hint
-    /// screen), which each parsed the pattern again: a tenth of what compiling on first use
-    /// cost.
-    hir: OnceLock<Hir>,
+    /// Its syntax tree, kept from the check when the rules load and shared by everything built
+    /// from it (the compiled expression, the widened pattern, the reach, the gate literals, the
+    /// hint screen). Parsing it again on first use cost as much as the check (0.2 G
+    /// instructions over the built-in rules).
+    hir: Hir,
     compiled: OnceLock<meta::Regex>,
     /// The engines of its anchored search ([`Pattern::match_at`]), built on first use.
     anchored: OnceLock<Arc<AnchoredSearch>>,
@@ -191,12 +191,12 @@ pub struct Pattern {
 impl Pattern {
     /// Checks `source`; the error says what is wrong and where in the pattern.
     pub fn new(source: &str) -> std::result::Result<Pattern, String> {
-        regex_syntax::Parser::new()
+        let hir = regex_syntax::Parser::new()
             .parse(source)
             .map_err(|e| e.to_string())?;
         Ok(Pattern {
             source: source.to_string(),
-            hir: OnceLock::new(),
+            hir,
             compiled: OnceLock::new(),
             anchored: OnceLock::new(),
             widened: OnceLock::new(),
@@ -210,11 +210,9 @@ impl Pattern {
         self.gate.get_or_init(|| gate_literals(self.hir()))
     }
 
-    /// The pattern's syntax tree, as the regex crate parses it (its syntax was checked).
+    /// The pattern's syntax tree, as the regex crate parses it.
     fn hir(&self) -> &Hir {
-        self.hir.get_or_init(|| {
-            regex_syntax::parse(&self.source).expect("a pattern whose syntax was checked parses")
-        })
+        &self.hir
     }
 
     /// The pattern as written.
@@ -370,6 +368,36 @@ impl Pattern {
     }
 }
 
+/// The Thompson NFA of `hirs` (a pattern each), without a size limit, with the implicit capture
+/// group of each pattern (`captures`, for the backtracker and the PikeVM) or none.
+///
+/// Each thread keeps one compiler of each kind and reuses it. A compiler allocates and fills
+/// caches for its UTF-8 automata (10,000 entries) on its first pattern and frees them when it
+/// is dropped: made anew for each of the some 300 automata built on first use, that cost 0.1 G
+/// instructions. A compiler starts every build from a cleared state, so the automaton is the
+/// same.
+fn compile_nfa(
+    hirs: &[Hir],
+    captures: bool,
+) -> std::result::Result<thompson::NFA, thompson::BuildError> {
+    fn compiler(captures: thompson::WhichCaptures) -> thompson::Compiler {
+        let mut compiler = thompson::Compiler::new();
+        compiler.configure(
+            thompson::Config::new()
+                .nfa_size_limit(None)
+                .which_captures(captures),
+        );
+        compiler
+    }
+    thread_local! {
+        static COMPILERS: [thompson::Compiler; 2] = [
+            compiler(thompson::WhichCaptures::None),
+            compiler(thompson::WhichCaptures::Implicit),
+        ];
+    }
+    COMPILERS.with(|compilers| compilers[usize::from(captures)].build_many_from_hir(hirs))
+}
+
 /// Makes a [`ForwardDfa`]'s cache for a thread.
 type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
@@ -386,8 +414,9 @@ enum Reach {
 
 /// A forward lazy DFA of one or more patterns (a pattern each) that keeps every match, without
 /// the reverse automaton and the other engines a `meta::Regex` builds, with a pool of caches,
-/// one per thread (up to 16 MiB each): a pattern's [`Reach`], and the hint screen of
-/// [`RuleSet::hints_matching`] (all category hints without their Unicode word boundaries).
+/// one per thread (up to 16 MiB each): a pattern's [`Reach`], the hint screen of
+/// [`RuleSet::hints_matching`] (all category hints without their Unicode word boundaries) and
+/// the screen of a [`DatelinePattern`].
 struct ForwardDfa {
     dfa: Box<hybrid::dfa::DFA>,
     caches: Pool<hybrid::dfa::Cache, CacheFn>,
@@ -396,14 +425,7 @@ struct ForwardDfa {
 impl ForwardDfa {
     /// The automaton of `hirs`, or `None` when it cannot be built.
     fn new(hirs: &[Hir]) -> Option<ForwardDfa> {
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(None)
-                    .which_captures(thompson::WhichCaptures::None),
-            )
-            .build_many_from_hir(hirs)
-            .ok()?;
+        let nfa = compile_nfa(hirs, false).ok()?;
         let dfa = hybrid::dfa::DFA::builder()
             .configure(
                 hybrid::dfa::DFA::config()
@@ -455,13 +477,7 @@ type AnchoredCacheFn = Box<dyn Fn() -> AnchoredCaches + Send + Sync + UnwindSafe
 impl AnchoredSearch {
     /// The engines of `hir`, configured as a `meta::Regex` of [`builder`] configures its own.
     fn new(hir: &Hir) -> AnchoredSearch {
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(None)
-                    .which_captures(thompson::WhichCaptures::Implicit),
-            )
-            .build_from_hir(hir)
+        let nfa = compile_nfa(std::slice::from_ref(hir), true)
             .expect("a pattern whose syntax was checked compiles without a size limit");
         let dfa = hybrid::dfa::DFA::builder()
             .configure(
@@ -673,35 +689,55 @@ pub struct Weights {
 /// (built on first use), which runs as a lazy DFA and matches wherever the pattern does (from
 /// the start of the block), first rules out the blocks that start with no date. (One automaton
 /// for all patterns instead was slower: its lazy DFA outgrew its cache.)
+///
+/// The pattern is checked when the rules load and compiled only when a block first gets past
+/// its screen: the dateline patterns are the largest of the rules (a pattern costs some 20 M
+/// instructions to compile), and a run meets the dates of a few of them. The screen is a
+/// forward lazy DFA alone ([`ForwardDfa`]), without the reverse automaton and the other engines
+/// a `meta::Regex` builds.
 #[derive(Clone, Debug)]
 pub struct DatelinePattern {
-    regex: Regex,
-    screen: OnceLock<Option<meta::Regex>>,
+    source: String,
+    /// The syntax tree of the check, for the screen.
+    hir: Hir,
+    screen: OnceLock<Option<Arc<ForwardDfa>>>,
+    regex: OnceLock<Regex>,
 }
 
 impl DatelinePattern {
-    fn new(regex: Regex) -> DatelinePattern {
-        DatelinePattern {
-            regex,
+    /// Checks `source` as `Regex::new` would; the error is the one `Regex::new` gives.
+    fn new(source: String) -> std::result::Result<DatelinePattern, String> {
+        let hir = regex_syntax::parse(&source).map_err(|e| e.to_string())?;
+        Ok(DatelinePattern {
+            source,
+            hir,
             screen: OnceLock::new(),
-        }
+            regex: OnceLock::new(),
+        })
     }
 
     /// The pattern's match in `line` and its groups: what `Regex::captures` gives.
     pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
         let screen = self.screen.get_or_init(|| {
-            let hir = regex_syntax::parse(self.regex.as_str()).ok()?;
-            if !hir.properties().look_set().contains_word_unicode() {
+            if !self.hir.properties().look_set().contains_word_unicode() {
                 return None;
             }
-            builder()
-                .build_from_hir(&without_word_boundaries(&hir))
-                .ok()
+            ForwardDfa::new(&[without_word_boundaries(&self.hir)]).map(Arc::new)
         });
-        if screen.as_ref().is_some_and(|screen| !screen.is_match(line)) {
-            return None;
+        if let Some(ForwardDfa { dfa, caches }) = screen.as_deref() {
+            let input = Input::new(line).earliest(true);
+            if let Ok(None) = dfa.try_search_fwd(&mut caches.get(), &input) {
+                return None;
+            }
         }
-        self.regex.captures(line)
+        self.regex
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&self.source)
+                    .size_limit(usize::MAX)
+                    .build()
+                    .expect("a dateline pattern whose syntax was checked compiles")
+            })
+            .captures(line)
     }
 }
 
@@ -1429,7 +1465,8 @@ impl RuleSet {
         let weekday_alt = alternation(&weekdays);
         let place = match place {
             Some((p, file, offset)) => {
-                Regex::new(&p).map_err(|e| {
+                // Checked here, compiled as part of each dateline pattern.
+                regex_syntax::parse(&p).map_err(|e| {
                     error_at(
                         &sources[file],
                         offset,
@@ -1454,15 +1491,15 @@ impl RuleSet {
                 format!(r"{lead}{weekday}(?:{date}){time}"),
                 format!(r"{lead}{time}[\s,]*{weekday}(?:{date})"),
             ] {
-                let regex = Regex::new(&full).map_err(|e| {
-                    let (f, o) = if Regex::new(&time).is_err() {
+                let pattern = DatelinePattern::new(full).map_err(|e| {
+                    let (f, o) = if regex_syntax::parse(&time).is_err() {
                         (time_file, time_offset)
                     } else {
                         (file, offset)
                     };
                     error_at(&sources[f], o, format!("invalid dateline pattern: {e}"))
                 })?;
-                patterns.push((language.clone(), DatelinePattern::new(regex)));
+                patterns.push((language.clone(), pattern));
             }
         }
         let mut set = RuleSet {
