@@ -176,9 +176,13 @@ pub struct Pattern {
     compiled: OnceLock<meta::Regex>,
     /// The engines of its anchored search ([`Pattern::match_at`]), built on first use.
     anchored: OnceLock<Arc<AnchoredSearch>>,
-    /// The pattern without its Unicode word boundaries, for [`Pattern::count_matches`]; `None`
-    /// when it has none or may match the empty string.
-    widened: OnceLock<Option<meta::Regex>>,
+    /// The pattern without its Unicode word boundaries as a Thompson NFA (no captures), built on
+    /// first use and shared by the widened search and the reach, which each compiled it; `None`
+    /// when it has no Unicode word boundaries.
+    widened_nfa: OnceLock<Option<thompson::NFA>>,
+    /// The search for the widened pattern, for [`Pattern::count_matches`]; `None` when it has no
+    /// Unicode word boundaries or may match the empty string.
+    widened: OnceLock<Option<Arc<WidenedSearch>>>,
     /// What the literal gate looks for in the pattern, taken apart on first use: once for a
     /// common rule, which stands in the screen of every language.
     gate: OnceLock<GateLiterals>,
@@ -199,6 +203,7 @@ impl Pattern {
             hir,
             compiled: OnceLock::new(),
             anchored: OnceLock::new(),
+            widened_nfa: OnceLock::new(),
             widened: OnceLock::new(),
             gate: OnceLock::new(),
             reach: OnceLock::new(),
@@ -247,8 +252,11 @@ impl Pattern {
         };
         let (mut count, mut at) = (0, 0);
         while count < limit {
-            let Some(candidate) = widened.search(&Input::new(text).range(at..)) else {
-                break;
+            let candidate = match widened.search(&Input::new(text).range(at..)) {
+                Ok(Some(candidate)) => candidate,
+                Ok(None) => break,
+                // Not expected: without word boundaries the lazy DFAs do not give up.
+                Err(_) => return self.regex().find_iter(text).take(limit).count(),
             };
             let start = candidate.start();
             match self.match_at(text, start) {
@@ -345,31 +353,116 @@ impl Pattern {
                 if let Some(longest) = hir.properties().maximum_len() {
                     return Some(Arc::new(Reach::Longest(longest)));
                 }
-                let dfa = ForwardDfa::new(&[without_word_boundaries(hir)])?;
+                let dfa = ForwardDfa::from_nfa(self.widened_nfa()?.clone())?;
                 Some(Arc::new(Reach::Dfa(dfa)))
             })
             .as_deref()
     }
 
+    /// The widened pattern's NFA ([`Pattern::widened_nfa`]), compiled on first use.
+    fn widened_nfa(&self) -> Option<&thompson::NFA> {
+        self.widened_nfa
+            .get_or_init(|| {
+                let hir = self.hir();
+                if !hir.properties().look_set().contains_word_unicode() {
+                    return None;
+                }
+                compile_nfa(&[without_word_boundaries(hir)], NfaKind::Forward).ok()
+            })
+            .as_ref()
+    }
+
     /// The widened pattern [`Pattern::count_matches`] looks for starts with, built on first use.
-    fn widened(&self) -> Option<&meta::Regex> {
+    fn widened(&self) -> Option<&WidenedSearch> {
         self.widened
             .get_or_init(|| {
                 let hir = self.hir();
                 // An empty match would need find_iter's rule for empty matches: a pattern that
                 // may match nothing (none of the built-in ones) runs as it is.
                 let empty = hir.properties().minimum_len().is_none_or(|len| len == 0);
-                if empty || !hir.properties().look_set().contains_word_unicode() {
+                if empty {
                     return None;
                 }
-                builder().build_from_hir(&without_word_boundaries(hir)).ok()
+                let forward = self.widened_nfa()?.clone();
+                let reverse =
+                    compile_nfa(&[without_word_boundaries(hir)], NfaKind::Reverse).ok()?;
+                WidenedSearch::new(forward, reverse).map(Arc::new)
             })
-            .as_ref()
+            .as_deref()
     }
 }
 
-/// The Thompson NFA of `hirs` (a pattern each), without a size limit, with the implicit capture
-/// group of each pattern (`captures`, for the backtracker and the PikeVM) or none.
+/// The leftmost-first search of a pattern without its Unicode word boundaries
+/// ([`Pattern::count_matches`]): a forward and a reverse lazy DFA, as a `meta::Regex` runs it,
+/// without the other engines a `meta::Regex` builds, and with the forward NFA of the pattern's
+/// [`Reach`] (the same pattern) instead of a second one. A pool of caches, one per thread.
+struct WidenedSearch {
+    regex: Arc<hybrid::regex::Regex>,
+    caches: Pool<hybrid::regex::Cache, WidenedCacheFn>,
+}
+
+/// Makes a [`WidenedSearch`]'s cache for a thread.
+type WidenedCacheFn =
+    Box<dyn Fn() -> hybrid::regex::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl WidenedSearch {
+    /// The search of the pattern whose NFA is `forward` and whose reverse NFA is `reverse`,
+    /// with lazy DFAs configured as a `meta::Regex` of [`builder`] configures its own; `None`
+    /// when they cannot be built.
+    fn new(forward: thompson::NFA, reverse: thompson::NFA) -> Option<WidenedSearch> {
+        let config = hybrid::dfa::DFA::config()
+            .starts_for_each_pattern(true)
+            .cache_capacity(16 * (1 << 20));
+        let forward = hybrid::dfa::DFA::builder()
+            .configure(config.clone())
+            .build_from_nfa(forward)
+            .ok()?;
+        let reverse = hybrid::dfa::DFA::builder()
+            .configure(
+                config
+                    .prefilter(None)
+                    .specialize_start_states(false)
+                    .match_kind(MatchKind::All),
+            )
+            .build_from_nfa(reverse)
+            .ok()?;
+        let regex = Arc::new(hybrid::regex::Builder::new().build_from_dfas(forward, reverse));
+        let for_caches = Arc::clone(&regex);
+        let create: WidenedCacheFn = Box::new(move || for_caches.create_cache());
+        Some(WidenedSearch {
+            regex,
+            caches: Pool::new(create),
+        })
+    }
+
+    /// The leftmost-first match in `input`, if any.
+    fn search(
+        &self,
+        input: &Input<'_>,
+    ) -> std::result::Result<Option<regex_automata::Match>, regex_automata::MatchError> {
+        self.regex.try_search(&mut self.caches.get(), input)
+    }
+}
+
+impl std::fmt::Debug for WidenedSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WidenedSearch").finish_non_exhaustive()
+    }
+}
+
+/// What [`compile_nfa`] builds.
+#[derive(Clone, Copy)]
+enum NfaKind {
+    /// Forward, without capture groups (for lazy DFAs).
+    Forward,
+    /// Forward, with the implicit capture group of each pattern (for the backtracker and the
+    /// PikeVM).
+    Captures,
+    /// Reverse, without capture groups (for a lazy DFA that finds where a match starts).
+    Reverse,
+}
+
+/// The Thompson NFA of `hirs` (a pattern each), without a size limit, of the given kind.
 ///
 /// Each thread keeps one compiler of each kind and reuses it. A compiler allocates and fills
 /// caches for its UTF-8 automata (10,000 entries) on its first pattern and frees them when it
@@ -378,24 +471,26 @@ impl Pattern {
 /// same.
 fn compile_nfa(
     hirs: &[Hir],
-    captures: bool,
+    kind: NfaKind,
 ) -> std::result::Result<thompson::NFA, thompson::BuildError> {
-    fn compiler(captures: thompson::WhichCaptures) -> thompson::Compiler {
+    fn compiler(captures: thompson::WhichCaptures, reverse: bool) -> thompson::Compiler {
         let mut compiler = thompson::Compiler::new();
         compiler.configure(
             thompson::Config::new()
                 .nfa_size_limit(None)
-                .which_captures(captures),
+                .which_captures(captures)
+                .reverse(reverse),
         );
         compiler
     }
     thread_local! {
-        static COMPILERS: [thompson::Compiler; 2] = [
-            compiler(thompson::WhichCaptures::None),
-            compiler(thompson::WhichCaptures::Implicit),
+        static COMPILERS: [thompson::Compiler; 3] = [
+            compiler(thompson::WhichCaptures::None, false),
+            compiler(thompson::WhichCaptures::Implicit, false),
+            compiler(thompson::WhichCaptures::None, true),
         ];
     }
-    COMPILERS.with(|compilers| compilers[usize::from(captures)].build_many_from_hir(hirs))
+    COMPILERS.with(|compilers| compilers[kind as usize].build_many_from_hir(hirs))
 }
 
 /// Makes a [`ForwardDfa`]'s cache for a thread.
@@ -424,7 +519,12 @@ struct ForwardDfa {
 impl ForwardDfa {
     /// The automaton of `hirs`, or `None` when it cannot be built.
     fn new(hirs: &[Hir]) -> Option<ForwardDfa> {
-        let nfa = compile_nfa(hirs, false).ok()?;
+        ForwardDfa::from_nfa(compile_nfa(hirs, NfaKind::Forward).ok()?)
+    }
+
+    /// The automaton of `nfa` (forward, without capture groups), or `None` when it cannot be
+    /// built.
+    fn from_nfa(nfa: thompson::NFA) -> Option<ForwardDfa> {
         let dfa = hybrid::dfa::DFA::builder()
             .configure(
                 hybrid::dfa::DFA::config()
@@ -476,7 +576,7 @@ type AnchoredCacheFn = Box<dyn Fn() -> AnchoredCaches + Send + Sync + UnwindSafe
 impl AnchoredSearch {
     /// The engines of `hir`, configured as a `meta::Regex` of [`builder`] configures its own.
     fn new(hir: &Hir) -> AnchoredSearch {
-        let nfa = compile_nfa(std::slice::from_ref(hir), true)
+        let nfa = compile_nfa(std::slice::from_ref(hir), NfaKind::Captures)
             .expect("a pattern whose syntax was checked compiles without a size limit");
         let dfa = hybrid::dfa::DFA::builder()
             .configure(
