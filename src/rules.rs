@@ -367,7 +367,7 @@ impl Pattern {
                 if !hir.properties().look_set().contains_word_unicode() {
                     return None;
                 }
-                compile_nfa(&[without_word_boundaries(hir)], NfaKind::Forward).ok()
+                compile_nfa(&[without_word_boundaries(hir)], NfaKind::Forward)
             })
             .as_ref()
     }
@@ -384,8 +384,7 @@ impl Pattern {
                     return None;
                 }
                 let forward = self.widened_nfa()?.clone();
-                let reverse =
-                    compile_nfa(&[without_word_boundaries(hir)], NfaKind::Reverse).ok()?;
+                let reverse = compile_nfa(&[without_word_boundaries(hir)], NfaKind::Reverse)?;
                 WidenedSearch::new(forward, reverse).map(Arc::new)
             })
             .as_deref()
@@ -462,17 +461,15 @@ enum NfaKind {
     Reverse,
 }
 
-/// The Thompson NFA of `hirs` (a pattern each), without a size limit, of the given kind.
+/// The Thompson NFA of `hirs` (a pattern each), without a size limit, of the given kind; `None`
+/// when it cannot be built.
 ///
 /// Each thread keeps one compiler of each kind and reuses it. A compiler allocates and fills
 /// caches for its UTF-8 automata (10,000 entries) on its first pattern and frees them when it
 /// is dropped: made anew for each of the some 300 automata built on first use, that cost 0.1 G
 /// instructions. A compiler starts every build from a cleared state, so the automaton is the
 /// same.
-fn compile_nfa(
-    hirs: &[Hir],
-    kind: NfaKind,
-) -> std::result::Result<thompson::NFA, thompson::BuildError> {
+fn compile_nfa(hirs: &[Hir], kind: NfaKind) -> Option<thompson::NFA> {
     fn compiler(captures: thompson::WhichCaptures, reverse: bool) -> thompson::Compiler {
         let mut compiler = thompson::Compiler::new();
         compiler.configure(
@@ -490,7 +487,7 @@ fn compile_nfa(
             compiler(thompson::WhichCaptures::None, true),
         ];
     }
-    COMPILERS.with(|compilers| compilers[kind as usize].build_many_from_hir(hirs))
+    COMPILERS.with(|compilers| compilers[kind as usize].build_many_from_hir(hirs).ok())
 }
 
 /// Makes a [`ForwardDfa`]'s cache for a thread.
@@ -519,7 +516,7 @@ struct ForwardDfa {
 impl ForwardDfa {
     /// The automaton of `hirs`, or `None` when it cannot be built.
     fn new(hirs: &[Hir]) -> Option<ForwardDfa> {
-        ForwardDfa::from_nfa(compile_nfa(hirs, NfaKind::Forward).ok()?)
+        ForwardDfa::from_nfa(compile_nfa(hirs, NfaKind::Forward)?)
     }
 
     /// The automaton of `nfa` (forward, without capture groups), or `None` when it cannot be
