@@ -140,20 +140,31 @@ fn dateline_follows(article: &CleanArticle, block: usize) -> bool {
 
 /// Whether block `block` opens with a news agency's place line: a place, the agency's tag in
 /// brackets (alone or with others: "(dpa/lni)") and a dash.
+///
+/// The place is a capital and 1 to 40 more letters, dots, spaces, slashes or hyphens
+/// (`^\p{Lu}[\p{L}. /-]{1,40}\(`). Those exclude the bracket, so the place is the whole run of
+/// them and its length is checked here: compiled as `{1,40}`, the regex crate built forty
+/// copies of the automaton of all letters, forward and reverse (77 M instructions, once per
+/// process).
 fn opens_as_agency_copy(text: &str, article: &CleanArticle, block: usize, rules: &RuleSet) -> bool {
-    static PLACE_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^\p{Lu}[\p{L}. /-]{1,40}\(([^()]{2,30})\)\s*[–—-]").unwrap()
-    });
     let Some(block) = article.structure.blocks.get(block) else {
         return false;
     };
-    PLACE_LINE
-        .captures(block.span.of(text).trim_start())
-        .is_some_and(|caps| {
-            caps[1]
-                .split(['/', ',', ';'])
-                .any(|tag| rules.structure().news_agencies.contains(tag.trim()))
-        })
+    place_line_tags(block.span.of(text).trim_start()).is_some_and(|tags| {
+        tags.split(['/', ',', ';'])
+            .any(|tag| rules.structure().news_agencies.contains(tag.trim()))
+    })
+}
+
+/// What stands in the brackets of a place line at the start of `line` (see
+/// [`opens_as_agency_copy`]): the first group of
+/// `^\p{Lu}[\p{L}. /-]{1,40}\(([^()]{2,30})\)\s*[–—-]`.
+fn place_line_tags(line: &str) -> Option<&str> {
+    static PLACE_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\p{Lu}([\p{L}. /-]+)\(([^()]{2,30})\)\s*[–—-]").unwrap()
+    });
+    let caps = PLACE_LINE.captures(line)?;
+    (caps[1].chars().count() <= 40).then(|| caps.get(2).map_or("", |m| m.as_str()))
 }
 
 #[cfg(test)]
@@ -196,6 +207,30 @@ mod tests {
             format!("Stadt baut neue Brücke\nVon Anna Berger\nPublireportage\n{EDITORIAL}"),
         ] {
             assert_eq!(class(&text), ArticleClass::Advertorial, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_place_line_is_read_as_its_bounded_pattern_reads_it() {
+        let bounded =
+            regex::Regex::new(r"^\p{Lu}[\p{L}. /-]{1,40}\(([^()]{2,30})\)\s*[–—-]").unwrap();
+        let place = |n: usize| format!("U{}", "é".repeat(n));
+        let lines = [
+            "Uelzen (lni) – Die Stadt",
+            "Frankfurt am Main (dpa/lhe) - Text",
+            "Uelzen (l) – zu kurz",
+            "uelzen (lni) – klein",
+            "Uelzen(lni)—ohne Leerzeichen",
+            "Berlin (dpa) Text ohne Strich",
+            "Ü (dpa) – nur ein Buchstabe",
+            "Über St. Gallen/Bern (sda, ats) –",
+        ];
+        let long = [39, 40, 41, 60].map(|n| format!("{} (dpa) – Text", place(n)));
+        for line in lines.iter().map(|l| l.to_string()).chain(long) {
+            let expected = bounded
+                .captures(&line)
+                .map(|caps| caps.get(1).unwrap().as_str());
+            assert_eq!(place_line_tags(&line), expected, "{line}");
         }
     }
 
