@@ -132,8 +132,21 @@ impl Context {
                 .collect()
         };
         let label_line = bare_label_lines(sentences, features, rules);
+        // A related-link line ("Read more: …") is an insert of its own too, not the heading of
+        // the paragraph under it.
+        let unbound: Vec<bool> = label_line
+            .iter()
+            .zip(features)
+            .map(|(&label, f)| {
+                label
+                    || f.cues.iter().any(|cue| {
+                        let rule = &rules.rules()[cue.rule];
+                        rule.weight > 0.0 && rule.category == Some(Category::RelatedLink)
+                    })
+            })
+            .collect();
         Context {
-            binds_to_next: label_lines_unbound(structure.heading_binds(), sentences, &label_line),
+            binds_to_next: label_lines_unbound(structure.heading_binds(), sentences, &unbound),
             on_topic: each(|f| f.on_topic),
             opens_insert: opens_new_insert(sentences, features, rules),
             echo_below: features.iter().map(|f| f.echo_below).collect(),
@@ -1125,7 +1138,8 @@ pub fn opens_new_insert(
 }
 
 /// `binds` (per block: it introduces the next, like a heading) with every line that is an ad
-/// label and nothing else ("Sponsored", "Anzeige") unbound. Such a label is an insert of its
+/// label and nothing else ("Sponsored", "Anzeige") or a related-link line unbound (`unbound`,
+/// per sentence). Such a label is an insert of its
 /// own; what stands under it goes with it only on its own promo evidence, as any paragraph
 /// would (or as the set-up of the labelled insert, [`label_scopes`]). Scraped pages keep labels
 /// whose ad was not scraped, above the story's next paragraph: bound like a heading, that
@@ -1133,9 +1147,9 @@ pub fn opens_new_insert(
 fn label_lines_unbound(
     mut binds: Vec<bool>,
     sentences: &[Sentence],
-    label_line: &[bool],
+    unbound: &[bool],
 ) -> Vec<bool> {
-    for (sentence, _) in sentences.iter().zip(label_line).filter(|(_, &l)| l) {
+    for (sentence, _) in sentences.iter().zip(unbound).filter(|(_, &l)| l) {
         if let Some(b) = binds.get_mut(sentence.block) {
             *b = false;
         }

@@ -93,8 +93,9 @@ impl Structure {
 }
 
 /// How many blocks after the title may hold the dateline (a byline may stand before it).
-/// Blocks of at most [`DATELINE_SHORT_BLOCK_WORDS`] words (a kicker, a byline, a photo credit)
-/// do not count, up to [`DATELINE_MAX_BLOCKS`] blocks in all.
+/// Blocks of at most [`DATELINE_SHORT_BLOCK_WORDS`] words (a kicker, a short byline, a photo
+/// credit) and bylines and credit lines of any length (`not_headings`) do not count, up to
+/// [`DATELINE_MAX_BLOCKS`] blocks in all.
 const DATELINE_SEARCH_BLOCKS: usize = 3;
 const DATELINE_SHORT_BLOCK_WORDS: usize = 4;
 const DATELINE_MAX_BLOCKS: usize = 6;
@@ -142,11 +143,14 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
             break;
         }
         let block = blocks[index].span.of(text);
-        if block
+        // Separators ("Guía | Comer y beber") are no words, and a byline or credit line is
+        // the header's as much as a kicker is.
+        let long = block
             .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
             .nth(DATELINE_SHORT_BLOCK_WORDS)
-            .is_some()
-        {
+            .is_some();
+        if long && !rules.structure().not_headings.is_match(block) {
             counted += 1;
         }
         if let Some((found, rest)) = find_dateline(text, blocks[index].span, language, rules) {

@@ -216,12 +216,16 @@ fn detection_with_the_built_in_rules() {
     // the corpus to 370 articles; sponsor credits ("– präsentiert von …", "is presented by …"),
     // a reader trip's booking terms, prize draws, voseo calls to action, a labelled paragraph
     // that ends in its pitch, and a standfirst that sums the story up kept as editorial: 0.9148,
-    // F1 0.9342, retained 0.9996, none cut.
+    // F1 0.9342, retained 0.9996, none cut. The twelfth round (kept unseen until then: 16 of
+    // 28 ads, char P 91.9%, none cut, the same after this session's work) took the corpus to
+    // 390 articles; "premium" only as a tier or coverage, related-link lines bound to nothing,
+    // wire credits "(Reporting by …)" as source lines: 0.8959, F1 0.9195, retained 0.9996: the
+    // floors fell with the grown corpus, not a change.
     let floors = Floors {
-        caught: 0.914,
+        caught: 0.895,
         retained: 0.9995,
         cut: 0,
-        f1: 0.934,
+        f1: 0.919,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -480,8 +484,8 @@ fn caught_ads_get_their_gold_category() {
     // the tenth round's 25 ads (310 articles): 0.9655 (364 of 377); the eighth and eleventh
     // rounds' 52 ads (350 articles): 0.9586; two podcast promos annotated `newsletter` put
     // with the other eleven as `other`, as corpus/README.md now says: 0.9593; the thirteenth
-    // round's 25 ads (370 articles): 0.9568.
-    assert!(right >= 0.956, "category right {right:.4}, floor 0.956");
+    // round's 25 ads (370 articles): 0.9568; the twelfth round's 28 (390 articles): 0.9518.
+    assert!(right >= 0.951, "category right {right:.4}, floor 0.951");
 }
 
 #[test]
@@ -578,12 +582,13 @@ fn detection_cross_validated_in_five_folds() {
     // 0.9992. Appeals that speak of the publication, liveblog entries read past their time,
     // wrapped lines read as one, related-link lists, the article's own "you" no cue: 0.9101,
     // F1 0.9311, retained 0.9996. The thirteenth round took the corpus to 370, with the work
-    // on it: 0.9085, F1 0.9300, retained 0.9996.
+    // on it: 0.9085, F1 0.9300, retained 0.9996. The twelfth round took it to 390: 0.8919,
+    // F1 0.9169, retained 0.9996.
     let floors = Floors {
-        caught: 0.908,
+        caught: 0.891,
         retained: 0.9995,
         cut: 0,
-        f1: 0.930,
+        f1: 0.916,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
