@@ -220,12 +220,14 @@ fn detection_with_the_built_in_rules() {
     // 28 ads, char P 91.9%, none cut, the same after this session's work) took the corpus to
     // 390 articles; "premium" only as a tier or coverage, related-link lines bound to nothing,
     // wire credits "(Reporting by …)" as source lines: 0.8959, F1 0.9195, retained 0.9996: the
-    // floors fell with the grown corpus, not a change.
+    // floors fell with the grown corpus, not a change. Appeals that say the journalism
+    // "entsteht nur, weil …", "n'existe que parce que …", "Este directo es de acceso libre",
+    // subscribers "dieses Magazins" offered tickets: 0.9018, F1 0.9207.
     let floors = Floors {
-        caught: 0.895,
+        caught: 0.901,
         retained: 0.9995,
         cut: 0,
-        f1: 0.919,
+        f1: 0.920,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -484,8 +486,9 @@ fn caught_ads_get_their_gold_category() {
     // the tenth round's 25 ads (310 articles): 0.9655 (364 of 377); the eighth and eleventh
     // rounds' 52 ads (350 articles): 0.9586; two podcast promos annotated `newsletter` put
     // with the other eleven as `other`, as corpus/README.md now says: 0.9593; the thirteenth
-    // round's 25 ads (370 articles): 0.9568; the twelfth round's 28 (390 articles): 0.9518.
-    assert!(right >= 0.951, "category right {right:.4}, floor 0.951");
+    // round's 25 ads (370 articles): 0.9568; the twelfth round's 28 (390 articles): 0.9518;
+    // trade fairs as events, Québec's "infolettre" as a newsletter: 0.9542.
+    assert!(right >= 0.954, "category right {right:.4}, floor 0.954");
 }
 
 #[test]
@@ -583,12 +586,12 @@ fn detection_cross_validated_in_five_folds() {
     // wrapped lines read as one, related-link lists, the article's own "you" no cue: 0.9101,
     // F1 0.9311, retained 0.9996. The thirteenth round took the corpus to 370, with the work
     // on it: 0.9085, F1 0.9300, retained 0.9996. The twelfth round took it to 390: 0.8919,
-    // F1 0.9169, retained 0.9996.
+    // F1 0.9169, retained 0.9996; with its appeals' wordings: 0.8978, F1 0.9181.
     let floors = Floors {
-        caught: 0.891,
+        caught: 0.897,
         retained: 0.9995,
         cut: 0,
-        f1: 0.916,
+        f1: 0.918,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
