@@ -222,12 +222,13 @@ fn detection_with_the_built_in_rules() {
     // wire credits "(Reporting by …)" as source lines: 0.8959, F1 0.9195, retained 0.9996: the
     // floors fell with the grown corpus, not a change. Appeals that say the journalism
     // "entsteht nur, weil …", "n'existe que parce que …", "Este directo es de acceso libre",
-    // subscribers "dieses Magazins" offered tickets: 0.9018, F1 0.9207.
+    // subscribers "dieses Magazins" offered tickets: 0.9018, F1 0.9207. A download "kostenlos
+    // als PDF", the paper's "Leserpodium": 0.9037, F1 0.9228.
     let floors = Floors {
-        caught: 0.901,
+        caught: 0.903,
         retained: 0.9995,
         cut: 0,
-        f1: 0.920,
+        f1: 0.922,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
