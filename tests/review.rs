@@ -406,7 +406,7 @@ fn rules_list_shows_every_rule_and_rules_test_fails_on_a_broken_example() {
     let checked = rule_files + hint_files;
     let tested = dir.klartext(&["rules", "test"]);
     assert_eq!(tested.status.code(), Some(0), "{}", stdout(&tested));
-    assert!(stdout(&tested).contains("ok   de.lead_magnet (2 match, 1 no_match)"));
+    assert!(stdout(&tested).contains("ok   de.lead_magnet (3 match, 1 no_match)"));
     assert!(stdout(&tested).ends_with(&format!(
         "{checked} rules and hints: {checked} passed, 0 failed\n"
     )));
