@@ -82,6 +82,10 @@ pub struct Context {
     /// want (a cue of the `publisher_offer`, `publisher_event`, `reader_offer` or `hook.desire`
     /// families).
     pub publisher_voice: Vec<bool>,
+    /// Per sentence: the publisher appeals to its readers for support in it (a
+    /// `<lang>.publisher_appeal` cue: "Lokaljournalismus kostet Geld", "Il vit grâce à ses
+    /// lecteurs").
+    pub appeals: Vec<bool>,
     /// Per sentence: it is a call to action (it fires a `<lang>.cta.*` cue: "Download the free
     /// report today", "Jetzt Depot eröffnen").
     pub call_to_action: Vec<bool>,
@@ -155,6 +159,12 @@ impl Context {
             opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
             label_line,
             publisher_voice: fires(speaks_as_publisher),
+            appeals: fires(|rule| {
+                matches!(
+                    positive_family(rule),
+                    Some("publisher_appeal" | "publisher_appeal.value")
+                )
+            }),
             call_to_action: fires(calls_to_action),
             hands_over: fires(hands_over),
             poses_problem: fires(poses_problem),
@@ -509,7 +519,12 @@ fn support(
         } else {
             (0, 0)
         };
-        let lead_in = end < sentences.len() && is_lead_in(start..end, below, scores, context, bias);
+        // The publisher's appeal speaks of the publication: the story's paragraph above it is
+        // no set-up, though it shares a word with it ("le travail fait en régie" over "Ce
+        // travail est gratuit pour tous, mais il ne l'est pas pour nous").
+        let lead_in = end < sentences.len()
+            && is_lead_in(start..end, below, scores, context, bias)
+            && !(end..block_end(sentences, end)).any(|j| context.appeals[j]);
         // A lead-in to a paragraph that pitches twice on its own (or once, under a closing line
         // that names it), sharing with it a word that no other block uses, is that insert's own
         // set-up: two pitching neighbours.
@@ -1385,6 +1400,7 @@ mod tests {
                 opener_cue: flags(opens_insert),
                 label_line: flags(&[]),
                 publisher_voice: flags(publisher_voice),
+                appeals: flags(&[]),
                 call_to_action: flags(call_to_action),
                 hands_over: flags(hands_over),
                 poses_problem: flags(poses_problem),

@@ -223,12 +223,14 @@ fn detection_with_the_built_in_rules() {
     // floors fell with the grown corpus, not a change. Appeals that say the journalism
     // "entsteht nur, weil …", "n'existe que parce que …", "Este directo es de acceso libre",
     // subscribers "dieses Magazins" offered tickets: 0.9018, F1 0.9207. A download "kostenlos
-    // als PDF", the paper's "Leserpodium": 0.9037, F1 0.9228.
+    // als PDF", the paper's "Leserpodium": 0.9037, F1 0.9228. French appeals ("soutenez notre
+    // travail", "gratuit pour tous, mais … pas pour nous", "Devenez membre"), with no lead-in
+    // taken above an appeal: 0.9057, F1 0.9244.
     let floors = Floors {
-        caught: 0.903,
+        caught: 0.905,
         retained: 0.9995,
         cut: 0,
-        f1: 0.922,
+        f1: 0.924,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -587,12 +589,13 @@ fn detection_cross_validated_in_five_folds() {
     // wrapped lines read as one, related-link lists, the article's own "you" no cue: 0.9101,
     // F1 0.9311, retained 0.9996. The thirteenth round took the corpus to 370, with the work
     // on it: 0.9085, F1 0.9300, retained 0.9996. The twelfth round took it to 390: 0.8919,
-    // F1 0.9169, retained 0.9996; with its appeals' wordings: 0.8978, F1 0.9181.
+    // F1 0.9169, retained 0.9996; with its appeals' wordings: 0.8978, F1 0.9181; French
+    // appeals, no lead-in above an appeal: 0.8998, F1 0.9201.
     let floors = Floors {
-        caught: 0.897,
+        caught: 0.899,
         retained: 0.9995,
         cut: 0,
-        f1: 0.918,
+        f1: 0.920,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
