@@ -1217,11 +1217,12 @@ fn quotes_speech(original: &str, masked: &str) -> bool {
 const QUOTE_MAX_CARRY: usize = 6;
 
 /// For every block, how many of its first bytes lie inside a quotation that an earlier block
-/// opened, its closing mark included: news quotes a statement over several paragraphs, opening it in the first and closing
-/// it in the last (in German also reopening each paragraph without closing it). A quotation is
-/// carried only when a block within [`QUOTE_MAX_CARRY`] closes it with no opening mark of its
-/// kind before the close, so a stray opening mark never hides the rest of an article. Only
-/// typographic pairs are followed: a straight `"` opens and closes alike.
+/// opened, its closing mark included: news quotes a statement over several paragraphs, opening
+/// it in the first and closing it in the last (in German also reopening each paragraph without
+/// closing it). A quotation is carried only when a block within [`QUOTE_MAX_CARRY`] closes it
+/// with no opening mark of its kind before the close, so a stray opening mark never hides the
+/// rest of an article. Only typographic pairs are followed: a straight `"` opens and closes
+/// alike.
 fn carried_quotes(text: &str, structure: &Structure) -> Vec<usize> {
     let blocks: Vec<&str> = structure.blocks.iter().map(|b| b.span.of(text)).collect();
     let mut carried = vec![0; blocks.len()];
