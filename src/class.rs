@@ -79,9 +79,7 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
     let is_label_sentence = |i: usize| {
         article.features[i].cues.iter().any(|cue| {
             let rule = &rules.rules()[cue.rule];
-            rule.category == Some(Category::SponsoredLabel)
-                && rule.weight > 0.0
-                && !rule.id.ends_with(".section_credit")
+            rule.speaks_for(Category::SponsoredLabel) && !rule.id.ends_with(".section_credit")
         })
     };
     // A label at the top labels the article when the ad found there is the label line alone;

@@ -215,8 +215,11 @@ pub fn extract(
         rules,
     );
     drop_the_article_voice(&mut features, rules);
-    add_topic_cues(&mut features, text, sentences, rules);
-    mark_shared_words(&mut features, text, &words, sentences, rules);
+    let topic_rules: Vec<usize> = (0..rules.rules().len())
+        .filter(|&r| rules.rules()[r].position == Position::ArticleTopic)
+        .collect();
+    add_topic_cues(&mut features, text, sentences, &topic_rules, rules);
+    mark_shared_words(&mut features, text, &words, sentences, &topic_rules, rules);
     features
 }
 
@@ -711,6 +714,7 @@ fn mark_shared_words(
     text: &str,
     words: &Words,
     sentences: &[Sentence],
+    topic_rules: &[usize],
     rules: &RuleSet,
 ) {
     // Each word: the first block it stands in, the second (if any), and whether it stands in a
@@ -733,9 +737,6 @@ fn mark_shared_words(
             }
         }
     }
-    let topic_rules: Vec<usize> = (0..rules.rules().len())
-        .filter(|&r| rules.rules()[r].position == Position::ArticleTopic)
-        .collect();
     // The distinct words of a sentence that stand in other blocks, up to as many as count.
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
     // The block below, the first letters of its content words, and its sorted content words
@@ -794,14 +795,8 @@ fn mark_shared_words(
         // up (a standfirst: "The supermarket's free Kitchen app plans your meals and fills your
         // trolley" over a review of that app); an insert brings words of its own.
         let sums_up = recurring >= SUMMARY_MIN_WORDS && SUMMARY_SHARE * recurring >= topic_words;
-        if sums_up && !f.cues.iter().any(|c| topic_rules.contains(&c.rule)) {
-            for &r in &topic_rules {
-                f.score += rules.rules()[r].weight;
-                f.cues.push(Cue {
-                    rule: r,
-                    strength: 1.0,
-                });
-            }
+        if sums_up {
+            add_topic_cue(f, topic_rules, rules);
         }
         f.echo_below_only = only_below;
         if has_below {
@@ -865,11 +860,9 @@ fn add_topic_cues(
     features: &mut [SentenceFeatures],
     text: &str,
     sentences: &[Sentence],
+    topic_rules: &[usize],
     rules: &RuleSet,
 ) {
-    let topic_rules: Vec<usize> = (0..rules.rules().len())
-        .filter(|&r| rules.rules()[r].position == Position::ArticleTopic)
-        .collect();
     if topic_rules.is_empty() {
         return;
     }
@@ -923,14 +916,22 @@ fn add_topic_cues(
                     >= TOPIC_MIN_BLOCKS
             });
         if topical {
-            for &r in &topic_rules {
-                f.score += rules.rules()[r].weight;
-                f.cues.push(Cue {
-                    rule: r,
-                    strength: 1.0,
-                });
-            }
+            add_topic_cue(f, topic_rules, rules);
         }
+    }
+}
+
+/// Gives a sentence the cues of the `article_topic` rules (`topic_rules`), unless it has them.
+fn add_topic_cue(f: &mut SentenceFeatures, topic_rules: &[usize], rules: &RuleSet) {
+    if f.cues.iter().any(|c| topic_rules.contains(&c.rule)) {
+        return;
+    }
+    for &r in topic_rules {
+        f.score += rules.rules()[r].weight;
+        f.cues.push(Cue {
+            rule: r,
+            strength: 1.0,
+        });
     }
 }
 
@@ -988,10 +989,10 @@ fn drop_bare_short_line_runs(
             .cues
             .iter()
             .any(|c| !is_run_cue(c) && rules.rules()[c.rule].weight > 0.0);
-        related_label[sentence.block] |= f.cues.iter().any(|c| {
-            let rule = &rules.rules()[c.rule];
-            rule.weight > 0.0 && rule.category == Some(Category::RelatedLink)
-        });
+        related_label[sentence.block] |= f
+            .cues
+            .iter()
+            .any(|c| rules.rules()[c.rule].speaks_for(Category::RelatedLink));
     }
     let near_cue = |block: usize| {
         // Under a related-link label ("Mehr aus dem Ressort", "More from this section") every

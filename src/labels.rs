@@ -138,16 +138,11 @@ impl Context {
         let label_line = bare_label_lines(sentences, features, rules);
         // A related-link line ("Read more: …") is an insert of its own too, not the heading of
         // the paragraph under it.
+        let related: Vec<bool> = fires(|rule| rule.speaks_for(Category::RelatedLink));
         let unbound: Vec<bool> = label_line
             .iter()
-            .zip(features)
-            .map(|(&label, f)| {
-                label
-                    || f.cues.iter().any(|cue| {
-                        let rule = &rules.rules()[cue.rule];
-                        rule.weight > 0.0 && rule.category == Some(Category::RelatedLink)
-                    })
-            })
+            .zip(&related)
+            .map(|(&label, &related)| label || related)
             .collect();
         Context {
             binds_to_next: label_lines_unbound(structure.heading_binds(), sentences, &unbound),
@@ -159,12 +154,7 @@ impl Context {
             opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
             label_line,
             publisher_voice: fires(speaks_as_publisher),
-            appeals: fires(|rule| {
-                matches!(
-                    positive_family(rule),
-                    Some("publisher_appeal" | "publisher_appeal.value")
-                )
-            }),
+            appeals: fires(appeals_for_support),
             call_to_action: fires(calls_to_action),
             hands_over: fires(hands_over),
             poses_problem: fires(poses_problem),
@@ -706,7 +696,8 @@ const BOX_MAX_SENTENCES: usize = 2;
 /// reader (`<lang>.publisher_offer`, `.publisher_event`, `.publisher_note` and `.reader_offer`
 /// in the rules files)
 /// or tells the reader what they want (`<lang>.hook.desire`): "our Future Grid Summit", "Notre
-/// rédaction organise …", "Abonnenten erhalten …", "Sie wollen …?". A bare "we" or "our"
+/// rédaction organise …", "Abonnenten erhalten …", "Sie wollen …?", or appeals for support
+/// ([`appeals_for_support`]). A bare "we" or "our"
 /// (`<lang>.publisher`) is also the voice of a review ("the best we tested", "our verdict")
 /// and does not count.
 fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
@@ -717,10 +708,18 @@ fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
                 | "publisher_event"
                 | "publisher_note"
                 | "reader_offer"
-                | "publisher_appeal"
-                | "publisher_appeal.value"
                 | "hook.desire"
         )
+    ) || appeals_for_support(rule)
+}
+
+/// Whether a rule is of the families in which the publisher appeals to its readers for support
+/// (`<lang>.publisher_appeal` and `.publisher_appeal.value`: "Lokaljournalismus kostet Geld",
+/// "If you value our reporting"); an appeal is the publisher's voice too.
+fn appeals_for_support(rule: &crate::rules::Rule) -> bool {
+    matches!(
+        positive_family(rule),
+        Some("publisher_appeal" | "publisher_appeal.value")
     )
 }
 
@@ -1120,7 +1119,7 @@ fn sells_something_else(
     let speaks_of_above = hinted_below.iter().any(|&(c, _)| c == above)
         || below_cues
             .map(|cue| &rules.rules()[cue.rule])
-            .any(|rule| rule.weight > 0.0 && rule.category == Some(above));
+            .any(|rule| rule.speaks_for(above));
     above != Category::SponsoredLabel
         && !speaks_of_above
         && dominant_category(&features[below], rules, &hinted_below)

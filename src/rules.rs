@@ -1697,8 +1697,7 @@ impl RuleSet {
     pub fn is_label(&self, line: &str) -> bool {
         let line = line.trim();
         self.rules.iter().any(|r| {
-            r.category == Some(Category::SponsoredLabel)
-                && r.weight > 0.0
+            r.speaks_for(Category::SponsoredLabel)
                 && r.word.is_none()
                 && r.pattern.regex().is_match(line)
         })
@@ -2245,6 +2244,12 @@ impl RuleSet {
 }
 
 impl Rule {
+    /// Whether a cue of this rule speaks for an ad of `category`: the rule has that category
+    /// and a positive weight (a negative weight is editorial evidence, whatever its category).
+    pub fn speaks_for(&self, category: Category) -> bool {
+        self.weight > 0.0 && self.category == Some(category)
+    }
+
     /// Runs this rule's example sentences against its pattern; returns what went wrong, one
     /// entry per sentence (`should match: …`, `should not match: …`), or that the rule carries
     /// no example at all (its evidence is what keeps it honest).

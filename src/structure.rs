@@ -44,7 +44,7 @@ pub struct Block {
     pub span: Span,
     /// It stands under a full line that ends a sentence, in text hard-wrapped without blank
     /// lines: it may as well go on with the paragraph above as open a new one
-    /// ([`Wrap::joins`] parts them), so a liveblog entry above goes on into it.
+    /// ([`LineBreak::SentenceEnd`]), so a liveblog entry above goes on into it.
     pub may_continue: bool,
 }
 
@@ -121,14 +121,15 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
     let wrap = hard_wrap(text, &lines);
     let mut blocks: Vec<Block> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let joins = i > 1 && wrap.is_some_and(|w| w.joins(text, lines[i - 1], *line));
+        let line_break = wrap.filter(|_| i > 1).map_or(LineBreak::Parts, |w| {
+            w.line_break(text, lines[i - 1], *line)
+        });
         match blocks.last_mut() {
-            Some(last) if joins => last.span.end = line.span.end,
+            Some(last) if line_break == LineBreak::Joins => last.span.end = line.span.end,
             _ => blocks.push(Block {
                 kind: BlockKind::Paragraph,
                 span: line.span,
-                may_continue: i > 1
-                    && wrap.is_some_and(|w| w.parts_at_sentence_end(text, lines[i - 1], *line)),
+                may_continue: line_break == LineBreak::SentenceEnd,
             }),
         }
     }
@@ -277,6 +278,18 @@ fn liveblog_entries(text: &str, blocks: &[Block]) -> (Vec<Option<usize>>, Vec<us
     (entries, stamp_lengths)
 }
 
+/// How a line break of hard-wrapped text reads ([`Wrap::line_break`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineBreak {
+    /// The next line goes on with the paragraph.
+    Joins,
+    /// Only the sentence that ends the full line above parts them: the next line may as well
+    /// go on with the paragraph as open a new one.
+    SentenceEnd,
+    /// A new paragraph (or heading) begins.
+    Parts,
+}
+
 /// One non-empty line of the article, trimmed, and whether a blank line stands before it.
 #[derive(Clone, Copy, Debug)]
 struct Line {
@@ -411,22 +424,34 @@ fn hard_wrap(text: &str, lines: &[Line]) -> Option<Wrap> {
 }
 
 impl Wrap {
-    /// Whether `next` continues the paragraph of `line`: it stands right under it and `line`
-    /// is full ([`Wrap::fills`]). Without blank lines a paragraph's last line can be full too,
-    /// so there the next word must not have fitted within the wrapper's limit at all (as a
-    /// wrapper that fills its lines leaves them; one character of slack, as wrappers count
-    /// their limit either way), `next` must not open with a time of day (a liveblog entry),
-    /// and `line` must not end a sentence: a paragraph that ends on a full line cannot be told
-    /// from a sentence that ends at a line break, and splitting a paragraph at a sentence's end
-    /// costs less than joining an insert to the story beside it (hard-wrapped without blank
-    /// lines, the corpus keeps 99.98% of its editorial text split so, 99.79% joined).
-    fn joins(&self, text: &str, line: Line, next: Line) -> bool {
-        if next.after_blank || !self.fills(text, line, next) || self.overlong(text, line) {
-            return false;
+    /// How the break between `line` and `next` reads. `next` continues the paragraph of
+    /// `line` ([`LineBreak::Joins`]) when it stands right under it and `line` is full
+    /// ([`Wrap::fills`]) and is no overlong line of its own ([`Wrap::overlong`]). Without blank
+    /// lines a paragraph's last line can be full too, so there the next word must not have
+    /// fitted within the wrapper's limit at all (as a wrapper that fills its lines leaves them;
+    /// one character of slack, as wrappers count their limit either way), `next` must not open
+    /// with a time of day (a liveblog entry), and `line` must not end a sentence: a paragraph
+    /// that ends on a full line cannot be told from a sentence that ends at a line break, and
+    /// splitting a paragraph at a sentence's end costs less than joining an insert to the story
+    /// beside it (hard-wrapped without blank lines, the corpus keeps 99.98% of its editorial
+    /// text split so, 99.79% joined). A break parted only because `line` ends a sentence is
+    /// [`LineBreak::SentenceEnd`].
+    fn line_break(&self, text: &str, line: Line, next: Line) -> LineBreak {
+        if next.after_blank || !self.fills(text, line, next) {
+            return LineBreak::Parts;
         }
-        self.blank_lines
-            || (self.full_without_blank_lines(text, line, next)
-                && !line.span.of(text).ends_with(FINAL_PUNCTUATION))
+        let full = self.blank_lines
+            || (chars(line.span.of(text)) + 1 + chars(first_word(text, next)) >= self.limit
+                && time_stamp_end(next.span.of(text)).is_none());
+        if !full {
+            LineBreak::Parts
+        } else if !self.blank_lines && line.span.of(text).ends_with(FINAL_PUNCTUATION) {
+            LineBreak::SentenceEnd
+        } else if self.overlong(text, line) {
+            LineBreak::Parts
+        } else {
+            LineBreak::Joins
+        }
     }
 
     /// Whether `line` runs well past the wrapper's width (15% past it) and is more than one
@@ -435,23 +460,6 @@ impl Wrap {
     fn overlong(&self, text: &str, line: Line) -> bool {
         let span = line.span.of(text);
         past_bound(WRAP_OVERLONG_WITHOUT_BLANK_LINES, chars(span), self.width) && span.contains(' ')
-    }
-
-    /// Whether [`Wrap::joins`] parts `line` and `next` only because `line` ends a sentence:
-    /// without blank lines, a full line that ends a sentence, with `next` right under it.
-    fn parts_at_sentence_end(&self, text: &str, line: Line, next: Line) -> bool {
-        !self.blank_lines
-            && !next.after_blank
-            && self.fills(text, line, next)
-            && self.full_without_blank_lines(text, line, next)
-            && line.span.of(text).ends_with(FINAL_PUNCTUATION)
-    }
-
-    /// Without blank lines: whether the next word would not have fitted on `line` within the
-    /// wrapper's limit, and `next` does not open with a time of day (a liveblog entry).
-    fn full_without_blank_lines(&self, text: &str, line: Line, next: Line) -> bool {
-        chars(line.span.of(text)) + 1 + chars(first_word(text, next)) >= self.limit
-            && time_stamp_end(next.span.of(text)).is_none()
     }
 
     /// Whether `line` is full where `next` follows it (its length and the next word's would
