@@ -11,7 +11,7 @@
 
 use crate::features::SentenceFeatures;
 use crate::rules::{Category, Position, RuleSet, Weights};
-use crate::sentences::{block_end, Sentence};
+use crate::sentences::{block_end, block_start, Sentence};
 use crate::structure::{Span, Structure};
 
 /// What a sentence is.
@@ -99,6 +99,10 @@ pub struct Context {
     /// Per sentence: the liveblog entry it belongs to, as the index of the entry's first
     /// sentence ([`liveblog_entries`]); `None` outside entries and in any other article.
     pub entry: Vec<Option<usize>>,
+    /// Per sentence: it opens a block that may as well go on with the paragraph above
+    /// ([`crate::structure::Block::may_continue`]: in text hard-wrapped without blank lines,
+    /// only a sentence that ends a full line parts them).
+    pub continues_above: Vec<bool>,
     /// Per sentence: a third party offers the publication's readers something in it (a
     /// `<lang>.reader_offer.partner` cue: "Our partner … is offering readers 25% off",
     /// "Hydrelle propose à nos lecteurs 20 % de remise").
@@ -166,6 +170,14 @@ impl Context {
                 matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
             }),
             entry: liveblog_entries(structure, sentences),
+            continues_above: sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    (i == 0 || sentences[i - 1].block != s.block)
+                        && structure.blocks[s.block].may_continue
+                })
+                .collect(),
             offers_readers: fires(|rule| positive_family(rule) == Some("reader_offer.partner")),
             states_terms: fires(|rule| positive_family(rule) == Some("offer.terms")),
         }
@@ -649,12 +661,7 @@ fn support(
             && (start..end).any(|j| context.fine_print[j])
             && start > 0
         {
-            let block = sentences[start - 1].block;
-            let above = (0..start)
-                .rev()
-                .take_while(|&j| sentences[j].block == block)
-                .last()
-                .unwrap_or(start - 1);
+            let above = block_start(sentences, start - 1);
             if pitches(above, start).0 >= 1 {
                 for k in &mut out[start..end] {
                     *k = k.max(1.0);
@@ -926,6 +933,30 @@ fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias:
             start = end;
         }
     }
+    // A label under the insert it discloses ("Publi-information", "This content was paid for
+    // by …" after the advertorial's paragraph). When the block below does not pitch (the story
+    // goes on, or a heading, or the end), the label closes the paragraph above, if it pitches
+    // and quotes nobody. Only that paragraph: taking neutral blocks above it that share a
+    // word with it, as under a label above, cut a recipe paragraph over a meal-box advertorial.
+    for label in (1..scores.len()).filter(|&i| context.label_line[i]) {
+        let next = block_end(sentences, label);
+        if next < sentences.len() && (next..block_end(sentences, next)).any(|j| scores[j] > bias) {
+            continue;
+        }
+        let end = label;
+        // The paragraph above, whole: in hard-wrapped text it may stand in several blocks.
+        let mut start = block_start(sentences, end - 1);
+        while start > 0 && context.continues_above.get(start).copied().unwrap_or(false) {
+            start = block_start(sentences, start - 1);
+        }
+        if context.label_line[start]
+            || !(start..end).any(|j| scores[j] > bias)
+            || (start..end).any(|j| context.quotes_speech[j])
+        {
+            continue;
+        }
+        out[start..end].fill(true);
+    }
     out
 }
 
@@ -1047,7 +1078,9 @@ fn closing_lines(
 }
 
 /// Groups promo runs into ad spans. A run is cut where a new block opens with a strong opener
-/// (a label, a "PS:", a related-link line) or where two blocks sell different things.
+/// (a label, a "PS:", a related-link line) or where two blocks sell different things. A label
+/// line at which the run ends closes the insert above it ("… Zum Angebot" over "— Anzeige —",
+/// a paragraph over "Publi-information"): it discloses that insert and opens none.
 pub fn ad_spans(
     text: &str,
     sentences: &[Sentence],
@@ -1055,6 +1088,7 @@ pub fn ad_spans(
     labels: &[Label],
     rules: &RuleSet,
 ) -> Vec<AdSpan> {
+    let label_line = bare_label_lines(sentences, features, rules);
     let mut ads = Vec::new();
     let mut i = 0;
     while i < labels.len() {
@@ -1065,7 +1099,9 @@ pub fn ad_spans(
         let start = i;
         let mut end = i + 1;
         while end < labels.len() && labels[end] == Label::Promo {
+            let closes_run = label_line[end] && labels.get(end + 1) != Some(&Label::Promo);
             if sentences[end].block != sentences[end - 1].block
+                && !closes_run
                 && (starts_new_insert(start, end, sentences, features, rules)
                     || sells_something_else(text, start, end, sentences, features, rules))
             {
@@ -1409,6 +1445,7 @@ mod tests {
                     .collect::<Vec<_>>(),
                 hook: flags(hook),
                 entry: Vec::new(),
+                continues_above: Vec::new(),
                 offers_readers: Vec::new(),
                 states_terms: Vec::new(),
             };

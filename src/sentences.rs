@@ -18,6 +18,16 @@ pub struct Sentence {
     pub block: usize,
 }
 
+/// The index of the first sentence of the block that sentence `at` stands in.
+pub fn block_start(sentences: &[Sentence], at: usize) -> usize {
+    let block = sentences[at].block;
+    (0..at)
+        .rev()
+        .take_while(|&k| sentences[k].block == block)
+        .last()
+        .unwrap_or(at)
+}
+
 /// The index after the last sentence of the block that sentence `start` stands in.
 pub fn block_end(sentences: &[Sentence], start: usize) -> usize {
     let block = sentences[start].block;

@@ -225,12 +225,15 @@ fn detection_with_the_built_in_rules() {
     // subscribers "dieses Magazins" offered tickets: 0.9018, F1 0.9207. A download "kostenlos
     // als PDF", the paper's "Leserpodium": 0.9037, F1 0.9228. French appeals ("soutenez notre
     // travail", "gratuit pour tous, mais … pas pour nous", "Devenez membre"), with no lead-in
-    // taken above an appeal: 0.9057, F1 0.9244.
+    // taken above an appeal: 0.9057, F1 0.9244. Sign-up rewards that waive a fee ("wer bis …
+    // abschließt, zahlt keine …gebühr", "pay no … fees"), a paid placement's disclosure under
+    // its insert ("This content was paid for by …", "Contenu proposé par …") closing the
+    // paragraph above, readers offered a discount: 0.9155, F1 0.9353.
     let floors = Floors {
-        caught: 0.905,
+        caught: 0.915,
         retained: 0.9995,
         cut: 0,
-        f1: 0.924,
+        f1: 0.935,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -294,7 +297,8 @@ fn hard_wrapped_articles_are_cleaned_like_their_unwrapped_originals() {
     // meets a line break: soft advertorials lose the paragraph that carries their neutral
     // opening (93.8% caught one paragraph per line, 90.5% wrapped, since cues read across
     // line breaks and a liveblog entry goes on past a sentence end; with the thirteenth round,
-    // 91.7% against 88.2%; with the twelfth, 90.8% against 87.5%; 92.3% against 86.7%
+    // 91.7% against 88.2%; with the twelfth, 90.8% against 87.5%; with disclosures under
+    // their insert closing the whole paragraph above, 92.9% against 89.2%; 92.3% against 86.7%
     // before; before such text could be read as wrapped, 62.2% caught, 63.8% of the editorial
     // text kept, 52 of 95 articles without ads cut).
     type Pick<'a> = &'a dyn Fn(&&eval::GoldArticle) -> bool;
@@ -490,7 +494,9 @@ fn caught_ads_get_their_gold_category() {
     // rounds' 52 ads (350 articles): 0.9586; two podcast promos annotated `newsletter` put
     // with the other eleven as `other`, as corpus/README.md now says: 0.9593; the thirteenth
     // round's 25 ads (370 articles): 0.9568; the twelfth round's 28 (390 articles): 0.9518;
-    // trade fairs as events, Québec's "infolettre" as a newsletter: 0.9542.
+    // trade fairs as events, Québec's "infolettre" as a newsletter: 0.9542; with the ads that
+    // a disclosure under their paragraph, fee-waiving rewards and readers' discounts catch, a
+    // French "dossier" no longer hinting at a German or Spanish lead magnet: 0.9549.
     assert!(right >= 0.954, "category right {right:.4}, floor 0.954");
 }
 
@@ -590,12 +596,13 @@ fn detection_cross_validated_in_five_folds() {
     // F1 0.9311, retained 0.9996. The thirteenth round took the corpus to 370, with the work
     // on it: 0.9085, F1 0.9300, retained 0.9996. The twelfth round took it to 390: 0.8919,
     // F1 0.9169, retained 0.9996; with its appeals' wordings: 0.8978, F1 0.9181; French
-    // appeals, no lead-in above an appeal: 0.8998, F1 0.9201.
+    // appeals, no lead-in above an appeal: 0.8998, F1 0.9201. Fee-waiving sign-up rewards,
+    // disclosures under their insert, readers offered a discount: 0.9077, F1 0.9301.
     let floors = Floors {
-        caught: 0.899,
+        caught: 0.907,
         retained: 0.9995,
         cut: 0,
-        f1: 0.920,
+        f1: 0.930,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
