@@ -267,6 +267,11 @@ pub fn decode(
         let (previous, block) = (sentences[i - 1].block, sentences[i].block);
         let inside = block == previous;
         // A closing line ends the pitch above it; it does not introduce the paragraph below.
+        // A block in which the publisher speaks for itself (offers its own things, appeals for
+        // support) is an insert pasted under the heading, not the heading's own paragraph,
+        // which comes after it: no binding holds the two together. A call to action alone
+        // does not tell: a heading may open an advertorial's paragraph that ends in one.
+        let pasted_under = || (i..block_end(sentences, i)).any(|j| context.publisher_voice[j]);
         let between = if context
             .binds_to_next
             .get(previous)
@@ -274,6 +279,7 @@ pub fn decode(
             .unwrap_or(false)
             && block == previous + 1
             && closing[i - 1] == 0
+            && !pasted_under()
         {
             weights.switch_after_heading
         } else {
@@ -1694,6 +1700,25 @@ mod tests {
         );
         // The same weak cues of another kind leave the paragraph to the story.
         assert_eq!(run(&article), [E, E, E, E, E]);
+    }
+
+    #[test]
+    fn an_appeal_pasted_between_a_heading_and_its_paragraph_goes_without_the_heading() {
+        let rules = RuleSet::builtin();
+        let cleaned = crate::article::clean(
+            "Kreistag beschließt Haushalt für 2027\n\n\
+             Der Kreistag hat am Montag den Haushalt für das kommende Jahr beschlossen, teilte das Landratsamt mit.\n\n\
+             Zinsen belasten den Kreis\n\n\
+             Diese Berichterstattung entsteht nur, weil Leserinnen und Leser sie bezahlen. \
+             Unterstützen Sie unsere Arbeit – schon ab 5 Euro im Monat.\n\n\
+             Der Kreis muss im kommenden Jahr vier Millionen Euro an Zinsen zahlen, sagte der Kämmerer.\n",
+            &rules,
+        )
+        .clean_text;
+        assert!(!cleaned.contains("Berichterstattung entsteht"), "{cleaned}");
+        assert!(!cleaned.contains("Spende"), "{cleaned}");
+        assert!(cleaned.contains("Zinsen belasten den Kreis"), "{cleaned}");
+        assert!(cleaned.contains("Der Kreis muss"), "{cleaned}");
     }
 
     #[test]

@@ -231,12 +231,14 @@ fn detection_with_the_built_in_rules() {
     // paragraph above, readers offered a discount: 0.9155, F1 0.9353. Reader trips' terms
     // ("por persona en habitación doble", "Prices start at … per person", "cupos limitados"),
     // subscribers' ticket prices, the paper's own named events, introductory offers (fees
-    // waived for a first period, welcome bonuses): 0.9194, F1 0.9407.
+    // waived for a first period, welcome bonuses): 0.9194, F1 0.9407. A block in which the
+    // publisher speaks for itself, pasted between a heading and its paragraph, not bound to the
+    // heading; "Unterstützen Sie unsere Arbeit" as an appeal: 0.9234, F1 0.9421.
     let floors = Floors {
-        caught: 0.919,
+        caught: 0.923,
         retained: 0.9995,
         cut: 0,
-        f1: 0.940,
+        f1: 0.942,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
