@@ -89,6 +89,9 @@ pub struct Context {
     /// Per sentence: it is a call to action (it fires a `<lang>.cta.*` cue: "Download the free
     /// report today", "Jetzt Depot eröffnen").
     pub call_to_action: Vec<bool>,
+    /// Per sentence: it is a shop's button ("Zum Angebot", "View deal at …": a
+    /// `<lang>.cta.shop_button` cue).
+    pub shop_button: Vec<bool>,
     /// Per sentence: it hands over from a problem to the offer that answers it (it fires a
     /// `<lang>.advertorial.handover` cue: "Genau hier setzt … an", "Pour vous accompagner").
     pub hands_over: Vec<bool>,
@@ -160,6 +163,7 @@ impl Context {
             publisher_voice: fires(speaks_as_publisher),
             appeals: fires(appeals_for_support),
             call_to_action: fires(calls_to_action),
+            shop_button: fires(|rule| positive_family(rule) == Some("cta.shop_button")),
             hands_over: fires(hands_over),
             poses_problem: fires(poses_problem),
             fine_print: fires(is_fine_print),
@@ -1059,7 +1063,9 @@ fn is_plain_set_up(
 /// would. One that shares with any sentence of the block above a word that no other block of
 /// the article uses ("Brixly-Konto in 3 Minuten eröffnen ›" under the paragraph that brought
 /// in the platform Brixly) counts as two: what the line sells is what that paragraph speaks
-/// of, and the rest of the article does not. A label, a related-link line or the heading of
+/// of, and the rest of the article does not. A shop's button ("Zum Angebot", "View deal")
+/// names nothing, but it ends the product box above it and opens nothing: it counts as one
+/// under a block that pitches. A label, a related-link line or the heading of
 /// the next insert, which speaks of something else, vouches for nothing above it.
 fn closing_lines(
     scores: &[f64],
@@ -1074,7 +1080,11 @@ fn closing_lines(
         if start > 0 && end == start + 1 && scores[start] > bias && !context.opens_insert[start] {
             if (before..start).any(|j| context.echo_below_only[j]) {
                 out[start] = 2;
-            } else if (before..start).any(|j| scores[j] > bias && context.echo_below[j] > 0) {
+            } else if (before..start).any(|j| {
+                scores[j] > bias
+                    && (context.echo_below[j] > 0
+                        || context.shop_button.get(start).copied().unwrap_or(false))
+            }) {
                 out[start] = 1;
             }
         }
@@ -1443,6 +1453,7 @@ mod tests {
                 publisher_voice: flags(publisher_voice),
                 appeals: flags(&[]),
                 call_to_action: flags(call_to_action),
+                shop_button: flags(&[]),
                 hands_over: flags(hands_over),
                 poses_problem: flags(poses_problem),
                 fine_print: flags(fine_print),
@@ -1700,6 +1711,29 @@ mod tests {
         );
         // The same weak cues of another kind leave the paragraph to the story.
         assert_eq!(run(&article), [E, E, E, E, E]);
+    }
+
+    #[test]
+    fn a_shop_button_closes_the_product_box_above_it() {
+        let rules = RuleSet::builtin();
+        let article = |button: &str| {
+            format!(
+                "Schmoren im Winter: Was ein guter Topf können muss\n\n\
+                 Der Winter ist Schmorzeit, sagen Köche, und der Topf entscheidet über das Ergebnis.\n\n\
+                 Unser Testsieger: Der Bräter „Kasserolle Pro“ hält die Wärme gleichmäßig und schließt dicht. \
+                 Statt 129 Euro gerade für 89 Euro erhältlich.\n\n\
+                 {button}\n\n\
+                 Wer schmort, braucht vor allem Geduld, sagt der Koch Anton Maier.\n"
+            )
+        };
+        let cleaned = crate::article::clean(&article("Zum Angebot"), &rules).clean_text;
+        assert!(!cleaned.contains("Unser Testsieger"), "{cleaned}");
+        assert!(!cleaned.contains("Zum Angebot"), "{cleaned}");
+        assert!(cleaned.contains("Der Winter ist Schmorzeit"), "{cleaned}");
+        assert!(cleaned.contains("Wer schmort"), "{cleaned}");
+        // Under a line that is no button, the box's weak first sentence stays.
+        let cleaned = crate::article::clean(&article("Zubehör und Pflege"), &rules).clean_text;
+        assert!(cleaned.contains("Unser Testsieger"), "{cleaned}");
     }
 
     #[test]

@@ -233,12 +233,13 @@ fn detection_with_the_built_in_rules() {
     // subscribers' ticket prices, the paper's own named events, introductory offers (fees
     // waived for a first period, welcome bonuses): 0.9194, F1 0.9407. A block in which the
     // publisher speaks for itself, pasted between a heading and its paragraph, not bound to the
-    // heading; "Unterstützen Sie unsere Arbeit" as an appeal: 0.9234, F1 0.9421.
+    // heading; "Unterstützen Sie unsere Arbeit" as an appeal: 0.9234, F1 0.9421. A shop's
+    // button (with a footnote star, too) closing the product box above it: 0.9293, F1 0.9459.
     let floors = Floors {
-        caught: 0.923,
+        caught: 0.929,
         retained: 0.9995,
         cut: 0,
-        f1: 0.942,
+        f1: 0.945,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -603,12 +604,13 @@ fn detection_cross_validated_in_five_folds() {
     // F1 0.9169, retained 0.9996; with its appeals' wordings: 0.8978, F1 0.9181; French
     // appeals, no lead-in above an appeal: 0.8998, F1 0.9201. Fee-waiving sign-up rewards,
     // disclosures under their insert, readers offered a discount: 0.9077, F1 0.9301. Reader
-    // trips' terms, subscribers' prices, introductory offers: 0.9116, F1 0.9345.
+    // trips' terms, subscribers' prices, introductory offers: 0.9116, F1 0.9345. A shop's
+    // button closing the box above it: 0.9136, F1 0.9360.
     let floors = Floors {
-        caught: 0.911,
+        caught: 0.913,
         retained: 0.9995,
         cut: 0,
-        f1: 0.934,
+        f1: 0.936,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
