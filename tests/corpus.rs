@@ -235,11 +235,13 @@ fn detection_with_the_built_in_rules() {
     // publisher speaks for itself, pasted between a heading and its paragraph, not bound to the
     // heading; "Unterstützen Sie unsere Arbeit" as an appeal: 0.9234, F1 0.9421. A shop's
     // button (with a footnote star, too) closing the product box above it: 0.9293, F1 0.9459.
+    // Reader trips' "Cabins start at … per person", "the booking form", "a small group of our
+    // readers", voyages and tours as event hints: 0.9312, F1 0.9476.
     let floors = Floors {
-        caught: 0.929,
+        caught: 0.931,
         retained: 0.9995,
         cut: 0,
-        f1: 0.945,
+        f1: 0.947,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -502,7 +504,8 @@ fn caught_ads_get_their_gold_category() {
     // round's 25 ads (370 articles): 0.9568; the twelfth round's 28 (390 articles): 0.9518;
     // trade fairs as events, Québec's "infolettre" as a newsletter: 0.9542; with the ads that
     // a disclosure under their paragraph, fee-waiving rewards and readers' discounts catch, a
-    // French "dossier" no longer hinting at a German or Spanish lead magnet: 0.9549.
+    // French "dossier" no longer hinting at a German or Spanish lead magnet: 0.9549; voyages
+    // and tours as event hints: 0.9557.
     assert!(right >= 0.954, "category right {right:.4}, floor 0.954");
 }
 
