@@ -1291,12 +1291,20 @@ fn unclosed_quote(block: &str) -> Option<(char, char)> {
 
 /// The text with its line breaks turned into spaces, byte for byte: a hard-wrapped paragraph
 /// breaks its lines between any two words ("at our\npartner BetPoint"), and the cues read
-/// words, not lines.
+/// words, not lines. Runs on every block and sentence, so the breaks are looked for with
+/// memchr (`str::contains` with a set of characters decodes every character) and replaced
+/// as bytes: both are ASCII, so the text stays UTF-8.
 fn on_one_line(text: Cow<'_, str>) -> Cow<'_, str> {
-    if !text.contains(['\n', '\r']) {
+    if memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_none() {
         return text;
     }
-    Cow::Owned(text.replace(['\n', '\r'], " "))
+    let mut bytes = text.into_owned().into_bytes();
+    for b in &mut bytes {
+        if matches!(*b, b'\n' | b'\r') {
+            *b = b' ';
+        }
+    }
+    Cow::Owned(String::from_utf8(bytes).expect("ASCII replaced by ASCII in UTF-8"))
 }
 
 /// A block with its quotes masked ([`mask_quotes`]), its first `carried` bytes blanked too:
