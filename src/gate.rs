@@ -16,7 +16,7 @@
 //! sigma `ς`, stay classes of their own, so they are looked for as written.)
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Literal};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Literal sets larger than this make the gate slower than the patterns it saves.
@@ -207,7 +207,7 @@ fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
     }
     let mut out = Vec::with_capacity(literals.len());
     for literal in literals {
-        let text = std::str::from_utf8(literal.as_bytes()).ok()?;
+        let text = literal_text(literal)?;
         // A letter or a short piece of a word occurs in nearly every sentence: no gate. Signs
         // ("?", "@", "€", "→", ">>") are rare enough on their own.
         let signs = !text.is_empty()
@@ -222,6 +222,24 @@ fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
     out.sort();
     out.dedup();
     Some(out)
+}
+
+/// The text of a literal the extractor gave, or `None` when it is not UTF-8. A large literal
+/// set is cut down to the first few bytes of each literal (inexact then), and the cut may fall
+/// inside a character: a case-insensitive `s` also matches the long s `ſ` (two bytes), so
+/// `(?i)consumidores` spells "conſumidores" too, cut to "con" and the first byte of `ſ`. The
+/// whole characters before the cut still start every match the literal stands for; without
+/// them such a pattern, and every pattern of its set, went ungated and ran on every sentence.
+fn literal_text(literal: &Literal) -> Option<&str> {
+    let bytes = literal.as_bytes();
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        // A character cut at the end (`error_len` is `None` for an incomplete last character).
+        Err(e) if !literal.is_exact() && e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    }
 }
 
 /// Literals one of which every match of `hir` contains somewhere, for a pattern that may start
@@ -415,7 +433,23 @@ mod tests {
             "Die Stadt baut.",
             true,
         ),
+        (
+            "literals cut inside a long s still gate",
+            CUT_LITERALS,
+            "El alcalde inaugura el puente.",
+            false,
+        ),
+        (
+            "the long s passes",
+            CUT_LITERALS,
+            "Los conſumidores deben comparar.",
+            true,
+        ),
     ];
+
+    /// A pattern whose literal set the extractor cuts to four bytes, some of them inside a
+    /// long s (`(?i)s` also matches `ſ`): es.advice.
+    const CUT_LITERALS: &str = r"(?i)\b(?:deberías|debería usted|conviene|se recomienda|es recomendable|es aconsejable|(?:los )?(?:consumidores|clientes|compradores|padres|ahorradores|inquilinos|pacientes|viajeros) (?:deben|deberían)|(?:los )?(?:expertos|especialistas|asociaciones de consumidores) (?:recomiendan|aconsejan))\b";
 
     #[test]
     fn the_gate_passes_what_may_match_and_stops_what_cannot() {
