@@ -12,12 +12,20 @@
 //!
 //! Case: the gate compares lower-cased text with lower-cased literals. A case-insensitive
 //! class such as `[Hh]` becomes `h`; a class of other characters becomes the set of their lower
-//! cases. (Characters whose lower case is not their case fold, the long s `ſ` and the final
-//! sigma `ς`, stay classes of their own, so they are looked for as written.)
+//! cases. (Characters whose lower case is not their case fold, such as the final sigma `ς`,
+//! stay classes of their own, so they are looked for as written.) The long s `ſ` is the
+//! exception: a case-insensitive `s` matches it too, and spelled out as a class of its own it
+//! doubled a literal set for every `s` of a word, until the extractor cut the literals of most
+//! patterns to their first four bytes. The literals spell it `s`, and a sentence that holds a
+//! long s passes every pattern ([`LONG_S`]).
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Literal};
 use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// The long s, which the gate's literals spell as `s`, its case fold: a text that holds it
+/// is not searched, every pattern may match it.
+const LONG_S: char = 'ſ';
 
 /// Literal sets larger than this make the gate slower than the patterns it saves.
 const MAX_LITERALS: usize = 256;
@@ -144,6 +152,10 @@ impl LiteralGate {
                 (lowercase.as_str(), same_places)
             }
         };
+        if has_long_s(haystack) {
+            out.fill(true);
+            return false;
+        }
         for found in searcher.find_overlapping_iter(haystack) {
             for &pattern in &self.owners[found.pattern().as_usize()] {
                 out[pattern] = true;
@@ -156,6 +168,15 @@ impl LiteralGate {
         starts.dedup();
         same_places
     }
+}
+
+/// Whether `text` holds a long s ([`LONG_S`]): its first byte found with memchr (it is rare
+/// in Latin text, and so is the long s itself).
+fn has_long_s(text: &str) -> bool {
+    let mut utf8 = [0; 2];
+    let long_s = LONG_S.encode_utf8(&mut utf8).as_bytes();
+    memchr::memchr_iter(long_s[0], text.as_bytes())
+        .any(|at| text.as_bytes()[at..].starts_with(long_s))
 }
 
 /// Lower-cases `text` into `lowercase`; `false` when some character's lowercase differs from it
@@ -225,11 +246,11 @@ fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
 }
 
 /// The text of a literal the extractor gave, or `None` when it is not UTF-8. A large literal
-/// set is cut down to the first few bytes of each literal (inexact then), and the cut may fall
-/// inside a character: a case-insensitive `s` also matches the long s `ſ` (two bytes), so
-/// `(?i)consumidores` spells "conſumidores" too, cut to "con" and the first byte of `ſ`. The
+/// set is cut down to the first four bytes of each literal (inexact then), and the cut may
+/// fall inside a character (the first four bytes of "10 €" end inside the euro sign). The
 /// whole characters before the cut still start every match the literal stands for; without
-/// them such a pattern, and every pattern of its set, went ungated and ran on every sentence.
+/// them the pattern went ungated and ran on every sentence (es.advice, whose literals were cut
+/// inside a long s, [`LONG_S`]).
 fn literal_text(literal: &Literal) -> Option<&str> {
     let bytes = literal.as_bytes();
     match std::str::from_utf8(bytes) {
@@ -306,7 +327,7 @@ fn lower_cased(hir: &Hir) -> Hir {
 fn lower_cased_leaf(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
-            Ok(text) => Hir::literal(text.to_lowercase().into_bytes()),
+            Ok(text) => Hir::literal(without_long_s(text.to_lowercase()).into_bytes()),
             Err(_) => hir.clone(),
         },
         HirKind::Class(class) => {
@@ -336,8 +357,10 @@ fn lower_cased_leaf(hir: &Hir) -> Hir {
             let Some(members) = members else {
                 return hir.clone();
             };
-            let mut lower: Vec<String> =
-                members.iter().map(|c| c.to_lowercase().collect()).collect();
+            let mut lower: Vec<String> = members
+                .iter()
+                .map(|c| without_long_s(c.to_lowercase().collect()))
+                .collect();
             lower.sort();
             lower.dedup();
             Hir::alternation(
@@ -348,6 +371,15 @@ fn lower_cased_leaf(hir: &Hir) -> Hir {
             )
         }
         _ => hir.clone(),
+    }
+}
+
+/// `lower` with every long s as `s` ([`LONG_S`]).
+fn without_long_s(lower: String) -> String {
+    if lower.contains(LONG_S) {
+        lower.replace(LONG_S, "s")
+    } else {
+        lower
     }
 }
 
@@ -400,7 +432,20 @@ mod tests {
             Some(&["abo", "plus-artikel"]),
         ),
         ("a branch without literals", r"\w*plus|\d+", None),
+        (
+            "a case-insensitive s as s alone",
+            r"(?i)\bsparen\b",
+            Some(&["sparen"]),
+        ),
     ];
+
+    #[test]
+    fn a_literal_cut_inside_a_character_keeps_the_characters_before() {
+        let cut = Literal::inexact("10 €".as_bytes()[..4].to_vec());
+        assert_eq!(literal_text(&cut), Some("10 "));
+        assert_eq!(literal_text(&Literal::exact(b"10 \xE2".to_vec())), None);
+        assert_eq!(literal_text(&Literal::inexact(b"10\xFF ".to_vec())), None);
+    }
 
     #[test]
     fn patterns_give_their_gate_literals() {
@@ -434,22 +479,23 @@ mod tests {
             true,
         ),
         (
-            "literals cut inside a long s still gate",
-            CUT_LITERALS,
+            "a case-insensitive s gates as s",
+            MANY_S,
             "El alcalde inaugura el puente.",
             false,
         ),
         (
-            "the long s passes",
-            CUT_LITERALS,
+            "a long s passes every pattern",
+            MANY_S,
             "Los conſumidores deben comparar.",
             true,
         ),
     ];
 
-    /// A pattern whose literal set the extractor cuts to four bytes, some of them inside a
-    /// long s (`(?i)s` also matches `ſ`): es.advice.
-    const CUT_LITERALS: &str = r"(?i)\b(?:deberías|debería usted|conviene|se recomienda|es recomendable|es aconsejable|(?:los )?(?:consumidores|clientes|compradores|padres|ahorradores|inquilinos|pacientes|viajeros) (?:deben|deberían)|(?:los )?(?:expertos|especialistas|asociaciones de consumidores) (?:recomiendan|aconsejan))\b";
+    /// A pattern with many a case-insensitive `s` (which also matches the long s `ſ`): spelled
+    /// out with the long s, its literals were cut to four bytes, some inside a long s, and
+    /// the pattern ran ungated (es.advice).
+    const MANY_S: &str = r"(?i)\b(?:deberías|debería usted|conviene|se recomienda|es recomendable|es aconsejable|(?:los )?(?:consumidores|clientes|compradores|padres|ahorradores|inquilinos|pacientes|viajeros) (?:deben|deberían)|(?:los )?(?:expertos|especialistas|asociaciones de consumidores) (?:recomiendan|aconsejan))\b";
 
     #[test]
     fn the_gate_passes_what_may_match_and_stops_what_cannot() {
