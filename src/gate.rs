@@ -268,33 +268,46 @@ fn literal_text(literal: &Literal) -> Option<&str> {
 /// prefixes of what follows some part of a sequence, the union over the branches of an
 /// alternation, the literals of what a repetition repeats at least once. Such literals need
 /// three characters: two-letter pieces of words ("en", "er") stand in nearly every sentence.
-/// Of several sets, the one whose shortest literal is longest is the most selective.
+/// Of several sets, the most selective ([`selectivity`]).
 fn required_literals(hir: &Hir) -> Option<Vec<String>> {
     match hir.kind() {
         HirKind::Concat(subs) => (1..subs.len())
             .filter_map(|i| prefix_literals(&Hir::concat(subs[i..].to_vec()), 3))
             .chain(subs.iter().filter_map(required_literals))
-            .max_by_key(|set| {
-                let shortest = set.iter().map(|l| l.chars().count()).min();
-                (shortest, std::cmp::Reverse(set.len()))
-            }),
+            .max_by_key(|set| selectivity(set)),
         HirKind::Alternation(subs) => {
             let mut union = Vec::new();
             for sub in subs {
-                union.extend(prefix_literals(sub, 3).or_else(|| required_literals(sub))?);
+                union.extend(contained_literals(sub)?);
             }
             union.sort();
             union.dedup();
             (union.len() <= MAX_LITERALS).then_some(union)
         }
         HirKind::Repetition(repetition) if repetition.min > 0 => {
-            prefix_literals(&repetition.sub, 3).or_else(|| required_literals(&repetition.sub))
+            contained_literals(&repetition.sub)
         }
-        HirKind::Capture(capture) => {
-            prefix_literals(&capture.sub, 3).or_else(|| required_literals(&capture.sub))
-        }
+        HirKind::Capture(capture) => contained_literals(&capture.sub),
         _ => None,
     }
+}
+
+/// The more selective of the literals every match of `hir` starts with and those of a part it
+/// passes through: a branch such as `(?:enter|register)\b[^.!?]{0,40}\bchance to win` of an
+/// alternation gates on "chance to win", not on "enter", which stands in every "entered" and
+/// "center" and let the whole pattern run on them.
+fn contained_literals(hir: &Hir) -> Option<Vec<String>> {
+    [prefix_literals(hir, 3), required_literals(hir)]
+        .into_iter()
+        .flatten()
+        .max_by_key(|set| selectivity(set))
+}
+
+/// How selective a literal set is: the longer its shortest literal, the more; of sets with
+/// shortest literals of one length, the smaller.
+fn selectivity(set: &[String]) -> (Option<usize>, std::cmp::Reverse<usize>) {
+    let shortest = set.iter().map(|l| l.chars().count()).min();
+    (shortest, std::cmp::Reverse(set.len()))
 }
 
 /// `hir` with each of its leaves (literals, classes, assertions, the empty match) replaced by
@@ -432,6 +445,11 @@ mod tests {
             Some(&["abo", "plus-artikel"]),
         ),
         ("a branch without literals", r"\w*plus|\d+", None),
+        (
+            "a branch on its most selective part",
+            r"(?i)\bgiveaway\b|\w*karten zu gewinnen|(?:enter|register)\b[^.!?]{0,40}\bchance to win",
+            Some(&["chance to win", "giveaway", "karten zu gewinnen"]),
+        ),
         (
             "a case-insensitive s as s alone",
             r"(?i)\bsparen\b",
