@@ -17,7 +17,7 @@ use regex_automata::nfa::thompson::{self, backtrack, pikevm};
 use regex_automata::nfa::thompson::{backtrack::BoundedBacktracker, pikevm::PikeVM};
 use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta, Anchored, Input, MatchKind};
-use regex_syntax::hir::{Hir, HirKind, LookSet};
+use regex_syntax::hir::{Hir, HirKind, Look, LookSet};
 use serde::{Deserialize, Serialize};
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
@@ -258,7 +258,20 @@ impl Pattern {
     /// leftmost start of a match is among the starts of its matches. Those are found in turn,
     /// and the pattern itself runs only there, anchored: the first start where it matches gives
     /// the match, and the next search begins at its end, as `find_iter` does.
+    ///
+    /// A pattern anchored at the start of the text (`^`) can only match there: it runs once,
+    /// anchored, without the search for starts (whose reverse automaton builds states on text
+    /// after text).
     pub fn count_matches(&self, text: &str, limit: usize) -> usize {
+        if limit > 0
+            && self
+                .hir()
+                .properties()
+                .look_set_prefix()
+                .contains(Look::Start)
+        {
+            return usize::from(self.match_at(text, 0).is_some());
+        }
         let Some(widened) = self.widened() else {
             return self.regex().find_iter(text).take(limit).count();
         };
@@ -2389,12 +2402,16 @@ mod tests {
                 format!("{t} {t} {t} {t}"),
             ]
         }));
-        // Patterns without Unicode word boundaries run as they are.
+        // Patterns without Unicode word boundaries run as they are, unless anchored at the
+        // start of the text.
         let mut patterns: Vec<Pattern> = rules
             .rules()
             .iter()
             .map(|r| r.pattern.clone())
-            .filter(|p| p.widened().is_some())
+            .filter(|p| {
+                p.widened().is_some()
+                    || p.hir().properties().look_set_prefix().contains(Look::Start)
+            })
             .collect();
         for extra in [
             r"\bab\b",
@@ -2403,6 +2420,10 @@ mod tests {
             r"x\b+y",
             r"\Bb",
             r"\b",
+            r"^",
+            r"^\w+",
+            r"(?i)^\W*(?:ab|abc)\b",
+            r"(?m)^ab",
         ] {
             patterns.push(Pattern::new(extra).unwrap());
         }
