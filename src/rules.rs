@@ -1739,9 +1739,7 @@ impl RuleSet {
     pub fn is_label(&self, line: &str) -> bool {
         let line = line.trim();
         self.rules.iter().any(|r| {
-            r.speaks_for(Category::SponsoredLabel)
-                && r.word.is_none()
-                && r.pattern.regex().is_match(line)
+            r.speaks_for(Category::SponsoredLabel) && r.word.is_none() && r.pattern.is_match(line)
         })
     }
 
