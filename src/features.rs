@@ -287,6 +287,8 @@ struct WordOf<'a> {
     topic_lower: &'a str,
     letters: usize,
     stopword: bool,
+    /// `topic_lower` is a stopword: `stopword` unless the two forms differ.
+    topic_stopword: bool,
     /// Neither digits nor other numeric characters stand beside it in the sentence.
     alone: bool,
 }
@@ -520,11 +522,17 @@ impl Words {
             if w.start >= span.start && w.end <= span.end {
                 let numeric_beside = (w.numeric_before && w.start > span.start)
                     || (w.numeric_after && w.end < span.end);
+                let topic_stopword = if w.topic_lower == w.lower {
+                    w.stopword
+                } else {
+                    rules.is_stopword(self.lower(w.topic_lower))
+                };
                 found(WordOf {
                     lower: self.lower(w.lower),
                     topic_lower: self.lower(w.topic_lower),
                     letters: w.letters,
                     stopword: w.stopword,
+                    topic_stopword,
                     alone: !numeric_beside,
                 });
                 continue;
@@ -541,11 +549,17 @@ impl Words {
             lower_case_into(piece, &mut scratch.0);
             scratch.1.clear();
             scratch.1.push_str(&piece.to_lowercase());
+            let stopword = rules.is_stopword(&scratch.0);
             found(WordOf {
                 lower: &scratch.0,
                 topic_lower: &scratch.1,
                 letters,
-                stopword: rules.is_stopword(&scratch.0),
+                stopword,
+                topic_stopword: if scratch.0 == scratch.1 {
+                    stopword
+                } else {
+                    rules.is_stopword(&scratch.1)
+                },
                 alone: !numeric_beside,
             });
         }
@@ -773,14 +787,14 @@ fn mark_shared_words(
                     return;
                 }
                 if let Some((&word, blocks)) = where_used.get_key_value(w.topic_lower) {
-                    if !rules.is_stopword(word) {
+                    if !w.topic_stopword {
                         topic_words += 1;
                         recurring += usize::from(blocks.more);
                     }
                     only_below = only_below
                         || (blocks.exactly(sentence.block, sentence.block + 1)
                             && word.chars().count() >= ONLY_BELOW_MIN_CHARS
-                            && !rules.is_stopword(word));
+                            && !w.topic_stopword);
                     if shared.len() < TOPIC_SHARED_WORDS
                         && blocks.beyond(sentence.block)
                         && !shared.contains(&word)
@@ -1291,12 +1305,20 @@ fn unclosed_quote(block: &str) -> Option<(char, char)> {
 
 /// The text with its line breaks turned into spaces, byte for byte: a hard-wrapped paragraph
 /// breaks its lines between any two words ("at our\npartner BetPoint"), and the cues read
-/// words, not lines.
+/// words, not lines. Runs on every block and sentence, so the breaks are looked for with
+/// memchr (`str::contains` with a set of characters decodes every character) and replaced
+/// as bytes: both are ASCII, so the text stays UTF-8.
 fn on_one_line(text: Cow<'_, str>) -> Cow<'_, str> {
-    if !text.contains(['\n', '\r']) {
+    if memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_none() {
         return text;
     }
-    Cow::Owned(text.replace(['\n', '\r'], " "))
+    let mut bytes = text.into_owned().into_bytes();
+    for b in &mut bytes {
+        if matches!(*b, b'\n' | b'\r') {
+            *b = b' ';
+        }
+    }
+    Cow::Owned(String::from_utf8(bytes).expect("ASCII replaced by ASCII in UTF-8"))
 }
 
 /// A block with its quotes masked ([`mask_quotes`]), its first `carried` bytes blanked too:

@@ -12,12 +12,20 @@
 //!
 //! Case: the gate compares lower-cased text with lower-cased literals. A case-insensitive
 //! class such as `[Hh]` becomes `h`; a class of other characters becomes the set of their lower
-//! cases. (Characters whose lower case is not their case fold, the long s `ſ` and the final
-//! sigma `ς`, stay classes of their own, so they are looked for as written.)
+//! cases. (Characters whose lower case is not their case fold, such as the final sigma `ς`,
+//! stay classes of their own, so they are looked for as written.) The long s `ſ` is the
+//! exception: a case-insensitive `s` matches it too, and spelled out as a class of its own it
+//! doubled a literal set for every `s` of a word, until the extractor cut the literals of most
+//! patterns to their first four bytes. The literals spell it `s`, and a sentence that holds a
+//! long s passes every pattern ([`LONG_S`]).
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Literal};
 use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// The long s, which the gate's literals spell as `s`, its case fold: a text that holds it
+/// is not searched, every pattern may match it.
+const LONG_S: char = 'ſ';
 
 /// Literal sets larger than this make the gate slower than the patterns it saves.
 const MAX_LITERALS: usize = 256;
@@ -144,6 +152,10 @@ impl LiteralGate {
                 (lowercase.as_str(), same_places)
             }
         };
+        if has_long_s(haystack) {
+            out.fill(true);
+            return false;
+        }
         for found in searcher.find_overlapping_iter(haystack) {
             for &pattern in &self.owners[found.pattern().as_usize()] {
                 out[pattern] = true;
@@ -156,6 +168,15 @@ impl LiteralGate {
         starts.dedup();
         same_places
     }
+}
+
+/// Whether `text` holds a long s ([`LONG_S`]): its first byte found with memchr (it is rare
+/// in Latin text, and so is the long s itself).
+fn has_long_s(text: &str) -> bool {
+    let mut utf8 = [0; 2];
+    let long_s = LONG_S.encode_utf8(&mut utf8).as_bytes();
+    memchr::memchr_iter(long_s[0], text.as_bytes())
+        .any(|at| text.as_bytes()[at..].starts_with(long_s))
 }
 
 /// Lower-cases `text` into `lowercase`; `false` when some character's lowercase differs from it
@@ -207,7 +228,7 @@ fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
     }
     let mut out = Vec::with_capacity(literals.len());
     for literal in literals {
-        let text = std::str::from_utf8(literal.as_bytes()).ok()?;
+        let text = literal_text(literal)?;
         // A letter or a short piece of a word occurs in nearly every sentence: no gate. Signs
         // ("?", "@", "€", "→", ">>") are rare enough on their own.
         let signs = !text.is_empty()
@@ -224,38 +245,69 @@ fn prefix_literals(hir: &Hir, min_chars: usize) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The text of a literal the extractor gave, or `None` when it is not UTF-8. A large literal
+/// set is cut down to the first four bytes of each literal (inexact then), and the cut may
+/// fall inside a character (the first four bytes of "10 €" end inside the euro sign). The
+/// whole characters before the cut still start every match the literal stands for; without
+/// them the pattern went ungated and ran on every sentence (es.advice, whose literals were cut
+/// inside a long s, [`LONG_S`]).
+fn literal_text(literal: &Literal) -> Option<&str> {
+    let bytes = literal.as_bytes();
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        // A character cut at the end (`error_len` is `None` for an incomplete last character).
+        Err(e) if !literal.is_exact() && e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    }
+}
+
 /// Literals one of which every match of `hir` contains somewhere, for a pattern that may start
 /// with anything (`^\W*(?:anzeige|werbung)`, `\w*plus-artikel`, `\b[a-z]+\.(?:de|com)/`): the
 /// prefixes of what follows some part of a sequence, the union over the branches of an
 /// alternation, the literals of what a repetition repeats at least once. Such literals need
 /// three characters: two-letter pieces of words ("en", "er") stand in nearly every sentence.
-/// Of several sets, the one whose shortest literal is longest is the most selective.
+/// Of several sets, the most selective ([`selectivity`]).
 fn required_literals(hir: &Hir) -> Option<Vec<String>> {
     match hir.kind() {
         HirKind::Concat(subs) => (1..subs.len())
             .filter_map(|i| prefix_literals(&Hir::concat(subs[i..].to_vec()), 3))
             .chain(subs.iter().filter_map(required_literals))
-            .max_by_key(|set| {
-                let shortest = set.iter().map(|l| l.chars().count()).min();
-                (shortest, std::cmp::Reverse(set.len()))
-            }),
+            .max_by_key(|set| selectivity(set)),
         HirKind::Alternation(subs) => {
             let mut union = Vec::new();
             for sub in subs {
-                union.extend(prefix_literals(sub, 3).or_else(|| required_literals(sub))?);
+                union.extend(contained_literals(sub)?);
             }
             union.sort();
             union.dedup();
             (union.len() <= MAX_LITERALS).then_some(union)
         }
         HirKind::Repetition(repetition) if repetition.min > 0 => {
-            prefix_literals(&repetition.sub, 3).or_else(|| required_literals(&repetition.sub))
+            contained_literals(&repetition.sub)
         }
-        HirKind::Capture(capture) => {
-            prefix_literals(&capture.sub, 3).or_else(|| required_literals(&capture.sub))
-        }
+        HirKind::Capture(capture) => contained_literals(&capture.sub),
         _ => None,
     }
+}
+
+/// The more selective of the literals every match of `hir` starts with and those of a part it
+/// passes through: a branch such as `(?:enter|register)\b[^.!?]{0,40}\bchance to win` of an
+/// alternation gates on "chance to win", not on "enter", which stands in every "entered" and
+/// "center" and let the whole pattern run on them.
+fn contained_literals(hir: &Hir) -> Option<Vec<String>> {
+    [prefix_literals(hir, 3), required_literals(hir)]
+        .into_iter()
+        .flatten()
+        .max_by_key(|set| selectivity(set))
+}
+
+/// How selective a literal set is: the longer its shortest literal, the more; of sets with
+/// shortest literals of one length, the smaller.
+fn selectivity(set: &[String]) -> (Option<usize>, std::cmp::Reverse<usize>) {
+    let shortest = set.iter().map(|l| l.chars().count()).min();
+    (shortest, std::cmp::Reverse(set.len()))
 }
 
 /// `hir` with each of its leaves (literals, classes, assertions, the empty match) replaced by
@@ -288,7 +340,7 @@ fn lower_cased(hir: &Hir) -> Hir {
 fn lower_cased_leaf(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
-            Ok(text) => Hir::literal(text.to_lowercase().into_bytes()),
+            Ok(text) => Hir::literal(without_long_s(text.to_lowercase()).into_bytes()),
             Err(_) => hir.clone(),
         },
         HirKind::Class(class) => {
@@ -318,8 +370,10 @@ fn lower_cased_leaf(hir: &Hir) -> Hir {
             let Some(members) = members else {
                 return hir.clone();
             };
-            let mut lower: Vec<String> =
-                members.iter().map(|c| c.to_lowercase().collect()).collect();
+            let mut lower: Vec<String> = members
+                .iter()
+                .map(|c| without_long_s(c.to_lowercase().collect()))
+                .collect();
             lower.sort();
             lower.dedup();
             Hir::alternation(
@@ -330,6 +384,15 @@ fn lower_cased_leaf(hir: &Hir) -> Hir {
             )
         }
         _ => hir.clone(),
+    }
+}
+
+/// `lower` with every long s as `s` ([`LONG_S`]).
+fn without_long_s(lower: String) -> String {
+    if lower.contains(LONG_S) {
+        lower.replace(LONG_S, "s")
+    } else {
+        lower
     }
 }
 
@@ -382,7 +445,25 @@ mod tests {
             Some(&["abo", "plus-artikel"]),
         ),
         ("a branch without literals", r"\w*plus|\d+", None),
+        (
+            "a branch on its most selective part",
+            r"(?i)\bgiveaway\b|\w*karten zu gewinnen|(?:enter|register)\b[^.!?]{0,40}\bchance to win",
+            Some(&["chance to win", "giveaway", "karten zu gewinnen"]),
+        ),
+        (
+            "a case-insensitive s as s alone",
+            r"(?i)\bsparen\b",
+            Some(&["sparen"]),
+        ),
     ];
+
+    #[test]
+    fn a_literal_cut_inside_a_character_keeps_the_characters_before() {
+        let cut = Literal::inexact("10 €".as_bytes()[..4].to_vec());
+        assert_eq!(literal_text(&cut), Some("10 "));
+        assert_eq!(literal_text(&Literal::exact(b"10 \xE2".to_vec())), None);
+        assert_eq!(literal_text(&Literal::inexact(b"10\xFF ".to_vec())), None);
+    }
 
     #[test]
     fn patterns_give_their_gate_literals() {
@@ -415,7 +496,24 @@ mod tests {
             "Die Stadt baut.",
             true,
         ),
+        (
+            "a case-insensitive s gates as s",
+            MANY_S,
+            "El alcalde inaugura el puente.",
+            false,
+        ),
+        (
+            "a long s passes every pattern",
+            MANY_S,
+            "Los conſumidores deben comparar.",
+            true,
+        ),
     ];
+
+    /// A pattern with many a case-insensitive `s` (which also matches the long s `ſ`): spelled
+    /// out with the long s, its literals were cut to four bytes, some inside a long s, and
+    /// the pattern ran ungated (es.advice).
+    const MANY_S: &str = r"(?i)\b(?:deberías|debería usted|conviene|se recomienda|es recomendable|es aconsejable|(?:los )?(?:consumidores|clientes|compradores|padres|ahorradores|inquilinos|pacientes|viajeros) (?:deben|deberían)|(?:los )?(?:expertos|especialistas|asociaciones de consumidores) (?:recomiendan|aconsejan))\b";
 
     #[test]
     fn the_gate_passes_what_may_match_and_stops_what_cannot() {
