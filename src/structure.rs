@@ -907,6 +907,12 @@ mod tests {
                 "Mehr Text hier.",
             ),
             (
+                "MONTEVIDEO, 6 dic 2026 (18:45)",
+                "MONTEVIDEO, 6 dic 2026 (18:45)",
+                "2026-12-06T18:45",
+                "Mehr Text hier.",
+            ),
+            (
                 "Publié le 7 décembre 2026 à 6 h 15",
                 "Publié le 7 décembre 2026 à 6 h 15",
                 "2026-12-07T06:15",

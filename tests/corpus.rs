@@ -236,12 +236,16 @@ fn detection_with_the_built_in_rules() {
     // heading; "Unterstützen Sie unsere Arbeit" as an appeal: 0.9234, F1 0.9421. A shop's
     // button (with a footnote star, too) closing the product box above it: 0.9293, F1 0.9459.
     // Reader trips' "Cabins start at … per person", "the booking form", "a small group of our
-    // readers", voyages and tours as event hints: 0.9312, F1 0.9476.
+    // readers", voyages and tours as event hints: 0.9312, F1 0.9476. The fourteenth round
+    // (scored unseen when it came and again after this session's work: 24 of 26 ads, char P
+    // 94.0% then 94.5%, retained 0.9933 then 0.9939, none of its seven articles without ads
+    // cut) took the corpus to 410 articles and these figures to 0.9308, F1 0.9482, retained
+    // 0.9993: the floors fell with the grown corpus, not with a change.
     let floors = Floors {
-        caught: 0.931,
-        retained: 0.9995,
+        caught: 0.930,
+        retained: 0.9993,
         cut: 0,
-        f1: 0.947,
+        f1: 0.948,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -505,7 +509,7 @@ fn caught_ads_get_their_gold_category() {
     // trade fairs as events, Québec's "infolettre" as a newsletter: 0.9542; with the ads that
     // a disclosure under their paragraph, fee-waiving rewards and readers' discounts catch, a
     // French "dossier" no longer hinting at a German or Spanish lead magnet: 0.9549; voyages
-    // and tours as event hints: 0.9557.
+    // and tours as event hints: 0.9557; the fourteenth round's 26 ads (410 articles): 0.9558.
     assert!(right >= 0.954, "category right {right:.4}, floor 0.954");
 }
 
@@ -608,12 +612,13 @@ fn detection_cross_validated_in_five_folds() {
     // appeals, no lead-in above an appeal: 0.8998, F1 0.9201. Fee-waiving sign-up rewards,
     // disclosures under their insert, readers offered a discount: 0.9077, F1 0.9301. Reader
     // trips' terms, subscribers' prices, introductory offers: 0.9116, F1 0.9345. A shop's
-    // button closing the box above it: 0.9136, F1 0.9360.
+    // button closing the box above it: 0.9136, F1 0.9360. The fourteenth round took the corpus
+    // to 410: 0.9159, F1 0.9396, retained 0.9993 (the floor fell with the grown corpus).
     let floors = Floors {
-        caught: 0.913,
-        retained: 0.9995,
+        caught: 0.915,
+        retained: 0.9993,
         cut: 0,
-        f1: 0.936,
+        f1: 0.939,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
