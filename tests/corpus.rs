@@ -240,12 +240,14 @@ fn detection_with_the_built_in_rules() {
     // (scored unseen when it came and again after this session's work: 24 of 26 ads, char P
     // 94.0% then 94.5%, retained 0.9933 then 0.9939, none of its seven articles without ads
     // cut) took the corpus to 410 articles and these figures to 0.9308, F1 0.9482, retained
-    // 0.9993: the floors fell with the grown corpus, not with a change.
+    // 0.9993: the floors fell with the grown corpus, not with a change. What an offer promises
+    // in Spanish and French ("en dos minutos", "pas à pas"), the publisher's own comparison
+    // tool: 0.9346, F1 0.9512.
     let floors = Floors {
-        caught: 0.930,
+        caught: 0.934,
         retained: 0.9993,
         cut: 0,
-        f1: 0.948,
+        f1: 0.951,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -509,7 +511,8 @@ fn caught_ads_get_their_gold_category() {
     // trade fairs as events, Québec's "infolettre" as a newsletter: 0.9542; with the ads that
     // a disclosure under their paragraph, fee-waiving rewards and readers' discounts catch, a
     // French "dossier" no longer hinting at a German or Spanish lead magnet: 0.9549; voyages
-    // and tours as event hints: 0.9557; the fourteenth round's 26 ads (410 articles): 0.9558.
+    // and tours as event hints: 0.9557; the fourteenth round's 26 ads (410 articles): 0.9558;
+    // with the ads that the Spanish and French offer-benefit cues catch: 0.9540 (477 of 500).
     assert!(right >= 0.954, "category right {right:.4}, floor 0.954");
 }
 
@@ -613,12 +616,13 @@ fn detection_cross_validated_in_five_folds() {
     // disclosures under their insert, readers offered a discount: 0.9077, F1 0.9301. Reader
     // trips' terms, subscribers' prices, introductory offers: 0.9116, F1 0.9345. A shop's
     // button closing the box above it: 0.9136, F1 0.9360. The fourteenth round took the corpus
-    // to 410: 0.9159, F1 0.9396, retained 0.9993 (the floor fell with the grown corpus).
+    // to 410: 0.9159, F1 0.9396, retained 0.9993 (the floor fell with the grown corpus). What
+    // an offer promises in Spanish and French, the publisher's comparison tool: 0.9196, F1 0.9421.
     let floors = Floors {
-        caught: 0.915,
+        caught: 0.919,
         retained: 0.9993,
         cut: 0,
-        f1: 0.939,
+        f1: 0.942,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
