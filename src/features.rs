@@ -857,8 +857,10 @@ impl Blocks {
     }
 }
 
-/// In how many blocks at least two blocks away from a sentence one of its category cues must
-/// also fire for the cue to name the article's topic.
+/// In how many other blocks one of a sentence's category cues must also fire for the cue to
+/// name the article's topic; at least one of them two blocks away or more (the block next to an
+/// insert's may be the insert's own second paragraph, but a profile of a newsletter's founder
+/// speaks of newsletters in the next paragraph and further down).
 const TOPIC_MIN_BLOCKS: usize = 2;
 
 /// Adds the `article_topic` rules to every sentence one of whose category cues (an app, a
@@ -923,11 +925,17 @@ fn add_topic_cues(
             });
         let topical = templated
             || f.cues.iter().filter(|c| is_category_cue(c)).any(|cue| {
-                fired
+                let (far, near) = fired
                     .iter()
-                    .filter(|&&(r, b)| r == cue.rule && b.abs_diff(sentence.block) > 1)
-                    .count()
-                    >= TOPIC_MIN_BLOCKS
+                    .filter(|&&(r, b)| r == cue.rule && b != sentence.block)
+                    .fold((0, 0), |(far, near), &(_, b)| {
+                        if b.abs_diff(sentence.block) > 1 {
+                            (far + 1, near)
+                        } else {
+                            (far, near + 1)
+                        }
+                    });
+                far >= 1 && far + near >= TOPIC_MIN_BLOCKS
             });
         if topical {
             add_topic_cue(f, topic_rules, rules);
@@ -1137,7 +1145,7 @@ fn short_line_runs(text: &str, structure: &Structure, min_run: usize) -> Vec<boo
                 && !b
                     .span
                     .of(text)
-                    .ends_with(['.', '!', '?', '…', '"', '“', '”'])
+                    .ends_with(['.', '!', '?', '…', '"', '“', '”', '»', '«'])
         })
         .collect();
     let mut marks = vec![false; blocks.len()];

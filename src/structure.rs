@@ -907,6 +907,18 @@ mod tests {
                 "Mehr Text hier.",
             ),
             (
+                "Mon, 07 Dec, 2026 - 14:22",
+                "Mon, 07 Dec, 2026 - 14:22",
+                "2026-12-07T14:22",
+                "Mehr Text hier.",
+            ),
+            (
+                "Updated December 6, 2026 at 9:05 p.m. AST",
+                "Updated December 6, 2026 at 9:05 p.m. AST",
+                "2026-12-06T21:05",
+                "Mehr Text hier.",
+            ),
+            (
                 "MONTEVIDEO, 6 dic 2026 (18:45)",
                 "MONTEVIDEO, 6 dic 2026 (18:45)",
                 "2026-12-06T18:45",

@@ -242,12 +242,19 @@ fn detection_with_the_built_in_rules() {
     // cut) took the corpus to 410 articles and these figures to 0.9308, F1 0.9482, retained
     // 0.9993: the floors fell with the grown corpus, not with a change. What an offer promises
     // in Spanish and French ("en dos minutos", "pas à pas"), the publisher's own comparison
-    // tool: 0.9346, F1 0.9512.
+    // tool: 0.9346, F1 0.9512. The fifteenth round (scored unseen when it came: 17 of 28 ads,
+    // char P 94.9%, retained 0.9937, one of its seven articles without ads cut, a profile of a
+    // newsletter's founder; 18 of 28 after a Spanish call to action written from one of its
+    // misses) took the corpus to 430 articles; with a category cue that fires in the next block
+    // and one further away as the article's topic (that profile kept): 0.9201, F1 0.9410,
+    // retained 0.9992, none cut. The floors fell with the grown corpus, not with a change. A
+    // paragraph ending in a French closing quote « … » no longer read as an unpunctuated short
+    // line: retained 0.9993, F1 0.9421.
     let floors = Floors {
-        caught: 0.934,
+        caught: 0.920,
         retained: 0.9993,
         cut: 0,
-        f1: 0.951,
+        f1: 0.942,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -512,7 +519,8 @@ fn caught_ads_get_their_gold_category() {
     // a disclosure under their paragraph, fee-waiving rewards and readers' discounts catch, a
     // French "dossier" no longer hinting at a German or Spanish lead magnet: 0.9549; voyages
     // and tours as event hints: 0.9557; the fourteenth round's 26 ads (410 articles): 0.9558;
-    // with the ads that the Spanish and French offer-benefit cues catch: 0.9540 (477 of 500).
+    // with the ads that the Spanish and French offer-benefit cues catch: 0.9540 (477 of 500);
+    // the fifteenth round's 28 ads (430 articles): 0.9556.
     assert!(right >= 0.954, "category right {right:.4}, floor 0.954");
 }
 
@@ -618,11 +626,16 @@ fn detection_cross_validated_in_five_folds() {
     // button closing the box above it: 0.9136, F1 0.9360. The fourteenth round took the corpus
     // to 410: 0.9159, F1 0.9396, retained 0.9993 (the floor fell with the grown corpus). What
     // an offer promises in Spanish and French, the publisher's comparison tool: 0.9196, F1 0.9421.
+    // The fifteenth round took it to 430 articles: 0.8988, F1 0.9274, retained 0.9992 (the
+    // floors fell with the grown corpus). A paragraph ending in a French closing quote no
+    // longer read as an unpunctuated short line kept a quoted paragraph under an app line
+    // (retained 0.9993) and cost one held-out ad: 0.8970, F1 0.9276; the caught floor was
+    // lowered by that one ad, since editorial text comes first.
     let floors = Floors {
-        caught: 0.919,
+        caught: 0.896,
         retained: 0.9993,
         cut: 0,
-        f1: 0.942,
+        f1: 0.927,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
