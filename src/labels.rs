@@ -223,6 +223,12 @@ fn whole_entries(labels: &mut [Label], context: &Context) {
 }
 
 impl Context {
+    /// Whether block `block` introduces the block after it ([`Context::binds_to_next`]); a
+    /// block past the list (a test's context may list none) binds nothing.
+    fn binds(&self, block: usize) -> bool {
+        self.binds_to_next.get(block).copied().unwrap_or(false)
+    }
+
     /// Whether a promo run that takes sentence `i` absorbs it: a sentence about the story (on
     /// topic), not promo on its own, in a block where at most one other sentence is (so no
     /// `paragraph_support` vouches for it). An ad paragraph's neutral opener is followed by a
@@ -276,11 +282,7 @@ pub fn decode(
         // which comes after it: no binding holds the two together. A call to action alone
         // does not tell: a heading may open an advertorial's paragraph that ends in one.
         let pasted_under = || (i..block_end(sentences, i)).any(|j| context.publisher_voice[j]);
-        let between = if context
-            .binds_to_next
-            .get(previous)
-            .copied()
-            .unwrap_or(false)
+        let between = if context.binds(previous)
             && block == previous + 1
             && closing[i - 1] == 0
             && !pasted_under()
@@ -444,11 +446,7 @@ fn under_kept_heading(
 ) -> bool {
     a > 0
         && sentences[a - 1].block + 1 == sentences[a].block
-        && context
-            .binds_to_next
-            .get(sentences[a - 1].block)
-            .copied()
-            .unwrap_or(false)
+        && context.binds(sentences[a - 1].block)
         && labels[a - 1] == Label::Editorial
 }
 
@@ -644,11 +642,7 @@ fn support(
         // (a closing line that names what no other block does) is that insert's heading: it
         // counts as one more neutral sentence of the paragraph.
         if end < sentences.len()
-            && context
-                .binds_to_next
-                .get(sentences[start].block)
-                .copied()
-                .unwrap_or(false)
+            && context.binds(sentences[start].block)
             && (start..end).all(|j| {
                 !context.on_topic[j]
                     && (0.0..=bias).contains(&scores[j])
@@ -792,13 +786,7 @@ fn boxed_pitches(
     bias: f64,
 ) -> Vec<(usize, usize)> {
     let n = scores.len();
-    let is_heading = |i: usize| {
-        context
-            .binds_to_next
-            .get(sentences[i].block)
-            .copied()
-            .unwrap_or(false)
-    };
+    let is_heading = |i: usize| context.binds(sentences[i].block);
     let plain = |j: usize| scores[j] >= 0.0 && !context.quotes_speech[j];
     let mut out = Vec::new();
     let mut start = 0;
@@ -897,11 +885,7 @@ fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias:
                 break;
             }
             let leads_on = blocks < LABEL_SCOPE_MAX_BLOCKS
-                && !context
-                    .binds_to_next
-                    .get(sentences[start].block)
-                    .copied()
-                    .unwrap_or(false)
+                && !context.binds(sentences[start].block)
                 && (start..end)
                     .all(|j| (0.0..=bias).contains(&scores[j]) && !context.quotes_speech[j])
                 && (start..end).any(|j| context.echo_below[j] >= LEAD_IN_ECHO_MIN_CHARS);
@@ -915,14 +899,10 @@ fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias:
         let first = block_end(sentences, label);
         let mut start = first;
         for _ in 0..LABEL_SCOPE_MAX_BLOCKS {
-            let bound = |at: usize| {
-                context
-                    .binds_to_next
-                    .get(sentences[at].block)
-                    .copied()
-                    .unwrap_or(false)
-            };
-            if start >= sentences.len() || context.opener_cue[start] || bound(start) {
+            if start >= sentences.len()
+                || context.opener_cue[start]
+                || context.binds(sentences[start].block)
+            {
                 break;
             }
             let end = block_end(sentences, start);
