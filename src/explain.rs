@@ -56,7 +56,8 @@ pub fn render(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
 /// After a header (language, title, dateline, the ads found and the share of text removed),
 /// each block is shown as `[paragraph]` or `[heading]`, then its sentences: `AD` for promo,
 /// `ok` for editorial, each with the margin the decoder weighed (score minus bias, plus support
-/// from its paragraph), and below it the cues that fired with their weighted contribution. Each
+/// from its paragraph), and below it the cues that fired with their weighted contribution and
+/// the facts of its context that the decoder weighs ([`context_facts`]). Each
 /// ad is announced before its first sentence with its number, category and score, and its
 /// sentences are coloured by category.
 pub fn render_styled(text: &str, article: &CleanArticle, rules: &RuleSet) -> String {
@@ -200,8 +201,39 @@ pub fn render_styled(text: &str, article: &CleanArticle, rules: &RuleSet) -> Str
                 cues.join(", ")
             );
         }
+        let facts = context_facts(&context, i);
+        if !facts.is_empty() {
+            let _ = writeln!(
+                out,
+                "           {} {}",
+                paint(DIM, "context:"),
+                paint(DIM, facts.join(", "))
+            );
+        }
     }
     out
+}
+
+/// What the decoder knows of sentence `i` besides its cues ([`crate::labels::Context`]), named
+/// as a reader would check it: a sentence that stays though it pitches is often one on the
+/// story's topic or quoting someone, and one that goes though it is neutral often shares a word
+/// only with the block below.
+fn context_facts(context: &crate::labels::Context, i: usize) -> Vec<&'static str> {
+    let flag = |facts: &[bool]| facts.get(i).copied().unwrap_or(false);
+    [
+        (flag(&context.on_topic), "on the story's topic"),
+        (flag(&context.quotes_speech), "quotes speech"),
+        (flag(&context.opens_insert), "opens an insert"),
+        (flag(&context.publisher_voice), "publisher's voice"),
+        (flag(&context.names_offer), "names an offer"),
+        (
+            flag(&context.echo_below_only),
+            "shares a word only with the block below",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(holds, name)| holds.then_some(name))
+    .collect()
 }
 
 #[cfg(test)]

@@ -141,7 +141,9 @@ impl ColorArgs {
 const EXPLAIN_HELP: &str = "\
 Prints the language, title and dateline, the ads found and the share of text removed, then every
 block and sentence: `AD` (removed) or `ok` (kept), the margin the decoder weighed (above 0 leans
-promo), and the cues that fired with their weighted contribution. Each removed passage is
+promo), the cues that fired with their weighted contribution, and what the decoder knows of the
+sentence's context (on the story's topic, quotes speech, the publisher's voice, names an offer,
+shares a word only with the block below). Each removed passage is
 announced with its number, category and score, and coloured by category on a terminal.
 
 Example:
