@@ -281,7 +281,7 @@ fn render(
     // Room for the whole text at once (most of it stays): it grew line by line.
     let mut out = String::with_capacity(text.len());
     let mut headings = Vec::new();
-    for (block, cuts) in structure.blocks.iter().zip(&removed) {
+    for (b, (block, cuts)) in structure.blocks.iter().zip(&removed).enumerate() {
         let mut pieces = Vec::new();
         let mut at = block.span.start;
         for cut in cuts {
@@ -302,7 +302,18 @@ fn render(
         if line.is_empty() {
             continue;
         }
-        if block.kind == BlockKind::Heading && cuts.is_empty() {
+        // A liveblog's time on a line of its own ("21:05 Uhr" above the entry) marks where an
+        // entry starts, and a short line above the dateline is the header's (a kicker, a
+        // byline: "Outdoors | Wellbeing", "Campaign Watch"): neither is a subheading.
+        let only_time = structure
+            .stamps
+            .get(b)
+            .is_some_and(|&stamp| stamp >= block.span.of(text).trim_end().len());
+        let in_header = structure
+            .dateline
+            .as_ref()
+            .is_some_and(|dateline| block.span.start < dateline.span.start);
+        if block.kind == BlockKind::Heading && cuts.is_empty() && !only_time && !in_header {
             headings.push(line.clone());
         }
         out.push_str(&line);
@@ -323,4 +334,37 @@ pub(crate) fn label(
 ) -> Vec<Label> {
     let context = labels::Context::new(structure, sentences, features, rules);
     labels::decode(scores, sentences, &context, weights)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    #[test]
+    fn header_lines_above_the_dateline_and_liveblog_times_are_no_headings() {
+        let rules = RuleSet::builtin();
+        let article = super::clean(
+            "Winter swimming draws record crowds\n\
+             Outdoors | Wellbeing\n\
+             3 December 2026\n\
+             More people than ever are swimming in the sea this winter. Clubs report long waiting lists.\n\
+             What the doctors say\n\
+             Cold water shock is the main danger in the first minutes. Doctors advise a slow start.\n",
+            &rules,
+        );
+        assert_eq!(article.headings, ["What the doctors say"]);
+        let liveblog = super::clean(
+            "Liveblog: Stromausfall in Bielefeld\n\
+             21:05 Uhr\n\
+             Die Stadtwerke melden, dass wieder rund 31.000 Haushalte Strom haben.\n\
+             20:22 Uhr\n\
+             Die Straßenbahnlinie 4 fährt wieder durchgehend.\n\
+             19:48 Uhr\n\
+             Die Feuerwehr hat das Feuer im Umspannwerk vollständig gelöscht.\n\
+             Was jetzt gilt\n\
+             Die Stadt hat ein Bürgertelefon eingerichtet.\n",
+            &rules,
+        );
+        assert_eq!(liveblog.headings, ["Was jetzt gilt"]);
+    }
 }

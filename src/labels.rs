@@ -64,6 +64,9 @@ pub struct Context {
     pub on_topic: Vec<bool>,
     /// Per sentence: it opens a block that starts a new insert ([`opens_new_insert`]).
     pub opens_insert: Vec<bool>,
+    /// Per sentence: a rule that speaks against promo fired in it (a cue of negative weight:
+    /// reported speech, a public body as the provider), whatever its score adds up to.
+    pub editorial_evidence: Vec<bool>,
     /// Per sentence: the longest content word it shares with the block after its own
     /// ([`crate::features::SentenceFeatures::echo_below`]).
     pub echo_below: Vec<usize>,
@@ -155,6 +158,7 @@ impl Context {
             binds_to_next: label_lines_unbound(structure.heading_binds(), sentences, &unbound),
             on_topic: each(|f| f.on_topic),
             opens_insert: opens_new_insert(sentences, features, rules),
+            editorial_evidence: fires(|rule| rule.weight < 0.0),
             echo_below: features.iter().map(|f| f.echo_below).collect(),
             echo_below_only: each(|f| f.echo_below_only),
             quotes_speech: each(|f| f.quotes_speech),
@@ -960,7 +964,10 @@ const LEAD_IN_MAX_SENTENCES: usize = 2;
 
 /// Whether `block` leads in to the block after it, whose pitches are `(own, closed)` (its own
 /// promo sentences and the closing line under it): it has at most [`LEAD_IN_MAX_SENTENCES`]
-/// sentences, none of which speaks against promo (scores below 0) or quotes anyone, and at
+/// sentences, none of which speaks against promo (scores below 0, or fires a cue of negative
+/// weight at all: "Kammer bietet kostenlose Webinare an" names a public body as the provider,
+/// and with weights fitted lower it scored just under the bias and led in to the chamber's
+/// paragraph) or quotes anyone, and at
 /// least one of which does not pitch (the reader's problem, "Viele Menschen wissen nicht, …",
 /// may score as a pitch with a bias fitted low, but a line that only pitches is no set-up:
 /// letting a one-line block that pitches lead in cut a chamber's free webinars, heading and
@@ -986,9 +993,9 @@ fn is_lead_in(
         && own + closed >= 2
         && !context.opener_cue[block.end]
         && block.len() <= LEAD_IN_MAX_SENTENCES
-        && block
-            .clone()
-            .all(|j| scores[j] >= 0.0 && !context.quotes_speech[j])
+        && block.clone().all(|j| {
+            scores[j] >= 0.0 && !context.quotes_speech[j] && !context.editorial_evidence[j]
+        })
         && block.clone().filter(|&j| scores[j] > bias).count() < block.len().min(2)
         && block
             .clone()
@@ -1367,7 +1374,7 @@ mod tests {
     /// (`echoed_below`), a heading bound to the next block (`binds_to_next`, by block), speaking
     /// as the publisher, sharing with the next block a word no other block uses (`only_below`),
     /// calling to action, handing over to an offer, fine print, posing the reader's problem,
-    /// naming no offer (`plain`) and hooks.
+    /// naming no offer (`plain`), hooks and editorial evidence.
     #[derive(Default)]
     struct Case<'a> {
         scores: &'a [(usize, f64)],
@@ -1383,6 +1390,7 @@ mod tests {
         poses_problem: &'a [usize],
         plain: &'a [usize],
         hook: &'a [usize],
+        editorial_evidence: &'a [usize],
     }
 
     impl Case<'_> {
@@ -1401,6 +1409,7 @@ mod tests {
                 poses_problem,
                 plain,
                 hook,
+                editorial_evidence,
             } = *self;
             let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
             let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -1423,6 +1432,7 @@ mod tests {
                 binds_to_next: binds_to_next.to_vec(),
                 on_topic: flags(on_topic),
                 opens_insert: flags(opens_insert),
+                editorial_evidence: flags(editorial_evidence),
                 echo_below: (0..scores.len())
                     .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
                     .collect::<Vec<_>>(),
@@ -1794,6 +1804,19 @@ mod tests {
             }
             .run(),
             [E, P, P, P, P, E]
+        );
+        // Not when one of its sentences speaks against promo, whatever its score adds up to
+        // (a public body named as the provider).
+        assert_eq!(
+            Case {
+                scores: &article,
+                echoed_below: &[2],
+                only_below: &[2],
+                editorial_evidence: &[1],
+                ..Case::default()
+            }
+            .run(),
+            [E, E, E, P, P, E]
         );
         // Not above a pitch that stands alone.
         let once = [(0, 0.0), (1, 0.0), (1, 0.0), (2, 2.0), (3, 0.0)];

@@ -249,12 +249,16 @@ fn detection_with_the_built_in_rules() {
     // and one further away as the article's topic (that profile kept): 0.9201, F1 0.9410,
     // retained 0.9992, none cut. The floors fell with the grown corpus, not with a change. A
     // paragraph ending in a French closing quote « … » no longer read as an unpunctuated short
-    // line: retained 0.9993, F1 0.9421.
+    // line: retained 0.9993, F1 0.9421. Up to four words between "our" and what the publisher
+    // offers ("Our free 12-week GCSE revision planner"): 0.9218, F1 0.9431. The sixteenth round
+    // (scored unseen when it came: 20 of 27 ads, char P 100%, retained 1.0, none of its seven
+    // articles without ads cut) took the corpus to 450 articles and these figures to 0.9136,
+    // F1 0.9385, retained 0.9994: the floors fell with the grown corpus, not with a change.
     let floors = Floors {
-        caught: 0.920,
+        caught: 0.913,
         retained: 0.9993,
         cut: 0,
-        f1: 0.942,
+        f1: 0.938,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -630,12 +634,17 @@ fn detection_cross_validated_in_five_folds() {
     // floors fell with the grown corpus). A paragraph ending in a French closing quote no
     // longer read as an unpunctuated short line kept a quoted paragraph under an app line
     // (retained 0.9993) and cost one held-out ad: 0.8970, F1 0.9276; the caught floor was
-    // lowered by that one ad, since editorial text comes first.
+    // lowered by that one ad, since editorial text comes first. The publisher's offer with
+    // four words before its name: 89.9%. The sixteenth round took the corpus to 450 articles:
+    // 90.5%, F1 93.1%, retained 99.88%, and one article without ads cut (a chamber's free
+    // webinars, whose heading, with weights fitted lower, scored under the bias and led in to
+    // its paragraph). A lead-in that carries any editorial evidence (a public body as the
+    // provider) is no lead-in: 0.9169, F1 0.9394, retained 0.9991, none cut.
     let floors = Floors {
-        caught: 0.896,
-        retained: 0.9993,
+        caught: 0.916,
+        retained: 0.9990,
         cut: 0,
-        f1: 0.927,
+        f1: 0.939,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
