@@ -63,6 +63,8 @@ struct Place {
     own_typography: bool,
     /// Written in another language than the article (by its stopwords).
     switched_language: bool,
+    /// In the answer under an interview's question ([`interview_answers`]).
+    interview_answer: bool,
 }
 
 impl Place {
@@ -76,6 +78,7 @@ impl Place {
             Position::ShortLineRun => self.in_short_run,
             Position::OwnTypography => self.own_typography,
             Position::LanguageSwitch => self.switched_language,
+            Position::InterviewAnswer => self.interview_answer,
             // Decided once all cues are known, in `add_topic_cues`.
             Position::ArticleTopic => false,
         }
@@ -94,6 +97,7 @@ pub fn extract(
 ) -> Vec<SentenceFeatures> {
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
+    let answers = interview_answers(text, structure, sentences, &rules.structure().first_person);
     let carried = carried_quotes(text, structure);
     // The current block with its quotes masked, its language and its stopwords.
     let words = Words::new(text, structure, rules);
@@ -152,6 +156,7 @@ pub fn extract(
                     .iter()
                     .any(|c| sentence.span.of(text).contains(*c)),
                 switched_language: sentence_language != language,
+                interview_answer: answers[sentence.block],
             };
             let mut cues = Vec::new();
             let mut score = 0.0;
@@ -1079,6 +1084,59 @@ static UNCOMMON_ASCII: LazyLock<[bool; 128]> =
 
 /// For every block, the uncommon characters that no other block of the article uses (none in
 /// articles of fewer than four blocks, where there is too little to compare with).
+/// The fewest question blocks that make an article an interview.
+const INTERVIEW_MIN_QUESTIONS: usize = 3;
+
+/// Per block: it is the answer under an interview's question. An interview asks in blocks of
+/// one sentence that ends in a question mark, three or more of them, and the interviewee
+/// answers in the first person (`first_person`, in at least one answer: an explainer that
+/// answers its own questions speaks for the publication, and its inserts sit right under its
+/// questions); the paragraph right under each question is the interviewee speaking, so a
+/// "Sie"/"vous" or "inscrivez-vous comme conducteur" in it is their advice to readers, reported
+/// as speech, not the publisher's pitch.
+fn interview_answers(
+    text: &str,
+    structure: &Structure,
+    sentences: &[Sentence],
+    first_person: &regex::Regex,
+) -> Vec<bool> {
+    let mut count = vec![0usize; structure.blocks.len()];
+    for sentence in sentences {
+        count[sentence.block] += 1;
+    }
+    let question: Vec<bool> = structure
+        .blocks
+        .iter()
+        .zip(&count)
+        .map(|(block, &n)| {
+            n == 1
+                && block.kind == crate::structure::BlockKind::Paragraph
+                && block
+                    .span
+                    .of(text)
+                    .trim_end_matches(|c: char| c.is_whitespace() || "\"”»“'’".contains(c))
+                    .ends_with('?')
+        })
+        .collect();
+    let mut answers = vec![false; structure.blocks.len()];
+    if question.iter().filter(|&&q| q).count() < INTERVIEW_MIN_QUESTIONS {
+        return answers;
+    }
+    for b in 1..structure.blocks.len() {
+        answers[b] = question[b - 1]
+            && !question[b]
+            && structure.blocks[b].kind == crate::structure::BlockKind::Paragraph;
+    }
+    let speaks_for_itself = answers
+        .iter()
+        .zip(&structure.blocks)
+        .any(|(&answer, block)| answer && first_person.is_match(block.span.of(text)));
+    if !speaks_for_itself {
+        answers.fill(false);
+    }
+    answers
+}
+
 fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
     let uncommon_ascii = &*UNCOMMON_ASCII;
     let per_block: Vec<Vec<char>> = structure
@@ -1372,6 +1430,37 @@ pub fn mask_quotes(sentence: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The paragraph right under each question of an interview is an answer; an explainer that
+    /// asks the same questions and answers them for the publication has none.
+    #[test]
+    fn answers_under_an_interview_s_questions_are_found_only_when_someone_speaks() {
+        let rules = RuleSet::builtin();
+        let answers = |text: &str| {
+            let structure = crate::structure::parse(text, "fr", &rules);
+            let sentences = crate::sentences::segment(text, &structure, "fr", &rules);
+            interview_answers(
+                text,
+                &structure,
+                &sentences,
+                &rules.structure().first_person,
+            )
+        };
+        let interview = "Une appli pour le covoiturage rural\n\
+            Comment est née l'idée ?\n\
+            J'habitais à vingt kilomètres de la gare, sans voiture.\n\
+            Qui paie le service ?\n\
+            Les communes. Il reste gratuit pour les passagers.\n\
+            Un conseil aux lecteurs ?\n\
+            Si vous faites la route, inscrivez-vous comme conducteur.\n\
+            Le service couvre aujourd'hui quarante communes.\n";
+        assert_eq!(
+            answers(interview),
+            [false, false, true, false, true, false, true, false]
+        );
+        let explainer = interview.replace("J'habitais", "Le service est né");
+        assert_eq!(answers(&explainer), [false; 8]);
+    }
 
     /// The words of any span of a block, taken from the block's words, are those the span's own
     /// text splits into: letter-by-letter lowercase words of three letters or more (echo), and

@@ -101,6 +101,9 @@ pub enum Position {
     OwnTypography,
     /// A sentence in another language than its article (an English pitch in a German article).
     LanguageSwitch,
+    /// A sentence of the paragraph right under an interview's question: the interviewee's
+    /// answer (see `features::interview_answers`).
+    InterviewAnswer,
     /// A sentence whose promotional category cues also fire in blocks far from it: the article
     /// is about what the cue names (a review of streaming prices, a report on a new app), so
     /// the cue describes the story rather than an insert (see `features::add_topic_cues`).
@@ -119,6 +122,7 @@ impl Position {
             Position::ShortLineRun => "short_line_run",
             Position::OwnTypography => "own_typography",
             Position::LanguageSwitch => "language_switch",
+            Position::InterviewAnswer => "interview_answer",
             Position::ArticleTopic => "article_topic",
         }
     }
@@ -1103,6 +1107,9 @@ impl Screen {
 pub struct StructureRules {
     /// Bylines and credits: short lines that are never headings.
     pub not_headings: Regex,
+    /// The first person singular ("ich", "je", "I", "yo"): an interview's answers use it, an
+    /// explainer's answers to its own questions do not (`features::interview_answers`).
+    pub first_person: Regex,
     pub heading_max_words: usize,
     /// How many short unpunctuated lines in a row make a run (a product box, a teaser block).
     pub short_line_run: usize,
@@ -1246,6 +1253,7 @@ struct SentencesFile {
 #[serde(deny_unknown_fields)]
 struct StructureFile {
     not_headings: Spanned<String>,
+    first_person: Spanned<String>,
     heading_max_words: usize,
     short_line_run: usize,
     #[serde(default)]
@@ -1488,8 +1496,17 @@ impl RuleSet {
                         format!("invalid not_headings pattern: {e}"),
                     )
                 })?;
+                let span = st.first_person.span();
+                let first_person = Regex::new(st.first_person.get_ref()).map_err(|e| {
+                    error_at(
+                        source,
+                        span.start,
+                        format!("invalid first_person pattern: {e}"),
+                    )
+                })?;
                 structure = Some(StructureRules {
                     not_headings: regex,
+                    first_person,
                     heading_max_words: st.heading_max_words,
                     short_line_run: st.short_line_run,
                     news_agencies: st.news_agencies.into_iter().collect(),
@@ -1552,12 +1569,13 @@ impl RuleSet {
                     Some("short_line_run") => Position::ShortLineRun,
                     Some("own_typography") => Position::OwnTypography,
                     Some("language_switch") => Position::LanguageSwitch,
+                    Some("interview_answer") => Position::InterviewAnswer,
                     Some("article_topic") => Position::ArticleTopic,
                     Some(other) => {
                         return Err(error_at(
                             source,
                             r.position.as_ref().map_or(0, |p| p.span().start),
-                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run, own_typography, language_switch or article_topic"),
+                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run, own_typography, language_switch, interview_answer or article_topic"),
                         ))
                     }
                 };

@@ -254,11 +254,20 @@ fn detection_with_the_built_in_rules() {
     // (scored unseen when it came: 20 of 27 ads, char P 100%, retained 1.0, none of its seven
     // articles without ads cut) took the corpus to 450 articles and these figures to 0.9136,
     // F1 0.9385, retained 0.9994: the floors fell with the grown corpus, not with a change.
+    // Spanish imperatives with a pronoun ("Descárgalo"), "informe exclusivo", "– use code …" as
+    // a call to action's tail, "Numbers are limited to 24", "Jetzt … Depot eröffnen." with its
+    // period, and a product box's label ("Our pick:", "Unser Testsieger:") opening an insert of
+    // its own: 0.9169, F1 0.9407, retained 0.9994. The seventeenth round (scored unseen when it
+    // came: 21 of 26 ads, char P 89.8%, retained 0.9924, two of its seven articles without ads
+    // cut, both by "inscrivez-vous", which counted as a call to action and as an event at once;
+    // without the verbs in the event rules: none cut, P 95.4%) took the corpus to 470 articles
+    // and these figures to 0.9123, F1 0.9377, retained 0.99926: the floors fell with the grown
+    // corpus, not with a change. An interview's answers as the interviewee's speech: the same.
     let floors = Floors {
-        caught: 0.913,
-        retained: 0.9993,
+        caught: 0.912,
+        retained: 0.9992,
         cut: 0,
-        f1: 0.938,
+        f1: 0.937,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -639,12 +648,20 @@ fn detection_cross_validated_in_five_folds() {
     // 90.5%, F1 93.1%, retained 99.88%, and one article without ads cut (a chamber's free
     // webinars, whose heading, with weights fitted lower, scored under the bias and led in to
     // its paragraph). A lead-in that carries any editorial evidence (a public body as the
-    // provider) is no lead-in: 0.9169, F1 0.9394, retained 0.9991, none cut.
+    // provider) is no lead-in: 0.9169, F1 0.9394, retained 0.9991, none cut. The cues that
+    // raised the built-in figure by two ads above (a product box's label, Spanish imperatives
+    // with a pronoun, a code in a call to action's tail) moved the held-out folds the other way
+    // by one (91.5%; 10 folds one ad down too, 4 folds one up): fold noise around changes that
+    // generalise, kept. The seventeenth round took the corpus to 470 articles: 0.8961, F1 0.9237,
+    // retained 0.9985, one article without ads cut (an interview whose founder told readers
+    // "inscrivez-vous comme conducteur"). The paragraph under an interview's question, in an
+    // interview answered in the first person, as the interviewee's speech (editorial evidence):
+    // 0.9026, F1 0.9313, retained 0.9991, none cut.
     let floors = Floors {
-        caught: 0.916,
+        caught: 0.902,
         retained: 0.9990,
         cut: 0,
-        f1: 0.939,
+        f1: 0.931,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
