@@ -188,12 +188,39 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
             block.kind = BlockKind::Heading;
         }
     }
+    list_items_are_no_headings(text, &mut blocks);
     let (entries, stamps) = liveblog_entries(text, &blocks);
     Structure {
         blocks,
         dateline,
         entries,
         stamps,
+    }
+}
+
+/// The list marker a line opens with ("- ", "• ", "› "), if any.
+pub(crate) fn list_marker(line: &str) -> Option<char> {
+    let mut chars = line.chars();
+    let marker = chars.next()?;
+    ("-–—•*›►▸·".contains(marker) && chars.next().is_some_and(char::is_whitespace))
+        .then_some(marker)
+}
+
+/// Two or more lines in a row that open with the same list marker are the items of a list (a
+/// list of related links, a product's features), not headings: the last of them does not head
+/// the paragraph under the list, and none is a subheading of the article.
+fn list_items_are_no_headings(text: &str, blocks: &mut [Block]) {
+    let markers: Vec<Option<char>> = blocks
+        .iter()
+        .map(|b| list_marker(b.span.of(text)))
+        .collect();
+    for (b, block) in blocks.iter_mut().enumerate() {
+        let Some(marker) = markers[b] else { continue };
+        let in_list = (b > 0 && markers[b - 1] == Some(marker))
+            || markers.get(b + 1).copied().flatten() == Some(marker);
+        if in_list && block.kind == BlockKind::Heading {
+            block.kind = BlockKind::Paragraph;
+        }
     }
 }
 
@@ -1004,6 +1031,18 @@ mod tests {
         assert_eq!(
             kinds,
             [Title, Paragraph, Paragraph, Heading, Paragraph, Paragraph]
+        );
+    }
+
+    #[test]
+    fn the_items_of_a_list_are_no_headings() {
+        let text = "Titel\nEin Absatz.\nÀ lire aussi\n- Erster Link zu einem Text\n- Zweiter Link zu einem Text\nEin Absatz unter der Liste.\nZwischentitel hier\nNoch ein Absatz.\n";
+        let s = parse(text, "de", &RuleSet::builtin());
+        let kinds: Vec<_> = s.blocks.iter().map(|b| b.kind).collect();
+        use BlockKind::*;
+        assert_eq!(
+            kinds,
+            [Title, Paragraph, Heading, Paragraph, Paragraph, Paragraph, Heading, Paragraph]
         );
     }
 
