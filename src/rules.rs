@@ -10,12 +10,11 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use regex::Regex;
 use regex_automata::nfa::thompson::{self, backtrack, pikevm};
 use regex_automata::nfa::thompson::{backtrack::BoundedBacktracker, pikevm::PikeVM};
-use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta, Anchored, Input, MatchKind};
 use regex_syntax::hir::{Hir, HirKind, Look, LookSet};
 use serde::{Deserialize, Serialize};
@@ -371,9 +370,12 @@ impl Pattern {
                 }
                 end
             }
-            Some(Reach::Dfa(ForwardDfa { dfa, caches })) => {
+            Some(Reach::Dfa(forward)) => {
                 let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-                match dfa.try_search_fwd(&mut caches.get(), &input) {
+                match forward
+                    .dfa
+                    .try_search_fwd(&mut forward.cache.lock(), &input)
+                {
                     Ok(found) => found?.offset(),
                     Err(_) => text.len(),
                 }
@@ -399,7 +401,7 @@ impl Pattern {
                     return Some(Arc::new(Reach::Longest(longest)));
                 }
                 let dfa = ForwardDfa::from_nfa(self.widened_nfa()?.clone())?;
-                Some(Arc::new(Reach::Dfa(dfa)))
+                Some(Arc::new(Reach::Dfa(Box::new(dfa))))
             })
             .as_deref()
     }
@@ -439,15 +441,12 @@ impl Pattern {
 /// The leftmost-first search of a pattern without its Unicode word boundaries
 /// ([`Pattern::count_matches`]): a forward and a reverse lazy DFA, as a `meta::Regex` runs it,
 /// without the other engines a `meta::Regex` builds, and with the forward NFA of the pattern's
-/// [`Reach`] (the same pattern) instead of a second one. A pool of caches, one per thread.
+/// [`Reach`] (the same pattern) instead of a second one, and one cache for all threads
+/// ([`SharedCache`]).
 struct WidenedSearch {
     regex: Arc<hybrid::regex::Regex>,
-    caches: Pool<hybrid::regex::Cache, WidenedCacheFn>,
+    cache: SharedCache<hybrid::regex::Cache>,
 }
-
-/// Makes a [`WidenedSearch`]'s cache for a thread.
-type WidenedCacheFn =
-    Box<dyn Fn() -> hybrid::regex::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 impl WidenedSearch {
     /// The search of the pattern whose NFA is `forward` and whose reverse NFA is `reverse`,
@@ -471,11 +470,10 @@ impl WidenedSearch {
             .build_from_nfa(reverse)
             .ok()?;
         let regex = Arc::new(hybrid::regex::Builder::new().build_from_dfas(forward, reverse));
-        let for_caches = Arc::clone(&regex);
-        let create: WidenedCacheFn = Box::new(move || for_caches.create_cache());
+        let for_cache = Arc::clone(&regex);
         Some(WidenedSearch {
             regex,
-            caches: Pool::new(create),
+            cache: SharedCache::new(move || for_cache.create_cache()),
         })
     }
 
@@ -484,7 +482,7 @@ impl WidenedSearch {
         &self,
         input: &Input<'_>,
     ) -> std::result::Result<Option<regex_automata::Match>, regex_automata::MatchError> {
-        self.regex.try_search(&mut self.caches.get(), input)
+        self.regex.try_search(&mut self.cache.lock(), input)
     }
 }
 
@@ -535,8 +533,42 @@ fn compile_nfa(hirs: &[Hir], kind: NfaKind) -> Option<thompson::NFA> {
     COMPILERS.with(|compilers| compilers[kind as usize].build_many_from_hir(hirs).ok())
 }
 
-/// Makes a [`ForwardDfa`]'s cache for a thread.
-type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+/// Makes a [`SharedCache`]'s cache, at first and again after a panic during a search.
+type CacheFn<C> = Box<dyn Fn() -> C + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// The one cache of a search engine (a lazy DFA's states, a backtracker's visited set), shared
+/// by every thread: a thread takes it for one search and gives it back.
+///
+/// A cache of each engine per thread (the regex crate's `Pool`) made every thread build the
+/// lazy DFA states of every pattern again, into caches of its own: on two threads those states
+/// were two fifths of the peak memory of `clean -j2` (some 100 of 254 MiB over 20 MB of
+/// articles), and building them twice about a tenth more instructions. A search holds the
+/// cache for one sentence or less, and a thread's searches spread over hundreds of patterns,
+/// so two threads seldom want the same one at once (see DESIGN.md).
+struct SharedCache<C> {
+    cache: Mutex<C>,
+    create: CacheFn<C>,
+}
+
+impl<C> SharedCache<C> {
+    fn new(create: impl Fn() -> C + Send + Sync + UnwindSafe + RefUnwindSafe + 'static) -> Self {
+        SharedCache {
+            cache: Mutex::new(create()),
+            create: Box::new(create),
+        }
+    }
+
+    /// The cache, once no other thread holds it. A search that panicked may have left it half
+    /// updated: it is made anew.
+    fn lock(&self) -> MutexGuard<'_, C> {
+        self.cache.lock().unwrap_or_else(|poisoned| {
+            let mut cache = poisoned.into_inner();
+            *cache = (self.create)();
+            self.cache.clear_poison();
+            cache
+        })
+    }
+}
 
 /// Where a match of a pattern from a given start can end at the latest
 /// ([`Pattern::match_at`]).
@@ -546,16 +578,16 @@ enum Reach {
     Longest(usize),
     /// Where the last match from the start ends of the pattern without its Unicode word
     /// boundaries.
-    Dfa(ForwardDfa),
+    Dfa(Box<ForwardDfa>),
 }
 
 /// A forward lazy DFA of one or more patterns (a pattern each) that keeps every match, without
-/// the reverse automaton and the other engines a `meta::Regex` builds, with a pool of caches,
-/// one per thread (up to 16 MiB each): a pattern's [`Reach`] and the screen of a
+/// the reverse automaton and the other engines a `meta::Regex` builds, with one cache for all
+/// threads (up to 16 MiB; [`SharedCache`]): a pattern's [`Reach`] and the screen of a
 /// [`DatelinePattern`].
 struct ForwardDfa {
-    dfa: Box<hybrid::dfa::DFA>,
-    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+    dfa: hybrid::dfa::DFA,
+    cache: SharedCache<hybrid::dfa::Cache>,
 }
 
 impl ForwardDfa {
@@ -575,11 +607,10 @@ impl ForwardDfa {
             )
             .build_from_nfa(nfa)
             .ok()?;
-        let for_caches = dfa.clone();
-        let create: CacheFn = Box::new(move || for_caches.create_cache());
+        let for_cache = dfa.clone();
         Some(ForwardDfa {
-            dfa: Box::new(dfa),
-            caches: Pool::new(create),
+            dfa,
+            cache: SharedCache::new(move || for_cache.create_cache()),
         })
     }
 }
@@ -600,10 +631,10 @@ struct AnchoredSearch {
     dfa: Option<hybrid::dfa::DFA>,
     backtrack: BoundedBacktracker,
     pikevm: PikeVM,
-    caches: Pool<AnchoredCaches, AnchoredCacheFn>,
+    caches: SharedCache<AnchoredCaches>,
 }
 
-/// The caches of an [`AnchoredSearch`], one set per thread. The PikeVM's, which holds a slot
+/// The caches of an [`AnchoredSearch`], one set for all threads ([`SharedCache`]). The PikeVM's, which holds a slot
 /// table per automaton state (some 11 MiB over the built-in rules and a thread), is made only
 /// when a span too long for the backtracker comes, which a sentence seldom is.
 struct AnchoredCaches {
@@ -611,9 +642,6 @@ struct AnchoredCaches {
     backtrack: backtrack::Cache,
     pikevm: Option<pikevm::Cache>,
 }
-
-/// Makes an [`AnchoredSearch`]'s caches for a thread.
-type AnchoredCacheFn = Box<dyn Fn() -> AnchoredCaches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 impl AnchoredSearch {
     /// The engines of `hir`, configured as a `meta::Regex` of [`builder`] configures its own.
@@ -634,23 +662,23 @@ impl AnchoredSearch {
             .expect("an NFA with its implicit capture group");
         let pikevm = PikeVM::new_from_nfa(nfa).expect("an NFA with its implicit capture group");
         let engines = (dfa.clone(), backtrack.clone());
-        let create: AnchoredCacheFn = Box::new(move || AnchoredCaches {
+        let create = move || AnchoredCaches {
             dfa: engines.0.as_ref().map(hybrid::dfa::DFA::create_cache),
             backtrack: engines.1.create_cache(),
             pikevm: None,
-        });
+        };
         AnchoredSearch {
             dfa,
             backtrack,
             pikevm,
-            caches: Pool::new(create),
+            caches: SharedCache::new(create),
         }
     }
 
     /// The match that starts at `start` and ends at `end` at the latest.
     fn search(&self, text: &str, start: usize, end: usize) -> Option<regex_automata::Match> {
         let input = Input::new(text).range(start..end).anchored(Anchored::Yes);
-        let mut caches = self.caches.get();
+        let mut caches = self.caches.lock();
         if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut()) {
             if let Ok(found) = dfa.try_search_fwd(cache, &input) {
                 return found.map(|m| regex_automata::Match::new(m.pattern(), start..m.offset()));
@@ -865,9 +893,9 @@ impl DatelinePattern {
             }
             ForwardDfa::new(&[without_word_boundaries(&self.hir)]).map(Arc::new)
         });
-        if let Some(ForwardDfa { dfa, caches }) = screen.as_deref() {
+        if let Some(ForwardDfa { dfa, cache }) = screen.as_deref() {
             let input = Input::new(line).earliest(true);
-            if let Ok(None) = dfa.try_search_fwd(&mut caches.get(), &input) {
+            if let Ok(None) = dfa.try_search_fwd(&mut cache.lock(), &input) {
                 return None;
             }
         }
