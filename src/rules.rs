@@ -455,7 +455,7 @@ impl WidenedSearch {
     fn new(forward: thompson::NFA, reverse: thompson::NFA) -> Option<WidenedSearch> {
         let config = hybrid::dfa::DFA::config()
             .starts_for_each_pattern(true)
-            .cache_capacity(16 * (1 << 20));
+            .cache_capacity(LAZY_DFA_CACHE_CAPACITY);
         let forward = hybrid::dfa::DFA::builder()
             .configure(config.clone())
             .build_from_nfa(forward)
@@ -533,6 +533,18 @@ fn compile_nfa(hirs: &[Hir], kind: NfaKind) -> Option<thompson::NFA> {
     COMPILERS.with(|compilers| compilers[kind as usize].build_many_from_hir(hirs).ok())
 }
 
+/// The most memory a lazy DFA's cache may hold (per pattern and engine; it holds only the
+/// states its searches have built, and a full cache is cleared and its states built anew).
+///
+/// It was 16 MiB, when the largest patterns filled the regex crate's default of 2 MiB again and
+/// again on warm input (that rebuilding was a ninth of a warm byte's instructions, 726 → 645
+/// per byte). Since patterns run anchored and bounded ([`Pattern::match_at`]), the largest
+/// cache holds 1.2 MiB after 20 MB of generated articles, and `filter` over them counts 0.04%
+/// more instructions at 2 MiB than at 16 MiB (1 MiB: 1.6% more over 5 MB; 512 KiB: 6.5%), the
+/// same peak memory, and an eighth of the bound on what some 400 caches may grow to over
+/// input that keeps building new states.
+const LAZY_DFA_CACHE_CAPACITY: usize = 2 << 20;
+
 /// Makes a [`SharedCache`]'s cache, at first and again after a panic during a search.
 type CacheFn<C> = Box<dyn Fn() -> C + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
@@ -583,7 +595,7 @@ enum Reach {
 
 /// A forward lazy DFA of one or more patterns (a pattern each) that keeps every match, without
 /// the reverse automaton and the other engines a `meta::Regex` builds, with one cache for all
-/// threads (up to 16 MiB; [`SharedCache`]): a pattern's [`Reach`] and the screen of a
+/// threads ([`LAZY_DFA_CACHE_CAPACITY`]; [`SharedCache`]): a pattern's [`Reach`] and the screen of a
 /// [`DatelinePattern`].
 struct ForwardDfa {
     dfa: hybrid::dfa::DFA,
@@ -603,7 +615,7 @@ impl ForwardDfa {
             .configure(
                 hybrid::dfa::DFA::config()
                     .match_kind(MatchKind::All)
-                    .cache_capacity(16 * (1 << 20)),
+                    .cache_capacity(LAZY_DFA_CACHE_CAPACITY),
             )
             .build_from_nfa(nfa)
             .ok()?;
@@ -652,7 +664,7 @@ impl AnchoredSearch {
             .configure(
                 hybrid::dfa::DFA::config()
                     .unicode_word_boundary(true)
-                    .cache_capacity(16 * (1 << 20))
+                    .cache_capacity(LAZY_DFA_CACHE_CAPACITY)
                     .minimum_cache_clear_count(Some(3))
                     .minimum_bytes_per_state(Some(10)),
             )
@@ -710,10 +722,7 @@ impl std::fmt::Debug for AnchoredSearch {
 /// A builder that compiles as the regex crate's `Regex` does (leftmost-first, UTF-8), without
 /// its limit on the size of the automaton.
 ///
-/// The lazy DFA's cache may grow to 16 MiB (per pattern and thread; it holds only the states
-/// a search has built). At the default 2 MiB the DFAs of the largest patterns filled it again
-/// and again on warm input, and a full cache is cleared and its states built anew: that
-/// rebuilding was a ninth of a warm byte's instructions (726 → 645 per byte).
+/// Its lazy DFA keeps up to [`LAZY_DFA_CACHE_CAPACITY`] of states per thread.
 ///
 /// No literal prefilter is built: the literal gate ([`crate::gate`]) already keeps a pattern
 /// from sentences without its literals, and most patterns run anchored where those stand, so
@@ -724,7 +733,7 @@ fn builder() -> meta::Builder {
     builder.configure(
         meta::Config::new()
             .nfa_size_limit(None)
-            .hybrid_cache_capacity(16 * (1 << 20))
+            .hybrid_cache_capacity(LAZY_DFA_CACHE_CAPACITY)
             .auto_prefilter(false),
     );
     builder
