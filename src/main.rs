@@ -364,7 +364,7 @@ impl RepeatArgs {
                 counts.load()
             );
         }
-        Ok(Some(counts))
+        Ok(Some(counts.keep_recurring(self.repeats_min)))
     }
 
     fn repeats<'a>(

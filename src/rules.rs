@@ -10,12 +10,11 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use regex::Regex;
 use regex_automata::nfa::thompson::{self, backtrack, pikevm};
 use regex_automata::nfa::thompson::{backtrack::BoundedBacktracker, pikevm::PikeVM};
-use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta, Anchored, Input, MatchKind};
 use regex_syntax::hir::{Hir, HirKind, Look, LookSet};
 use serde::{Deserialize, Serialize};
@@ -375,9 +374,12 @@ impl Pattern {
                 }
                 end
             }
-            Some(Reach::Dfa(ForwardDfa { dfa, caches })) => {
+            Some(Reach::Dfa(forward)) => {
                 let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-                match dfa.try_search_fwd(&mut caches.get(), &input) {
+                match forward
+                    .dfa
+                    .try_search_fwd(&mut forward.cache.lock(), &input)
+                {
                     Ok(found) => found?.offset(),
                     Err(_) => text.len(),
                 }
@@ -403,7 +405,7 @@ impl Pattern {
                     return Some(Arc::new(Reach::Longest(longest)));
                 }
                 let dfa = ForwardDfa::from_nfa(self.widened_nfa()?.clone())?;
-                Some(Arc::new(Reach::Dfa(dfa)))
+                Some(Arc::new(Reach::Dfa(Box::new(dfa))))
             })
             .as_deref()
     }
@@ -443,15 +445,12 @@ impl Pattern {
 /// The leftmost-first search of a pattern without its Unicode word boundaries
 /// ([`Pattern::count_matches`]): a forward and a reverse lazy DFA, as a `meta::Regex` runs it,
 /// without the other engines a `meta::Regex` builds, and with the forward NFA of the pattern's
-/// [`Reach`] (the same pattern) instead of a second one. A pool of caches, one per thread.
+/// [`Reach`] (the same pattern) instead of a second one, and one cache for all threads
+/// ([`SharedCache`]).
 struct WidenedSearch {
     regex: Arc<hybrid::regex::Regex>,
-    caches: Pool<hybrid::regex::Cache, WidenedCacheFn>,
+    cache: SharedCache<hybrid::regex::Cache>,
 }
-
-/// Makes a [`WidenedSearch`]'s cache for a thread.
-type WidenedCacheFn =
-    Box<dyn Fn() -> hybrid::regex::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 impl WidenedSearch {
     /// The search of the pattern whose NFA is `forward` and whose reverse NFA is `reverse`,
@@ -460,7 +459,7 @@ impl WidenedSearch {
     fn new(forward: thompson::NFA, reverse: thompson::NFA) -> Option<WidenedSearch> {
         let config = hybrid::dfa::DFA::config()
             .starts_for_each_pattern(true)
-            .cache_capacity(16 * (1 << 20));
+            .cache_capacity(LAZY_DFA_CACHE_CAPACITY);
         let forward = hybrid::dfa::DFA::builder()
             .configure(config.clone())
             .build_from_nfa(forward)
@@ -475,11 +474,10 @@ impl WidenedSearch {
             .build_from_nfa(reverse)
             .ok()?;
         let regex = Arc::new(hybrid::regex::Builder::new().build_from_dfas(forward, reverse));
-        let for_caches = Arc::clone(&regex);
-        let create: WidenedCacheFn = Box::new(move || for_caches.create_cache());
+        let for_cache = Arc::clone(&regex);
         Some(WidenedSearch {
             regex,
-            caches: Pool::new(create),
+            cache: SharedCache::new(move || for_cache.create_cache()),
         })
     }
 
@@ -488,7 +486,7 @@ impl WidenedSearch {
         &self,
         input: &Input<'_>,
     ) -> std::result::Result<Option<regex_automata::Match>, regex_automata::MatchError> {
-        self.regex.try_search(&mut self.caches.get(), input)
+        self.regex.try_search(&mut self.cache.lock(), input)
     }
 }
 
@@ -539,8 +537,54 @@ fn compile_nfa(hirs: &[Hir], kind: NfaKind) -> Option<thompson::NFA> {
     COMPILERS.with(|compilers| compilers[kind as usize].build_many_from_hir(hirs).ok())
 }
 
-/// Makes a [`ForwardDfa`]'s cache for a thread.
-type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+/// The most memory a lazy DFA's cache may hold (per pattern and engine; it holds only the
+/// states its searches have built, and a full cache is cleared and its states built anew).
+///
+/// It was 16 MiB, when the largest patterns filled the regex crate's default of 2 MiB again and
+/// again on warm input (that rebuilding was a ninth of a warm byte's instructions, 726 → 645
+/// per byte). Since patterns run anchored and bounded ([`Pattern::match_at`]), the largest
+/// cache holds 1.2 MiB after 20 MB of generated articles, and `filter` over them counts 0.04%
+/// more instructions at 2 MiB than at 16 MiB (1 MiB: 1.6% more over 5 MB; 512 KiB: 6.5%), the
+/// same peak memory, and an eighth of the bound on what some 400 caches may grow to over
+/// input that keeps building new states.
+const LAZY_DFA_CACHE_CAPACITY: usize = 2 << 20;
+
+/// Makes a [`SharedCache`]'s cache, at first and again after a panic during a search.
+type CacheFn<C> = Box<dyn Fn() -> C + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// The one cache of a search engine (a lazy DFA's states, a backtracker's visited set), shared
+/// by every thread: a thread takes it for one search and gives it back.
+///
+/// A cache of each engine per thread (the regex crate's `Pool`) made every thread build the
+/// lazy DFA states of every pattern again, into caches of its own: on two threads those states
+/// were two fifths of the peak memory of `clean -j2` (some 100 of 254 MiB over 20 MB of
+/// articles), and building them twice about a tenth more instructions. A search holds the
+/// cache for one sentence or less, and a thread's searches spread over hundreds of patterns,
+/// so two threads seldom want the same one at once (see DESIGN.md).
+struct SharedCache<C> {
+    cache: Mutex<C>,
+    create: CacheFn<C>,
+}
+
+impl<C> SharedCache<C> {
+    fn new(create: impl Fn() -> C + Send + Sync + UnwindSafe + RefUnwindSafe + 'static) -> Self {
+        SharedCache {
+            cache: Mutex::new(create()),
+            create: Box::new(create),
+        }
+    }
+
+    /// The cache, once no other thread holds it. A search that panicked may have left it half
+    /// updated: it is made anew.
+    fn lock(&self) -> MutexGuard<'_, C> {
+        self.cache.lock().unwrap_or_else(|poisoned| {
+            let mut cache = poisoned.into_inner();
+            *cache = (self.create)();
+            self.cache.clear_poison();
+            cache
+        })
+    }
+}
 
 /// Where a match of a pattern from a given start can end at the latest
 /// ([`Pattern::match_at`]).
@@ -550,16 +594,16 @@ enum Reach {
     Longest(usize),
     /// Where the last match from the start ends of the pattern without its Unicode word
     /// boundaries.
-    Dfa(ForwardDfa),
+    Dfa(Box<ForwardDfa>),
 }
 
 /// A forward lazy DFA of one or more patterns (a pattern each) that keeps every match, without
-/// the reverse automaton and the other engines a `meta::Regex` builds, with a pool of caches,
-/// one per thread (up to 16 MiB each): a pattern's [`Reach`] and the screen of a
+/// the reverse automaton and the other engines a `meta::Regex` builds, with one cache for all
+/// threads ([`LAZY_DFA_CACHE_CAPACITY`]; [`SharedCache`]): a pattern's [`Reach`] and the screen of a
 /// [`DatelinePattern`].
 struct ForwardDfa {
-    dfa: Box<hybrid::dfa::DFA>,
-    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+    dfa: hybrid::dfa::DFA,
+    cache: SharedCache<hybrid::dfa::Cache>,
 }
 
 impl ForwardDfa {
@@ -575,15 +619,14 @@ impl ForwardDfa {
             .configure(
                 hybrid::dfa::DFA::config()
                     .match_kind(MatchKind::All)
-                    .cache_capacity(16 * (1 << 20)),
+                    .cache_capacity(LAZY_DFA_CACHE_CAPACITY),
             )
             .build_from_nfa(nfa)
             .ok()?;
-        let for_caches = dfa.clone();
-        let create: CacheFn = Box::new(move || for_caches.create_cache());
+        let for_cache = dfa.clone();
         Some(ForwardDfa {
-            dfa: Box::new(dfa),
-            caches: Pool::new(create),
+            dfa,
+            cache: SharedCache::new(move || for_cache.create_cache()),
         })
     }
 }
@@ -604,10 +647,10 @@ struct AnchoredSearch {
     dfa: Option<hybrid::dfa::DFA>,
     backtrack: BoundedBacktracker,
     pikevm: PikeVM,
-    caches: Pool<AnchoredCaches, AnchoredCacheFn>,
+    caches: SharedCache<AnchoredCaches>,
 }
 
-/// The caches of an [`AnchoredSearch`], one set per thread. The PikeVM's, which holds a slot
+/// The caches of an [`AnchoredSearch`], one set for all threads ([`SharedCache`]). The PikeVM's, which holds a slot
 /// table per automaton state (some 11 MiB over the built-in rules and a thread), is made only
 /// when a span too long for the backtracker comes, which a sentence seldom is.
 struct AnchoredCaches {
@@ -615,9 +658,6 @@ struct AnchoredCaches {
     backtrack: backtrack::Cache,
     pikevm: Option<pikevm::Cache>,
 }
-
-/// Makes an [`AnchoredSearch`]'s caches for a thread.
-type AnchoredCacheFn = Box<dyn Fn() -> AnchoredCaches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 impl AnchoredSearch {
     /// The engines of `hir`, configured as a `meta::Regex` of [`builder`] configures its own.
@@ -628,7 +668,7 @@ impl AnchoredSearch {
             .configure(
                 hybrid::dfa::DFA::config()
                     .unicode_word_boundary(true)
-                    .cache_capacity(16 * (1 << 20))
+                    .cache_capacity(LAZY_DFA_CACHE_CAPACITY)
                     .minimum_cache_clear_count(Some(3))
                     .minimum_bytes_per_state(Some(10)),
             )
@@ -638,23 +678,23 @@ impl AnchoredSearch {
             .expect("an NFA with its implicit capture group");
         let pikevm = PikeVM::new_from_nfa(nfa).expect("an NFA with its implicit capture group");
         let engines = (dfa.clone(), backtrack.clone());
-        let create: AnchoredCacheFn = Box::new(move || AnchoredCaches {
+        let create = move || AnchoredCaches {
             dfa: engines.0.as_ref().map(hybrid::dfa::DFA::create_cache),
             backtrack: engines.1.create_cache(),
             pikevm: None,
-        });
+        };
         AnchoredSearch {
             dfa,
             backtrack,
             pikevm,
-            caches: Pool::new(create),
+            caches: SharedCache::new(create),
         }
     }
 
     /// The match that starts at `start` and ends at `end` at the latest.
     fn search(&self, text: &str, start: usize, end: usize) -> Option<regex_automata::Match> {
         let input = Input::new(text).range(start..end).anchored(Anchored::Yes);
-        let mut caches = self.caches.get();
+        let mut caches = self.caches.lock();
         if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut()) {
             if let Ok(found) = dfa.try_search_fwd(cache, &input) {
                 return found.map(|m| regex_automata::Match::new(m.pattern(), start..m.offset()));
@@ -686,10 +726,7 @@ impl std::fmt::Debug for AnchoredSearch {
 /// A builder that compiles as the regex crate's `Regex` does (leftmost-first, UTF-8), without
 /// its limit on the size of the automaton.
 ///
-/// The lazy DFA's cache may grow to 16 MiB (per pattern and thread; it holds only the states
-/// a search has built). At the default 2 MiB the DFAs of the largest patterns filled it again
-/// and again on warm input, and a full cache is cleared and its states built anew: that
-/// rebuilding was a ninth of a warm byte's instructions (726 → 645 per byte).
+/// Its lazy DFA keeps up to [`LAZY_DFA_CACHE_CAPACITY`] of states per thread.
 ///
 /// No literal prefilter is built: the literal gate ([`crate::gate`]) already keeps a pattern
 /// from sentences without its literals, and most patterns run anchored where those stand, so
@@ -700,7 +737,7 @@ fn builder() -> meta::Builder {
     builder.configure(
         meta::Config::new()
             .nfa_size_limit(None)
-            .hybrid_cache_capacity(16 * (1 << 20))
+            .hybrid_cache_capacity(LAZY_DFA_CACHE_CAPACITY)
             .auto_prefilter(false),
     );
     builder
@@ -869,9 +906,9 @@ impl DatelinePattern {
             }
             ForwardDfa::new(&[without_word_boundaries(&self.hir)]).map(Arc::new)
         });
-        if let Some(ForwardDfa { dfa, caches }) = screen.as_deref() {
+        if let Some(ForwardDfa { dfa, cache }) = screen.as_deref() {
             let input = Input::new(line).earliest(true);
-            if let Ok(None) = dfa.try_search_fwd(&mut caches.get(), &input) {
+            if let Ok(None) = dfa.try_search_fwd(&mut cache.lock(), &input) {
                 return None;
             }
         }
