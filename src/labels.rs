@@ -708,8 +708,8 @@ const BOX_MAX_BLOCKS: usize = 4;
 const BOX_MAX_SENTENCES: usize = 2;
 
 /// Whether a rule is of the families in which the publisher offers its own things to the
-/// reader (`<lang>.publisher_offer`, `.publisher_event`, `.publisher_note` and `.reader_offer`
-/// in the rules files)
+/// reader (`<lang>.publisher_offer` with its podcast episodes and media, `.publisher_event`,
+/// `.publisher_note` and `.reader_offer` in the rules files)
 /// or tells the reader what they want (`<lang>.hook.desire`): "our Future Grid Summit", "Notre
 /// rédaction organise …", "Abonnenten erhalten …", "Sie wollen …?", or appeals for support
 /// ([`appeals_for_support`]). A bare "we" or "our"
@@ -720,6 +720,8 @@ fn speaks_as_publisher(rule: &crate::rules::Rule) -> bool {
         positive_family(rule),
         Some(
             "publisher_offer"
+                | "publisher_offer.episode"
+                | "publisher_offer.media"
                 | "publisher_event"
                 | "publisher_note"
                 | "reader_offer"

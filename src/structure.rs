@@ -82,11 +82,14 @@ impl Structure {
             .iter()
             .enumerate()
             .map(|(i, b)| {
+                // A block that opens a liveblog entry with its time is headed by that time,
+                // not by the line above it (a prompt pasted between two entries).
                 b.kind == BlockKind::Heading
                     && self
                         .blocks
                         .get(i + 1)
                         .is_some_and(|n| n.kind == BlockKind::Paragraph)
+                    && self.entries.get(i + 1).copied().flatten() != Some(i + 1)
             })
             .collect()
     }
@@ -1031,6 +1034,29 @@ mod tests {
         assert_eq!(
             kinds,
             [Title, Paragraph, Paragraph, Heading, Paragraph, Paragraph]
+        );
+    }
+
+    #[test]
+    fn a_line_above_a_liveblog_entry_does_not_head_it() {
+        let text = "Liveblog: Streik bei der Bahn\n\
+            15:10 Uhr – Die Züge stehen still.\n\
+            Alle Updates aufs Handy: Folgen Sie uns auf WhatsApp\n\
+            14:40 Uhr – Die Gewerkschaft nennt das Angebot zu niedrig.\n\
+            14:05 Uhr – Der Streik hat begonnen.\n\
+            Wie es weitergeht\n\
+            Am Abend wird weiter verhandelt.\n";
+        let s = parse(text, "de", &RuleSet::builtin());
+        use BlockKind::*;
+        let kinds: Vec<_> = s.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [Title, Paragraph, Heading, Paragraph, Paragraph, Heading, Paragraph]
+        );
+        assert_eq!(
+            s.heading_binds(),
+            [false, false, false, false, false, true, false],
+            "the WhatsApp line binds to nothing, the subheading to its paragraph"
         );
     }
 

@@ -264,12 +264,19 @@ fn detection_with_the_built_in_rules() {
     // and these figures to 0.9123, F1 0.9377, retained 0.99926: the floors fell with the grown
     // corpus, not with a change. An interview's answers as the interviewee's speech: the same.
     // Two or more lines opening with the same list marker as list items, not headings (the last
-    // related link no longer heads the paragraph under the list): 0.9156, F1 0.9381.
+    // related link no longer heads the paragraph under the list): 0.9156, F1 0.9381. The
+    // eighteenth round (scored unseen when it came: 17 of 28 ads, char P 92.3%, retained
+    // 0.9951, none of its seven articles without ads cut; rules fitted by `train` on the other
+    // 470 articles: 19 of 28) took the corpus to 490 articles and these figures to 0.9022, F1
+    // 0.9313, retained 0.99909: the floors fell with the grown corpus, not with a change.
+    // "Folgen Sie …", "Siga …", a push message as an app's cue, a prompt pasted right above a
+    // liveblog entry binding to nothing, the publisher's podcast episodes as its own voice and
+    // "On today's episode of …, our …": 0.9068, F1 0.9331 (round 18: 20 of 28).
     let floors = Floors {
-        caught: 0.915,
-        retained: 0.9992,
+        caught: 0.906,
+        retained: 0.9990,
         cut: 0,
-        f1: 0.937,
+        f1: 0.933,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -659,12 +666,13 @@ fn detection_cross_validated_in_five_folds() {
     // "inscrivez-vous comme conducteur"). The paragraph under an interview's question, in an
     // interview answered in the first person, as the interviewee's speech (editorial evidence):
     // 0.9026, F1 0.9313, retained 0.9991, none cut. List items as no headings: 0.9058, F1
-    // 0.9317.
+    // 0.9317. The eighteenth round took the corpus to 490 articles: 0.8991, F1 0.9285, retained
+    // 0.99895 (the floors fell with the grown corpus). The same cues as above: 0.9037, F1 0.9300.
     let floors = Floors {
-        caught: 0.905,
-        retained: 0.9990,
+        caught: 0.903,
+        retained: 0.9989,
         cut: 0,
-        f1: 0.931,
+        f1: 0.930,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
