@@ -271,9 +271,11 @@ fn detection_with_the_built_in_rules() {
     // 0.9313, retained 0.99909: the floors fell with the grown corpus, not with a change.
     // "Folgen Sie …", "Siga …", a push message as an app's cue, a prompt pasted right above a
     // liveblog entry binding to nothing, the publisher's podcast episodes as its own voice and
-    // "On today's episode of …, our …": 0.9068, F1 0.9331 (round 18: 20 of 28).
+    // "On today's episode of …, our …": 0.9068, F1 0.9331 (round 18: 20 of 28). A French
+    // paper describing itself as independent, "sans actionnaire ni …", and journalism that
+    // "a un coût" ten words on, as appeals: 0.9099, F1 0.9338.
     let floors = Floors {
-        caught: 0.906,
+        caught: 0.909,
         retained: 0.9990,
         cut: 0,
         f1: 0.933,
@@ -668,8 +670,9 @@ fn detection_cross_validated_in_five_folds() {
     // 0.9026, F1 0.9313, retained 0.9991, none cut. List items as no headings: 0.9058, F1
     // 0.9317. The eighteenth round took the corpus to 490 articles: 0.8991, F1 0.9285, retained
     // 0.99895 (the floors fell with the grown corpus). The same cues as above: 0.9037, F1 0.9300.
+    // French appeals that describe the paper: 0.9068, F1 0.9307.
     let floors = Floors {
-        caught: 0.903,
+        caught: 0.906,
         retained: 0.9989,
         cut: 0,
         f1: 0.930,
