@@ -820,8 +820,13 @@ fn boxed_pitches(
         if headings == 0 || (at < n && is_heading(at) && scores[at] <= bias) {
             continue;
         }
-        // The blocks under it, up to the last that ends in a pitch.
-        let (mut pitches, mut end) = (0, None);
+        // The blocks under it, up to the last that ends in a pitch. A heading in which the
+        // publisher offers its own thing ("LZ-Leserreise: Adventszauber in Lübeck") pitches
+        // once, as a sentence of the publisher's voice does in a paragraph (`support`).
+        let heading_pitches = (box_start..at)
+            .filter(|&h| context.publisher_voice[h] && scores[h] > 0.0)
+            .count();
+        let (mut pitches, mut end) = (heading_pitches, None);
         for _ in 0..BOX_MAX_BLOCKS {
             if at >= n || context.opener_cue[at] {
                 break;
@@ -1686,6 +1691,24 @@ mod tests {
         let cleaned = crate::article::clean(&article(story), &rules).clean_text;
         assert!(cleaned.contains("Meet the people"), "{cleaned}");
         assert!(cleaned.contains("public meeting"), "{cleaned}");
+    }
+
+    #[test]
+    fn a_heading_that_offers_the_publisher_s_own_trip_pitches_for_its_box() {
+        let rules = RuleSet::builtin();
+        let text = "Schulbusse fallen aus\n\n\
+                    Im Kreis fallen seit Wochen Schulbusse aus, weil Fahrer fehlen, teilte der Kreis mit.\n\n\
+                    Leserreise: Adventszauber in Lübeck\n\n\
+                    Vom 12. bis 14. Dezember mit dem Reisebus, zwei Übernachtungen im Hotel an der Trave. Ab 389 Euro pro Person im Doppelzimmer.\n\n\
+                    Jetzt Restplätze sichern: Telefon 05231 911-400\n\n\
+                    Eltern starten Petition\n\n\
+                    Eine Elterninitiative hat mehr als 1.400 Unterschriften gesammelt, sagte ihre Sprecherin.\n";
+        let cleaned = crate::article::clean(text, &rules).clean_text;
+        assert!(!cleaned.contains("Adventszauber"), "{cleaned}");
+        assert!(!cleaned.contains("Reisebus"), "{cleaned}");
+        assert!(!cleaned.contains("Restplätze"), "{cleaned}");
+        assert!(cleaned.contains("Eltern starten Petition"), "{cleaned}");
+        assert!(cleaned.contains("Schulbusse aus"), "{cleaned}");
     }
 
     #[test]
