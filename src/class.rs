@@ -11,8 +11,8 @@
 //!   an insert (a product box), labels that insert, not the article; so does one above a body
 //!   that opens with a news agency's place line ("Uelzen (lni) – …", [`opens_as_agency_copy`]):
 //!   no agency writes sponsored copy, so the label's own ad was not scraped; and so does one
-//!   right above the article's dateline ([`dateline_follows`]): the label stands in the page
-//!   above the article's header, where an ad slot sits. What counts as a
+//!   right above the article's dateline or byline ([`dateline_follows`], [`byline_follows`]):
+//!   the label stands in the page above the article's header, where an ad slot sits. What counts as a
 //!   label is data: the rules of category `sponsored_label`.
 //!
 //! klartext removes from an advertorial only the passages it found; the rest of its text is
@@ -96,7 +96,9 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
         .then_some(block)
     });
     if label_at_top.is_some_and(|block| {
-        !opens_as_agency_copy(text, article, block + 1, rules) && !dateline_follows(article, block)
+        !opens_as_agency_copy(text, article, block + 1, rules)
+            && !dateline_follows(article, block)
+            && !byline_follows(text, article, block, rules)
     }) {
         return ArticleClass::Advertorial;
     }
@@ -134,6 +136,18 @@ fn dateline_follows(article: &CleanArticle, block: usize) -> bool {
             .blocks
             .get(block + 1)
             .is_none_or(|next| next.span.start >= dateline.span.start)
+}
+
+/// Whether the block right after block `block` is a byline or credit line (`not_headings`:
+/// "Von Lena Hartwich | Wohnen & Leben"): like a dateline, it opens the article's own header,
+/// so a label above it stands in the page's ad slot, not in the article.
+fn byline_follows(text: &str, article: &CleanArticle, block: usize, rules: &RuleSet) -> bool {
+    article.structure.blocks.get(block + 1).is_some_and(|next| {
+        rules
+            .structure()
+            .not_headings
+            .is_match(next.span.of(text).trim())
+    })
 }
 
 /// Whether block `block` opens with a news agency's place line: a place, the agency's tag in
@@ -255,6 +269,14 @@ mod tests {
         // Below the dateline, the label opens the article.
         let text = format!("Stadt baut neue Brücke\n04.12.2026, 06:00 Uhr\nAnzeige\n{EDITORIAL}");
         assert_eq!(class(&text), ArticleClass::Advertorial);
+    }
+
+    #[test]
+    fn a_label_above_the_byline_labels_nothing() {
+        let text = format!(
+            "Stadt baut neue Brücke\nAnzeige\nVon Jana Krüger | Wohnen & Leben\n{EDITORIAL}"
+        );
+        assert_eq!(class(&text), ArticleClass::ContainsPromo, "{text}");
     }
 
     #[test]

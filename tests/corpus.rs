@@ -273,12 +273,17 @@ fn detection_with_the_built_in_rules() {
     // liveblog entry binding to nothing, the publisher's podcast episodes as its own voice and
     // "On today's episode of …, our …": 0.9068, F1 0.9331 (round 18: 20 of 28). A French
     // paper describing itself as independent, "sans actionnaire ni …", and journalism that
-    // "a un coût" ten words on, as appeals: 0.9099, F1 0.9338.
+    // "a un coût" ten words on, as appeals: 0.9099, F1 0.9338. The nineteenth round (scored
+    // unseen when it came: 18 of 26 ads, char P 86.5%, retained 0.9898, one of its seven
+    // articles without ads cut, by consumer experts' advice; 20 of 26, none cut, after cues
+    // written from it; rules fitted by `train` on the other 490: 20 of 26) took the corpus to
+    // 510 articles and these figures to 0.9045, F1 0.9294, retained 0.99885: the floors fell
+    // with the grown corpus, not with a change.
     let floors = Floors {
-        caught: 0.909,
-        retained: 0.9990,
+        caught: 0.904,
+        retained: 0.9988,
         cut: 0,
-        f1: 0.933,
+        f1: 0.929,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -670,12 +675,14 @@ fn detection_cross_validated_in_five_folds() {
     // 0.9026, F1 0.9313, retained 0.9991, none cut. List items as no headings: 0.9058, F1
     // 0.9317. The eighteenth round took the corpus to 490 articles: 0.8991, F1 0.9285, retained
     // 0.99895 (the floors fell with the grown corpus). The same cues as above: 0.9037, F1 0.9300.
-    // French appeals that describe the paper: 0.9068, F1 0.9307.
+    // French appeals that describe the paper: 0.9068, F1 0.9307. The nineteenth round took the
+    // corpus to 510 articles: 0.9000, F1 0.9260, retained 0.99871, none cut (the floors fell
+    // with the grown corpus).
     let floors = Floors {
-        caught: 0.906,
-        retained: 0.9989,
+        caught: 0.899,
+        retained: 0.9987,
         cut: 0,
-        f1: 0.930,
+        f1: 0.926,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
