@@ -1525,22 +1525,18 @@ impl RuleSet {
                 months.extend(d.months.into_iter().map(|(k, v)| (k.to_lowercase(), v)));
             }
             if let Some(st) = file.structure {
-                let span = st.not_headings.span();
-                let regex = Regex::new(st.not_headings.get_ref()).map_err(|e| {
-                    error_at(
-                        source,
-                        span.start,
-                        format!("invalid not_headings pattern: {e}"),
-                    )
-                })?;
-                let span = st.first_person.span();
-                let first_person = Regex::new(st.first_person.get_ref()).map_err(|e| {
-                    error_at(
-                        source,
-                        span.start,
-                        format!("invalid first_person pattern: {e}"),
-                    )
-                })?;
+                // A pattern of `[structure]`, or an error at its place in the file.
+                let compile = |field: &Spanned<String>, name: &str| {
+                    Regex::new(field.get_ref()).map_err(|e| {
+                        error_at(
+                            source,
+                            field.span().start,
+                            format!("invalid {name} pattern: {e}"),
+                        )
+                    })
+                };
+                let regex = compile(&st.not_headings, "not_headings")?;
+                let first_person = compile(&st.first_person, "first_person")?;
                 structure = Some(StructureRules {
                     not_headings: regex,
                     first_person,
