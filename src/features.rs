@@ -1082,8 +1082,6 @@ fn is_uncommon(c: char) -> bool {
 static UNCOMMON_ASCII: LazyLock<[bool; 128]> =
     LazyLock::new(|| std::array::from_fn(|b| is_uncommon(char::from(b as u8))));
 
-/// For every block, the uncommon characters that no other block of the article uses (none in
-/// articles of fewer than four blocks, where there is too little to compare with).
 /// The fewest question blocks that make an article an interview.
 const INTERVIEW_MIN_QUESTIONS: usize = 3;
 
@@ -1137,6 +1135,8 @@ fn interview_answers(
     answers
 }
 
+/// For every block, the uncommon characters that no other block of the article uses (none in
+/// articles of fewer than four blocks, where there is too little to compare with).
 fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
     let uncommon_ascii = &*UNCOMMON_ASCII;
     let per_block: Vec<Vec<char>> = structure
