@@ -219,7 +219,7 @@ pub fn render_styled(text: &str, article: &CleanArticle, rules: &RuleSet) -> Str
 /// story's topic or quoting someone, and one that goes though it is neutral often shares a word
 /// only with the block below.
 fn context_facts(context: &crate::labels::Context, i: usize) -> Vec<&'static str> {
-    let flag = |facts: &[bool]| facts.get(i).copied().unwrap_or(false);
+    let flag = |facts: &[bool]| facts[i];
     [
         (flag(&context.on_topic), "on the story's topic"),
         (flag(&context.quotes_speech), "quotes speech"),

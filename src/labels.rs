@@ -419,8 +419,7 @@ fn introduced_offers(
     let mut above: Option<usize> = None;
     while start < sentences.len() {
         let end = block_end(sentences, start);
-        let offers = (start..end)
-            .any(|j| context.offers_readers.get(j).copied().unwrap_or(false) && scores[j] > bias);
+        let offers = (start..end).any(|j| context.offers_readers[j] && scores[j] > bias);
         if offers {
             labels[start..end].fill(Label::Promo);
             if let Some(a) = above.filter(|&a| {
@@ -920,8 +919,8 @@ fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias:
             if (start..end).any(|j| context.quotes_speech[j]) {
                 break;
             }
-            let states_terms = |j: usize| context.states_terms.get(j).copied().unwrap_or(false);
-            if states_terms(end - 1) || (end - 1 > start && states_terms(end - 2)) {
+            let states_terms = &context.states_terms;
+            if states_terms[end - 1] || (end - 1 > start && states_terms[end - 2]) {
                 out[first..end].fill(true);
                 break;
             }
@@ -947,7 +946,7 @@ fn label_scopes(scores: &[f64], sentences: &[Sentence], context: &Context, bias:
         let end = label;
         // The paragraph above, whole: in hard-wrapped text it may stand in several blocks.
         let mut start = block_start(sentences, end - 1);
-        while start > 0 && context.continues_above.get(start).copied().unwrap_or(false) {
+        while start > 0 && context.continues_above[start] {
             start = block_start(sentences, start - 1);
         }
         if context.label_line[start]
@@ -1075,9 +1074,7 @@ fn closing_lines(
             if (before..start).any(|j| context.echo_below_only[j]) {
                 out[start] = 2;
             } else if (before..start).any(|j| {
-                scores[j] > bias
-                    && (context.echo_below[j] > 0
-                        || context.shop_button.get(start).copied().unwrap_or(false))
+                scores[j] > bias && (context.echo_below[j] > 0 || context.shop_button[start])
             }) {
                 out[start] = 1;
             }
@@ -1459,9 +1456,9 @@ mod tests {
                     .collect::<Vec<_>>(),
                 hook: flags(hook),
                 entry: Vec::new(),
-                continues_above: Vec::new(),
-                offers_readers: Vec::new(),
-                states_terms: Vec::new(),
+                continues_above: flags(&[]),
+                offers_readers: flags(&[]),
+                states_terms: flags(&[]),
             };
             decode(&scores, &sentences, &context, weights)
         }
@@ -1485,7 +1482,6 @@ mod tests {
         let flags = |at: &[usize]| (0..5).map(|i| at.contains(&i)).collect::<Vec<_>>();
         let context = |named_only_below: &[usize], quoted: &[usize]| Context {
             offers_readers: flags(&[3]),
-            states_terms: Vec::new(),
             echo_below_only: flags(named_only_below),
             quotes_speech: flags(quoted),
             opener_cue: flags(&[]),

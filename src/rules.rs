@@ -650,9 +650,9 @@ struct AnchoredSearch {
     caches: SharedCache<AnchoredCaches>,
 }
 
-/// The caches of an [`AnchoredSearch`], one set for all threads ([`SharedCache`]). The PikeVM's, which holds a slot
-/// table per automaton state (some 11 MiB over the built-in rules and a thread), is made only
-/// when a span too long for the backtracker comes, which a sentence seldom is.
+/// The caches of an [`AnchoredSearch`], one set for all threads ([`SharedCache`]). The PikeVM's,
+/// which holds a slot table per automaton state (some 11 MiB over the built-in rules), is made
+/// only when a span too long for the backtracker comes, which a sentence seldom is.
 struct AnchoredCaches {
     dfa: Option<hybrid::dfa::Cache>,
     backtrack: backtrack::Cache,
