@@ -1215,8 +1215,7 @@ fn short_line_runs(text: &str, structure: &Structure, min_run: usize) -> Vec<boo
         }
         // The last short line before a paragraph is most likely that paragraph's heading; the
         // last item of a list (opening with the same marker as the line above it) is not.
-        let marker = |b: usize| crate::structure::list_marker(blocks[b].span.of(text));
-        let list_item = j >= 2 && marker(j - 1).is_some() && marker(j - 1) == marker(j - 2);
+        let list_item = j >= 2 && crate::structure::continues_list(text, blocks, j - 1);
         let end = if j < blocks.len() && blocks[j].kind == BlockKind::Paragraph && !list_item {
             j - 1
         } else {

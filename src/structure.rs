@@ -202,25 +202,29 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
 }
 
 /// The list marker a line opens with ("- ", "• ", "› "), if any.
-pub(crate) fn list_marker(line: &str) -> Option<char> {
+fn list_marker(line: &str) -> Option<char> {
     let mut chars = line.chars();
     let marker = chars.next()?;
     ("-–—•*›►▸·".contains(marker) && chars.next().is_some_and(char::is_whitespace))
         .then_some(marker)
 }
 
+/// Whether block `b` opens with the same list marker as the block above it: it goes on a list.
+pub(crate) fn continues_list(text: &str, blocks: &[Block], b: usize) -> bool {
+    b > 0
+        && list_marker(blocks[b].span.of(text))
+            .is_some_and(|marker| list_marker(blocks[b - 1].span.of(text)) == Some(marker))
+}
+
 /// Two or more lines in a row that open with the same list marker are the items of a list (a
 /// list of related links, a product's features), not headings: the last of them does not head
 /// the paragraph under the list, and none is a subheading of the article.
 fn list_items_are_no_headings(text: &str, blocks: &mut [Block]) {
-    let markers: Vec<Option<char>> = blocks
-        .iter()
-        .map(|b| list_marker(b.span.of(text)))
+    let continues: Vec<bool> = (0..blocks.len())
+        .map(|b| continues_list(text, blocks, b))
         .collect();
     for (b, block) in blocks.iter_mut().enumerate() {
-        let Some(marker) = markers[b] else { continue };
-        let in_list = (b > 0 && markers[b - 1] == Some(marker))
-            || markers.get(b + 1).copied().flatten() == Some(marker);
+        let in_list = continues[b] || continues.get(b + 1).copied().unwrap_or(false);
         if in_list && block.kind == BlockKind::Heading {
             block.kind = BlockKind::Paragraph;
         }
