@@ -38,6 +38,10 @@ pub struct SentenceFeatures {
     /// article (see `mark_shared_words`): what the two blocks speak of, the rest of the article does
     /// not, as an insert's call to action names the offer of the paragraph above it.
     pub echo_below_only: bool,
+    /// Such a word of [`SentenceFeatures::echo_below_only`] is a name in it: capitalised, and not
+    /// its first word ("Hydrelle" in the paragraph that introduces the company over the
+    /// company's offer to readers), not a verb the two blocks happen to share ("caused").
+    pub names_below_only: bool,
     /// It holds quoted speech (text in quotation marks, blanked before matching): what a person
     /// in the story said, which no insert's set-up does (see `labels::is_lead_in`).
     pub quotes_speech: bool,
@@ -204,6 +208,7 @@ pub fn extract(
                 on_topic: false,
                 echo_below: 0,
                 echo_below_only: false,
+                names_below_only: false,
                 quotes_speech: quotes_speech(
                     &on_one_line(Cow::Borrowed(sentence.span.of(text))),
                     whole,
@@ -296,6 +301,9 @@ struct WordOf<'a> {
     topic_stopword: bool,
     /// Neither digits nor other numeric characters stand beside it in the sentence.
     alone: bool,
+    /// It opens with a capital letter and is not the sentence's first word: a name (or, in
+    /// German, any noun).
+    capitalised: bool,
 }
 
 /// The words of every block, split and lower-cased once: `mark_shared_words` compares each
@@ -539,6 +547,7 @@ impl Words {
                     stopword: w.stopword,
                     topic_stopword,
                     alone: !numeric_beside,
+                    capitalised: capitalised(text, w.start, span),
                 });
                 continue;
             }
@@ -566,9 +575,18 @@ impl Words {
                     rules.is_stopword(&scratch.1)
                 },
                 alone: !numeric_beside,
+                capitalised: capitalised(text, start, span),
             });
         }
     }
+}
+
+/// Whether the word at `start` opens with a capital letter and is not the first word of the
+/// sentence `span`.
+fn capitalised(text: &str, start: usize, span: Span) -> bool {
+    start > span.start
+        && text[start..].chars().next().is_some_and(char::is_uppercase)
+        && text[span.start..start].chars().any(char::is_alphanumeric)
 }
 
 /// Appends `word` lower-cased letter by letter.
@@ -765,7 +783,7 @@ fn mark_shared_words(
     let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         shared.clear();
-        let mut only_below = false;
+        let (mut only_below, mut names_below) = (false, false);
         let next = sentence.block + 1;
         let has_below = next < words.blocks.len();
         if has_below && below.0 != next {
@@ -796,10 +814,13 @@ fn mark_shared_words(
                         topic_words += 1;
                         recurring += usize::from(blocks.more);
                     }
-                    only_below = only_below
-                        || (blocks.exactly(sentence.block, sentence.block + 1)
-                            && word.chars().count() >= ONLY_BELOW_MIN_CHARS
-                            && !w.topic_stopword);
+                    if blocks.exactly(sentence.block, sentence.block + 1)
+                        && word.chars().count() >= ONLY_BELOW_MIN_CHARS
+                        && !w.topic_stopword
+                    {
+                        only_below = true;
+                        names_below = names_below || w.capitalised;
+                    }
                     if shared.len() < TOPIC_SHARED_WORDS
                         && blocks.beyond(sentence.block)
                         && !shared.contains(&word)
@@ -818,6 +839,7 @@ fn mark_shared_words(
             add_topic_cue(f, topic_rules, rules);
         }
         f.echo_below_only = only_below;
+        f.names_below_only = names_below;
         if has_below {
             f.echo_below = longest;
         }

@@ -73,6 +73,9 @@ pub struct Context {
     /// Per sentence: it shares with the block after its own a word that no other block uses
     /// ([`crate::features::SentenceFeatures::echo_below_only`]).
     pub echo_below_only: Vec<bool>,
+    /// Per sentence: such a word is a name in it
+    /// ([`crate::features::SentenceFeatures::names_below_only`]).
+    pub names_below_only: Vec<bool>,
     /// Per sentence: it holds quoted speech
     /// ([`crate::features::SentenceFeatures::quotes_speech`]).
     pub quotes_speech: Vec<bool>,
@@ -161,6 +164,7 @@ impl Context {
             editorial_evidence: fires(|rule| rule.weight < 0.0),
             echo_below: features.iter().map(|f| f.echo_below).collect(),
             echo_below_only: each(|f| f.echo_below_only),
+            names_below_only: each(|f| f.names_below_only),
             quotes_speech: each(|f| f.quotes_speech),
             opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
             label_line,
@@ -208,7 +212,10 @@ fn liveblog_entries(structure: &Structure, sentences: &[Sentence]) -> Vec<Option
 /// A liveblog entry is one post: the desk writes it whole, as news or as an insert, and an
 /// insert there opens like the entries around it ("09:41 Lots of runners are asking about
 /// recovery." before "Our partner … is offering readers 25% off"). So an entry in which the
-/// decoder found a promo run goes whole.
+/// decoder found a promo run goes whole, unless a sentence before the run quotes someone or
+/// speaks against promo: that entry is the desk's news with a pitch glued to its end ("… „Wir
+/// haben genug Feldbetten …“, sagt …" before "Über jede neue Entwicklung informieren wir Sie
+/// auch per Push-Nachricht …"), and only the run goes.
 fn whole_entries(labels: &mut [Label], context: &Context) {
     let mut i = 0;
     while i < labels.len() {
@@ -219,8 +226,12 @@ fn whole_entries(labels: &mut [Label], context: &Context) {
         let end = (i..labels.len())
             .find(|&j| context.entry.get(j).copied().flatten() != Some(entry))
             .unwrap_or(labels.len());
-        if labels[i..end].contains(&Label::Promo) {
-            labels[i..end].fill(Label::Promo);
+        if let Some(run) = (i..end).find(|&j| labels[j] == Label::Promo) {
+            let reports =
+                (i..run).any(|j| context.quotes_speech[j] || context.editorial_evidence[j]);
+            if !reports {
+                labels[i..end].fill(Label::Promo);
+            }
         }
         i = end;
     }
@@ -403,7 +414,9 @@ const INTRODUCTION_MAX_SENTENCES: usize = 3;
 /// readers in the next ("Hydrelle propose à nos lecteurs 20 % de remise …"). A story does not
 /// hand its readers a third party's discount, so a paragraph with a pitching sentence of that
 /// kind goes whole, and with it the paragraph right above when that one names something that
-/// only these two paragraphs speak of (the company) in a sentence, has at most
+/// only these two paragraphs speak of (the company) in a sentence, by a name, or by any word
+/// when it reports nobody (a verb the two happen to share, "caused", took a court report's
+/// paragraph, "Mr Tolley … told the court …", above a surveyor's offer), has at most
 /// [`INTRODUCTION_MAX_SENTENCES`] sentences, quotes nobody and opens no insert of its own, is
 /// not the body of a heading that stays ([`under_kept_heading`]), and is not another liveblog
 /// entry (each entry is a post of its own: the one above an offer
@@ -427,7 +440,9 @@ fn introduced_offers(
                     && start - a <= INTRODUCTION_MAX_SENTENCES
                     && context.entry.get(a) == context.entry.get(start)
                     && !under_kept_heading(a, labels, sentences, context)
-                    && (a..start).any(|j| context.echo_below_only[j])
+                    && ((a..start).any(|j| context.names_below_only[j])
+                        || ((a..start).any(|j| context.echo_below_only[j])
+                            && (a..start).all(|j| !context.editorial_evidence[j])))
                     && (a..start).all(|j| !context.quotes_speech[j] && !context.opener_cue[j])
             }) {
                 labels[a..start].fill(Label::Promo);
@@ -1441,6 +1456,7 @@ mod tests {
                     .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
                     .collect::<Vec<_>>(),
                 echo_below_only: flags(only_below),
+                names_below_only: flags(only_below),
                 quotes_speech: flags(&[]),
                 opener_cue: flags(opens_insert),
                 label_line: flags(&[]),
@@ -1480,13 +1496,19 @@ mod tests {
             .collect();
         let scores = [0.0, 0.0, 0.1, 0.9, 0.0];
         let flags = |at: &[usize]| (0..5).map(|i| at.contains(&i)).collect::<Vec<_>>();
-        let context = |named_only_below: &[usize], quoted: &[usize]| Context {
-            offers_readers: flags(&[3]),
-            echo_below_only: flags(named_only_below),
-            quotes_speech: flags(quoted),
-            opener_cue: flags(&[]),
-            ..Context::default()
-        };
+        // Where the introduction shares with the offer a word no other block uses, where that
+        // word is a name, where it reports someone, where it quotes someone.
+        let facts =
+            |only_below: &[usize], named: &[usize], reports: &[usize], quoted: &[usize]| Context {
+                offers_readers: flags(&[3]),
+                echo_below_only: flags(only_below),
+                names_below_only: flags(named),
+                editorial_evidence: flags(reports),
+                quotes_speech: flags(quoted),
+                opener_cue: flags(&[]),
+                ..Context::default()
+            };
+        let context = |named: &[usize], quoted: &[usize]| facts(named, named, &[], quoted);
         let decode = |context: &Context| {
             let mut labels = [E; 5];
             introduced_offers(&mut labels, &scores, &sentences, context, 0.5);
@@ -1496,6 +1518,11 @@ mod tests {
         // Named elsewhere too, or quoting someone: a story paragraph, which stays.
         assert_eq!(decode(&context(&[], &[])), [E, E, E, P, E]);
         assert_eq!(decode(&context(&[2], &[1])), [E, E, E, P, E]);
+        // Reporting someone ("Selon son fondateur …"), it goes when it names the company, and
+        // stays when it shares a mere word with the offer ("caused").
+        assert_eq!(decode(&facts(&[2], &[2], &[1], &[])), [E, P, P, P, E]);
+        assert_eq!(decode(&facts(&[2], &[], &[1], &[])), [E, E, E, P, E]);
+        assert_eq!(decode(&facts(&[2], &[], &[], &[])), [E, P, P, P, E]);
         // In a liveblog, the paragraph above is another entry: the desk's own post.
         let entries = Context {
             entry: vec![Some(0), Some(1), Some(1), Some(3), Some(4)],
@@ -1507,13 +1534,23 @@ mod tests {
     #[test]
     fn a_liveblog_entry_with_a_promo_run_goes_whole() {
         use Label::{Editorial as E, Promo as P};
-        let context = Context {
-            entry: vec![Some(0), Some(0), Some(2), Some(2), None],
+        let context = |quoted: &[usize], reports: &[usize]| Context {
+            entry: vec![Some(0), Some(0), Some(2), Some(2), Some(2), None],
+            quotes_speech: (0..6).map(|i| quoted.contains(&i)).collect(),
+            editorial_evidence: (0..6).map(|i| reports.contains(&i)).collect(),
             ..Context::default()
         };
-        let mut labels = [E, P, E, E, P];
-        whole_entries(&mut labels, &context);
-        assert_eq!(labels, [P, P, E, E, P]);
+        let whole = |context: &Context| {
+            let mut labels = [E, P, E, E, P, P];
+            whole_entries(&mut labels, context);
+            labels
+        };
+        assert_eq!(whole(&context(&[], &[])), [P, P, P, P, P, P]);
+        // An entry that quotes or reports someone before its run is news with a pitch glued to
+        // its end: only the run goes. A quote after the run's start changes nothing.
+        assert_eq!(whole(&context(&[3], &[])), [P, P, E, E, P, P]);
+        assert_eq!(whole(&context(&[], &[2])), [P, P, E, E, P, P]);
+        assert_eq!(whole(&context(&[1], &[])), [P, P, P, P, P, P]);
     }
 
     use Label::{Editorial as E, Promo as P};

@@ -278,12 +278,15 @@ fn detection_with_the_built_in_rules() {
     // articles without ads cut, by consumer experts' advice; 20 of 26, none cut, after cues
     // written from it; rules fitted by `train` on the other 490: 20 of 26) took the corpus to
     // 510 articles and these figures to 0.9045, F1 0.9294, retained 0.99885: the floors fell
-    // with the grown corpus, not with a change.
+    // with the grown corpus, not with a change. A liveblog entry that quotes or reports
+    // someone before its pitch keeps its news, and an offer's introduction that reports
+    // someone goes with it only when it names the company: 0.9045, F1 0.9324, retained
+    // 0.99960 (char precision 0.989 to 0.996).
     let floors = Floors {
         caught: 0.904,
-        retained: 0.9988,
+        retained: 0.9995,
         cut: 0,
-        f1: 0.929,
+        f1: 0.932,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -677,12 +680,13 @@ fn detection_cross_validated_in_five_folds() {
     // 0.99895 (the floors fell with the grown corpus). The same cues as above: 0.9037, F1 0.9300.
     // French appeals that describe the paper: 0.9068, F1 0.9307. The nineteenth round took the
     // corpus to 510 articles: 0.9000, F1 0.9260, retained 0.99871, none cut (the floors fell
-    // with the grown corpus).
+    // with the grown corpus). Liveblog news kept before a glued pitch, an offer's reporting
+    // introduction taken only by the company's name: 0.9000, F1 0.9291, retained 0.99947.
     let floors = Floors {
         caught: 0.899,
-        retained: 0.9987,
+        retained: 0.9994,
         cut: 0,
-        f1: 0.926,
+        f1: 0.929,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
