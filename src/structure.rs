@@ -84,11 +84,15 @@ impl Structure {
             .map(|(i, b)| {
                 // A block that opens a liveblog entry with its time is headed by that time,
                 // not by the line above it (a prompt pasted between two entries).
+                // Nor does a line above the dateline head what comes after it: the dateline
+                // parts the page's header (a kicker, a pasted offer) from the story.
                 b.kind == BlockKind::Heading
-                    && self
-                        .blocks
-                        .get(i + 1)
-                        .is_some_and(|n| n.kind == BlockKind::Paragraph)
+                    && self.blocks.get(i + 1).is_some_and(|n| {
+                        n.kind == BlockKind::Paragraph
+                            && !self.dateline.as_ref().is_some_and(|d| {
+                                b.span.end <= d.span.start && d.span.end <= n.span.start
+                            })
+                    })
                     && self.entries.get(i + 1).copied().flatten() != Some(i + 1)
             })
             .collect()
@@ -1061,6 +1065,32 @@ mod tests {
             s.heading_binds(),
             [false, false, false, false, false, true, false],
             "the WhatsApp line binds to nothing, the subheading to its paragraph"
+        );
+    }
+
+    #[test]
+    fn a_line_above_the_dateline_does_not_head_the_story() {
+        let text = "Salary sacrifice cap: what it means for you
+
+            Free guide: The 2027 pension checklist – download now
+
+            Mon 7 Dec 2026 07.30 GMT
+
+            Millions of workers will see smaller savings from April.
+
+            How it works
+
+            Employees give up part of their salary.
+";
+        let s = parse(text, "en", &RuleSet::builtin());
+        use BlockKind::*;
+        let kinds: Vec<_> = s.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [Title, Heading, Paragraph, Heading, Paragraph]);
+        assert!(s.dateline.is_some());
+        assert_eq!(
+            s.heading_binds(),
+            [false, false, false, true, false],
+            "the offer above the dateline binds to nothing, the subheading to its paragraph"
         );
     }
 
