@@ -130,6 +130,14 @@ pub struct Context {
     /// paragraph to be answered (`<lang>.hook.desire`, `form.hook_question`: "Fancy a flutter
     /// on the next derby?").
     pub hook: Vec<bool>,
+    /// Per sentence: every cue for promo that fired in it states a product's facts (an app,
+    /// a subscription, what is free, a price: [`states_product_facts`]), and one of them names
+    /// an app or a subscription. Such a sentence tells of a business; it does not sell to the
+    /// reader (see [`business_reports`]).
+    pub tells_of_business: Vec<bool>,
+    /// Per sentence: every cue for promo that fired in it states a product's facts, none
+    /// naming the product (no cue at all, or only a price, "free", a date).
+    pub plain_facts: Vec<bool>,
 }
 
 impl Context {
@@ -181,6 +189,22 @@ impl Context {
             hook: fires(|rule| {
                 matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
             }),
+            tells_of_business: features
+                .iter()
+                .map(|f| {
+                    let mut promo = f.cues.iter().map(|cue| &rules.rules()[cue.rule]);
+                    promo.clone().all(states_product_facts) && promo.any(names_app_or_subscription)
+                })
+                .collect(),
+            plain_facts: features
+                .iter()
+                .map(|f| {
+                    f.cues.iter().all(|cue| {
+                        let rule = &rules.rules()[cue.rule];
+                        states_product_facts(rule) && !names_app_or_subscription(rule)
+                    })
+                })
+                .collect(),
             entry: liveblog_entries(structure, sentences),
             continues_above: sentences
                 .iter()
@@ -402,6 +426,8 @@ pub fn decode(
     }
     whole_entries(&mut labels, context);
     introduced_offers(&mut labels, scores, sentences, context, weights.bias);
+    business_reports(&mut labels, context);
+    headings_over_kept_text(&mut labels, scores, sentences, context);
     labels
 }
 
@@ -450,6 +476,34 @@ fn introduced_offers(
         }
         above = Some(start);
         start = end;
+    }
+}
+
+/// A heading that does not pitch (no cue for promo: "Unterkünfte") but went with the insert
+/// right under it (a product box between a subheading and its paragraph) stays when text of its
+/// section stays: the heading titles the story's paragraphs after the box, and a reader of the
+/// clean text would find them under the previous heading.
+fn headings_over_kept_text(
+    labels: &mut [Label],
+    scores: &[f64],
+    sentences: &[Sentence],
+    context: &Context,
+) {
+    for h in 0..labels.len() {
+        let end = block_end(sentences, h);
+        if labels[h] != Label::Promo
+            || scores[h] > 0.0
+            || end != h + 1
+            || !context.binds(sentences[h].block)
+        {
+            continue;
+        }
+        let section_keeps_text = (end..labels.len())
+            .take_while(|&j| !context.binds(sentences[j].block))
+            .any(|j| labels[j] == Label::Editorial);
+        if section_keeps_text {
+            labels[h] = Label::Editorial;
+        }
     }
 }
 
@@ -768,6 +822,65 @@ fn hands_over(rule: &crate::rules::Rule) -> bool {
 /// Whether a rule poses the reader's problem: the `<lang>.advertorial.reader_problem` family.
 fn poses_problem(rule: &crate::rules::Rule) -> bool {
     positive_family(rule) == Some("advertorial.reader_problem")
+}
+
+/// Whether a rule, if it speaks for promo, only states a product's facts: it names an app or a
+/// subscription ([`names_app_or_subscription`]), says what is free, how urgent or for whom an
+/// offer is, or gives its terms or a price, or is a fact of the sentence's context. None of
+/// them addresses the reader: no "you", no call to action, no publisher, no link.
+fn states_product_facts(rule: &crate::rules::Rule) -> bool {
+    rule.weight <= 0.0
+        || names_app_or_subscription(rule)
+        || rule.id.starts_with("price.")
+        || rule.id.starts_with("context.")
+        || matches!(
+            positive_family(rule),
+            Some(
+                "offer.free"
+                    | "offer.urgency"
+                    | "offer.benefit"
+                    | "offer.introductory"
+                    | "offer.terms"
+            )
+        )
+}
+
+/// Whether a rule names an app or a subscription as such (`<lang>.app`, `<lang>.app.download`,
+/// `<lang>.subscription`), not as the reader's call to download or subscribe.
+fn names_app_or_subscription(rule: &crate::rules::Rule) -> bool {
+    matches!(
+        positive_family(rule),
+        Some("app" | "app.download" | "subscription")
+    )
+}
+
+/// A promo run that tells of an app or a subscription business and never addresses the
+/// reader is a report on that business, and stays: every sentence of it states facts only
+/// ([`Context::plain_facts`], [`Context::tells_of_business`]), at least one names the app or
+/// the subscription. An app sells itself with "download", "you", a store's link, and a
+/// subscription with "subscribe" or the publisher's voice; "La aplicación se descarga gratis
+/// … hay que suscribirse: 7,99 euros al mes" in a report on the app's million subscribers,
+/// or a start-up's "subscription … starts at €15 a month", tell the reader what it costs.
+fn business_reports(labels: &mut [Label], context: &Context) {
+    let mut start = 0;
+    while start < labels.len() {
+        if labels[start] != Label::Promo {
+            start += 1;
+            continue;
+        }
+        let end = (start..labels.len())
+            .find(|&j| labels[j] != Label::Promo)
+            .unwrap_or(labels.len());
+        let run = start..end;
+        if run
+            .clone()
+            .all(|j| context.plain_facts[j] || context.tells_of_business[j])
+            && run.clone().any(|j| context.tells_of_business[j])
+        {
+            labels[run].fill(Label::Editorial);
+        }
+        start = end;
+    }
 }
 
 /// Whether a rule is of the risk-note family (`<lang>.trading.risk_note`).
@@ -1471,6 +1584,8 @@ mod tests {
                     .map(|i| !plain.contains(&i))
                     .collect::<Vec<_>>(),
                 hook: flags(hook),
+                tells_of_business: flags(&[]),
+                plain_facts: flags(&[]),
                 entry: Vec::new(),
                 continues_above: flags(&[]),
                 offers_readers: flags(&[]),
@@ -1529,6 +1644,58 @@ mod tests {
             ..context(&[2], &[])
         };
         assert_eq!(decode(&entries), [E, E, E, P, E]);
+    }
+
+    #[test]
+    fn a_run_that_only_tells_of_an_app_business_stays() {
+        use Label::{Editorial as E, Promo as P};
+        let flags = |at: &[usize]| (0..4).map(|i| at.contains(&i)).collect::<Vec<_>>();
+        let context = |business: &[usize], plain: &[usize]| Context {
+            tells_of_business: flags(business),
+            plain_facts: flags(plain),
+            ..Context::default()
+        };
+        let report = |context: &Context| {
+            let mut labels = [E, P, P, E];
+            business_reports(&mut labels, context);
+            labels
+        };
+        // "La aplicación se descarga gratis …" and "… 7,99 euros al mes": facts of a business.
+        assert_eq!(report(&context(&[1], &[2])), [E, E, E, E]);
+        // A run with a sentence that addresses the reader ("Descárgala gratis") sells.
+        assert_eq!(report(&context(&[1], &[])), [E, P, P, E]);
+        // Plain facts alone (a price, "free") name no business: the run stays promo.
+        assert_eq!(report(&context(&[], &[1, 2])), [E, P, P, E]);
+    }
+
+    #[test]
+    fn a_heading_whose_section_keeps_text_stays() {
+        use Label::{Editorial as E, Promo as P};
+        // Blocks: a heading, a product box, the story's paragraph, a heading, a paragraph.
+        let blocks = [0, 1, 2, 3, 4];
+        let sentences: Vec<Sentence> = blocks
+            .iter()
+            .enumerate()
+            .map(|(i, &block)| Sentence {
+                span: Span::new(i, i + 1),
+                block,
+            })
+            .collect();
+        let context = Context {
+            binds_to_next: vec![true, false, false, true, false],
+            ..Context::default()
+        };
+        let keep = |scores: &[f64], labels: [Label; 5]| {
+            let mut labels = labels;
+            headings_over_kept_text(&mut labels, scores, &sentences, &context);
+            labels
+        };
+        let neutral = [0.0, 0.9, 0.0, 0.0, 0.0];
+        assert_eq!(keep(&neutral, [P, P, E, E, E]), [E, P, E, E, E]);
+        // Its whole section went: the heading goes with it, as does one that pitches itself.
+        assert_eq!(keep(&neutral, [P, P, P, E, E]), [P, P, P, E, E]);
+        let pitching = [0.4, 0.9, 0.0, 0.0, 0.0];
+        assert_eq!(keep(&pitching, [P, P, E, E, E]), [P, P, E, E, E]);
     }
 
     #[test]

@@ -281,12 +281,15 @@ fn detection_with_the_built_in_rules() {
     // with the grown corpus, not with a change. A liveblog entry that quotes or reports
     // someone before its pitch keeps its news, and an offer's introduction that reports
     // someone goes with it only when it names the company: 0.9045, F1 0.9324, retained
-    // 0.99960 (char precision 0.989 to 0.996).
+    // 0.99960 (char precision 0.989 to 0.996). A heading over the dateline heads nothing, a
+    // neutral heading whose section keeps text stays, the publisher's workshops, "Readers get
+    // 15% off …" as a partner's offer, and a run that only tells of an app or a subscription
+    // business (no "you", no call to action) as a report: 0.9060, F1 0.9342, retained 0.99960.
     let floors = Floors {
-        caught: 0.904,
+        caught: 0.905,
         retained: 0.9995,
         cut: 0,
-        f1: 0.932,
+        f1: 0.934,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -682,11 +685,13 @@ fn detection_cross_validated_in_five_folds() {
     // corpus to 510 articles: 0.9000, F1 0.9260, retained 0.99871, none cut (the floors fell
     // with the grown corpus). Liveblog news kept before a glued pitch, an offer's reporting
     // introduction taken only by the company's name: 0.9000, F1 0.9291, retained 0.99947.
+    // The heading, workshop, readers' discount and business-report changes above: 0.9060, F1
+    // 0.9345, retained 0.99966.
     let floors = Floors {
-        caught: 0.899,
-        retained: 0.9994,
+        caught: 0.905,
+        retained: 0.9996,
         cut: 0,
-        f1: 0.929,
+        f1: 0.934,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
