@@ -285,11 +285,15 @@ fn detection_with_the_built_in_rules() {
     // neutral heading whose section keeps text stays, the publisher's workshops, "Readers get
     // 15% off …" as a partner's offer, and a run that only tells of an app or a subscription
     // business (no "you", no call to action) as a report: 0.9060, F1 0.9342, retained 0.99960.
+    // The twentieth round (scored unseen when it came: 24 of 27 ads, char P 85.6%, retained
+    // 0.9875, one of its seven articles without ads cut; 26 of 27, none cut, after the changes
+    // above, some written from it; rules fitted by `train` on the other 510: 27 of 27) took
+    // the corpus to 530 articles and these figures to 0.9082, F1 0.9352, retained 0.99962.
     let floors = Floors {
-        caught: 0.905,
-        retained: 0.9995,
+        caught: 0.908,
+        retained: 0.9996,
         cut: 0,
-        f1: 0.934,
+        f1: 0.935,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -686,12 +690,13 @@ fn detection_cross_validated_in_five_folds() {
     // with the grown corpus). Liveblog news kept before a glued pitch, an offer's reporting
     // introduction taken only by the company's name: 0.9000, F1 0.9291, retained 0.99947.
     // The heading, workshop, readers' discount and business-report changes above: 0.9060, F1
-    // 0.9345, retained 0.99966.
+    // 0.9345, retained 0.99966. The twentieth round took the corpus to 530 articles: 0.9082,
+    // F1 0.9355, retained 0.99949, none cut (the retained floor fell with the grown corpus).
     let floors = Floors {
-        caught: 0.905,
-        retained: 0.9996,
+        caught: 0.908,
+        retained: 0.9994,
         cut: 0,
-        f1: 0.934,
+        f1: 0.935,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
