@@ -579,9 +579,24 @@ fn support(
     // below the bias: the family is weak so that it never cuts a sentence alone, but it speaks
     // for the paragraph it stands in.
     let pitching = |j: usize| scores[j] > bias || (context.publisher_voice[j] && scores[j] > 0.0);
+    // A paragraph every sentence of which leans promo (a cue for it fired, whatever the sum)
+    // and that ends in a call to action that pitches is one pitch from its first sentence to
+    // its button ("… policy covers robotic milking systems … while your system is repaired.
+    // Members … get 10% off … Get a quote in five minutes at …"): each sentence counts as
+    // pitching. A story's paragraph has a sentence without any such cue, or one against promo.
+    let leans_to_its_call = |start: usize, end: usize| {
+        end - start >= 2
+            && context.call_to_action[end - 1]
+            && scores[end - 1] > bias
+            && (start..end).all(|j| scores[j] > 0.0 && !context.editorial_evidence[j])
+    };
     let pitches = |start: usize, end: usize| {
         (
-            (start..end).filter(|&j| pitching(j)).count(),
+            if leans_to_its_call(start, end) {
+                end - start
+            } else {
+                (start..end).filter(|&j| pitching(j)).count()
+            },
             if end < sentences.len() {
                 closing[end]
             } else {
@@ -596,6 +611,7 @@ fn support(
     while start < sentences.len() {
         let end = block_end(sentences, start);
         let (own, closed) = pitches(start, end);
+        let leans = leans_to_its_call(start, end);
         let below = if end < sentences.len() {
             pitches(end, block_end(sentences, end))
         } else {
@@ -694,7 +710,7 @@ fn support(
             let others = if in_story {
                 closed
             } else {
-                own - usize::from(pitching(i)) + closed
+                own - usize::from(pitching(i) || leans) + closed
             };
             *k = if handed_over || poses_above {
                 3.0
@@ -2087,6 +2103,37 @@ mod tests {
             }
             .run(),
             [E, E, E, E, P, E]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_that_leans_promo_throughout_to_its_call_to_action_goes_whole() {
+        // A story paragraph, then one whose three sentences each carry a weak cue for promo and
+        // whose last calls to action and pitches: the three go together.
+        let scores = [(0, -0.4), (1, 0.2), (1, 0.25), (1, 1.05), (2, -0.4)];
+        let with = |evidence: &[usize]| {
+            Case {
+                scores: &scores,
+                call_to_action: &[3],
+                editorial_evidence: evidence,
+                ..Case::default()
+            }
+            .run()
+        };
+        assert_eq!(with(&[]), [E, P, P, P, E]);
+        // A sentence that speaks against promo makes it a story's paragraph with a pitch glued
+        // to its end.
+        assert_eq!(with(&[1]), [E, E, E, P, E]);
+        // So does a sentence without any cue for promo.
+        let plain = [(0, -0.4), (1, 0.0), (1, 0.25), (1, 1.05), (2, -0.4)];
+        assert_eq!(
+            Case {
+                scores: &plain,
+                call_to_action: &[3],
+                ..Case::default()
+            }
+            .run(),
+            [E, E, E, P, E]
         );
     }
 

@@ -231,7 +231,7 @@ fn explain_on_the_seed_shows_both_ads_with_their_cues() {
         lines[starts[1] + 2]
     );
     assert!(
-        text.contains("AD +2.20 | Kostenlosen KI-Umsetzungsleitfaden herunterladen\n           cues: form.unpunctuated_tail +0.90, de.cta.verb_end +0.70"),
+        text.contains("AD +2.90 | Kostenlosen KI-Umsetzungsleitfaden herunterladen\n           cues: form.unpunctuated_tail +0.90, de.cta.verb_end +0.70"),
         "{text}"
     );
 }
