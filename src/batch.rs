@@ -565,10 +565,10 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 /// of its group freed in the last minutes, which took most of `clean`'s system time, and with
 /// the lock held the other thread, writing into the same folder, waited for it.
 ///
-/// Returns `false`, having written nothing under any name, when `path` exists (a link never
-/// replaces a file; the rename does) or when the file system or the kernel cannot make a file
-/// without a name, or link one without `/proc` (`linkat` with `AT_EMPTY_PATH` needs a
-/// capability before Linux 6.10).
+/// When `path` exists (a link never replaces a file) the file is linked under a temporary name
+/// and renamed over it. Returns `false`, having written nothing under any name, when the file
+/// system or the kernel cannot make a file without a name, or link one without `/proc`
+/// (`linkat` with `AT_EMPTY_PATH` needs a capability before Linux 6.10).
 #[cfg(target_os = "linux")]
 fn write_unnamed(dir: &Path, path: &Path, contents: &[u8]) -> std::io::Result<bool> {
     use rustix::fs::{AtFlags, Mode, OFlags, CWD};
@@ -596,24 +596,37 @@ fn write_unnamed(dir: &Path, path: &Path, contents: &[u8]) -> std::io::Result<bo
     };
     file.write_all(contents)?;
     let name = format!("/proc/self/fd/{}", file.as_raw_fd());
-    match rustix::fs::linkat(CWD, name.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW) {
-        Ok(()) => Ok(true),
-        Err(Errno::EXIST | Errno::NOENT) => Ok(false),
-        Err(e) => Err(e.into()),
+    let link = |to: &Path| rustix::fs::linkat(CWD, name.as_str(), CWD, to, AtFlags::SYMLINK_FOLLOW);
+    match link(path) {
+        Ok(()) => return Ok(true),
+        Err(Errno::NOENT) => return Ok(false),
+        Err(Errno::EXIST) => {}
+        Err(e) => return Err(e.into()),
+    }
+    // `path` exists (`--force`): the file, written already, is linked under a temporary name
+    // and renamed over it.
+    loop {
+        let temp = temp_path(dir);
+        match link(&temp) {
+            Ok(()) => {
+                return std::fs::rename(&temp, path)
+                    .map(|()| true)
+                    .inspect_err(|_| {
+                        let _ = std::fs::remove_file(&temp);
+                    })
+            }
+            Err(Errno::EXIST) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 
-/// A new hidden file in `dir` for [`write_atomic`], `TEMP_PREFIX` then the process id and a
-/// number, created only if no file has that name (a run killed earlier may have left one),
-/// readable like any file the user makes (mode 0666 less the umask).
+/// A new hidden file in `dir` for [`write_atomic`] ([`temp_path`]), created only if no file has
+/// that name (a run killed earlier may have left one), readable like any file the user makes
+/// (mode 0666 less the umask).
 fn create_temp(dir: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    // Asked once: `std::process::id` is a system call each time.
-    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    let pid = *PID.get_or_init(std::process::id);
     loop {
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let temp = dir.join(format!("{TEMP_PREFIX}{pid:x}-{n:x}.tmp"));
+        let temp = temp_path(dir);
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -624,6 +637,17 @@ fn create_temp(dir: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
             Err(e) => return Err(e),
         }
     }
+}
+
+/// A name for a temporary file in `dir`: `TEMP_PREFIX`, then the process id and a number not
+/// given before in this process.
+fn temp_path(dir: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    // Asked once: `std::process::id` is a system call each time.
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir.join(format!("{TEMP_PREFIX}{pid:x}-{n:x}.tmp"))
 }
 
 /// A hidden temporary file in `dir` for an output that is renamed into place when whole. It is
@@ -1456,7 +1480,8 @@ mod tests {
         let path = dir.path().join("a/b/out.txt");
         write_atomic(&path, b"first").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"first");
-        // On Linux the first is linked into place and this one, whose name is taken, renamed.
+        // On Linux the first is linked into place, and this one, whose name is taken, linked
+        // under a temporary name and renamed over it.
         write_atomic(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
