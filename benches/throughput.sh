@@ -30,7 +30,12 @@
 # measurement, default 3, and 1 with MANY_FILES; the table shows medians of wall, user and system time and the largest
 # peak RSS), SEED (default 8: the generated articles depend only on the corpus and the seed),
 # TMPDIR (where a temporary folder for the generated data and the outputs is made; it is removed
-# at the end), NICE (default 0: a niceness for every timed command, e.g. NICE=5 beside other work).
+# at the end), NICE (default 0: a niceness for every timed command, e.g. NICE=5 beside other work),
+# KEEP_OUTPUTS (when set, the outputs of each run are moved aside and removed only at the end, so
+# that no run creates its files among inodes freed moments before: on ext4 without a journal, as
+# on the development machine, making an inode looks at every inode of its group freed in the last
+# one to six minutes, and that took most of the system time of `cp -r` and `clean` when each run
+# followed the removal of the last one's outputs).
 # Needs python3 (to generate the articles), GNU time (installed with apt-get when missing) and,
 # for PROFILE_ARTICLES, valgrind.
 #
@@ -41,7 +46,8 @@
 # <dir>/NNN/<number>-<lang>-<slug>.txt, 1,000 per folder; the JSONL shard holds the same articles
 # in the same order as {"id": "<relative path>", "text": ...}, so the folder rows and the shard
 # rows clean the same texts. Timings are taken with a warm page cache and after `sync`, so each run
-# starts without dirty pages of the previous one; outputs are removed (untimed) between runs.
+# starts without dirty pages of the previous one; outputs are removed (untimed) between runs
+# (moved aside with KEEP_OUTPUTS).
 #
 # The development machine is shared and noisy: the load average is printed with every row. Wall
 # time grows with the load, CPU time (user + sys) much less, so both are shown, and MB per CPU
@@ -56,6 +62,7 @@ size_mb=${SIZE_MB:-200}
 runs=${RUNS:-3}
 seed=${SEED:-8}
 niceness=${NICE:-0}
+keep_outputs=${KEEP_OUTPUTS:-}
 stream_gb=${STREAM_GB:-}
 profile_articles=${PROFILE_ARTICLES:-}
 many_files=${MANY_FILES:-}
@@ -166,10 +173,15 @@ add() {
   commands+=("$(printf '%q ' "$@")")
 }
 
-# run_once K: one run of measurement K under GNU time, without the outputs of an earlier run and
-# without dirty pages; appends "K|wall|user|sys|rss|load" to $work/runs.
+# run_once K: one run of measurement K under GNU time, without the outputs of an earlier run (moved
+# aside with KEEP_OUTPUTS, else removed) and without dirty pages; appends
+# "K|wall|user|sys|rss|load" to $work/runs.
 run_once() {
   local k=$1 load
+  if [[ -n $keep_outputs && -d $work/out ]]; then
+    kept=$((${kept:-0} + 1))
+    mv "$work/out" "$work/kept-$kept"
+  fi
   rm -rf "$work/out" "$work/filtered.jsonl"
   sync
   load=$(cut -d' ' -f1 /proc/loadavg)

@@ -349,8 +349,20 @@ impl Pattern {
         }
         let first = starts.partition_point(|&(p, _)| p < at);
         let end = starts.partition_point(|&(p, _)| p <= at);
-        let from = starts[first..end].iter().map(|&(_, s)| s);
+        let at_word_boundary = self.starts_at_word_boundary();
+        let from = starts[first..end]
+            .iter()
+            .map(|&(_, s)| s)
+            .filter(|&s| !(at_word_boundary && inside_ascii_word(text, s)));
         self.count_matches_from(text, from, limit)
+    }
+
+    /// Whether every match of the pattern starts at a word boundary (`\b`, Unicode or ASCII):
+    /// then none starts inside a word. A gate literal such as the "in" of `\b(?:in|bei)\s+…`
+    /// stands inside many words ("Kind", "eine"), and each place was an anchored search.
+    fn starts_at_word_boundary(&self) -> bool {
+        let prefix = self.hir().properties().look_set_prefix();
+        prefix.contains(Look::WordUnicode) || prefix.contains(Look::WordAscii)
     }
 
     /// The match of the pattern that starts at `start`, if any: what an anchored search of
@@ -440,6 +452,14 @@ impl Pattern {
             })
             .as_deref()
     }
+}
+
+/// Whether `at` lies between two ASCII word characters (letters, digits, `_`) of `text`, where no
+/// word boundary is, Unicode or ASCII.
+fn inside_ascii_word(text: &str, at: usize) -> bool {
+    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let bytes = text.as_bytes();
+    at > 0 && bytes.get(at - 1).is_some_and(is_word) && bytes.get(at).is_some_and(is_word)
 }
 
 /// The leftmost-first search of a pattern without its Unicode word boundaries
@@ -2510,6 +2530,8 @@ mod tests {
                     t.replace('a', "ä"),
                     format!("İ {t}"),
                     format!("{t} {t}"),
+                    // Every gate literal of the first word inside a word.
+                    format!("ab{t} x{t}"),
                 ]
             })
             .collect();
