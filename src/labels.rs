@@ -1508,6 +1508,18 @@ mod tests {
         }
     }
 
+    /// One sentence per entry of `blocks`, in the block it names, each with a span of its own.
+    fn sentences_in(blocks: &[usize]) -> Vec<Sentence> {
+        blocks
+            .iter()
+            .enumerate()
+            .map(|(i, &block)| Sentence {
+                span: Span::new(i, i + 1),
+                block,
+            })
+            .collect()
+    }
+
     fn run(scores: &[(usize, f64)]) -> Vec<Label> {
         Case {
             scores,
@@ -1617,14 +1629,7 @@ mod tests {
         // Blocks: a story paragraph, the company's introduction (two sentences, the second
         // naming it), its offer to readers (one sentence), a story paragraph.
         let blocks = [0, 1, 1, 2, 3];
-        let sentences: Vec<Sentence> = blocks
-            .iter()
-            .enumerate()
-            .map(|(i, &block)| Sentence {
-                span: Span::new(i, i + 1),
-                block,
-            })
-            .collect();
+        let sentences = sentences_in(&blocks);
         let scores = [0.0, 0.0, 0.1, 0.9, 0.0];
         let flags = |at: &[usize]| (0..5).map(|i| at.contains(&i)).collect::<Vec<_>>();
         // Where the introduction shares with the offer a word no other block uses, where that
@@ -1689,14 +1694,7 @@ mod tests {
         use Label::{Editorial as E, Promo as P};
         // Blocks: a heading, a product box, the story's paragraph, a heading, a paragraph.
         let blocks = [0, 1, 2, 3, 4];
-        let sentences: Vec<Sentence> = blocks
-            .iter()
-            .enumerate()
-            .map(|(i, &block)| Sentence {
-                span: Span::new(i, i + 1),
-                block,
-            })
-            .collect();
+        let sentences = sentences_in(&blocks);
         let context = Context {
             binds_to_next: vec![true, false, false, true, false],
             ..Context::default()
