@@ -1243,7 +1243,10 @@ fn short_line_runs(text: &str, structure: &Structure, min_run: usize) -> Vec<boo
         } else {
             j
         };
-        if end > i && end - i >= min_run {
+        // A run right under the title (and its dateline) is the article's standfirst and
+        // summary ("Key points" over its bullet lines), not a box: boxes stand inside the story.
+        let opens_article = i > 0 && blocks[i - 1].kind == BlockKind::Title;
+        if end > i && end - i >= min_run && !opens_article {
             marks[i..end].iter_mut().for_each(|m| *m = true);
         }
         i = j.max(i + 1);
@@ -1680,6 +1683,31 @@ mod tests {
         }
         let cues = cue_ids(&article(""));
         assert!((3..5).all(|i| run_cue(&cues, i)), "no label: {cues:?}");
+    }
+
+    #[test]
+    fn short_lines_right_under_the_title_are_its_summary_not_a_box() {
+        let article = |lede: &str| {
+            format!(
+                "Live: Ofgem sets the energy price cap for January\n\
+                 {lede}\
+                 Our energy team brings you the latest as the regulator announces the new cap\n\
+                 Key points\n\
+                 Typical bill to rise 3.8% to £1,791 a year\n\
+                 Standing charges up 4p a day\n\
+                 Network costs are the main drivers\n\
+                 That's all from us for today. Thanks for following along.\n"
+            )
+        };
+        let run_cue =
+            |cues: &[Vec<String>], i: usize| cues[i].iter().any(|id| id == "form.short_line_run");
+        let cues = cue_ids(&article(""));
+        assert!((0..5).all(|i| !run_cue(&cues, i)), "{cues:?}");
+        // The same lines inside the story are a run.
+        let cues = cue_ids(&article(
+            "The regulator published its figures on Monday morning.\n",
+        ));
+        assert!((1..6).any(|i| run_cue(&cues, i)), "{cues:?}");
     }
 
     #[test]

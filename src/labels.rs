@@ -130,6 +130,8 @@ pub struct Context {
     /// paragraph to be answered (`<lang>.hook.desire`, `form.hook_question`: "Fancy a flutter
     /// on the next derby?").
     pub hook: Vec<bool>,
+    /// Per sentence: it is in another language than the article (`context.language_switch`).
+    pub switches_language: Vec<bool>,
     /// Per sentence: every cue for promo that fired in it states a product's facts (an app,
     /// a subscription, what is free, a price: [`states_product_facts`]), and one of them names
     /// an app or a subscription. Such a sentence tells of a business; it does not sell to the
@@ -189,6 +191,7 @@ impl Context {
             hook: fires(|rule| {
                 matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
             }),
+            switches_language: fires(|rule| rule.id == "context.language_switch"),
             tells_of_business: features
                 .iter()
                 .map(|f| {
@@ -620,9 +623,13 @@ fn support(
         // The publisher's appeal speaks of the publication: the story's paragraph above it is
         // no set-up, though it shares a word with it ("le travail fait en régie" over "Ce
         // travail est gratuit pour tous, mais il ne l'est pas pour nous").
+        // Nor is a paragraph in the article's language the set-up of a pitch in another ("Parenting
+        // in France? Get our weekly English-language newsletter …" under a French paragraph
+        // that shares a word with its link).
         let lead_in = end < sentences.len()
             && is_lead_in(start..end, below, scores, context, bias)
-            && !(end..block_end(sentences, end)).any(|j| context.appeals[j]);
+            && !(end..block_end(sentences, end)).any(|j| context.appeals[j])
+            && (!context.switches_language[end] || context.switches_language[end - 1]);
         // A lead-in to a paragraph that pitches twice on its own (or once, under a closing line
         // that names it), sharing with it a word that no other block uses, is that insert's own
         // set-up: two pitching neighbours.
@@ -1612,6 +1619,7 @@ mod tests {
                     .map(|i| !plain.contains(&i))
                     .collect::<Vec<_>>(),
                 hook: flags(hook),
+                switches_language: flags(&[]),
                 tells_of_business: flags(&[]),
                 plain_facts: flags(&[]),
                 entry: Vec::new(),

@@ -171,6 +171,13 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
             }
             break;
         }
+        if let Some((found, byline)) =
+            dateline_after_byline(text, blocks[index].span, language, rules)
+        {
+            dateline = Some(found);
+            blocks[index].span = byline;
+            break;
+        }
     }
 
     let structure = rules.structure();
@@ -552,6 +559,37 @@ fn is_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '-' | '–' | '—' | '|' | ',' | ':' | '/' | '·' | '•')
 }
 
+/// The most words of a header line that may end in its dateline after a separator.
+const BYLINE_MAX_WORDS: usize = 16;
+
+/// Separators between a byline and the date it ends in.
+const BYLINE_SEPARATORS: [&str; 3] = [" · ", " | ", " • "];
+
+/// A dateline that ends a one-line header after a separator ("Medically reviewed by Dr Claire
+/// Whitford, GP · Updated 7 Dec 2026", "Von Anna Berg | 07.12.2026"): the dateline and the rest
+/// of the line before the separator. Only a short line, and only a dateline that runs to the
+/// line's end.
+fn dateline_after_byline(
+    text: &str,
+    block: Span,
+    language: &str,
+    rules: &RuleSet,
+) -> Option<(Dateline, Span)> {
+    let line = block.of(text);
+    if line.contains('\n') || line.split_whitespace().nth(BYLINE_MAX_WORDS).is_some() {
+        return None;
+    }
+    let (at, separator) = BYLINE_SEPARATORS
+        .iter()
+        .filter_map(|sep| line.rfind(sep).map(|at| (at, sep.len())))
+        .max()?;
+    let tail = Span::new(block.start + at + separator, block.end);
+    match find_dateline(text, tail, language, rules)? {
+        (found, None) => Some((found, Span::new(block.start, block.start + at))),
+        _ => None,
+    }
+}
+
 /// A dateline at the start of `block`: the dateline and what is left of the block, if anything.
 fn find_dateline(
     text: &str,
@@ -831,6 +869,19 @@ mod tests {
         // Only one reading is a date: the locale does not matter.
         assert_eq!(datetime("12/25/2026", uk).as_deref(), Some("2026-12-25"));
         assert_eq!(datetime("25/12/2026", us).as_deref(), Some("2026-12-25"));
+    }
+
+    #[test]
+    fn a_dateline_may_end_a_byline_after_a_separator() {
+        let (text, datetime, next) =
+            dateline("Medically reviewed by Dr Claire Whitford, GP · Updated 7 Dec 2026").unwrap();
+        assert_eq!(text, "Updated 7 Dec 2026");
+        assert_eq!(datetime.as_deref(), Some("2026-12-07"));
+        assert_eq!(next, "Medically reviewed by Dr Claire Whitford, GP");
+        // Not from a date that a sentence goes on after, nor from a long paragraph.
+        assert!(dateline("By Ann Lee | 7 Dec 2026 was a busy day for the council").is_none());
+        let long = format!("{} · 7 Dec 2026", "word ".repeat(20).trim_end());
+        assert!(dateline(&long).is_none());
     }
 
     #[test]
