@@ -882,8 +882,10 @@ fn names_app_or_subscription(rule: &crate::rules::Rule) -> bool {
 /// ([`Context::plain_facts`], [`Context::tells_of_business`]), at least one names the app or
 /// the subscription. An app sells itself with "download", "you", a store's link, and a
 /// subscription with "subscribe" or the publisher's voice; "La aplicación se descarga gratis
-/// … hay que suscribirse: 7,99 euros al mes" in a report on the app's million subscribers,
-/// or a start-up's "subscription … starts at €15 a month", tell the reader what it costs.
+/// … hay que suscribirse: 7,99 euros al mes", in a report on the app's million subscribers,
+/// tells the reader what it costs. The whole run must: a run that goes on into the next
+/// insert (a start-up's "subscription … starts at €15 a month" above a broker's set-up) stays
+/// promo.
 fn business_reports(labels: &mut [Label], context: &Context) {
     let mut start = 0;
     while start < labels.len() {
