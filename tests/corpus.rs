@@ -297,9 +297,10 @@ fn detection_with_the_built_in_rules() {
     // char P 77.0%, retained 0.9782, one of its seven articles without ads cut; 20 of 29, none
     // cut, after the changes written from it; rules fitted by `train` on the other 550: 20 of
     // 29) took the corpus to 570 articles and these figures to 0.8991, F1 0.9309, retained
-    // 0.99950: the floors fell with the grown corpus.
+    // 0.99950: the floors fell with the grown corpus. Paywall notes that say what the reader is
+    // reading ("Sie lesen einen Artikel aus … Plus"): 0.9004, F1 0.9310.
     let floors = Floors {
-        caught: 0.899,
+        caught: 0.900,
         retained: 0.9994,
         cut: 0,
         f1: 0.930,
@@ -707,9 +708,10 @@ fn detection_cross_validated_in_five_folds() {
     // F1 0.9355, retained 0.99949, none cut (the retained floor fell with the grown corpus).
     // The twenty-first round took it to 550 articles: 0.9102, F1 0.9367, retained 0.99947.
     // The twenty-second took it to 570: 0.9017, F1 0.9297, retained 0.99889, none cut (the
-    // floors fell with the grown corpus).
+    // floors fell with the grown corpus). Paywall notes that say what the reader is reading:
+    // 0.9031, F1 0.9298.
     let floors = Floors {
-        caught: 0.901,
+        caught: 0.903,
         retained: 0.9988,
         cut: 0,
         f1: 0.929,
