@@ -132,14 +132,12 @@ pub struct Context {
     pub hook: Vec<bool>,
     /// Per sentence: it is in another language than the article (`context.language_switch`).
     pub switches_language: Vec<bool>,
-    /// Per sentence: every cue for promo that fired in it states a product's facts (an app,
-    /// a subscription, what is free, a price: [`states_product_facts`]), and one of them names
-    /// an app or a subscription. Such a sentence tells of a business; it does not sell to the
+    /// Per sentence: every cue for promo that fired in it (if any) states a product's facts (an
+    /// app, a subscription, what is free, a price: [`states_product_facts`]); none addresses the
     /// reader (see [`business_reports`]).
-    pub tells_of_business: Vec<bool>,
-    /// Per sentence: every cue for promo that fired in it states a product's facts, none
-    /// naming the product (no cue at all, or only a price, "free", a date).
-    pub plain_facts: Vec<bool>,
+    pub states_facts_only: Vec<bool>,
+    /// Per sentence: it names an app or a subscription as such ([`names_app_or_subscription`]).
+    pub names_business: Vec<bool>,
 }
 
 impl Context {
@@ -192,22 +190,15 @@ impl Context {
                 matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
             }),
             switches_language: fires(|rule| rule.id == "context.language_switch"),
-            tells_of_business: features
+            states_facts_only: features
                 .iter()
                 .map(|f| {
-                    let mut promo = f.cues.iter().map(|cue| &rules.rules()[cue.rule]);
-                    promo.clone().all(states_product_facts) && promo.any(names_app_or_subscription)
+                    f.cues
+                        .iter()
+                        .all(|cue| states_product_facts(&rules.rules()[cue.rule]))
                 })
                 .collect(),
-            plain_facts: features
-                .iter()
-                .map(|f| {
-                    f.cues.iter().all(|cue| {
-                        let rule = &rules.rules()[cue.rule];
-                        states_product_facts(rule) && !names_app_or_subscription(rule)
-                    })
-                })
-                .collect(),
+            names_business: fires(names_app_or_subscription),
             entry: liveblog_entries(structure, sentences),
             continues_above: sentences
                 .iter()
@@ -879,8 +870,8 @@ fn names_app_or_subscription(rule: &crate::rules::Rule) -> bool {
 
 /// A promo run that tells of an app or a subscription business and never addresses the
 /// reader is a report on that business, and stays: every sentence of it states facts only
-/// ([`Context::plain_facts`], [`Context::tells_of_business`]), at least one names the app or
-/// the subscription. An app sells itself with "download", "you", a store's link, and a
+/// ([`Context::states_facts_only`]), at least one names the app or the subscription
+/// ([`Context::names_business`]). An app sells itself with "download", "you", a store's link, and a
 /// subscription with "subscribe" or the publisher's voice; "La aplicación se descarga gratis
 /// … hay que suscribirse: 7,99 euros al mes", in a report on the app's million subscribers,
 /// tells the reader what it costs. The whole run must: a run that goes on into the next
@@ -897,10 +888,8 @@ fn business_reports(labels: &mut [Label], context: &Context) {
             .find(|&j| labels[j] != Label::Promo)
             .unwrap_or(labels.len());
         let run = start..end;
-        if run
-            .clone()
-            .all(|j| context.plain_facts[j] || context.tells_of_business[j])
-            && run.clone().any(|j| context.tells_of_business[j])
+        if run.clone().all(|j| context.states_facts_only[j])
+            && run.clone().any(|j| context.names_business[j])
         {
             labels[run].fill(Label::Editorial);
         }
@@ -1622,8 +1611,8 @@ mod tests {
                     .collect::<Vec<_>>(),
                 hook: flags(hook),
                 switches_language: flags(&[]),
-                tells_of_business: flags(&[]),
-                plain_facts: flags(&[]),
+                states_facts_only: flags(&[]),
+                names_business: flags(&[]),
                 entry: Vec::new(),
                 continues_above: flags(&[]),
                 offers_readers: flags(&[]),
@@ -1681,9 +1670,12 @@ mod tests {
     fn a_run_that_only_tells_of_an_app_business_stays() {
         use Label::{Editorial as E, Promo as P};
         let flags = |at: &[usize]| (0..4).map(|i| at.contains(&i)).collect::<Vec<_>>();
+        // Sentences that name the app or subscription, and those that state facts only besides.
         let context = |business: &[usize], plain: &[usize]| Context {
-            tells_of_business: flags(business),
-            plain_facts: flags(plain),
+            names_business: flags(business),
+            states_facts_only: (0..4)
+                .map(|i| business.contains(&i) || plain.contains(&i))
+                .collect(),
             ..Context::default()
         };
         let report = |context: &Context| {

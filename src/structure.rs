@@ -82,10 +82,8 @@ impl Structure {
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                // A block that opens a liveblog entry with its time is headed by that time,
-                // not by the line above it (a prompt pasted between two entries).
-                // Nor does a line above the dateline head what comes after it: the dateline
-                // parts the page's header (a kicker, a pasted offer) from the story.
+                // A line above the dateline heads nothing after it: the dateline parts the
+                // page's header (a kicker, a pasted offer) from the story.
                 b.kind == BlockKind::Heading
                     && self.blocks.get(i + 1).is_some_and(|n| {
                         n.kind == BlockKind::Paragraph
@@ -93,6 +91,8 @@ impl Structure {
                                 b.span.end <= d.span.start && d.span.end <= n.span.start
                             })
                     })
+                    // A block that opens a liveblog entry with its time is headed by that time,
+                    // not by the line above it (a prompt pasted between two entries).
                     && self.entries.get(i + 1).copied().flatten() != Some(i + 1)
             })
             .collect()
@@ -1121,18 +1121,12 @@ mod tests {
 
     #[test]
     fn a_line_above_the_dateline_does_not_head_the_story() {
-        let text = "Salary sacrifice cap: what it means for you
-
-            Free guide: The 2027 pension checklist – download now
-
-            Mon 7 Dec 2026 07.30 GMT
-
-            Millions of workers will see smaller savings from April.
-
-            How it works
-
-            Employees give up part of their salary.
-";
+        let text = "Salary sacrifice cap: what it means for you\n\n\
+            Free guide: The 2027 pension checklist – download now\n\n\
+            Mon 7 Dec 2026 07.30 GMT\n\n\
+            Millions of workers will see smaller savings from April.\n\n\
+            How it works\n\n\
+            Employees give up part of their salary.\n";
         let s = parse(text, "en", &RuleSet::builtin());
         use BlockKind::*;
         let kinds: Vec<_> = s.blocks.iter().map(|b| b.kind).collect();
