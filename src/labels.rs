@@ -420,6 +420,7 @@ pub fn decode(
     }
     whole_entries(&mut labels, context);
     introduced_offers(&mut labels, scores, sentences, context, weights.bias);
+    set_ups_of_closing_pitches(&mut labels, scores, sentences, context, weights.bias);
     business_reports(&mut labels, context);
     headings_over_kept_text(&mut labels, scores, sentences, context);
     labels
@@ -469,6 +470,58 @@ fn introduced_offers(
             }
         }
         above = Some(start);
+        start = end;
+    }
+}
+
+/// The most sentences of a paragraph's set-up that a pitch closing the paragraph takes along.
+const CLOSING_PITCH_SET_UP_MAX_SENTENCES: usize = 3;
+
+/// A soft advertorial often shares its paragraph with its set-up: one to three sentences that
+/// read like the story ("Die Energiewende verschiebt auch an den Finanzmärkten die
+/// Gewichte."), then the pitch that closes the paragraph ("Bei der Zürcher Neobank Valoria
+/// handeln Sie …", "Jetzt Depot eröffnen"). A promo run that starts inside a paragraph, goes
+/// on for two or more sentences to its end, opens by naming an offer and ends on a sentence
+/// that pitches on its own is such a pitch, and the sentences before it are its set-up: they
+/// go too, unless one of them pitches on its own (scores above `bias`: a hook, "¿Crees que el
+/// Almenara logrará la permanencia?", that the decoder left out of the run), quotes anyone,
+/// speaks against promo (scores below 0, or fires a cue of negative weight at all: reported
+/// speech, advice) or opens an insert
+/// of its own, or there are more than [`CLOSING_PITCH_SET_UP_MAX_SENTENCES`]. A run that opens
+/// with a hook or only in the publisher's voice ("Want our Fed Watch briefing before every
+/// meeting?") is an insert glued under the story's last line, which stays; so is a run that
+/// ends on a story sentence the decoder took along after a glued pitch. A single glued
+/// sentence is left to the decoder.
+fn set_ups_of_closing_pitches(
+    labels: &mut [Label],
+    scores: &[f64],
+    sentences: &[Sentence],
+    context: &Context,
+    bias: f64,
+) {
+    let mut start = 0;
+    while start < sentences.len() {
+        let end = block_end(sentences, start);
+        let run = (start..end)
+            .rev()
+            .take_while(|&j| labels[j] == Label::Promo)
+            .last()
+            .unwrap_or(end);
+        let takes_set_up = run > start
+            && end - run >= 2
+            && run - start <= CLOSING_PITCH_SET_UP_MAX_SENTENCES
+            && context.names_offer[run]
+            && !context.hook[run]
+            && scores[end - 1] > bias
+            && (start..run).all(|j| {
+                (0.0..=bias).contains(&scores[j])
+                    && !context.quotes_speech[j]
+                    && !context.editorial_evidence[j]
+                    && !context.opener_cue[j]
+            });
+        if takes_set_up {
+            labels[start..run].fill(Label::Promo);
+        }
         start = end;
     }
 }
@@ -1755,7 +1808,10 @@ mod tests {
     }
 
     #[test]
-    fn two_plain_story_sentences_before_a_glued_pitch_stay() {
+    fn two_story_sentences_before_a_glued_hook_and_pitch_stay() {
+        // A match report's paragraph with a betting note glued to its end that opens with a
+        // hook ("¿Crees que …?"): the note is an insert of its own, not the end of an
+        // advertorial that the paragraph set up.
         let paragraph = [
             (0, 0.0),
             (1, 0.0),
@@ -1770,6 +1826,7 @@ mod tests {
             Case {
                 scores: &paragraph,
                 on_topic: &[1, 2],
+                hook: &[3],
                 ..Case::default()
             }
             .run(),
@@ -2320,10 +2377,14 @@ mod tests {
             (1, 1.5),
             (2, 0.0),
         ];
+        // The pitch opens without naming an offer ("Genau hier setzt … an"), so only the
+        // hand-over takes the set-up along (one that names an offer and closes the paragraph
+        // takes it anyway: `a_closing_pitch_that_names_its_offer_takes_its_set_up`).
         let with = |hands_over: &[usize]| {
             Case {
                 scores: &article,
                 hands_over,
+                plain: &[4],
                 ..Case::default()
             }
             .run()
@@ -2363,6 +2424,45 @@ mod tests {
     }
 
     #[test]
+    fn a_closing_pitch_that_names_its_offer_takes_its_set_up() {
+        // Two story-like sentences, then a pitch that names its offer and a call to action,
+        // closing the paragraph.
+        let article = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 0.9), (1, 1.5), (2, 0.0)];
+        let with =
+            |scores: &[(usize, f64)], on_topic: &[usize], hook: &[usize], plain: &[usize]| {
+                Case {
+                    scores,
+                    on_topic,
+                    hook,
+                    plain,
+                    ..Case::default()
+                }
+                .run()
+            };
+        assert_eq!(with(&article, &[1, 2], &[], &[]), [E, P, P, P, P, E]);
+        // A pitch that opens with a hook, or names no offer, is glued to the story's
+        // paragraph; so is one sentence alone.
+        assert_eq!(with(&article, &[1, 2], &[3], &[]), [E, E, E, P, P, E]);
+        assert_eq!(with(&article, &[1, 2], &[], &[3]), [E, E, E, P, P, E]);
+        let single = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 2.0), (2, 0.0)];
+        assert_eq!(with(&single, &[1, 2], &[], &[]), [E, E, E, P, E]);
+        // A set-up sentence that speaks against promo, or four of them, stay.
+        let mut reported = article;
+        reported[2].1 = -0.4;
+        assert_eq!(with(&reported, &[1, 2], &[], &[]), [E, E, E, P, P, E]);
+        let long = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.9),
+            (1, 1.5),
+        ];
+        assert_eq!(with(&long, &[1, 2, 3, 4], &[], &[]), [E, E, E, E, E, P, P]);
+    }
+
+    #[test]
     fn a_set_up_before_the_reader_s_problem_in_its_paragraph_goes_with_it() {
         // Two neutral sentences, the reader's problem (below the bias), then two pitches.
         let article = [
@@ -2379,6 +2479,8 @@ mod tests {
                 scores,
                 on_topic,
                 poses_problem: problem,
+                // The problem names no offer ("Viele Anleger fragen sich …").
+                plain: &[3],
                 ..Case::default()
             }
             .run()
@@ -2437,6 +2539,8 @@ mod tests {
                 scores,
                 on_topic,
                 publisher_voice: voice,
+                // The publisher speaks before naming its offer ("Unsere Redaktion lädt …").
+                plain: &[4],
                 ..Case::default()
             }
             .run()
