@@ -67,8 +67,10 @@ struct Place {
     own_typography: bool,
     /// Written in another language than the article (by its stopwords).
     switched_language: bool,
-    /// In the answer under an interview's question ([`interview_answers`]).
+    /// In the answer under an interview's question ([`interview_turns`]).
     interview_answer: bool,
+    /// In one of an interview's questions ([`interview_turns`]).
+    interview_question: bool,
 }
 
 impl Place {
@@ -83,6 +85,7 @@ impl Place {
             Position::OwnTypography => self.own_typography,
             Position::LanguageSwitch => self.switched_language,
             Position::InterviewAnswer => self.interview_answer,
+            Position::InterviewQuestion => self.interview_question,
             // Decided once all cues are known, in `add_topic_cues`.
             Position::ArticleTopic => false,
         }
@@ -101,7 +104,7 @@ pub fn extract(
 ) -> Vec<SentenceFeatures> {
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
-    let answers = interview_answers(text, structure, sentences, &rules.structure().first_person);
+    let interview = interview_turns(text, structure, sentences, &rules.structure().first_person);
     let carried = carried_quotes(text, structure);
     // The current block with its quotes masked, its language and its stopwords.
     let words = Words::new(text, structure, rules);
@@ -160,7 +163,8 @@ pub fn extract(
                     .iter()
                     .any(|c| sentence.span.of(text).contains(*c)),
                 switched_language: sentence_language != language,
-                interview_answer: answers[sentence.block],
+                interview_answer: interview.answers[sentence.block],
+                interview_question: interview.questions[sentence.block],
             };
             let mut cues = Vec::new();
             let mut score = 0.0;
@@ -1107,19 +1111,32 @@ static UNCOMMON_ASCII: LazyLock<[bool; 128]> =
 /// The fewest question blocks that make an article an interview.
 const INTERVIEW_MIN_QUESTIONS: usize = 3;
 
-/// Per block: it is the answer under an interview's question. An interview asks in blocks of
-/// one sentence that ends in a question mark, three or more of them, and the interviewee
-/// answers in the first person (`first_person`, in at least one answer: an explainer that
-/// answers its own questions speaks for the publication, and its inserts sit right under its
-/// questions); the paragraph right under each question is the interviewee speaking, so a
-/// "Sie"/"vous" or "inscrivez-vous comme conducteur" in it is their advice to readers, reported
-/// as speech, not the publisher's pitch.
-fn interview_answers(
+/// The most sentences of an interview's question: the interviewer often states a fact before
+/// asking ("Your app is free to download, but most of what it does sits behind a
+/// subscription. Why that model?").
+const INTERVIEW_QUESTION_MAX_SENTENCES: usize = 3;
+
+/// Per block, the turns of an interview ([`interview_turns`]); all false in other articles.
+struct InterviewTurns {
+    questions: Vec<bool>,
+    answers: Vec<bool>,
+}
+
+/// Per block: it is one of an interview's questions, or the answer under one. An interview asks
+/// in paragraphs of at most [`INTERVIEW_QUESTION_MAX_SENTENCES`] sentences that end in a
+/// question mark, three or more of them, and the interviewee answers in the first person
+/// (`first_person`, in at least one answer: an explainer that answers its own questions speaks
+/// for the publication, and its inserts sit right under its questions). The paragraph right
+/// under each question is the interviewee speaking, so a "Sie"/"vous" or "inscrivez-vous comme
+/// conducteur" in it is their advice to readers, reported as speech, not the publisher's pitch;
+/// and a "you" in a question addresses the interviewee ("Your app is free to download …"), not
+/// the reader.
+fn interview_turns(
     text: &str,
     structure: &Structure,
     sentences: &[Sentence],
     first_person: &regex::Regex,
-) -> Vec<bool> {
+) -> InterviewTurns {
     let mut count = vec![0usize; structure.blocks.len()];
     for sentence in sentences {
         count[sentence.block] += 1;
@@ -1129,7 +1146,7 @@ fn interview_answers(
         .iter()
         .zip(&count)
         .map(|(block, &n)| {
-            n == 1
+            (1..=INTERVIEW_QUESTION_MAX_SENTENCES).contains(&n)
                 && block.kind == crate::structure::BlockKind::Paragraph
                 && block
                     .span
@@ -1139,8 +1156,12 @@ fn interview_answers(
         })
         .collect();
     let mut answers = vec![false; structure.blocks.len()];
+    let none = |answers: Vec<bool>| InterviewTurns {
+        questions: vec![false; answers.len()],
+        answers,
+    };
     if question.iter().filter(|&&q| q).count() < INTERVIEW_MIN_QUESTIONS {
-        return answers;
+        return none(answers);
     }
     for b in 1..structure.blocks.len() {
         answers[b] = question[b - 1]
@@ -1153,8 +1174,12 @@ fn interview_answers(
         .any(|(&answer, block)| answer && first_person.is_match(block.span.of(text)));
     if !speaks_for_itself {
         answers.fill(false);
+        return none(answers);
     }
-    answers
+    InterviewTurns {
+        questions: question,
+        answers,
+    }
 }
 
 /// For every block, the uncommon characters that no other block of the article uses (none in
@@ -1466,12 +1491,13 @@ mod tests {
         let answers = |text: &str| {
             let structure = crate::structure::parse(text, "fr", &rules);
             let sentences = crate::sentences::segment(text, &structure, "fr", &rules);
-            interview_answers(
+            interview_turns(
                 text,
                 &structure,
                 &sentences,
                 &rules.structure().first_person,
             )
+            .answers
         };
         let interview = "Une appli pour le covoiturage rural\n\
             Comment est née l'idée ?\n\
@@ -1487,6 +1513,39 @@ mod tests {
         );
         let explainer = interview.replace("J'habitais", "Le service est né");
         assert_eq!(answers(&explainer), [false; 8]);
+    }
+
+    /// An interviewer may state a fact before asking; that paragraph is still a question, and
+    /// its "you" addresses the interviewee.
+    #[test]
+    fn a_question_may_open_with_a_statement() {
+        let rules = RuleSet::builtin();
+        let text = "Glowly founder on the subscription economy\n\
+            Your app is free to download, but most of it sits behind a subscription. Why?\n\
+            Because I didn't want to be a shop.\n\
+            People are cutting streaming services. Why would they keep paying for advice?\n\
+            Because I answer their messages myself.\n\
+            Where do you go from here?\n\
+            Germany first, then France.\n\
+            The app costs £7.99 a month. Four of its five features are free. It is rated 4.8. And the rest?\n\
+            That stays with the subscription.\n";
+        let structure = crate::structure::parse(text, "en", &rules);
+        let sentences = crate::sentences::segment(text, &structure, "en", &rules);
+        let turns = interview_turns(
+            text,
+            &structure,
+            &sentences,
+            &rules.structure().first_person,
+        );
+        // The last question has four sentences: a paragraph of its own, not a question.
+        assert_eq!(
+            turns.questions,
+            [false, true, false, true, false, true, false, false, false]
+        );
+        assert_eq!(
+            turns.answers,
+            [false, false, true, false, true, false, true, false, false]
+        );
     }
 
     /// The words of any span of a block, taken from the block's words, are those the span's own

@@ -101,8 +101,11 @@ pub enum Position {
     /// A sentence in another language than its article (an English pitch in a German article).
     LanguageSwitch,
     /// A sentence of the paragraph right under an interview's question: the interviewee's
-    /// answer (see `features::interview_answers`).
+    /// answer (see `features::interview_turns`).
     InterviewAnswer,
+    /// A sentence of an interview's question: the interviewer addresses the interviewee (see
+    /// `features::interview_turns`).
+    InterviewQuestion,
     /// A sentence whose promotional category cues also fire in blocks far from it: the article
     /// is about what the cue names (a review of streaming prices, a report on a new app), so
     /// the cue describes the story rather than an insert (see `features::add_topic_cues`).
@@ -122,6 +125,7 @@ impl Position {
             Position::OwnTypography => "own_typography",
             Position::LanguageSwitch => "language_switch",
             Position::InterviewAnswer => "interview_answer",
+            Position::InterviewQuestion => "interview_question",
             Position::ArticleTopic => "article_topic",
         }
     }
@@ -1165,7 +1169,7 @@ pub struct StructureRules {
     /// Bylines and credits: short lines that are never headings.
     pub not_headings: Regex,
     /// The first person singular ("ich", "je", "I", "yo"): an interview's answers use it, an
-    /// explainer's answers to its own questions do not (`features::interview_answers`).
+    /// explainer's answers to its own questions do not (`features::interview_turns`).
     pub first_person: Regex,
     pub heading_max_words: usize,
     /// How many short unpunctuated lines in a row make a run (a product box, a teaser block).
@@ -1623,12 +1627,13 @@ impl RuleSet {
                     Some("own_typography") => Position::OwnTypography,
                     Some("language_switch") => Position::LanguageSwitch,
                     Some("interview_answer") => Position::InterviewAnswer,
+                    Some("interview_question") => Position::InterviewQuestion,
                     Some("article_topic") => Position::ArticleTopic,
                     Some(other) => {
                         return Err(error_at(
                             source,
                             r.position.as_ref().map_or(0, |p| p.span().start),
-                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run, own_typography, language_switch, interview_answer or article_topic"),
+                            format!("unknown `where = \"{other}\"`; use any, paragraph_start, paragraph_opener, paragraph_end, standalone, short_line_run, own_typography, language_switch, interview_answer, interview_question or article_topic"),
                         ))
                     }
                 };
