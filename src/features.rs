@@ -1240,7 +1240,10 @@ fn own_typography(text: &str, structure: &Structure) -> Vec<Vec<char>> {
 
 /// For every block, whether it belongs to a run of at least `min_run` consecutive short lines
 /// without final punctuation. Editorial text alternates headings and paragraphs; product boxes
-/// and ad teasers stack such lines (headline, product, price, code, button).
+/// and ad teasers stack such lines (headline, product, price, code, button). A line that ends
+/// in a semicolon is an item of a list that runs on as one sentence ("- une chronologie écrite
+/// des faits ;"), the story's advice, not a box's line. (A colon opens box lines as often,
+/// "Unser Tipp:", and counting it as final lost six ads.)
 fn short_line_runs(text: &str, structure: &Structure, min_run: usize) -> Vec<bool> {
     let blocks = &structure.blocks;
     let short: Vec<bool> = blocks
@@ -1250,7 +1253,7 @@ fn short_line_runs(text: &str, structure: &Structure, min_run: usize) -> Vec<boo
                 && !b
                     .span
                     .of(text)
-                    .ends_with(['.', '!', '?', '…', '"', '“', '”', '»', '«'])
+                    .ends_with(['.', '!', '?', '…', '"', '“', '”', '»', '«', ';'])
         })
         .collect();
     let mut marks = vec![false; blocks.len()];
@@ -1767,6 +1770,27 @@ mod tests {
             "The regulator published its figures on Monday morning.\n",
         ));
         assert!((1..6).any(|i| run_cue(&cues, i)), "{cues:?}");
+    }
+
+    #[test]
+    fn a_list_whose_items_end_in_semicolons_is_no_box() {
+        let article = |end: &str| {
+            format!(
+                "Consultations gratuites : mode d'emploi\n\
+                 Les points-justice reçoivent sans rendez-vous.\n\
+                 Préparez votre rendez-vous\n\
+                 - une chronologie écrite des faits{end}\n\
+                 - les documents essentiels : contrat, bail, courriers{end}\n\
+                 - une liste de deux ou trois questions précises{end}\n\
+                 N'attendez pas le dernier moment.\n"
+            )
+        };
+        let run_cue =
+            |cues: &[Vec<String>], i: usize| cues[i].iter().any(|id| id == "form.short_line_run");
+        let cues = cue_ids(&article(" ;"));
+        assert!((0..6).all(|i| !run_cue(&cues, i)), "{cues:?}");
+        let cues = cue_ids(&article(""));
+        assert!((2..5).all(|i| run_cue(&cues, i)), "{cues:?}");
     }
 
     #[test]
