@@ -698,9 +698,11 @@ fn support(
         // A short neutral paragraph right above one that opens by handing over to an offer
         // ("Genau hier setzt … an", "Pour vous accompagner") and pitches at least twice in all
         // is the problem that the hand-over points back to: the whole pitch vouches for it.
+        // The hand-over pitches itself, or the sentence after it does ("For them, a lifetime
+        // mortgage can be the answer. The specialist broker … compares …").
         let handed_over = end < sentences.len()
             && context.hands_over[end]
-            && pitching(end)
+            && (pitching(end) || (end + 1 < block_end(sentences, end) && pitching(end + 1)))
             && below.0 + below.1 >= 2
             && !context.opener_cue[end]
             && is_set_up_above_hand_over(start..end, scores, context, bias);
@@ -2421,6 +2423,32 @@ mod tests {
             .run(),
             [E, E, E, E, P, P]
         );
+    }
+
+    #[test]
+    fn a_set_up_paragraph_goes_with_a_hand_over_that_the_next_sentence_pitches_for() {
+        // A story paragraph, a set-up paragraph, then "For them, a lifetime mortgage can be
+        // the answer." (a hand-over that does not pitch itself), the broker's pitch and its call.
+        let article = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (2, 0.35),
+            (2, 1.2),
+            (2, 1.5),
+            (3, 0.0),
+        ];
+        let with = |hands_over: &[usize]| {
+            Case {
+                scores: &article,
+                hands_over,
+                plain: &[3],
+                ..Case::default()
+            }
+            .run()
+        };
+        assert_eq!(with(&[3]), [E, P, P, P, P, P, E]);
+        assert_eq!(with(&[]), [E, E, E, P, P, P, E]);
     }
 
     #[test]
