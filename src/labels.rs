@@ -491,7 +491,8 @@ const CLOSING_PITCH_SET_UP_MAX_SENTENCES: usize = 3;
 /// with a hook or only in the publisher's voice ("Want our Fed Watch briefing before every
 /// meeting?") is an insert glued under the story's last line, which stays; so is a run that
 /// ends on a story sentence the decoder took along after a glued pitch. A single glued
-/// sentence is left to the decoder.
+/// sentence is left to the decoder. In text hard-wrapped without blank lines a paragraph may
+/// stand in several blocks ([`Context::continues_above`]); it is taken whole.
 fn set_ups_of_closing_pitches(
     labels: &mut [Label],
     scores: &[f64],
@@ -501,7 +502,7 @@ fn set_ups_of_closing_pitches(
 ) {
     let mut start = 0;
     while start < sentences.len() {
-        let end = block_end(sentences, start);
+        let end = paragraph_end(sentences, context, start);
         let run = (start..end)
             .rev()
             .take_while(|&j| labels[j] == Label::Promo)
@@ -524,6 +525,17 @@ fn set_ups_of_closing_pitches(
         }
         start = end;
     }
+}
+
+/// The index after the last sentence of the paragraph that sentence `start` stands in: its
+/// block, and in text hard-wrapped without blank lines the blocks after it that may continue
+/// it ([`Context::continues_above`]).
+fn paragraph_end(sentences: &[Sentence], context: &Context, start: usize) -> usize {
+    let mut end = block_end(sentences, start);
+    while end < sentences.len() && context.continues_above[end] {
+        end = block_end(sentences, end);
+    }
+    end
 }
 
 /// A heading that does not pitch (no cue for promo: "Unterkünfte") but went with the insert
@@ -698,12 +710,20 @@ fn support(
         // A short neutral paragraph right above one that opens by handing over to an offer
         // ("Genau hier setzt … an", "Pour vous accompagner") and pitches at least twice in all
         // is the problem that the hand-over points back to: the whole pitch vouches for it.
-        // The hand-over pitches itself, or the sentence after it does ("For them, a lifetime
-        // mortgage can be the answer. The specialist broker … compares …").
+        // The hand-over pitches itself, or the sentence after it in its paragraph does ("For
+        // them, a lifetime mortgage can be the answer. The specialist broker … compares …";
+        // in hard-wrapped text that sentence may open a block that continues the paragraph).
         let handed_over = end < sentences.len()
             && context.hands_over[end]
-            && (pitching(end) || (end + 1 < block_end(sentences, end) && pitching(end + 1)))
-            && below.0 + below.1 >= 2
+            && (pitching(end)
+                || (end + 1 < sentences.len()
+                    && (sentences[end + 1].block == sentences[end].block
+                        || context.continues_above[end + 1])
+                    && pitching(end + 1)))
+            && {
+                let (own, closed) = pitches(end, paragraph_end(sentences, context, end));
+                own + closed >= 2
+            }
             && !context.opener_cue[end]
             && is_set_up_above_hand_over(start..end, scores, context, bias);
         // A short paragraph that turns the story to the reader's problem ("… y cada vez más

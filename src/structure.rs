@@ -1058,6 +1058,15 @@ mod tests {
         assert_eq!(found(short).as_deref(), Some("Graz, 6. Dezember 2026"));
         let story = "Titel\nEin erster Absatz mit mehr als vier Wörtern.\nNoch ein Absatz mit vielen Wörtern.\nUnd ein dritter Absatz mit vielen Wörtern.\nGraz, 6. Dezember 2026\nText.\n";
         assert_eq!(found(story), None);
+        // Before a bar, a place is one word (or words joined by "de", "am" …); two plain
+        // capitalised words are a section's byline, and the date alone is the dateline.
+        let section = "Titel\nCampus News | 7 December 2026\nText.\n";
+        assert_eq!(found(section).as_deref(), Some("7 December 2026"));
+        let place = "Titel\nFrankfurt am Main | 7. Dezember 2026\nText.\n";
+        assert_eq!(
+            found(place).as_deref(),
+            Some("Frankfurt am Main | 7. Dezember 2026")
+        );
     }
 
     #[test]

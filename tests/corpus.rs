@@ -298,12 +298,21 @@ fn detection_with_the_built_in_rules() {
     // cut, after the changes written from it; rules fitted by `train` on the other 550: 20 of
     // 29) took the corpus to 570 articles and these figures to 0.8991, F1 0.9309, retained
     // 0.99950: the floors fell with the grown corpus. Paywall notes that say what the reader is
-    // reading ("Sie lesen einen Artikel aus … Plus"): 0.9004, F1 0.9310.
+    // reading ("Sie lesen einen Artikel aus … Plus"): 0.9004, F1 0.9310. A promo run that
+    // closes its paragraph over two or more sentences takes the paragraph's plain opening:
+    // 0.9084, F1 0.9363. The twenty-third round (unseen: 21 of 30 ads, char P 89.2%, retained
+    // 0.9907, one of its seven articles without ads cut, an interview; 22 of 30 with the change
+    // just named) took the corpus to 590 articles and these figures to 0.9017, F1 0.928,
+    // retained 0.9992, its interview cut; an interview's questions that open with a statement
+    // as its questions: 0.9017, F1 0.9298, retained 0.99952, none cut; hand-overs that leave the naming to the
+    // next sentence and the set-up paragraph above them, mid-sentence calls to action in
+    // Spanish and French, French and Spanish urgency: 0.9068, F1 0.9337 (round 23, now seen:
+    // 25 of 30).
     let floors = Floors {
-        caught: 0.900,
-        retained: 0.9994,
+        caught: 0.906,
+        retained: 0.9995,
         cut: 0,
-        f1: 0.930,
+        f1: 0.933,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -573,8 +582,12 @@ fn caught_ads_get_their_gold_category() {
     // 0.9556; the twenty-first round's 27 ads (550 articles), whose insurance and leasing
     // offers are annotated `affiliate`: 0.9513; comparing insurance quotes, long-term leasing and
     // an insurer's premium discount as affiliate hints: 0.9528; the twenty-second round's 29
-    // ads (570 articles): 0.9498. The floor fell with the corpus.
-    assert!(right >= 0.949, "category right {right:.4}, floor 0.949");
+    // ads (570 articles): 0.9498. The floor fell with the corpus. The twenty-third round's 30
+    // ads (590 articles): 0.9461; two more ads caught, both given another category than their
+    // gold one (a law firm's free call, annotated `affiliate`, as `other`; invoicing software at
+    // 9,90 € a month, `affiliate`, as `subscription`): 0.9437. The floor fell with the corpus
+    // and with ads newly caught.
+    assert!(right >= 0.943, "category right {right:.4}, floor 0.943");
 }
 
 #[test]
@@ -709,12 +722,20 @@ fn detection_cross_validated_in_five_folds() {
     // The twenty-first round took it to 550 articles: 0.9102, F1 0.9367, retained 0.99947.
     // The twenty-second took it to 570: 0.9017, F1 0.9297, retained 0.99889, none cut (the
     // floors fell with the grown corpus). Paywall notes that say what the reader is reading:
-    // 0.9031, F1 0.9298.
+    // 0.9031, F1 0.9298. A promo run that closes its paragraph takes its plain opening: 0.9137,
+    // F1 0.9371. The twenty-third round took the corpus to 590 articles: 0.8225, F1 0.8720,
+    // retained 0.9992, two articles without ads cut: one interview trap that the built-in rules
+    // cut too raised the bias `train` calibrates from 0.59 to 0.79 (calibration stops at the
+    // first offset that cuts one more article without ads). An interview's questions that
+    // open with a statement as its questions, and "We spoke to …" as reported speech: 0.8991,
+    // one cut; a list whose items end in semicolons no short-line run: 0.9004, F1 0.9263,
+    // retained 0.99888, none cut; hand-overs that leave the naming to the next sentence, and
+    // the calls to action and urgency above: 0.9042, F1 0.9300.
     let floors = Floors {
-        caught: 0.903,
+        caught: 0.904,
         retained: 0.9988,
         cut: 0,
-        f1: 0.929,
+        f1: 0.930,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
