@@ -138,6 +138,12 @@ pub struct Context {
     pub states_facts_only: Vec<bool>,
     /// Per sentence: it names an app or a subscription as such ([`names_app_or_subscription`]).
     pub names_business: Vec<bool>,
+    /// Per sentence: it fires a related-link cue ("Mehr zum Thema", "Read more", "Más sobre
+    /// …:").
+    pub related: Vec<bool>,
+    /// Per sentence: it is the one sentence of a block that reads as a headline
+    /// ([`crate::structure::Block::headline`]).
+    pub headline: Vec<bool>,
 }
 
 impl Context {
@@ -210,6 +216,16 @@ impl Context {
                 .collect(),
             offers_readers: fires(|rule| positive_family(rule) == Some("reader_offer.partner")),
             states_terms: fires(|rule| positive_family(rule) == Some("offer.terms")),
+            headline: sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    structure.blocks[s.block].headline
+                        && block_start(sentences, i) == i
+                        && block_end(sentences, i) == i + 1
+                })
+                .collect(),
+            related,
         }
     }
 }
@@ -423,6 +439,9 @@ pub fn decode(
     set_ups_of_closing_pitches(&mut labels, scores, sentences, context, weights.bias);
     business_reports(&mut labels, context);
     headings_over_kept_text(&mut labels, scores, sentences, context);
+    // After the headings: the last headline of a list heads the story's next paragraph, and
+    // is no heading of the story's for all that.
+    related_lists(&mut labels, sentences, context);
     labels
 }
 
@@ -524,6 +543,50 @@ fn set_ups_of_closing_pitches(
             labels[start..run].fill(Label::Promo);
         }
         start = end;
+    }
+}
+
+/// The most headlines of a related-link list.
+const RELATED_LIST_MAX_ITEMS: usize = 6;
+
+/// The longest related-link line, in bytes, that heads a list rather than naming its one
+/// linked story itself ("More from our oceans desk:" against "Lesen Sie auch: Wie man
+/// unseriöse Anlagetipps im Netz erkennt").
+const RELATED_LIST_OPENER_MAX_BYTES: usize = 32;
+
+/// A related-link line that stands alone and names no story itself (at most
+/// [`RELATED_LIST_OPENER_MAX_BYTES`]: "Mehr zum Thema", "More from our arts desk:",
+/// "Related:") heads a list of the linked stories' headlines, one per line: short lines
+/// without a final period ("Oyster reefs return to the Dornoch Firth", "Taquillas
+/// inteligentes: ¿el fin del segundo intento de entrega?"). Under a line that went as promo,
+/// the headline lines right under it go too, up to [`RELATED_LIST_MAX_ITEMS`], none of them
+/// quoting anyone or speaking against promo, and none a heading of the story: a
+/// headline on the story's topic that heads a paragraph ("Drei Kräne, sechs Gleise" over the
+/// port's cranes) ends the list. One that heads a paragraph off the topic is the list's last
+/// item over the story's next paragraph, and one over a further headline is an item.
+fn related_lists(labels: &mut [Label], sentences: &[Sentence], context: &Context) {
+    for line in 0..labels.len() {
+        if labels[line] != Label::Promo
+            || !context.related[line]
+            || sentences[line].span.end - sentences[line].span.start > RELATED_LIST_OPENER_MAX_BYTES
+            || block_end(sentences, line) != line + 1
+            || block_start(sentences, line) != line
+        {
+            continue;
+        }
+        for item in (line + 1..labels.len()).take(RELATED_LIST_MAX_ITEMS) {
+            let heads_story = context.binds(sentences[item].block)
+                && context.on_topic[item]
+                && !context.headline.get(item + 1).copied().unwrap_or(false);
+            let is_item = context.headline[item]
+                && !context.quotes_speech[item]
+                && !context.editorial_evidence[item]
+                && !heads_story;
+            if !is_item {
+                break;
+            }
+            labels[item] = Label::Promo;
+        }
     }
 }
 
@@ -1624,6 +1687,8 @@ mod tests {
         plain: &'a [usize],
         hook: &'a [usize],
         editorial_evidence: &'a [usize],
+        related: &'a [usize],
+        headline: &'a [usize],
     }
 
     impl Case<'_> {
@@ -1643,6 +1708,8 @@ mod tests {
                 plain,
                 hook,
                 editorial_evidence,
+                related,
+                headline,
             } = *self;
             let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
             let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -1692,6 +1759,8 @@ mod tests {
                 continues_above: flags(&[]),
                 offers_readers: flags(&[]),
                 states_terms: flags(&[]),
+                related: flags(related),
+                headline: flags(headline),
             };
             decode(&scores, &sentences, &context, weights)
         }
@@ -2469,6 +2538,31 @@ mod tests {
         };
         assert_eq!(with(&[3]), [E, P, P, P, P, P, E]);
         assert_eq!(with(&[]), [E, E, E, P, P, P, E]);
+    }
+
+    #[test]
+    fn the_headlines_under_a_related_link_line_go_with_it() {
+        // A story paragraph, "More from our oceans desk:", three headlines, the story again.
+        let article = [(0, 0.0), (1, 2.0), (2, 0.0), (3, 0.0), (4, 0.0), (5, 0.0)];
+        let with = |related: &[usize], binds_to_next: &[bool], on_topic: &[usize]| {
+            Case {
+                scores: &article,
+                related,
+                headline: &[2, 3, 4],
+                binds_to_next,
+                on_topic,
+                ..Case::default()
+            }
+            .run()
+        };
+        assert_eq!(with(&[1], &[], &[]), [E, P, P, P, P, E]);
+        // Without the related-link line they are the story's.
+        assert_eq!(with(&[], &[], &[]), [E, P, E, E, E, E]);
+        // A headline on the story's topic over its paragraph is the story's heading, and ends
+        // the list; one off the topic is the list's last item.
+        let heading = [false, false, false, false, true, false];
+        assert_eq!(with(&[1], &heading, &[4]), [E, P, P, P, E, E]);
+        assert_eq!(with(&[1], &heading, &[]), [E, P, P, P, P, E]);
     }
 
     #[test]

@@ -46,6 +46,11 @@ pub struct Block {
     /// lines: it may as well go on with the paragraph above as open a new one
     /// ([`LineBreak::SentenceEnd`]), so a liveblog entry above goes on into it.
     pub may_continue: bool,
+    /// It reads as a headline: one line's worth of words (`heading_max_words`), no sentence
+    /// inside, no final punctuation but a question mark, and no byline or credit
+    /// (`not_headings`). A heading, a list item and the headline of a linked story all look
+    /// so, wherever they stand ([`parse`]).
+    pub headline: bool,
 }
 
 /// A dateline found in the article: where it was, its raw text and, when the date is valid, its
@@ -137,6 +142,7 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
                 kind: BlockKind::Paragraph,
                 span: line.span,
                 may_continue: line_break == LineBreak::SentenceEnd,
+                headline: false,
             }),
         }
     }
@@ -191,12 +197,15 @@ pub fn parse(text: &str, language: &str, rules: &RuleSet) -> Structure {
         // A kicker over the story ("REPORTAGE", "MONEY MATTERS" right under the title) names
         // its section; it heads nothing.
         let kicker = i == 1 && words <= KICKER_MAX_WORDS && is_upper_case(line);
+        let reads_short =
+            words <= max && line.chars().any(char::is_alphabetic) && !has_inner_sentence_end(line);
+        block.headline = reads_short
+            && (!line.ends_with(FINAL_PUNCTUATION) || line.ends_with('?') || is_quoted_line(line))
+            && !structure.not_headings.is_match(line);
         let is_heading = i + 1 < count
             && !kicker
-            && words <= max
+            && reads_short
             && (!line.ends_with(FINAL_PUNCTUATION) || is_quoted_line(line))
-            && line.chars().any(char::is_alphabetic)
-            && !has_inner_sentence_end(line)
             && !structure.not_headings.is_match(line);
         if is_heading {
             block.kind = BlockKind::Heading;
