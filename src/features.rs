@@ -301,9 +301,19 @@ struct WordOf<'a> {
     topic_stopword: bool,
     /// Neither digits nor other numeric characters stand beside it in the sentence.
     alone: bool,
+    /// Where it starts in `text`, inside the sentence `sentence`: what
+    /// [`WordOf::capitalised`] looks at, only for the few words that need it.
+    start: usize,
+    sentence: Span,
+    text: &'a str,
+}
+
+impl WordOf<'_> {
     /// It opens with a capital letter and is not the sentence's first word: a name (or, in
     /// German, any noun).
-    capitalised: bool,
+    fn capitalised(&self) -> bool {
+        capitalised(self.text, self.start, self.sentence)
+    }
 }
 
 /// The words of every block, split and lower-cased once: `mark_shared_words` compares each
@@ -547,7 +557,9 @@ impl Words {
                     stopword: w.stopword,
                     topic_stopword,
                     alone: !numeric_beside,
-                    capitalised: capitalised(text, w.start, span),
+                    start: w.start,
+                    sentence: span,
+                    text,
                 });
                 continue;
             }
@@ -575,7 +587,9 @@ impl Words {
                     rules.is_stopword(&scratch.1)
                 },
                 alone: !numeric_beside,
-                capitalised: capitalised(text, start, span),
+                start,
+                sentence: span,
+                text,
             });
         }
     }
@@ -819,7 +833,7 @@ fn mark_shared_words(
                         && !w.topic_stopword
                     {
                         only_below = true;
-                        names_below = names_below || w.capitalised;
+                        names_below = names_below || w.capitalised();
                     }
                     if shared.len() < TOPIC_SHARED_WORDS
                         && blocks.beyond(sentence.block)
