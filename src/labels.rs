@@ -1384,15 +1384,21 @@ fn is_standalone_label(rule: &crate::rules::Rule) -> bool {
 }
 
 /// Per sentence: whether the decoder may read its echo below
-/// ([`SentenceFeatures::echo_below`]), under any weights. It reads it only in a block right
-/// above one that pitches, for a lead-in ([`is_lead_in`]) or above a closing line
-/// ([`closing_lines`]), and in the two blocks under a label line ([`label_scopes`]). A block
-/// pitches, under whatever weights, only if a sentence of it has a cue or a score (the cue of
-/// recurring passages adds to the score alone); a label line is a block of one sentence with a
-/// standalone label cue ([`is_standalone_label`]) of some weight. Cleaning searches the block
-/// below only for these sentences ([`crate::features::EchoBelow::mark`]): the search took a
-/// tenth of a warm article's instructions, and half the blocks of the corpus stand above a
-/// block without any cue (or end the article).
+/// ([`SentenceFeatures::echo_below`]), under any weights. It reads it only
+///
+/// - in a lead-in ([`is_lead_in`]): a block of at most [`LEAD_IN_MAX_SENTENCES`] sentences
+///   right above one that pitches;
+/// - in a sentence that pitches itself, right above a closing line ([`closing_lines`]): a block
+///   of one sentence that pitches;
+/// - in the two blocks under a label line ([`label_scopes`]).
+///
+/// A sentence pitches, under whatever weights, only if it has a cue or a score (the cue of
+/// recurring passages adds to the score alone), and a block only if one of its sentences
+/// does; a label line is a block of one sentence with a standalone label cue
+/// ([`is_standalone_label`]) of some weight. Cleaning searches the block below only for these
+/// sentences ([`crate::features::EchoBelow::mark`]): the search took a tenth of a warm
+/// article's instructions, and half the blocks of the corpus stand above a block without any
+/// cue (or end the article).
 pub fn reads_echo_below(
     sentences: &[Sentence],
     features: &[SentenceFeatures],
@@ -1405,11 +1411,7 @@ pub fn reads_echo_below(
         blocks.push(start..end);
         start = end;
     }
-    let may_pitch = |block: &std::ops::Range<usize>| {
-        features[block.clone()]
-            .iter()
-            .any(|f| !f.cues.is_empty() || f.score != 0.0)
-    };
+    let may_pitch = |j: usize| !features[j].cues.is_empty() || features[j].score != 0.0;
     let may_label = |block: &std::ops::Range<usize>| {
         block.len() == 1
             && features[block.start]
@@ -1419,11 +1421,15 @@ pub fn reads_echo_below(
     };
     let mut out = vec![false; sentences.len()];
     for (k, block) in blocks.iter().enumerate() {
-        let read = blocks.get(k + 1).is_some_and(may_pitch)
-            || blocks[k.saturating_sub(LABEL_SCOPE_MAX_BLOCKS)..k]
-                .iter()
-                .any(may_label);
-        out[block.clone()].fill(read);
+        let labelled = blocks[k.saturating_sub(LABEL_SCOPE_MAX_BLOCKS)..k]
+            .iter()
+            .any(may_label);
+        let below = blocks.get(k + 1).cloned().unwrap_or_default();
+        let lead_in = block.len() <= LEAD_IN_MAX_SENTENCES && below.clone().any(may_pitch);
+        let over_closing_line = below.len() == 1 && may_pitch(below.start);
+        for j in block.clone() {
+            out[j] = labelled || lead_in || (over_closing_line && may_pitch(j));
+        }
     }
     out
 }
