@@ -219,7 +219,8 @@ fn clean_read_text(
         fingerprints,
         ..
     } = reading;
-    let mut features = features::extract(text, &structure, &sentences, &language.code, rules);
+    let (mut features, echo) =
+        features::extract_but_echo(text, &structure, &sentences, &language.code, rules);
     let repeated = match (repeats, &fingerprints) {
         (Some(r), Some(fingerprints)) => {
             let passages = repeats::passages(text, &sentences, fingerprints, &features, rules, r);
@@ -228,6 +229,9 @@ fn clean_read_text(
         }
         _ => Vec::new(),
     };
+    // Every cue is in: the decoder's reads of the echo below are known.
+    let read = labels::reads_echo_below(&sentences, &features, rules);
+    echo.mark(&mut features, text, &sentences, rules, &read);
     let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
     let labels = label(
         &structure,

@@ -31,8 +31,10 @@ pub struct SentenceFeatures {
     /// take such a sentence without a pitch of its own only as the opener of a pitch that goes on.
     pub on_topic: bool,
     /// The length in letters of the longest content word it shares with the block after its own
-    /// (0 for none; see `mark_shared_words`): a call to action under a pitch names what the pitch
-    /// offered, a set-up paragraph speaks of what the pitch below it sells.
+    /// (0 for none; see [`EchoBelow::mark`]): a call to action under a pitch names what the pitch
+    /// offered, a set-up paragraph speaks of what the pitch below it sells. Cleaning finds it
+    /// only where the decoder reads it ([`crate::labels::reads_echo_below`]), and leaves 0
+    /// elsewhere; [`extract`] finds it for every sentence.
     pub echo_below: usize,
     /// It shares with the block after its own a word that stands in no other block of the
     /// article (see `mark_shared_words`): what the two blocks speak of, the rest of the article does
@@ -102,6 +104,29 @@ pub fn extract(
     language: &str,
     rules: &RuleSet,
 ) -> Vec<SentenceFeatures> {
+    let (mut features, echo) = extract_but_echo(text, structure, sentences, language, rules);
+    echo.mark(
+        &mut features,
+        text,
+        sentences,
+        rules,
+        &vec![true; sentences.len()],
+    );
+    features
+}
+
+/// The features of [`extract`] with every [`SentenceFeatures::echo_below`] left at 0, and what
+/// finds it for the sentences that need it ([`EchoBelow::mark`]). The search of the block
+/// below took a tenth of a warm article's instructions, and the decoder reads its result only
+/// next to cues ([`crate::labels::reads_echo_below`]), which are known once the cue of
+/// recurring passages is added after this.
+pub fn extract_but_echo(
+    text: &str,
+    structure: &Structure,
+    sentences: &[Sentence],
+    language: &str,
+    rules: &RuleSet,
+) -> (Vec<SentenceFeatures>, EchoBelow) {
     let short_runs = short_line_runs(text, structure, rules.structure().short_line_run);
     let own_typography = own_typography(text, structure);
     let interview = interview_turns(text, structure, sentences, &rules.structure().first_person);
@@ -234,7 +259,69 @@ pub fn extract(
         .collect();
     add_topic_cues(&mut features, text, sentences, &topic_rules, rules);
     mark_shared_words(&mut features, text, &words, sentences, &topic_rules, rules);
-    features
+    (features, EchoBelow { words })
+}
+
+/// The words of an article's blocks, kept from [`extract_but_echo`] to find the echo below of
+/// the sentences that need it.
+pub struct EchoBelow {
+    words: Words,
+}
+
+impl EchoBelow {
+    /// Sets [`SentenceFeatures::echo_below`] of every sentence `i` with `wanted[i]`: the
+    /// length in letters of the longest content word it shares with the block after its own
+    /// (0 for none, and for a sentence of the last block). A call to action that closes a pitch
+    /// names what the pitch offered ("Jetzt Depot eröffnen" under a sentence about a depot,
+    /// "Download your free copy" under a free guide); the opening line of the next insert,
+    /// below a pitch for something else, does not.
+    pub fn mark(
+        &self,
+        features: &mut [SentenceFeatures],
+        text: &str,
+        sentences: &[Sentence],
+        rules: &RuleSet,
+        wanted: &[bool],
+    ) {
+        let words = &self.words;
+        // The block below, the first letters of its content words, and its sorted content words
+        // once a word gets past those.
+        let mut below: (usize, FirstLetters, Option<Vec<&str>>) =
+            (usize::MAX, FirstLetters::default(), None);
+        let mut scratch = Default::default();
+        for ((sentence, f), _) in sentences
+            .iter()
+            .zip(features.iter_mut())
+            .zip(wanted)
+            .filter(|(_, &wanted)| wanted)
+        {
+            let next = sentence.block + 1;
+            if next >= words.blocks.len() {
+                continue;
+            }
+            if below.0 != next {
+                below = (next, FirstLetters::of_block(words, next), None);
+            }
+            // The longest content word shared with the block below (a stopword shares none).
+            let mut longest = 0;
+            words.for_each_in(
+                text,
+                sentence.block,
+                sentence.span,
+                &mut scratch,
+                rules,
+                |w| {
+                    if !w.stopword && below.1.may_start(w.lower) {
+                        let sorted = below
+                            .2
+                            .get_or_insert_with(|| sorted_content_words(words, next));
+                        longest = longest.max(shared_word(w.lower, sorted));
+                    }
+                },
+            );
+            f.echo_below = longest;
+        }
+    }
 }
 
 /// How many sentences, at least, and what share of all (1 in `VOICE_SHARE`) must address the
@@ -274,8 +361,8 @@ const ECHO_WORD_MIN_CHARS: usize = 3;
 const ECHO_PREFIX_MIN_CHARS: usize = 4;
 
 /// A word of a block, a longest run of letters, of at least [`ECHO_WORD_MIN_CHARS`] letters
-/// (shorter ones are compared by neither the echo below nor the on-topic marking of
-/// `mark_shared_words`).
+/// (shorter ones are compared by neither the echo below of [`EchoBelow::mark`] nor the on-topic
+/// marking of `mark_shared_words`).
 #[derive(Clone, Copy, Debug)]
 struct Word {
     /// Where it stands in the text.
@@ -305,15 +392,25 @@ struct WordOf<'a> {
     topic_stopword: bool,
     /// Neither digits nor other numeric characters stand beside it in the sentence.
     alone: bool,
-    /// It opens with a capital letter and is not the sentence's first word: a name (or, in
-    /// German, any noun).
-    capitalised: bool,
+    /// Where it starts in `text`, inside the sentence `sentence`: what
+    /// [`WordOf::capitalised`] looks at, only for the few words that need it.
+    start: usize,
+    sentence: Span,
+    text: &'a str,
 }
 
-/// The words of every block, split and lower-cased once: `mark_shared_words` compares each
-/// sentence's words with those of blocks (echo below, on topic), and splitting and
-/// lower-casing every block and sentence again for each of them cost two fifths of a warm
-/// article's instructions.
+impl WordOf<'_> {
+    /// It opens with a capital letter and is not the sentence's first word: a name (or, in
+    /// German, any noun).
+    fn capitalised(&self) -> bool {
+        capitalised(self.text, self.start, self.sentence)
+    }
+}
+
+/// The words of every block, split and lower-cased once: `mark_shared_words` and
+/// [`EchoBelow::mark`] compare each sentence's words with those of blocks (on topic, echo
+/// below), and splitting and lower-casing every block and sentence again for each of them cost
+/// two fifths of a warm article's instructions.
 struct Words {
     /// The text lower-cased, in place in every block where that keeps each character's
     /// length in bytes ([`Words::in_place`]): there a word's lowercase form is its own span
@@ -551,7 +648,9 @@ impl Words {
                     stopword: w.stopword,
                     topic_stopword,
                     alone: !numeric_beside,
-                    capitalised: capitalised(text, w.start, span),
+                    start: w.start,
+                    sentence: span,
+                    text,
                 });
                 continue;
             }
@@ -579,7 +678,9 @@ impl Words {
                     rules.is_stopword(&scratch.1)
                 },
                 alone: !numeric_beside,
-                capitalised: capitalised(text, start, span),
+                start,
+                sentence: span,
+                text,
             });
         }
     }
@@ -744,12 +845,11 @@ const ONLY_BELOW_MIN_CHARS: usize = 6;
 ///   is the story's, an insert's opener speaks of the reader or the offer.
 /// - Sums the story up: at least [`SUMMARY_MIN_WORDS`] of its topic words, and half of them,
 ///   stand in three blocks or more; it gets the `article_topic` rules' editorial cue.
-/// - Echo below: the longest content word it shares with the block after its own. A call to
-///   action that closes a pitch names what the pitch offered ("Jetzt Depot eröffnen" under a
-///   sentence about a depot, "Download your free copy" under a free guide); the opening line of
-///   the next insert, below a pitch for something else, does not.
+/// - Shares with the block after its own a word no other block uses
+///   ([`SentenceFeatures::echo_below_only`]), and whether that word is a name in it.
 ///
-/// (Each had walked the words of every sentence on its own.)
+/// (Each had walked the words of every sentence on its own.) The longest word it shares with
+/// the block below is found apart, only where the decoder reads it ([`EchoBelow::mark`]).
 fn mark_shared_words(
     features: &mut [SentenceFeatures],
     text: &str,
@@ -780,21 +880,10 @@ fn mark_shared_words(
     }
     // The distinct words of a sentence that stand in other blocks, up to as many as count.
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
-    // The block below, the first letters of its content words, and its sorted content words
-    // once a word gets past those.
-    let mut below: (usize, FirstLetters, Option<Vec<&str>>) =
-        (usize::MAX, FirstLetters::default(), None);
     let mut scratch = Default::default();
     for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
         shared.clear();
         let (mut only_below, mut names_below) = (false, false);
-        let next = sentence.block + 1;
-        let has_below = next < words.blocks.len();
-        if has_below && below.0 != next {
-            below = (next, FirstLetters::of_block(words, next), None);
-        }
-        // The longest content word shared with the block below (a stopword shares none).
-        let mut longest = 0;
         // Its topic words, and how many of them recur across the article (in three blocks).
         let (mut topic_words, mut recurring) = (0usize, 0usize);
         words.for_each_in(
@@ -804,12 +893,6 @@ fn mark_shared_words(
             &mut scratch,
             rules,
             |w| {
-                if has_below && !w.stopword && below.1.may_start(w.lower) {
-                    let sorted = below
-                        .2
-                        .get_or_insert_with(|| sorted_content_words(words, next));
-                    longest = longest.max(shared_word(w.lower, sorted));
-                }
                 if w.letters < TOPIC_WORD_MIN_CHARS || !w.alone {
                     return;
                 }
@@ -823,7 +906,7 @@ fn mark_shared_words(
                         && !w.topic_stopword
                     {
                         only_below = true;
-                        names_below = names_below || w.capitalised;
+                        names_below = names_below || w.capitalised();
                     }
                     if shared.len() < TOPIC_SHARED_WORDS
                         && blocks.beyond(sentence.block)
@@ -844,9 +927,6 @@ fn mark_shared_words(
         }
         f.echo_below_only = only_below;
         f.names_below_only = names_below;
-        if has_below {
-            f.echo_below = longest;
-        }
     }
 }
 

@@ -1508,11 +1508,66 @@ fn bare_label_lines(
         out[start] = end == start + 1
             && features[start].cues.iter().any(|cue| {
                 let rule = &rules.rules()[cue.rule];
-                rule.category == Some(Category::SponsoredLabel)
-                    && rule.weight >= 1.0
-                    && rule.position == Position::Standalone
+                is_standalone_label(rule) && rule.weight >= 1.0
             });
         start = end;
+    }
+    out
+}
+
+/// Whether a rule is a label cue that stands alone on its line ("Anzeige", "Sponsored"): of
+/// such a cue, with a weight of 1 or more, is a label line ([`bare_label_lines`]).
+fn is_standalone_label(rule: &crate::rules::Rule) -> bool {
+    rule.category == Some(Category::SponsoredLabel) && rule.position == Position::Standalone
+}
+
+/// Per sentence: whether the decoder may read its echo below
+/// ([`SentenceFeatures::echo_below`]), under any weights. It reads it only
+///
+/// - in a lead-in ([`is_lead_in`]): a block of at most [`LEAD_IN_MAX_SENTENCES`] sentences
+///   right above one that pitches;
+/// - in a sentence that pitches itself, right above a closing line ([`closing_lines`]): a block
+///   of one sentence that pitches;
+/// - in the two blocks under a label line ([`label_scopes`]).
+///
+/// A sentence pitches, under whatever weights, only if it has a cue or a score (the cue of
+/// recurring passages adds to the score alone), and a block only if one of its sentences
+/// does; a label line is a block of one sentence with a standalone label cue
+/// ([`is_standalone_label`]) of some weight. Cleaning searches the block below only for these
+/// sentences ([`crate::features::EchoBelow::mark`]): the search took a tenth of a warm
+/// article's instructions, and half the blocks of the corpus stand above a block without any
+/// cue (or end the article).
+pub fn reads_echo_below(
+    sentences: &[Sentence],
+    features: &[SentenceFeatures],
+    rules: &RuleSet,
+) -> Vec<bool> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    while start < sentences.len() {
+        let end = block_end(sentences, start);
+        blocks.push(start..end);
+        start = end;
+    }
+    let may_pitch = |j: usize| !features[j].cues.is_empty() || features[j].score != 0.0;
+    let may_label = |block: &std::ops::Range<usize>| {
+        block.len() == 1
+            && features[block.start]
+                .cues
+                .iter()
+                .any(|cue| is_standalone_label(&rules.rules()[cue.rule]))
+    };
+    let mut out = vec![false; sentences.len()];
+    for (k, block) in blocks.iter().enumerate() {
+        let labelled = blocks[k.saturating_sub(LABEL_SCOPE_MAX_BLOCKS)..k]
+            .iter()
+            .any(may_label);
+        let below = blocks.get(k + 1).cloned().unwrap_or_default();
+        let lead_in = block.len() <= LEAD_IN_MAX_SENTENCES && below.clone().any(may_pitch);
+        let over_closing_line = below.len() == 1 && may_pitch(below.start);
+        for j in block.clone() {
+            out[j] = labelled || lead_in || (over_closing_line && may_pitch(j));
+        }
     }
     out
 }
@@ -2028,6 +2083,34 @@ mod tests {
         let cleaned = crate::article::clean(&article(story), &rules).clean_text;
         assert!(cleaned.contains("Millions of scam"), "{cleaned}");
         assert!(cleaned.contains(story), "{cleaned}");
+    }
+
+    /// The blocks under a label line are the labelled insert's set-up when each shares a word
+    /// with the block below it, whether or not that block has a cue of its own: cleaning finds
+    /// the echo below of the first though the block under it has none ([`reads_echo_below`]).
+    #[test]
+    fn the_set_up_under_a_label_shares_a_word_with_a_block_without_cues() {
+        let rules = RuleSet::builtin();
+        let text = "Police warn of fake parcel texts\n\n\
+                    Police warned on Monday of a wave of fake text messages that claim a parcel is held at customs.\n\n\
+                    Sponsored content\n\n\
+                    Millions of scam messages reach British phones every week.\n\n\
+                    The messages copy the logos of couriers and link to pages that steal banking details.\n\n\
+                    Download Shieldly free and get 30 days of Premium protection for your banking.\n\n\
+                    Officers said more than 2,000 people had reported the messages since October.\n";
+        let article = crate::article::clean(text, &rules);
+        let features = &article.features;
+        // "Millions of scam messages …" and the block under it fire no cue.
+        assert!(features[2].cues.is_empty() && features[3].cues.is_empty());
+        assert!(
+            features[2].echo_below >= LEAD_IN_ECHO_MIN_CHARS,
+            "{features:?}"
+        );
+        let scores: Vec<f64> = features.iter().map(|f| f.score).collect();
+        let context = Context::new(&article.structure, &article.sentences, features, &rules);
+        let margins = emissions(&scores, &article.sentences, &context, rules.weights());
+        // The label and the pitch vouch for it.
+        assert!(margins[2] > 0.0, "{margins:?}");
     }
 
     #[test]

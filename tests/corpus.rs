@@ -549,6 +549,69 @@ fn blank_lines_between_paragraphs_change_nothing() {
     assert!(differ.is_empty(), "{differ:#?}");
 }
 
+/// Cleaning searches the block below only for the sentences whose echo below the decoder may
+/// read (`labels::reads_echo_below`), and leaves 0 elsewhere. On every article, and under
+/// weights far from the built-in ones (as `train` and the folds fit them), the decoder's
+/// margins and labels are the same as with the echo below of every sentence.
+#[test]
+fn the_echo_below_is_found_wherever_the_decoder_reads_it() {
+    use klartext::features::{self, SentenceFeatures};
+    use klartext::labels;
+    use klartext::rules::Weights;
+
+    let rules = RuleSet::builtin();
+    let base = rules.weights();
+    let weights = [
+        base,
+        Weights { bias: 0.2, ..base },
+        Weights {
+            bias: 1.2,
+            paragraph_support: 0.8,
+            ..base
+        },
+        Weights {
+            switch_between_paragraphs: 0.05,
+            switch_after_heading: 0.1,
+            glued_run_continues: 0.2,
+            ..base
+        },
+    ];
+    let mut skipped = 0;
+    for article in corpus() {
+        let reading = klartext::article::read(&article.text, &rules);
+        let (structure, sentences) = (&reading.structure, &reading.sentences);
+        let text = reading.text(&article.text);
+        let language = &reading.language.code;
+        let every = features::extract(text, structure, sentences, language, &rules);
+        let read = labels::reads_echo_below(sentences, &every, &rules);
+        let mut sparse = every.clone();
+        for (f, _) in sparse.iter_mut().zip(&read).filter(|(_, read)| !**read) {
+            skipped += usize::from(f.echo_below > 0);
+            f.echo_below = 0;
+        }
+        assert_eq!(
+            klartext::clean(&article.text, &rules).features,
+            sparse,
+            "{}",
+            article.id
+        );
+        let scores: Vec<f64> = every.iter().map(|f| f.score).collect();
+        for weights in weights {
+            let decode = |features: &[SentenceFeatures]| {
+                let context = labels::Context::new(structure, sentences, features, &rules);
+                (
+                    labels::emissions(&scores, sentences, &context, weights),
+                    labels::decode(&scores, sentences, &context, weights),
+                )
+            };
+            assert_eq!(decode(&sparse), decode(&every), "{}", article.id);
+        }
+    }
+    println!("echoes the decoder does not read, left out: {skipped}");
+    // The test tells something only if the decoder is shown echoes that it must not need.
+    assert!(skipped > 1000, "{skipped} echoes left out");
+}
+
 /// What `klartext count` reports per category rests on the category of each ad caught.
 #[test]
 fn caught_ads_get_their_gold_category() {
