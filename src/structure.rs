@@ -572,10 +572,11 @@ fn is_separator(c: char) -> bool {
 const BYLINE_MAX_WORDS: usize = 16;
 
 /// Separators between a byline and the date it ends in.
-const BYLINE_SEPARATORS: [&str; 3] = [" · ", " | ", " • "];
+const BYLINE_SEPARATORS: [&str; 5] = [" · ", " | ", " • ", " – ", " — "];
 
 /// A dateline that ends a one-line header after a separator ("Medically reviewed by Dr Claire
-/// Whitford, GP · Updated 7 Dec 2026", "Von Anna Berg | 07.12.2026"): the dateline and the rest
+/// Whitford, GP · Updated 7 Dec 2026", "Von Anna Berg | 07.12.2026", "Propos recueillis par
+/// Antoine Guérin – Le 5 décembre 2026"): the dateline and the rest
 /// of the line before the separator. Only a short line, and only a dateline that runs to the
 /// line's end.
 fn dateline_after_byline(
@@ -1046,6 +1047,12 @@ mod tests {
                 "2026-12-07T06:30",
                 "Mehr Text hier.",
             ),
+            (
+                "03/12/2026 07:45hMás de la mitad",
+                "03/12/2026 07:45h",
+                "2026-12-03T07:45",
+                "Más de la mitad",
+            ),
         ];
         for (line, raw, iso, next) in cases {
             let (r, d, n) = dateline(line).unwrap_or_else(|| panic!("no dateline in {line:?}"));
@@ -1071,6 +1078,10 @@ mod tests {
         // capitalised words are a section's byline, and the date alone is the dateline.
         let section = "Titel\nCampus News | 7 December 2026\nText.\n";
         assert_eq!(found(section).as_deref(), Some("7 December 2026"));
+        let interview =
+            "Titel\nPropos recueillis par Antoine Guérin – Le 5 décembre 2026\nTexte.\n";
+        let found_fr = |text: &str| parse(text, "fr", &rules).dateline.map(|d| d.text);
+        assert_eq!(found_fr(interview).as_deref(), Some("Le 5 décembre 2026"));
         let place = "Titel\nFrankfurt am Main | 7. Dezember 2026\nText.\n";
         assert_eq!(
             found(place).as_deref(),

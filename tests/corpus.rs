@@ -307,12 +307,16 @@ fn detection_with_the_built_in_rules() {
     // as its questions: 0.9017, F1 0.9298, retained 0.99952, none cut; hand-overs that leave the naming to the
     // next sentence and the set-up paragraph above them, mid-sentence calls to action in
     // Spanish and French, French and Spanish urgency: 0.9068, F1 0.9337 (round 23, now seen:
-    // 25 of 30).
+    // 25 of 30). The headlines under a related-link line, reader events: 0.9106, F1 0.9348.
+    // The twenty-fourth round (unseen: 25 of 30 ads, char P 100%, retained 1.0, none of its
+    // seven articles without ads cut; 27 of 30 after the two changes just named; rules fitted
+    // by `train` on the other 590: 25 of 30) took the corpus to 610 articles: 0.9102, F1
+    // 0.9343, retained 0.99953.
     let floors = Floors {
-        caught: 0.906,
+        caught: 0.910,
         retained: 0.9995,
         cut: 0,
-        f1: 0.933,
+        f1: 0.934,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -649,8 +653,9 @@ fn caught_ads_get_their_gold_category() {
     // ads (590 articles): 0.9461; two more ads caught, both given another category than their
     // gold one (a law firm's free call, annotated `affiliate`, as `other`; invoicing software at
     // 9,90 € a month, `affiliate`, as `subscription`): 0.9437. The floor fell with the corpus
-    // and with ads newly caught.
-    assert!(right >= 0.943, "category right {right:.4}, floor 0.943");
+    // and with ads newly caught. The twenty-fourth round's 30 ads (610 articles), with the
+    // related-link lists: 0.9459.
+    assert!(right >= 0.945, "category right {right:.4}, floor 0.945");
 }
 
 #[test]
@@ -793,12 +798,14 @@ fn detection_cross_validated_in_five_folds() {
     // open with a statement as its questions, and "We spoke to …" as reported speech: 0.8991,
     // one cut; a list whose items end in semicolons no short-line run: 0.9004, F1 0.9263,
     // retained 0.99888, none cut; hand-overs that leave the naming to the next sentence, and
-    // the calls to action and urgency above: 0.9042, F1 0.9300.
+    // the calls to action and urgency above: 0.9042, F1 0.9300. Related-link lists and reader
+    // events: 0.9080, F1 0.9312. The twenty-fourth round took the corpus to 610 articles:
+    // 0.9139, F1 0.9344, retained 0.99897, none cut (10 folds 0.9114, 4 folds 0.9053).
     let floors = Floors {
-        caught: 0.904,
-        retained: 0.9988,
+        caught: 0.913,
+        retained: 0.9989,
         cut: 0,
-        f1: 0.930,
+        f1: 0.934,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
