@@ -311,12 +311,17 @@ fn detection_with_the_built_in_rules() {
     // The twenty-fourth round (unseen: 25 of 30 ads, char P 100%, retained 1.0, none of its
     // seven articles without ads cut; 27 of 30 after the two changes just named; rules fitted
     // by `train` on the other 590: 25 of 30) took the corpus to 610 articles: 0.9102, F1
-    // 0.9343, retained 0.99953.
+    // 0.9343, retained 0.99953. Fine print under an insert, hand-overs that say others chose
+    // the offer, comparison services, Spanish usted imperatives: 0.9176, F1 0.938. The
+    // twenty-fifth round (unseen: 21 of 29 ads, char P 100%, retained 1.0, none cut; 22 of 29
+    // after related-link openers that name what they list; rules fitted by `train` on the
+    // other 610: 20 of 29) took the corpus to 630 articles: 0.9121, F1 0.9362, retained
+    // 0.99955.
     let floors = Floors {
-        caught: 0.910,
+        caught: 0.912,
         retained: 0.9995,
         cut: 0,
-        f1: 0.934,
+        f1: 0.936,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -654,8 +659,10 @@ fn caught_ads_get_their_gold_category() {
     // gold one (a law firm's free call, annotated `affiliate`, as `other`; invoicing software at
     // 9,90 € a month, `affiliate`, as `subscription`): 0.9437. The floor fell with the corpus
     // and with ads newly caught. The twenty-fourth round's 30 ads (610 articles), with the
-    // related-link lists: 0.9459.
-    assert!(right >= 0.945, "category right {right:.4}, floor 0.945");
+    // related-link lists: 0.9459. The twenty-fifth round's 29 ads (630 articles), whose
+    // affiliate boxes for data plans, streaming, hotels and parcel couriers read as
+    // subscription, other and app offers: 0.9414. The floor fell with the corpus.
+    assert!(right >= 0.941, "category right {right:.4}, floor 0.941");
 }
 
 #[test]
@@ -800,10 +807,13 @@ fn detection_cross_validated_in_five_folds() {
     // retained 0.99888, none cut; hand-overs that leave the naming to the next sentence, and
     // the calls to action and urgency above: 0.9042, F1 0.9300. Related-link lists and reader
     // events: 0.9080, F1 0.9312. The twenty-fourth round took the corpus to 610 articles:
-    // 0.9139, F1 0.9344, retained 0.99897, none cut (10 folds 0.9114, 4 folds 0.9053).
+    // 0.9139, F1 0.9344, retained 0.99897, none cut (10 folds 0.9114, 4 folds 0.9053). Fine
+    // print, hand-overs, comparison services and Spanish imperatives: 0.9200, F1 0.938. The
+    // twenty-fifth round took the corpus to 630 articles: 0.9133, F1 0.9348, retained 0.99912,
+    // none cut (10 folds 0.9109, 4 folds 0.9026).
     let floors = Floors {
         caught: 0.913,
-        retained: 0.9989,
+        retained: 0.9991,
         cut: 0,
         f1: 0.934,
     };
