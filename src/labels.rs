@@ -505,13 +505,13 @@ const CLOSING_PITCH_SET_UP_MAX_SENTENCES: usize = 3;
 /// go too, unless one of them pitches on its own (scores above `bias`: a hook, "¿Crees que el
 /// Almenara logrará la permanencia?", that the decoder left out of the run), quotes anyone,
 /// speaks against promo (scores below 0, or fires a cue of negative weight at all: reported
-/// speech, advice) or opens an insert
-/// of its own, or there are more than [`CLOSING_PITCH_SET_UP_MAX_SENTENCES`]. A run that opens
-/// with a hook or only in the publisher's voice ("Want our Fed Watch briefing before every
-/// meeting?") is an insert glued under the story's last line, which stays; so is a run that
-/// ends on a story sentence the decoder took along after a glued pitch. A single glued
-/// sentence is left to the decoder. In text hard-wrapped without blank lines a paragraph may
-/// stand in several blocks ([`Context::continues_above`]); it is taken whole.
+/// speech, advice) or opens an insert of its own, or there are more than
+/// [`CLOSING_PITCH_SET_UP_MAX_SENTENCES`]. A run that opens with a hook or only in the
+/// publisher's voice ("Want our Fed Watch briefing before every meeting?") is an insert glued
+/// under the story's last line, which stays; so is a run that ends on a story sentence the
+/// decoder took along after a glued pitch. A single glued sentence is left to the decoder. In
+/// text hard-wrapped without blank lines a paragraph may stand in several blocks
+/// ([`paragraph_end`]); it is taken whole.
 fn set_ups_of_closing_pitches(
     labels: &mut [Label],
     scores: &[f64],

@@ -576,9 +576,8 @@ const BYLINE_SEPARATORS: [&str; 5] = [" · ", " | ", " • ", " – ", " — "];
 
 /// A dateline that ends a one-line header after a separator ("Medically reviewed by Dr Claire
 /// Whitford, GP · Updated 7 Dec 2026", "Von Anna Berg | 07.12.2026", "Propos recueillis par
-/// Antoine Guérin – Le 5 décembre 2026"): the dateline and the rest
-/// of the line before the separator. Only a short line, and only a dateline that runs to the
-/// line's end.
+/// Antoine Guérin – Le 5 décembre 2026"): the dateline and the rest of the line before the
+/// separator. Only a short line, and only a dateline that runs to the line's end.
 fn dateline_after_byline(
     text: &str,
     block: Span,
