@@ -506,12 +506,12 @@ const CLOSING_PITCH_SET_UP_MAX_SENTENCES: usize = 3;
 /// Almenara logrará la permanencia?", that the decoder left out of the run), quotes anyone,
 /// speaks against promo (scores below 0, or fires a cue of negative weight at all: reported
 /// speech, advice) or opens an insert of its own, or there are more than
-/// [`CLOSING_PITCH_SET_UP_MAX_SENTENCES`]. A run that opens with a hook or only in the
-/// publisher's voice ("Want our Fed Watch briefing before every meeting?") is an insert glued
-/// under the story's last line, which stays; so is a run that ends on a story sentence the
-/// decoder took along after a glued pitch. A single glued sentence is left to the decoder. In
-/// text hard-wrapped without blank lines a paragraph may stand in several blocks
-/// ([`paragraph_end`]); it is taken whole.
+/// [`CLOSING_PITCH_SET_UP_MAX_SENTENCES`]. A run that opens with a hook, with an insert's own
+/// opener (a label, "Gewinnspiel:", "PS:") or only in the publisher's voice ("Want our Fed
+/// Watch briefing before every meeting?") is an insert glued under the story's last line,
+/// which stays; so is a run that ends on a story sentence the decoder took along after a glued
+/// pitch. A single glued sentence is left to the decoder. In text hard-wrapped without blank
+/// lines a paragraph may stand in several blocks ([`paragraph_end`]); it is taken whole.
 fn set_ups_of_closing_pitches(
     labels: &mut [Label],
     scores: &[f64],
@@ -532,6 +532,7 @@ fn set_ups_of_closing_pitches(
             && run - start <= CLOSING_PITCH_SET_UP_MAX_SENTENCES
             && context.names_offer[run]
             && !context.hook[run]
+            && !context.opener_cue[run]
             && scores[end - 1] > bias
             && (start..run).all(|j| {
                 (0.0..=bias).contains(&scores[j])
@@ -2671,6 +2672,15 @@ mod tests {
         assert_eq!(with(&article, &[1, 2], &[], &[3]), [E, E, E, P, P, E]);
         let single = [(0, 0.0), (1, 0.0), (1, 0.0), (1, 2.0), (2, 0.0)];
         assert_eq!(with(&single, &[1, 2], &[], &[]), [E, E, E, P, E]);
+        // One that opens with an insert's own opener ("Gewinnspiel: …") is an insert of its own.
+        let opened = Case {
+            scores: &article,
+            on_topic: &[1, 2],
+            opens_insert: &[3],
+            ..Case::default()
+        }
+        .run();
+        assert_eq!(opened, [E, E, E, P, P, E]);
         // A set-up sentence that speaks against promo, or four of them, stay.
         let mut reported = article;
         reported[2].1 = -0.4;
