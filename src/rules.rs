@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::labels::RuleRoles;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -1040,6 +1041,9 @@ pub struct RuleSet {
     /// screen its sentences; built on first use, so a run over one language compiles only its
     /// own.
     screens: HashMap<String, OnceLock<Screen>>,
+    /// What the labeller reads of each rule, in rule order ([`RuleSet::label_roles`]); built on
+    /// first use, and anew for a set with other rules or weights.
+    label_roles: OnceLock<Vec<RuleRoles>>,
 }
 
 /// The stopword lists of all languages in one table: a word is looked up once and tells every
@@ -1753,6 +1757,7 @@ impl RuleSet {
             markers: crate::lang::Markers::new(markers)
                 .map_err(|message| Error::rules(first, 1, 1, message))?,
             screens: HashMap::new(),
+            label_roles: OnceLock::new(),
         };
         set.index_words();
         set.screens = set
@@ -1771,6 +1776,13 @@ impl RuleSet {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// What the labeller reads of each rule, in the order of [`RuleSet::rules`]
+    /// ([`RuleRoles`]).
+    pub fn label_roles(&self) -> &[RuleRoles] {
+        self.label_roles
+            .get_or_init(|| self.rules.iter().map(RuleRoles::of).collect())
     }
 
     /// The category hints of every language ([`CategoryHint`]).
@@ -1944,6 +1956,7 @@ impl RuleSet {
             });
         }
         out.index_words();
+        out.label_roles = OnceLock::new();
         out
     }
 
@@ -1955,6 +1968,7 @@ impl RuleSet {
             rule.weight = w;
         }
         out.weights = weights;
+        out.label_roles = OnceLock::new();
         out
     }
 
