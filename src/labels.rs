@@ -10,7 +10,7 @@
 //! flip it. Ties go to editorial: removing editorial text is worse than missing an ad.
 
 use crate::features::SentenceFeatures;
-use crate::rules::{Category, Position, RuleSet, Weights};
+use crate::rules::{Category, MatchBuffers, Position, RuleSet, Weights};
 use crate::sentences::{block_end, block_start, Sentence};
 use crate::structure::{Span, Structure};
 
@@ -1700,14 +1700,14 @@ fn starts_new_insert(
 /// The category hints found in `sentences` of `text`: category and strength, once per sentence
 /// a hint matches ([`RuleSet::hints_matching`]).
 fn hints_in(text: &str, sentences: &[Sentence], rules: &RuleSet) -> Vec<(Category, f64)> {
-    sentences
-        .iter()
-        .flat_map(|s| {
-            rules
-                .hints_matching(s.span.of(text))
-                .map(|h| (h.category, h.strength))
-        })
-        .collect()
+    let mut found = Vec::new();
+    let mut buffers = MatchBuffers::default();
+    for s in sentences {
+        rules.hints_matching(s.span.of(text), &mut buffers, |h| {
+            found.push((h.category, h.strength))
+        });
+    }
+    found
 }
 
 /// The category with the largest summed weight among the cues and the hints found (`hinted`),
