@@ -286,24 +286,16 @@ fn render(
     let mut out = String::with_capacity(text.len());
     let mut headings = Vec::new();
     for (b, (block, cuts)) in structure.blocks.iter().zip(&removed).enumerate() {
-        let mut pieces = Vec::new();
+        // The block's line is written straight into `out` (three allocations a block went to
+        // collecting its pieces and joining them).
+        let line_start = out.len();
         let mut at = block.span.start;
         for cut in cuts {
-            pieces.push(&text[at..cut.start]);
+            push_piece(&mut out, line_start, &text[at..cut.start]);
             at = cut.end;
         }
-        pieces.push(&text[at..block.span.end]);
-        let mut line = pieces
-            .iter()
-            .map(|p| p.trim())
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        // A hard-wrapped paragraph is one block over several lines; it comes out on one line.
-        if line.contains('\n') {
-            line = line.lines().map(str::trim).collect::<Vec<_>>().join(" ");
-        }
-        if line.is_empty() {
+        push_piece(&mut out, line_start, &text[at..block.span.end]);
+        if out.len() == line_start {
             continue;
         }
         // A liveblog's time on a line of its own ("21:05 Uhr" above the entry) marks where an
@@ -318,12 +310,31 @@ fn render(
             .as_ref()
             .is_some_and(|dateline| block.span.start < dateline.span.start);
         if block.kind == BlockKind::Heading && cuts.is_empty() && !only_time && !in_header {
-            headings.push(line.clone());
+            headings.push(out[line_start..].to_string());
         }
-        out.push_str(&line);
         out.push('\n');
     }
     (out, headings)
+}
+
+/// Appends `piece`, what is left of a block between two cuts, to the block's line, which starts
+/// at `line_start` in `out`: trimmed, after a space when the line holds an earlier piece, and
+/// on one line (a hard-wrapped paragraph is one block over several lines: its lines are
+/// trimmed and joined with a space). An empty piece adds nothing.
+fn push_piece(out: &mut String, line_start: usize, piece: &str) {
+    let piece = piece.trim();
+    if piece.is_empty() {
+        return;
+    }
+    if out.len() > line_start {
+        out.push(' ');
+    }
+    for (i, line) in piece.lines().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(line.trim());
+    }
 }
 
 /// Labels from sentence scores: the decoder, with every heading bound to the paragraph it

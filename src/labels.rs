@@ -10,7 +10,7 @@
 //! flip it. Ties go to editorial: removing editorial text is worse than missing an ad.
 
 use crate::features::SentenceFeatures;
-use crate::rules::{Category, Position, RuleSet, Weights};
+use crate::rules::{Category, MatchBuffers, Position, RuleSet, Weights};
 use crate::sentences::{block_end, block_start, Sentence};
 use crate::structure::{Span, Structure};
 
@@ -155,17 +155,24 @@ impl Context {
         rules: &RuleSet,
     ) -> Context {
         let each = |fact: fn(&SentenceFeatures) -> bool| features.iter().map(fact).collect();
-        // Per sentence: it fires a cue of a rule that `family` accepts.
-        let fires = |family: fn(&crate::rules::Rule) -> bool| {
-            features
-                .iter()
-                .map(|f| f.cues.iter().any(|cue| family(&rules.rules()[cue.rule])))
-                .collect()
+        // Per sentence: the roles of all its cues' rules together.
+        let roles = rules.label_roles();
+        let fired: Vec<RuleRoles> = features
+            .iter()
+            .map(|f| {
+                f.cues
+                    .iter()
+                    .fold(RuleRoles::NONE, |all, cue| all | roles[cue.rule])
+            })
+            .collect();
+        // Per sentence: it fires a cue of a rule that has `role`.
+        let fires = |role: RuleRoles| -> Vec<bool> {
+            fired.iter().map(|&all| all.contains(role)).collect()
         };
         let label_line = bare_label_lines(sentences, features, rules);
         // A related-link line ("Read more: …") is an insert of its own too, not the heading of
         // the paragraph under it.
-        let related: Vec<bool> = fires(|rule| rule.speaks_for(Category::RelatedLink));
+        let related = fires(RuleRoles::RELATED);
         let unbound: Vec<bool> = label_line
             .iter()
             .zip(&related)
@@ -175,36 +182,28 @@ impl Context {
             binds_to_next: label_lines_unbound(structure.heading_binds(), sentences, &unbound),
             on_topic: each(|f| f.on_topic),
             opens_insert: opens_new_insert(sentences, features, rules),
-            editorial_evidence: fires(|rule| rule.weight < 0.0),
+            editorial_evidence: fires(RuleRoles::EDITORIAL_EVIDENCE),
             echo_below: features.iter().map(|f| f.echo_below).collect(),
             echo_below_only: each(|f| f.echo_below_only),
             names_below_only: each(|f| f.names_below_only),
             quotes_speech: each(|f| f.quotes_speech),
             opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
             label_line,
-            publisher_voice: fires(speaks_as_publisher),
-            appeals: fires(appeals_for_support),
-            call_to_action: fires(calls_to_action),
-            shop_button: fires(|rule| positive_family(rule) == Some("cta.shop_button")),
-            hands_over: fires(hands_over),
-            poses_problem: fires(poses_problem),
-            fine_print: fires(is_fine_print),
-            names_offer: fires(|rule| {
-                rule.weight > 0.0 && (rule.category.is_some() || calls_to_action(rule))
-            }),
-            hook: fires(|rule| {
-                matches!(positive_family(rule), Some("hook.desire" | "hook_question"))
-            }),
-            switches_language: fires(|rule| rule.id == "context.language_switch"),
-            states_facts_only: features
+            publisher_voice: fires(RuleRoles::PUBLISHER_VOICE),
+            appeals: fires(RuleRoles::APPEALS),
+            call_to_action: fires(RuleRoles::CALL_TO_ACTION),
+            shop_button: fires(RuleRoles::SHOP_BUTTON),
+            hands_over: fires(RuleRoles::HANDS_OVER),
+            poses_problem: fires(RuleRoles::POSES_PROBLEM),
+            fine_print: fires(RuleRoles::FINE_PRINT),
+            names_offer: fires(RuleRoles::NAMES_OFFER),
+            hook: fires(RuleRoles::HOOK),
+            switches_language: fires(RuleRoles::SWITCHES_LANGUAGE),
+            states_facts_only: fired
                 .iter()
-                .map(|f| {
-                    f.cues
-                        .iter()
-                        .all(|cue| states_product_facts(&rules.rules()[cue.rule]))
-                })
+                .map(|all| !all.contains(RuleRoles::BEYOND_FACTS))
                 .collect(),
-            names_business: fires(names_app_or_subscription),
+            names_business: fires(RuleRoles::NAMES_BUSINESS),
             entry: liveblog_entries(structure, sentences),
             continues_above: sentences
                 .iter()
@@ -214,8 +213,8 @@ impl Context {
                         && structure.blocks[s.block].may_continue
                 })
                 .collect(),
-            offers_readers: fires(|rule| positive_family(rule) == Some("reader_offer.partner")),
-            states_terms: fires(|rule| positive_family(rule) == Some("offer.terms")),
+            offers_readers: fires(RuleRoles::OFFERS_READERS),
+            states_terms: fires(RuleRoles::STATES_TERMS),
             headline: sentences
                 .iter()
                 .enumerate()
@@ -1051,6 +1050,98 @@ fn positive_family(rule: &crate::rules::Rule) -> Option<&str> {
     }
 }
 
+/// What [`Context::new`] reads of a rule whose cue fires: one bit per fact, so that it looks a
+/// cue's facts up instead of taking the rule's id apart again for every cue of every article
+/// (the families are string comparisons). Computed once per rule set, for each rule
+/// ([`RuleSet::label_roles`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleRoles(u32);
+
+impl RuleRoles {
+    const NONE: RuleRoles = RuleRoles(0);
+    /// A related-link cue ([`Context::related`]).
+    const RELATED: RuleRoles = RuleRoles(1);
+    /// A cue of negative weight ([`Context::editorial_evidence`]).
+    const EDITORIAL_EVIDENCE: RuleRoles = RuleRoles(1 << 1);
+    /// [`speaks_as_publisher`].
+    const PUBLISHER_VOICE: RuleRoles = RuleRoles(1 << 2);
+    /// [`appeals_for_support`].
+    const APPEALS: RuleRoles = RuleRoles(1 << 3);
+    /// [`calls_to_action`].
+    const CALL_TO_ACTION: RuleRoles = RuleRoles(1 << 4);
+    /// The `<lang>.cta.shop_button` family ([`Context::shop_button`]).
+    const SHOP_BUTTON: RuleRoles = RuleRoles(1 << 5);
+    /// [`hands_over`].
+    const HANDS_OVER: RuleRoles = RuleRoles(1 << 6);
+    /// [`poses_problem`].
+    const POSES_PROBLEM: RuleRoles = RuleRoles(1 << 7);
+    /// [`is_fine_print`].
+    const FINE_PRINT: RuleRoles = RuleRoles(1 << 8);
+    /// A cue for promo with a category, or a call to action ([`Context::names_offer`]).
+    const NAMES_OFFER: RuleRoles = RuleRoles(1 << 9);
+    /// The `<lang>.hook.desire` and `form.hook_question` families ([`Context::hook`]).
+    const HOOK: RuleRoles = RuleRoles(1 << 10);
+    /// `context.language_switch` ([`Context::switches_language`]).
+    const SWITCHES_LANGUAGE: RuleRoles = RuleRoles(1 << 11);
+    /// More than a product's facts: not [`states_product_facts`] (a sentence states facts only
+    /// when none of its cues has this role: [`Context::states_facts_only`]).
+    const BEYOND_FACTS: RuleRoles = RuleRoles(1 << 12);
+    /// [`names_app_or_subscription`].
+    const NAMES_BUSINESS: RuleRoles = RuleRoles(1 << 13);
+    /// The `<lang>.reader_offer.partner` family ([`Context::offers_readers`]).
+    const OFFERS_READERS: RuleRoles = RuleRoles(1 << 14);
+    /// The `<lang>.offer.terms` family ([`Context::states_terms`]).
+    const STATES_TERMS: RuleRoles = RuleRoles(1 << 15);
+
+    /// The roles of `rule`.
+    pub fn of(rule: &crate::rules::Rule) -> RuleRoles {
+        let family = positive_family(rule);
+        [
+            (Self::RELATED, rule.speaks_for(Category::RelatedLink)),
+            (Self::EDITORIAL_EVIDENCE, rule.weight < 0.0),
+            (Self::PUBLISHER_VOICE, speaks_as_publisher(rule)),
+            (Self::APPEALS, appeals_for_support(rule)),
+            (Self::CALL_TO_ACTION, calls_to_action(rule)),
+            (Self::SHOP_BUTTON, family == Some("cta.shop_button")),
+            (Self::HANDS_OVER, hands_over(rule)),
+            (Self::POSES_PROBLEM, poses_problem(rule)),
+            (Self::FINE_PRINT, is_fine_print(rule)),
+            (
+                Self::NAMES_OFFER,
+                rule.weight > 0.0 && (rule.category.is_some() || calls_to_action(rule)),
+            ),
+            (
+                Self::HOOK,
+                matches!(family, Some("hook.desire" | "hook_question")),
+            ),
+            (
+                Self::SWITCHES_LANGUAGE,
+                rule.id == "context.language_switch",
+            ),
+            (Self::BEYOND_FACTS, !states_product_facts(rule)),
+            (Self::NAMES_BUSINESS, names_app_or_subscription(rule)),
+            (Self::OFFERS_READERS, family == Some("reader_offer.partner")),
+            (Self::STATES_TERMS, family == Some("offer.terms")),
+        ]
+        .into_iter()
+        .filter(|&(_, holds)| holds)
+        .fold(Self::NONE, |all, (role, _)| all | role)
+    }
+
+    /// Whether every role of `role` is among these.
+    fn contains(self, role: RuleRoles) -> bool {
+        self.0 & role.0 == role.0
+    }
+}
+
+impl std::ops::BitOr for RuleRoles {
+    type Output = RuleRoles;
+
+    fn bitor(self, other: RuleRoles) -> RuleRoles {
+        RuleRoles(self.0 | other.0)
+    }
+}
+
 /// For each sentence of a box, how many of the box's other sentences pitch (are promo on their
 /// own). A box is how a publisher lays out its own event, newsletter or forum between story
 /// sections: a heading line ("Wirtschaftsforum Ostwürttemberg 2026", "Politics Unpacked"),
@@ -1610,14 +1701,14 @@ fn starts_new_insert(
 /// The category hints found in `sentences` of `text`: category and strength, once per sentence
 /// a hint matches ([`RuleSet::hints_matching`]).
 fn hints_in(text: &str, sentences: &[Sentence], rules: &RuleSet) -> Vec<(Category, f64)> {
-    sentences
-        .iter()
-        .flat_map(|s| {
-            rules
-                .hints_matching(s.span.of(text))
-                .map(|h| (h.category, h.strength))
-        })
-        .collect()
+    let mut found = Vec::new();
+    let mut buffers = MatchBuffers::default();
+    for s in sentences {
+        rules.hints_matching(s.span.of(text), &mut buffers, |h| {
+            found.push((h.category, h.strength))
+        });
+    }
+    found
 }
 
 /// The category with the largest summed weight among the cues and the hints found (`hinted`),
@@ -1692,6 +1783,25 @@ fn ad_span(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rule's roles follow its weight: refitted weights get a table of their own, so a call
+    /// to action whose weight turns negative is editorial evidence and calls to nothing.
+    #[test]
+    fn rule_roles_follow_refitted_weights() {
+        let rules = RuleSet::builtin();
+        let cta = rules
+            .rules()
+            .iter()
+            .position(|r| r.id == "de.cta.verb_end")
+            .expect("a German call to action");
+        assert!(rules.label_roles()[cta].contains(RuleRoles::CALL_TO_ACTION));
+        assert!(!rules.label_roles()[cta].contains(RuleRoles::EDITORIAL_EVIDENCE));
+        let flipped: Vec<f64> = rules.rules().iter().map(|r| -r.weight).collect();
+        let refitted = rules.with_weights(&flipped, rules.weights());
+        assert!(!refitted.label_roles()[cta].contains(RuleRoles::CALL_TO_ACTION));
+        assert!(refitted.label_roles()[cta].contains(RuleRoles::EDITORIAL_EVIDENCE));
+        assert!(rules.label_roles()[cta].contains(RuleRoles::CALL_TO_ACTION));
+    }
 
     fn sentence(block: usize) -> Sentence {
         Sentence {

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::labels::RuleRoles;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -820,8 +821,8 @@ pub struct BlockStopwords {
     found: Vec<(usize, usize, u64)>,
 }
 
-/// Room that [`RuleSet::matching_rules`] reuses from sentence to sentence: the lower-cased
-/// sentence, which rules may match it and where.
+/// Room that [`RuleSet::matching_rules`] and [`RuleSet::hints_matching`] reuse from sentence to
+/// sentence: the lower-cased sentence, which rules (or hints) may match it and where.
 #[derive(Debug, Default)]
 pub struct MatchBuffers {
     lowercase: String,
@@ -1040,6 +1041,9 @@ pub struct RuleSet {
     /// screen its sentences; built on first use, so a run over one language compiles only its
     /// own.
     screens: HashMap<String, OnceLock<Screen>>,
+    /// What the labeller reads of each rule, in rule order ([`RuleSet::label_roles`]); built on
+    /// first use, and anew for a set with other rules or weights.
+    label_roles: OnceLock<Vec<RuleRoles>>,
 }
 
 /// The stopword lists of all languages in one table: a word is looked up once and tells every
@@ -1753,6 +1757,7 @@ impl RuleSet {
             markers: crate::lang::Markers::new(markers)
                 .map_err(|message| Error::rules(first, 1, 1, message))?,
             screens: HashMap::new(),
+            label_roles: OnceLock::new(),
         };
         set.index_words();
         set.screens = set
@@ -1773,12 +1778,20 @@ impl RuleSet {
         &self.rules
     }
 
+    /// What the labeller reads of each rule, in the order of [`RuleSet::rules`]
+    /// ([`RuleRoles`]).
+    pub fn label_roles(&self) -> &[RuleRoles] {
+        self.label_roles
+            .get_or_init(|| self.rules.iter().map(RuleRoles::of).collect())
+    }
+
     /// The category hints of every language ([`CategoryHint`]).
     pub fn hints(&self) -> &[CategoryHint] {
         &self.hints
     }
 
-    /// The hints that match `sentence`, in their order.
+    /// Calls `found` with each hint that matches `sentence`, in their order; `buffers` is room
+    /// reused from sentence to sentence ([`MatchBuffers`]).
     ///
     /// A hint runs only if the literal gate of all hints finds one of its literals in the
     /// sentence (one Aho-Corasick pass for all hints; a hint without usable literals always
@@ -1788,26 +1801,31 @@ impl RuleSet {
     /// which built states on ad sentence after ad sentence (9 instructions per warm byte, and
     /// 0.1 G over the first 300 articles of `PROFILE_ARTICLES=1200 benches/throughput.sh`). (One lazy DFA of all hints without their word boundaries did
     /// the same more tightly, but building its states cost 0.2 G instructions in every process.)
-    pub fn hints_matching<'a>(
-        &'a self,
-        sentence: &'a str,
-    ) -> impl Iterator<Item = &'a CategoryHint> + 'a {
+    pub fn hints_matching(
+        &self,
+        sentence: &str,
+        buffers: &mut MatchBuffers,
+        mut found: impl FnMut(&CategoryHint),
+    ) {
         let gate = self.hint_gate.get_or_init(|| {
             LiteralGate::from_literals(self.hints.iter().map(|h| h.pattern.gate_literals()))
         });
-        let (mut may, mut starts) = (Vec::new(), Vec::new());
-        let places = gate.candidates_at(sentence, None, &mut String::new(), &mut may, &mut starts);
-        self.hints
-            .iter()
-            .zip(may)
-            .enumerate()
-            .filter(move |&(at, (h, may))| {
-                may && h
+        let MatchBuffers {
+            lowercase,
+            may_match,
+            starts,
+        } = buffers;
+        let places = gate.candidates_at(sentence, None, lowercase, may_match, starts);
+        for (at, (hint, &may_match)) in self.hints.iter().zip(may_match.iter()).enumerate() {
+            if may_match
+                && hint
                     .pattern
-                    .count_gated(sentence, 1, (gate, at), (places, &starts))
+                    .count_gated(sentence, 1, (gate, at), (places, starts))
                     > 0
-            })
-            .map(|(_, (h, _))| h)
+            {
+                found(hint);
+            }
+        }
     }
 
     /// Whether `line` is an ad label and nothing else ("Anzeige", "- Sponsored -"): a pattern
@@ -1944,6 +1962,7 @@ impl RuleSet {
             });
         }
         out.index_words();
+        out.label_roles = OnceLock::new();
         out
     }
 
@@ -1955,6 +1974,7 @@ impl RuleSet {
             rule.weight = w;
         }
         out.weights = weights;
+        out.label_roles = OnceLock::new();
         out
     }
 

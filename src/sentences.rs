@@ -44,15 +44,15 @@ pub fn segment(
     rules: &RuleSet,
 ) -> Vec<Sentence> {
     let mut out = Vec::new();
+    // Room reused from block to block (two allocations a block went to them).
+    let (mut cuts, mut spans) = (Vec::new(), Vec::new());
     for (index, block) in structure.blocks.iter().enumerate() {
         if block.kind == BlockKind::Title {
             continue;
         }
-        out.extend(
-            split(text, block.span, language, rules)
-                .into_iter()
-                .map(|span| Sentence { span, block: index }),
-        );
+        spans.clear();
+        split_into(text, block.span, language, rules, &mut cuts, &mut spans);
+        out.extend(spans.iter().map(|&span| Sentence { span, block: index }));
     }
     out
 }
@@ -150,9 +150,32 @@ fn continues(previous: &str, next: &str) -> bool {
 
 /// Splits the text of `block` into trimmed sentence spans, in order.
 pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Span> {
+    let mut sentences = Vec::new();
+    split_into(
+        text,
+        block,
+        language,
+        rules,
+        &mut Vec::new(),
+        &mut sentences,
+    );
+    sentences
+}
+
+/// [`split`], appending the spans to `sentences`; `cuts` is room for where the block is cut,
+/// which a caller may reuse from block to block.
+fn split_into(
+    text: &str,
+    block: Span,
+    language: &str,
+    rules: &RuleSet,
+    cuts: &mut Vec<usize>,
+    sentences: &mut Vec<Span>,
+) {
     let line = block.of(text);
     let list = ListItems::find(line, ORDINAL_DOT_LANGUAGES.contains(&language));
-    let mut cuts: Vec<usize> = list.starts.clone();
+    cuts.clear();
+    cuts.extend_from_slice(&list.starts);
     let mut last_cut = 0;
     let bytes = line.as_bytes();
     let mut next_at = 0;
@@ -283,13 +306,11 @@ pub fn split(text: &str, block: Span, language: &str, rules: &RuleSet) -> Vec<Sp
         cuts.extend(headings);
         cuts.sort_unstable();
     }
-    let mut sentences = Vec::new();
     let mut from = 0;
-    for cut in cuts.into_iter().chain(std::iter::once(line.len())) {
-        push_trimmed(&mut sentences, block.start, line, from, cut);
+    for &cut in cuts.iter().chain(std::iter::once(&line.len())) {
+        push_trimmed(sentences, block.start, line, from, cut);
         from = cut;
     }
-    sentences
 }
 
 /// Where the sentence that ends with the punctuation starting at `at` ends when a quote stands
