@@ -11,7 +11,7 @@
 
 use crate::features::SentenceFeatures;
 use crate::rules::{Category, MatchBuffers, Position, RuleSet, Weights};
-use crate::sentences::{block_end, block_start, Sentence};
+use crate::sentences::{alone_in_block, block_end, block_start, Sentence};
 use crate::structure::{Span, Structure};
 
 /// What a sentence is.
@@ -218,11 +218,7 @@ impl Context {
             headline: sentences
                 .iter()
                 .enumerate()
-                .map(|(i, s)| {
-                    structure.blocks[s.block].headline
-                        && block_start(sentences, i) == i
-                        && block_end(sentences, i) == i + 1
-                })
+                .map(|(i, s)| structure.blocks[s.block].headline && alone_in_block(sentences, i))
                 .collect(),
             related,
         }
@@ -528,17 +524,18 @@ fn set_ups_of_closing_pitches(
             .unwrap_or(end);
         let takes_set_up = run > start
             && end - run >= 2
-            && run - start <= CLOSING_PITCH_SET_UP_MAX_SENTENCES
             && context.names_offer[run]
             && !context.hook[run]
             && !context.opener_cue[run]
             && scores[end - 1] > bias
-            && (start..run).all(|j| {
-                (0.0..=bias).contains(&scores[j])
-                    && !context.quotes_speech[j]
-                    && !context.editorial_evidence[j]
-                    && !context.opener_cue[j]
-            });
+            && is_plain_set_up(
+                start..run,
+                CLOSING_PITCH_SET_UP_MAX_SENTENCES,
+                scores,
+                context,
+                bias,
+            )
+            && (start..run).all(|j| !context.editorial_evidence[j] && !context.opener_cue[j]);
         if takes_set_up {
             labels[start..run].fill(Label::Promo);
         }
@@ -569,8 +566,7 @@ fn related_lists(labels: &mut [Label], sentences: &[Sentence], context: &Context
         if labels[line] != Label::Promo
             || !context.related[line]
             || sentences[line].span.end - sentences[line].span.start > RELATED_LIST_OPENER_MAX_BYTES
-            || block_end(sentences, line) != line + 1
-            || block_start(sentences, line) != line
+            || !alone_in_block(sentences, line)
         {
             continue;
         }
@@ -778,14 +774,10 @@ fn support(
         // in hard-wrapped text that sentence may open a block that continues the paragraph).
         let handed_over = end < sentences.len()
             && context.hands_over[end]
-            && (pitching(end)
-                || (end + 1 < sentences.len()
-                    && (sentences[end + 1].block == sentences[end].block
-                        || context.continues_above[end + 1])
-                    && pitching(end + 1)))
             && {
-                let (own, closed) = pitches(end, paragraph_end(sentences, context, end));
-                own + closed >= 2
+                let paragraph = paragraph_end(sentences, context, end);
+                let (own, closed) = pitches(end, paragraph);
+                (pitching(end) || (end + 1 < paragraph && pitching(end + 1))) && own + closed >= 2
             }
             && !context.opener_cue[end]
             && is_set_up_above_hand_over(start..end, scores, context, bias);

@@ -28,6 +28,14 @@ pub fn block_start(sentences: &[Sentence], at: usize) -> usize {
         .unwrap_or(at)
 }
 
+/// Whether sentence `at` is the only sentence of its block (a label line, a heading, a list
+/// item): its neighbours, if any, stand in other blocks.
+pub fn alone_in_block(sentences: &[Sentence], at: usize) -> bool {
+    let block = sentences[at].block;
+    (at == 0 || sentences[at - 1].block != block)
+        && sentences.get(at + 1).is_none_or(|next| next.block != block)
+}
+
 /// The index after the last sentence of the block that sentence `start` stands in.
 pub fn block_end(sentences: &[Sentence], start: usize) -> usize {
     let block = sentences[start].block;
@@ -942,6 +950,29 @@ fn is_dotted_abbreviation(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_is_alone_in_its_block_when_its_neighbours_stand_in_others() {
+        let in_blocks = |blocks: &[usize]| -> Vec<Sentence> {
+            blocks
+                .iter()
+                .enumerate()
+                .map(|(i, &block)| Sentence {
+                    span: Span::new(i, i + 1),
+                    block,
+                })
+                .collect()
+        };
+        let sentences = in_blocks(&[0, 1, 1, 2, 3, 3]);
+        let alone: Vec<bool> = (0..sentences.len())
+            .map(|i| alone_in_block(&sentences, i))
+            .collect();
+        assert_eq!(alone, [true, false, false, true, false, false]);
+        for (i, &is_alone) in alone.iter().enumerate() {
+            let by_bounds = block_start(&sentences, i) == i && block_end(&sentences, i) == i + 1;
+            assert_eq!(is_alone, by_bounds, "sentence {i}");
+        }
+    }
 
     fn sentences(text: &str, language: &str) -> Vec<String> {
         let rules = RuleSet::builtin();
