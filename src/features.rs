@@ -44,6 +44,14 @@ pub struct SentenceFeatures {
     /// its first word ("Hydrelle" in the paragraph that introduces the company over the
     /// company's offer to readers), not a verb the two blocks happen to share ("caused").
     pub names_below_only: bool,
+    /// The last sentence of its own paragraph that names again a name this sentence brings in: a
+    /// capitalised word that stands in no other paragraph, back in a web address or a hyphenated
+    /// word ("Die Haustechnik Brandl GmbH … bietet …" before "Jetzt Termin vereinbaren unter
+    /// brandl-haustechnik.de"; see `WordOf::joined`). A paragraph that brings a seller in and
+    /// closes on its offer is the seller's; a pitch glued under a story names nothing the
+    /// story's sentences brought in (a German noun, capitalised as any, is no name: "ein
+    /// Gehaltsgespräch" before "Unsere Checkliste „Gehaltsgespräch in 10 Schritten“").
+    pub named_again_at: Option<usize>,
     /// It holds quoted speech (text in quotation marks, blanked before matching): what a person
     /// in the story said, which no insert's set-up does (see `labels::is_lead_in`).
     pub quotes_speech: bool,
@@ -238,6 +246,7 @@ pub fn extract_but_echo(
                 echo_below: 0,
                 echo_below_only: false,
                 names_below_only: false,
+                named_again_at: None,
                 quotes_speech: quotes_speech(
                     &on_one_line(Cow::Borrowed(sentence.span.of(text))),
                     whole,
@@ -258,7 +267,25 @@ pub fn extract_but_echo(
         .filter(|&r| rules.rules()[r].position == Position::ArticleTopic)
         .collect();
     add_topic_cues(&mut features, text, sentences, &topic_rules, rules);
-    mark_shared_words(&mut features, text, &words, sentences, &topic_rules, rules);
+    // Each block's paragraph, as the index of its first block: in text hard-wrapped without
+    // blank lines a paragraph may stand in several blocks (`Block::may_continue`).
+    let mut paragraph_of = Vec::with_capacity(structure.blocks.len());
+    for (b, block) in structure.blocks.iter().enumerate() {
+        let first = if b > 0 && block.may_continue {
+            paragraph_of[b - 1]
+        } else {
+            b
+        };
+        paragraph_of.push(first);
+    }
+    mark_shared_words(
+        &mut features,
+        text,
+        &words,
+        sentences,
+        &paragraph_of,
+        (&topic_rules, rules),
+    );
     (features, EchoBelow { words })
 }
 
@@ -404,6 +431,24 @@ impl WordOf<'_> {
     /// German, any noun).
     fn capitalised(&self) -> bool {
         capitalised(self.text, self.start, self.sentence)
+    }
+
+    /// It is joined to a neighbour by a hyphen or stands in a web address
+    /// ("Agrotrace-Onlineshop", "brandl-haustechnik.de", "alisio.es"): how a seller's name
+    /// comes back in its call to action, and a common noun of the story does not.
+    fn joined(&self) -> bool {
+        let rest = &self.text[self.start..];
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let before = self.text[..self.start].chars().next_back();
+        let mut after = rest[end..].chars();
+        matches!(before, Some('-' | '.' | '/' | '@'))
+            || match after.next() {
+                Some('-') => true,
+                Some('.') => after.next().is_some_and(char::is_alphanumeric),
+                _ => false,
+            }
     }
 }
 
@@ -855,8 +900,8 @@ fn mark_shared_words(
     text: &str,
     words: &Words,
     sentences: &[Sentence],
-    topic_rules: &[usize],
-    rules: &RuleSet,
+    paragraph_of: &[usize],
+    (topic_rules, rules): (&[usize], &RuleSet),
 ) {
     // Each word: the first block it stands in, the second (if any), and whether it stands in a
     // third. A word stands in a block other than `b` when it stands in two blocks or in one
@@ -881,7 +926,16 @@ fn mark_shared_words(
     // The distinct words of a sentence that stand in other blocks, up to as many as count.
     let mut shared: Vec<&str> = Vec::with_capacity(TOPIC_SHARED_WORDS);
     let mut scratch = Default::default();
-    for (sentence, f) in sentences.iter().zip(features.iter_mut()) {
+    // The names brought in so far in the current paragraph, each with the sentence that
+    // brought it in, and each later naming: (the sentence that brought the name in, the one
+    // that names it again).
+    let mut paragraph_names: Vec<(&str, usize)> = Vec::new();
+    let mut named_again: Vec<(usize, usize)> = Vec::new();
+    for (i, (sentence, f)) in sentences.iter().zip(features.iter_mut()).enumerate() {
+        let paragraph = paragraph_of[sentence.block];
+        if i == 0 || paragraph_of[sentences[i - 1].block] != paragraph {
+            paragraph_names.clear();
+        }
         shared.clear();
         let (mut only_below, mut names_below) = (false, false);
         // Its topic words, and how many of them recur across the article (in three blocks).
@@ -900,6 +954,17 @@ fn mark_shared_words(
                     if !w.topic_stopword {
                         topic_words += 1;
                         recurring += usize::from(blocks.more);
+                    }
+                    let own = blocks.within(|b| paragraph_of[b] == paragraph)
+                        && word.chars().count() >= ONLY_BELOW_MIN_CHARS
+                        && !w.topic_stopword;
+                    if own {
+                        match paragraph_names.iter().find(|(name, _)| *name == word) {
+                            Some(&(_, k)) if k < i && w.joined() => named_again.push((k, i)),
+                            Some(_) => {}
+                            None if w.capitalised() => paragraph_names.push((word, i)),
+                            None => {}
+                        }
                     }
                     if blocks.exactly(sentence.block, sentence.block + 1)
                         && word.chars().count() >= ONLY_BELOW_MIN_CHARS
@@ -927,6 +992,9 @@ fn mark_shared_words(
         }
         f.echo_below_only = only_below;
         f.names_below_only = names_below;
+    }
+    for (k, i) in named_again {
+        features[k].named_again_at = Some(i);
     }
 }
 
@@ -960,6 +1028,11 @@ impl Blocks {
     /// It stands in a block other than `b`.
     fn beyond(&self, b: usize) -> bool {
         self.second.is_some() || self.first != b
+    }
+
+    /// It stands in no block but those `inside` holds for (at most two of them).
+    fn within(&self, inside: impl Fn(usize) -> bool) -> bool {
+        !self.more && inside(self.first) && self.second.is_none_or(&inside)
     }
 
     /// It stands in blocks `a` and `b` and in no other.

@@ -76,6 +76,9 @@ pub struct Context {
     /// Per sentence: such a word is a name in it
     /// ([`crate::features::SentenceFeatures::names_below_only`]).
     pub names_below_only: Vec<bool>,
+    /// Per sentence: the last sentence of its paragraph that names again a name it brings in
+    /// ([`crate::features::SentenceFeatures::named_again_at`]).
+    pub named_again_at: Vec<Option<usize>>,
     /// Per sentence: it holds quoted speech
     /// ([`crate::features::SentenceFeatures::quotes_speech`]).
     pub quotes_speech: Vec<bool>,
@@ -186,6 +189,7 @@ impl Context {
             echo_below: features.iter().map(|f| f.echo_below).collect(),
             echo_below_only: each(|f| f.echo_below_only),
             names_below_only: each(|f| f.names_below_only),
+            named_again_at: features.iter().map(|f| f.named_again_at).collect(),
             quotes_speech: each(|f| f.quotes_speech),
             opener_cue: features.iter().map(|f| has_opener_cue(f, rules)).collect(),
             label_line,
@@ -491,6 +495,10 @@ fn introduced_offers(
 /// The most sentences of a paragraph's set-up that a pitch closing the paragraph takes along.
 const CLOSING_PITCH_SET_UP_MAX_SENTENCES: usize = 3;
 
+/// The most sentences of a paragraph's set-up that a pitch closing the paragraph takes along
+/// when the set-up brought in the seller the pitch names.
+const SELLER_SET_UP_MAX_SENTENCES: usize = 5;
+
 /// A soft advertorial often shares its paragraph with its set-up: one to three sentences that
 /// read like the story ("Die Energiewende verschiebt auch an den Finanzmärkten die
 /// Gewichte."), then the pitch that closes the paragraph ("Bei der Zürcher Neobank Valoria
@@ -507,6 +515,13 @@ const CLOSING_PITCH_SET_UP_MAX_SENTENCES: usize = 3;
 /// which stays; so is a run that ends on a story sentence the decoder took along after a glued
 /// pitch. A single glued sentence is left to the decoder. In text hard-wrapped without blank
 /// lines a paragraph may stand in several blocks ([`paragraph_end`]); it is taken whole.
+///
+/// A paragraph that brings a seller in and ends on its pitch is the seller's from its first
+/// sentence, however short the pitch ("Die Haustechnik Brandl GmbH aus Regensburg bietet …"
+/// before "Jetzt Termin vereinbaren unter brandl-haustechnik.de"): when a sentence before the
+/// run brings in a name that the run names again and no other block uses
+/// ([`Context::named_again_at`]), up to [`SELLER_SET_UP_MAX_SENTENCES`] sentences before the
+/// run go with it, none of them quoting anyone, speaking against promo or opening an insert.
 fn set_ups_of_closing_pitches(
     labels: &mut [Label],
     scores: &[f64],
@@ -522,20 +537,32 @@ fn set_ups_of_closing_pitches(
             .take_while(|&j| labels[j] == Label::Promo)
             .last()
             .unwrap_or(end);
-        let takes_set_up = run > start
-            && end - run >= 2
+        let set_up = start..run;
+        let brings_seller_in = set_up.len() <= SELLER_SET_UP_MAX_SENTENCES
+            && set_up
+                .clone()
+                .any(|k| context.named_again_at[k].is_some_and(|i| i >= run))
+            && set_up
+                .clone()
+                .all(|j| scores[j] >= 0.0 && !context.quotes_speech[j]);
+        let plain_set_up = end - run >= 2
             && context.names_offer[run]
-            && !context.hook[run]
-            && !context.opener_cue[run]
-            && scores[end - 1] > bias
             && is_plain_set_up(
-                start..run,
+                set_up.clone(),
                 CLOSING_PITCH_SET_UP_MAX_SENTENCES,
                 scores,
                 context,
                 bias,
-            )
-            && (start..run).all(|j| !context.editorial_evidence[j] && !context.opener_cue[j]);
+            );
+        let takes_set_up = run > start
+            && run < end
+            && !context.hook[run]
+            && !context.opener_cue[run]
+            && scores[end - 1] > bias
+            && (plain_set_up || brings_seller_in)
+            && set_up
+                .clone()
+                .all(|j| !context.editorial_evidence[j] && !context.opener_cue[j]);
         if takes_set_up {
             labels[start..run].fill(Label::Promo);
         }
@@ -1847,6 +1874,8 @@ mod tests {
         editorial_evidence: &'a [usize],
         related: &'a [usize],
         headline: &'a [usize],
+        /// (a sentence that brings a name in, a later one of its block that names it again).
+        named_again: &'a [(usize, usize)],
     }
 
     impl Case<'_> {
@@ -1868,6 +1897,7 @@ mod tests {
                 editorial_evidence,
                 related,
                 headline,
+                named_again,
             } = *self;
             let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
             let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -1896,6 +1926,14 @@ mod tests {
                     .collect::<Vec<_>>(),
                 echo_below_only: flags(only_below),
                 names_below_only: flags(only_below),
+                named_again_at: (0..scores.len())
+                    .map(|k| {
+                        named_again
+                            .iter()
+                            .find(|&&(at, _)| at == k)
+                            .map(|&(_, i)| i)
+                    })
+                    .collect(),
                 quotes_speech: flags(&[]),
                 opener_cue: flags(opens_insert),
                 label_line: flags(&[]),
@@ -2797,6 +2835,39 @@ mod tests {
             (1, 1.5),
         ];
         assert_eq!(with(&long, &[1, 2, 3, 4], &[], &[]), [E, E, E, E, E, P, P]);
+    }
+
+    #[test]
+    fn a_paragraph_that_brings_in_the_seller_its_call_to_action_names_goes_whole() {
+        // Two story-like sentences, one that brings a seller in, its price, and a call to
+        // action that names the seller again (its web address), closing the paragraph.
+        let article = [
+            (0, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.0),
+            (1, 0.25),
+            (1, 1.5),
+            (2, 0.0),
+        ];
+        let with = |scores: &[(usize, f64)], named_again: &[(usize, usize)]| {
+            Case {
+                scores,
+                on_topic: &[1, 2],
+                named_again,
+                ..Case::default()
+            }
+            .run()
+        };
+        assert_eq!(with(&article, &[(3, 5)]), [E, P, P, P, P, P, E]);
+        // Without the name, or with one named again only in the set-up, the call to action
+        // is glued to a story paragraph and goes alone.
+        assert_eq!(with(&article, &[]), [E, E, E, E, E, P, E]);
+        assert_eq!(with(&article, &[(3, 4)]), [E, E, E, E, E, P, E]);
+        // A set-up sentence that speaks against promo keeps the paragraph.
+        let mut reported = article;
+        reported[2].1 = -0.4;
+        assert_eq!(with(&reported, &[(3, 5)]), [E, E, E, E, E, P, E]);
     }
 
     #[test]

@@ -320,12 +320,14 @@ fn detection_with_the_built_in_rules() {
     // 23 of 31 ads, char P 92.9%, retained 0.9917, one of its seven articles without ads cut, a
     // car test's verdict lines; none cut and 25 of 31 after the review-verdict and related-link
     // cues; rules fitted by `train` on the other 630: 24 of 31) took the corpus to 650
-    // articles: 0.9095, F1 0.9344, retained 0.99947.
+    // articles: 0.9095, F1 0.9344, retained 0.99947. A paragraph that brings a seller in and
+    // ends on a call to action naming it again (its web address) goes whole: 0.9129, F1
+    // 0.9379, retained 0.99947.
     let floors = Floors {
-        caught: 0.909,
+        caught: 0.912,
         retained: 0.9994,
         cut: 0,
-        f1: 0.934,
+        f1: 0.937,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -666,8 +668,9 @@ fn caught_ads_get_their_gold_category() {
     // related-link lists: 0.9459. The twenty-fifth round's 29 ads (630 articles), whose
     // affiliate boxes for data plans, streaming, hotels and parcel couriers read as
     // subscription, other and app offers: 0.9414. The floor fell with the corpus. The
-    // twenty-sixth round's 31 ads (650 articles): 0.9408.
-    assert!(right >= 0.940, "category right {right:.4}, floor 0.940");
+    // twenty-sixth round's 31 ads (650 articles): 0.9408. Three more ads caught by their
+    // seller's paragraph, with installers' discounts and quotes as affiliate hints: 0.9423.
+    assert!(right >= 0.942, "category right {right:.4}, floor 0.942");
 }
 
 #[test]
@@ -819,12 +822,13 @@ fn detection_cross_validated_in_five_folds() {
     // twenty-sixth round took the corpus to 650 articles: 0.8614 with one article without ads
     // cut (its car test, under a fold's weights; that cut inside calibration raised the bias);
     // the review-verdict cue starting at -0.8 instead of -0.5: 0.9072, F1 0.9321, retained
-    // 0.99918, none cut (10 folds 0.9003, 4 folds 0.8923).
+    // 0.99918, none cut (10 folds 0.9003, 4 folds 0.8923). A paragraph that brings a seller
+    // in and ends on its call to action going whole: 0.9106, F1 0.9356, retained 0.99918.
     let floors = Floors {
-        caught: 0.907,
+        caught: 0.910,
         retained: 0.9991,
         cut: 0,
-        f1: 0.932,
+        f1: 0.935,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
