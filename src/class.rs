@@ -99,6 +99,7 @@ pub fn classify(text: &str, article: &CleanArticle, rules: &RuleSet) -> ArticleC
         !opens_as_agency_copy(text, article, block + 1, rules)
             && !dateline_follows(article, block)
             && !byline_follows(text, article, block, rules)
+            && !slot_under_byline(text, article, block, rules)
     }) {
         return ArticleClass::Advertorial;
     }
@@ -142,11 +143,31 @@ fn dateline_follows(article: &CleanArticle, block: usize) -> bool {
 /// "Von Lena Hartwich | Wohnen & Leben"): like a dateline, it opens the article's own header,
 /// so a label above it stands in the page's ad slot, not in the article.
 fn byline_follows(text: &str, article: &CleanArticle, block: usize, rules: &RuleSet) -> bool {
-    article.structure.blocks.get(block + 1).is_some_and(|next| {
-        rules
-            .structure()
-            .not_headings
-            .is_match(next.span.of(text).trim())
+    is_byline(text, article, block + 1, rules)
+}
+
+/// Whether block `block` is a byline or credit line (`not_headings`).
+fn is_byline(text: &str, article: &CleanArticle, block: usize, rules: &RuleSet) -> bool {
+    article.structure.blocks.get(block).is_some_and(|b| {
+        b.kind != BlockKind::Title
+            && rules
+                .structure()
+                .not_headings
+                .is_match(b.span.of(text).trim())
+    })
+}
+
+/// Whether block `block` is a bare ad-slot line ("Advertisement", `ad_slot` in the rules) right
+/// under a byline or credit line: the article's own header ended there, so the line stands in
+/// the first ad slot of the body ("By Grace Onyango, Family Editor" over "Advertisement"). A
+/// sponsored article names itself so ("Publireportage", "Sponsored content") under its byline.
+fn slot_under_byline(text: &str, article: &CleanArticle, block: usize, rules: &RuleSet) -> bool {
+    let Some(ad_slot) = &rules.structure().ad_slot else {
+        return false;
+    };
+    block.checked_sub(1).is_some_and(|before| {
+        is_byline(text, article, before, rules)
+            && ad_slot.is_match(article.structure.blocks[block].span.of(text).trim())
     })
 }
 
@@ -275,6 +296,14 @@ mod tests {
     fn a_label_above_the_byline_labels_nothing() {
         let text = format!(
             "Stadt baut neue Brücke\nAnzeige\nVon Jana Krüger | Wohnen & Leben\n{EDITORIAL}"
+        );
+        assert_eq!(class(&text), ArticleClass::ContainsPromo, "{text}");
+    }
+
+    #[test]
+    fn a_label_under_the_byline_labels_nothing() {
+        let text = format!(
+            "Stadt baut neue Brücke\nVon Jana Krüger | Wohnen & Leben\nAnzeige\n{EDITORIAL}"
         );
         assert_eq!(class(&text), ArticleClass::ContainsPromo, "{text}");
     }

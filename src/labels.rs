@@ -471,7 +471,12 @@ fn introduced_offers(
     let mut above: Option<usize> = None;
     while start < sentences.len() {
         let end = block_end(sentences, start);
-        let offers = (start..end).any(|j| context.offers_readers[j] && scores[j] > bias);
+        // The offer closes its paragraph, or only sentences that lean promo follow (its terms,
+        // "21+. Gambling problem?"): a story paragraph that goes on after an offer glued into
+        // it ("Coupez toujours en biais …" after a partner's pruning shears) is the story's.
+        let offers = (start..end).any(|j| {
+            context.offers_readers[j] && scores[j] > bias && (j + 1..end).all(|k| scores[k] > 0.0)
+        });
         if offers {
             labels[start..end].fill(Label::Promo);
             if let Some(a) = above.filter(|&a| {

@@ -1181,6 +1181,10 @@ pub struct StructureRules {
     /// Tags of news agencies ("dpa", "AFP") as they stand in brackets on a place line
     /// ("Berlin (dpa) –"): such a line marks agency copy, which is editorial whatever labels it.
     pub news_agencies: HashSet<String>,
+    /// A line that marks an ad slot and says nothing else ("Advertisement", "Anzeige"): under
+    /// the article's byline it stands in the body's first slot and labels no article
+    /// (`class::classify`). `None` when no rules file gives one.
+    pub ad_slot: Option<Regex>,
 }
 
 /// One rules file: its name (shown in errors) and its text.
@@ -1323,6 +1327,7 @@ struct StructureFile {
     short_line_run: usize,
     #[serde(default)]
     news_agencies: Vec<String>,
+    ad_slot: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -1565,12 +1570,18 @@ impl RuleSet {
                 };
                 let regex = compile(&st.not_headings, "not_headings")?;
                 let first_person = compile(&st.first_person, "first_person")?;
+                let ad_slot = st
+                    .ad_slot
+                    .as_ref()
+                    .map(|field| compile(field, "ad_slot"))
+                    .transpose()?;
                 structure = Some(StructureRules {
                     not_headings: regex,
                     first_person,
                     heading_max_words: st.heading_max_words,
                     short_line_run: st.short_line_run,
                     news_agencies: st.news_agencies.into_iter().collect(),
+                    ad_slot,
                 });
             }
             if let Some(sentences) = file.sentences {

@@ -577,7 +577,9 @@ const BYLINE_SEPARATORS: [&str; 5] = [" · ", " | ", " • ", " – ", " — "];
 /// A dateline that ends a one-line header after a separator ("Medically reviewed by Dr Claire
 /// Whitford, GP · Updated 7 Dec 2026", "Von Anna Berg | 07.12.2026", "Propos recueillis par
 /// Antoine Guérin – Le 5 décembre 2026"): the dateline and the rest of the line before the
-/// separator. Only a short line, and only a dateline that runs to the line's end.
+/// separator. Only a short line, and only a dateline that runs to the line's end or to the
+/// next separator: a header of fields ("Homes & Gardens | 6 December 2026 | Words: Harriet
+/// Coole") keeps its whole line, date included, as its byline.
 fn dateline_after_byline(
     text: &str,
     block: Span,
@@ -588,15 +590,25 @@ fn dateline_after_byline(
     if line.contains('\n') || line.split_whitespace().nth(BYLINE_MAX_WORDS).is_some() {
         return None;
     }
-    let (at, separator) = BYLINE_SEPARATORS
+    let mut fields: Vec<(usize, usize)> = BYLINE_SEPARATORS
         .iter()
-        .filter_map(|sep| line.rfind(sep).map(|at| (at, sep.len())))
-        .max()?;
-    let tail = Span::new(block.start + at + separator, block.end);
-    match find_dateline(text, tail, language, rules)? {
-        (found, None) => Some((found, Span::new(block.start, block.start + at))),
-        _ => None,
-    }
+        .flat_map(|sep| line.match_indices(sep).map(|(at, _)| (at, sep.len())))
+        .collect();
+    // The last field first: a date that ends the line leaves the rest as the byline.
+    fields.sort_unstable_by(|a, b| b.cmp(a));
+    fields.into_iter().find_map(|(at, separator)| {
+        let tail = Span::new(block.start + at + separator, block.end);
+        match find_dateline(text, tail, language, rules)? {
+            (found, None) => Some((found, Span::new(block.start, block.start + at))),
+            (found, Some(rest)) => {
+                let between = &text[found.span.end..rest.start];
+                BYLINE_SEPARATORS
+                    .iter()
+                    .any(|sep| between.contains(sep.trim()))
+                    .then_some((found, block))
+            }
+        }
+    })
 }
 
 /// A dateline at the start of `block`: the dateline and what is left of the block, if anything.
@@ -887,6 +899,12 @@ mod tests {
         assert_eq!(text, "Updated 7 Dec 2026");
         assert_eq!(datetime.as_deref(), Some("2026-12-07"));
         assert_eq!(next, "Medically reviewed by Dr Claire Whitford, GP");
+        // A date in a field of its own between two others: the line stays whole.
+        let line = "Homes & Gardens | 6 December 2026 | Words: Harriet Coole";
+        let (text, datetime, next) = dateline(line).unwrap();
+        assert_eq!(text, "6 December 2026");
+        assert_eq!(datetime.as_deref(), Some("2026-12-06"));
+        assert_eq!(next, line);
         // Not from a date that a sentence goes on after, nor from a long paragraph.
         assert!(dateline("By Ann Lee | 7 Dec 2026 was a busy day for the council").is_none());
         let long = format!("{} · 7 Dec 2026", "word ".repeat(20).trim_end());

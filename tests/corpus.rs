@@ -322,12 +322,20 @@ fn detection_with_the_built_in_rules() {
     // cues; rules fitted by `train` on the other 630: 24 of 31) took the corpus to 650
     // articles: 0.9095, F1 0.9344, retained 0.99947. A paragraph that brings a seller in and
     // ends on a call to action naming it again (its web address) goes whole: 0.9129, F1
-    // 0.9379, retained 0.99947.
+    // 0.9379, retained 0.99947. The twenty-seventh round (unseen: 24 of 30 ads, char P 83.9%,
+    // retained 0.9814, none of its seven articles without ads cut but four story paragraphs
+    // of others; rules fitted by `train` on the other 650: 22 of 30) took the corpus to 670
+    // articles: 0.909, F1 0.934, retained 0.99891. An offer to readers takes its paragraph
+    // whole only when it closes it (or only sentences that lean promo follow: "21+. Gambling
+    // problem?", now gambling fine print): retained 0.99912, F1 0.9349. Estimates ("la AEVI
+    // calcula que", "L'ARS prévoit") as reported speech and "… should check" as advice, so
+    // that a story paragraph above a publisher's event is no lead-in: retained 0.99945, F1
+    // 0.9363.
     let floors = Floors {
-        caught: 0.912,
+        caught: 0.909,
         retained: 0.9994,
         cut: 0,
-        f1: 0.937,
+        f1: 0.936,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -670,6 +678,7 @@ fn caught_ads_get_their_gold_category() {
     // subscription, other and app offers: 0.9414. The floor fell with the corpus. The
     // twenty-sixth round's 31 ads (650 articles): 0.9408. Three more ads caught by their
     // seller's paragraph, with installers' discounts and quotes as affiliate hints: 0.9423.
+    // The twenty-seventh round's 30 ads (670 articles), with gambling fine print: 0.9440.
     assert!(right >= 0.942, "category right {right:.4}, floor 0.942");
 }
 
@@ -824,11 +833,15 @@ fn detection_cross_validated_in_five_folds() {
     // the review-verdict cue starting at -0.8 instead of -0.5: 0.9072, F1 0.9321, retained
     // 0.99918, none cut (10 folds 0.9003, 4 folds 0.8923). A paragraph that brings a seller
     // in and ends on its call to action going whole: 0.9106, F1 0.9356, retained 0.99918.
+    // The twenty-seventh round took the corpus to 670 articles; with an offer to readers
+    // taking its paragraph only when it closes it: 0.8970, F1 0.9292, retained 0.99914, none
+    // cut; estimates as reported speech and "… should check" as advice: 0.9025, F1 0.9328,
+    // retained 0.99934.
     let floors = Floors {
-        caught: 0.910,
-        retained: 0.9991,
+        caught: 0.902,
+        retained: 0.9993,
         cut: 0,
-        f1: 0.935,
+        f1: 0.932,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
