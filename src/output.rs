@@ -70,6 +70,8 @@ use crate::structure::BlockKind;
 /// The metadata record of one article (`<rel>.json`).
 #[derive(Serialize, Debug)]
 pub struct Metadata<'a> {
+    /// Left out when empty: `klartext filter` adds the metadata to a record, which has its own.
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub id: &'a str,
     pub language: &'a str,
     pub language_confidence: f64,

@@ -117,20 +117,40 @@ pub trait Stage: Sync {
     fn read(&self, record: &Map<String, Value>) -> Self::Reading;
     /// Looks at the readings of every record of a window, in order.
     fn window(&self, readings: &[&Self::Reading]) -> Self::Window;
-    /// Changes one record in place and returns its side line (the line of a dolma attributes
-    /// file) when the stage writes one; an `Err` message marks the record bad.
+    /// Changes one record in place and returns what goes with it: its side line (the line of a
+    /// dolma attributes file) when the stage writes one, and a value written ahead as JSON text
+    /// ([`Written`]); an `Err` message marks the record bad.
     fn apply(
         &self,
         window: &Self::Window,
         reading: Self::Reading,
         record: &mut Map<String, Value>,
-    ) -> Result<Option<Value>, String>;
+    ) -> Result<Applied, String>;
     /// The side line for a line the stage could not clean: `record` is the object it refused,
     /// `None` for a line that is not a JSON object. Every line needs one when side lines are
     /// written, so that the side file lines up with the output.
     fn side_of_bad(&self, _record: Option<&Map<String, Value>>) -> Option<Value> {
         None
     }
+}
+
+/// What [`Stage::apply`] gives besides the record it changed.
+#[derive(Default)]
+pub struct Applied {
+    /// The side line, when the stage writes one.
+    pub side: Option<Value>,
+    /// A value of the record written as JSON text by the stage itself.
+    pub written: Option<Written>,
+}
+
+/// A value of a record that the stage wrote as JSON text instead of building it as a
+/// [`Value`] (the metadata of `klartext filter`: building it took some 65 allocations per
+/// record, and writing it out walked it again). The record holds `null` at `path` (a key, then
+/// the keys of objects within it), so that the value keeps its place among the keys; the line
+/// is written with `json` there.
+pub struct Written {
+    pub path: &'static [&'static str],
+    pub json: Vec<u8>,
 }
 
 /// A stage that changes each record on its own (no window).
@@ -144,13 +164,8 @@ where
     type Window = ();
     fn read(&self, _: &Map<String, Value>) {}
     fn window(&self, _: &[&()]) {}
-    fn apply(
-        &self,
-        _: &(),
-        _: (),
-        record: &mut Map<String, Value>,
-    ) -> Result<Option<Value>, String> {
-        (self.0)(record).map(|()| None)
+    fn apply(&self, _: &(), _: (), record: &mut Map<String, Value>) -> Result<Applied, String> {
+        (self.0)(record).map(|()| Applied::default())
     }
 }
 
@@ -336,13 +351,17 @@ fn process<S: Stage>(
     stage: &S,
     window: &S::Window,
 ) -> Processed {
-    let (record, side, error) = match (parsed, reading) {
+    let (record, applied, error) = match (parsed, reading) {
         (Parsed::Object(record), Some(reading)) => match stage.apply(window, reading, record) {
-            Ok(side) => (std::mem::take(record), side, None),
+            Ok(applied) => (std::mem::take(record), applied, None),
             Err(message) => {
                 let side = stage.side_of_bad(Some(record));
                 record.insert("error".into(), message.clone().into());
-                (std::mem::take(record), side, Some(message))
+                let applied = Applied {
+                    side,
+                    written: None,
+                };
+                (std::mem::take(record), applied, Some(message))
             }
         },
         (Parsed::Object(_), None) => unreachable!("every object is read"),
@@ -352,12 +371,16 @@ fn process<S: Stage>(
                 record.insert("input".into(), line.into());
             }
             record.insert("error".into(), message.clone().into());
-            (record, stage.side_of_bad(None), Some(message.clone()))
+            let applied = Applied {
+                side: stage.side_of_bad(None),
+                written: None,
+            };
+            (record, applied, Some(message.clone()))
         }
     };
     Processed {
-        output: json_line(&record),
-        side: side.as_ref().map(|side| {
+        output: json_line(&record, applied.written.as_ref()),
+        side: applied.side.as_ref().map(|side| {
             let mut bytes = Vec::new();
             write_json(&mut bytes, side);
             bytes.push(b'\n');
@@ -374,9 +397,12 @@ fn process<S: Stage>(
 /// [`write_json_str`] copies runs of eight bytes that need no escape at once. Numbers, booleans
 /// and null are still written by `serde_json` (writing integers here too saved less than one
 /// instruction per byte).
-fn json_line(record: &Map<String, Value>) -> Vec<u8> {
+///
+/// `written`, when given, is written in place of the `null` the record holds at its path.
+fn json_line(record: &Map<String, Value>, written: Option<&Written>) -> Vec<u8> {
     let mut bytes = Vec::new();
-    write_json_object(&mut bytes, record);
+    let written = written.map(|w| (w.path, w.json.as_slice()));
+    write_json_object(&mut bytes, record, written);
     bytes.push(b'\n');
     bytes
 }
@@ -395,13 +421,18 @@ fn write_json(out: &mut Vec<u8>, value: &Value) {
             }
             out.push(b']');
         }
-        Value::Object(map) => write_json_object(out, map),
+        Value::Object(map) => write_json_object(out, map, None),
         scalar => serde_json::to_writer(&mut *out, scalar).expect("a JSON scalar serializes"),
     }
 }
 
-/// Appends `map` as a JSON object ([`write_json`]).
-fn write_json_object(out: &mut Vec<u8>, map: &Map<String, Value>) {
+/// Appends `map` as a JSON object ([`write_json`]), with `written`'s JSON text (a path and the
+/// text) in place of the value at that path.
+fn write_json_object(
+    out: &mut Vec<u8>,
+    map: &Map<String, Value>,
+    written: Option<(&[&str], &[u8])>,
+) {
     out.push(b'{');
     for (i, (key, value)) in map.iter().enumerate() {
         if i > 0 {
@@ -409,7 +440,13 @@ fn write_json_object(out: &mut Vec<u8>, map: &Map<String, Value>) {
         }
         write_json_str(out, key);
         out.push(b':');
-        write_json(out, value);
+        match (written, value) {
+            (Some(([first], json)), _) if first == key => out.extend_from_slice(json),
+            (Some(([first, path @ ..], json)), Value::Object(inner)) if first == key => {
+                write_json_object(out, inner, Some((path, json)));
+            }
+            _ => write_json(out, value),
+        }
     }
     out.push(b'}');
 }
@@ -627,7 +664,7 @@ impl Stage for Filter<'_> {
         window: &Option<PassageCounts>,
         reading: Self::Reading,
         record: &mut Map<String, Value>,
-    ) -> Result<Option<Value>, String> {
+    ) -> Result<Applied, String> {
         let counts = match (&self.repeats, window) {
             (RepeatSource::Fixed(counts), _) => Some(*counts),
             (RepeatSource::Window(_), Some(counts)) => Some(counts),
@@ -642,9 +679,12 @@ impl Stage for Filter<'_> {
         let cleaned = clean_record(record, self.options, self.rules, repeats.as_ref(), reading)?;
         self.ads
             .fetch_add(cleaned.ads, std::sync::atomic::Ordering::Relaxed);
-        Ok(self
-            .dolma
-            .then(|| self.dolma_line(Some(record), cleaned.attributes)))
+        Ok(Applied {
+            side: self
+                .dolma
+                .then(|| self.dolma_line(Some(record), cleaned.attributes)),
+            written: cleaned.metadata,
+        })
     }
 
     fn side_of_bad(&self, record: Option<&Map<String, Value>>) -> Option<Value> {
@@ -685,12 +725,19 @@ pub struct Cleaned {
     pub ads: usize,
     /// The record's dolma attributes ([`crate::output::dolma::attributes`]).
     pub attributes: Map<String, Value>,
+    /// The metadata as JSON text, for the `null` the record holds in its place (not with
+    /// `flat`, whose metadata is a key of the record per field).
+    pub metadata: Option<Written>,
 }
 
+/// Where a record's metadata goes (without `flat`).
+const METADATA_PATH: [&str; 2] = ["metadata", "klartext"];
+
 /// Cleans one record: its text is replaced by the clean text and the metadata (the record of
-/// [`crate::output::Metadata`]) is added under `metadata.klartext`, or as `klartext_<field>`
-/// keys with `flat`. Every other key stays where it was. `repeats`, when given, are the batch's
-/// recurring passages ([`crate::repeats`]); `reading`, when given, is the record's text already
+/// [`crate::output::Metadata`], without an id: the record has its own) is added under
+/// `metadata.klartext` (as [`Cleaned::metadata`], written into the line when it is written),
+/// or as `klartext_<field>` keys with `flat`. Every other key stays where it was. `repeats`,
+/// when given, are the batch's recurring passages ([`crate::repeats`]); `reading`, when given, is the record's text already
 /// read ([`crate::article::read`]).
 pub fn clean_record(
     record: &mut Map<String, Value>,
@@ -712,43 +759,48 @@ pub fn clean_record(
             crate::error::Error::too_large(text.len() as u64, limit)
         ));
     }
-    if !options.flat && record.get("metadata").is_some_and(|m| !m.is_object()) {
+    if !options.flat && record.get(METADATA_PATH[0]).is_some_and(|m| !m.is_object()) {
         return Err("`metadata` is not an object".into());
     }
-    let id = match record.get(&options.id_key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    };
     let reading = reading.unwrap_or_else(|| crate::article::read(&text, rules));
     let article = crate::article::clean_reading(&text, reading, rules, repeats);
-    let meta = crate::output::Metadata::new(&id, &text, &article);
+    let meta = crate::output::Metadata::new("", &text, &article);
+    let attributes = crate::output::dolma::attributes(&meta);
+    // With `flat`, a key of the record per field; else the whole as JSON text.
+    let (fields, metadata) = if options.flat {
+        let Value::Object(fields) = serde_json::to_value(&meta).expect("metadata serializes")
+        else {
+            unreachable!("metadata is an object")
+        };
+        (Some(fields), None)
+    } else {
+        let json = serde_json::to_vec(&meta).expect("metadata serializes");
+        let path = &METADATA_PATH;
+        (None, Some(Written { path, json }))
+    };
     let cleaned = Cleaned {
         ads: article.ads.len(),
-        attributes: crate::output::dolma::attributes(&meta),
+        attributes,
+        metadata,
     };
-    let Value::Object(mut fields) = serde_json::to_value(&meta).expect("metadata serializes")
-    else {
-        unreachable!("metadata is an object")
-    };
-    fields.shift_remove("id");
-    record.insert(
-        options.text_key.clone(),
-        Value::String(article.clean_text.clone()),
-    );
+    record.insert(options.text_key.clone(), Value::String(article.clean_text));
     if let Some(key) = &options.keep_original {
         record.insert(key.clone(), Value::String(text));
     }
-    if options.flat {
-        for (key, value) in fields {
-            record.insert(format!("klartext_{key}"), value);
+    match fields {
+        Some(fields) => {
+            for (key, value) in fields {
+                record.insert(format!("klartext_{key}"), value);
+            }
         }
-    } else {
-        let metadata = record
-            .entry("metadata")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(metadata) = metadata {
-            metadata.insert("klartext".into(), Value::Object(fields));
+        None => {
+            let [outer, inner] = METADATA_PATH;
+            let metadata = record
+                .entry(outer)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(metadata) = metadata {
+                metadata.insert(inner.into(), Value::Null);
+            }
         }
     }
     Ok(cleaned)
@@ -782,8 +834,31 @@ mod tests {
             );
             let mut expected = serde_json::to_vec(&record).unwrap();
             expected.push(b'\n');
-            assert_eq!(json_line(&record), expected, "{text:?}");
+            assert_eq!(json_line(&record, None), expected, "{text:?}");
         }
+    }
+
+    /// A value written ahead as JSON text stands where the record holds its `null`, among the
+    /// other keys of its object, as if it had been in the record.
+    #[test]
+    fn a_written_value_takes_the_place_of_its_null() {
+        let value = serde_json::json!({"language": "de", "ads": [{"text": "Jetzt \"gratis\""}]});
+        let mut whole = Map::new();
+        whole.insert("id".into(), Value::from(7));
+        whole.insert(
+            "metadata".into(),
+            serde_json::json!({"source": "x", "klartext": value, "after": [null]}),
+        );
+        whole.insert("klartext".into(), Value::Null);
+        let mut expected = serde_json::to_vec(&whole).unwrap();
+        expected.push(b'\n');
+        let mut record = whole.clone();
+        record["metadata"]["klartext"] = Value::Null;
+        let written = Written {
+            path: &["metadata", "klartext"],
+            json: serde_json::to_vec(&value).unwrap(),
+        };
+        assert_eq!(json_line(&record, Some(&written)), expected);
     }
 
     /// Streams `input` through a stage that adds `"seen": true`; the output lines and the
