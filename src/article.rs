@@ -298,18 +298,16 @@ fn render(
         if out.len() == line_start {
             continue;
         }
-        // A liveblog's time on a line of its own ("21:05 Uhr" above the entry) marks where an
-        // entry starts, and a short line above the dateline is the header's (a kicker, a
+        // A liveblog's time on a line of its own ("21:05 Uhr" above the entry) or opening the
+        // entry's headline ("14:35 Uhr – Feuerwehr Bremen: Mehr als 300 Einsätze") marks where
+        // an entry starts, and a short line above the dateline is the header's (a kicker, a
         // byline: "Outdoors | Wellbeing", "Campaign Watch"): neither is a subheading.
-        let only_time = structure
-            .stamps
-            .get(b)
-            .is_some_and(|&stamp| stamp >= block.span.of(text).trim_end().len());
+        let opens_entry = structure.stamps.get(b).is_some_and(|&stamp| stamp > 0);
         let in_header = structure
             .dateline
             .as_ref()
             .is_some_and(|dateline| block.span.start < dateline.span.start);
-        if block.kind == BlockKind::Heading && cuts.is_empty() && !only_time && !in_header {
+        if block.kind == BlockKind::Heading && cuts.is_empty() && !opens_entry && !in_header {
             headings.push(out[line_start..].to_string());
         }
         out.push('\n');

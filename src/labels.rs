@@ -229,6 +229,10 @@ impl Context {
     }
 }
 
+/// The fewest sentences of news before a promo run that keep a liveblog entry the desk's own
+/// ([`whole_entries`]).
+const ENTRY_NEWS_MIN_SENTENCES: usize = 3;
+
 /// Per sentence: the liveblog entry it belongs to (the index of the entry's first sentence),
 /// from the entries of [`Structure::entries`].
 fn liveblog_entries(structure: &Structure, sentences: &[Sentence]) -> Vec<Option<usize>> {
@@ -248,8 +252,12 @@ fn liveblog_entries(structure: &Structure, sentences: &[Sentence]) -> Vec<Option
 /// decoder found a promo run goes whole, unless a sentence before the run quotes someone or
 /// speaks against promo: that entry is the desk's news with a pitch glued to its end ("… „Wir
 /// haben genug Feldbetten …“, sagt …" before "Über jede neue Entwicklung informieren wir Sie
-/// auch per Push-Nachricht …"), and only the run goes.
-fn whole_entries(labels: &mut [Label], context: &Context) {
+/// auch per Push-Nachricht …"), and only the run goes. So is an entry that tells
+/// [`ENTRY_NEWS_MIN_SENTENCES`] sentences or more before its run, its timestamp line aside: an
+/// insert's set-up is short ("Lots of runners are asking about recovery."), the desk's news
+/// under "14:35 Uhr – Feuerwehr Bremen: Mehr als 300 Einsätze" takes three sentences before the
+/// app's push alerts are glued to it.
+fn whole_entries(labels: &mut [Label], sentences: &[Sentence], context: &Context) {
     let mut i = 0;
     while i < labels.len() {
         let Some(entry) = context.entry.get(i).copied().flatten() else {
@@ -262,7 +270,13 @@ fn whole_entries(labels: &mut [Label], context: &Context) {
         if let Some(run) = (i..end).find(|&j| labels[j] == Label::Promo) {
             let reports =
                 (i..run).any(|j| context.quotes_speech[j] || context.editorial_evidence[j]);
-            if !reports {
+            // The entry's timestamp line, a block of its own, is no sentence of its news.
+            let told = (i..run)
+                .filter(|&j| {
+                    !(sentences[j].block == sentences[i].block && alone_in_block(sentences, j))
+                })
+                .count();
+            if !reports && told < ENTRY_NEWS_MIN_SENTENCES {
                 labels[i..end].fill(Label::Promo);
             }
         }
@@ -433,7 +447,7 @@ pub fn decode(
         };
         state = back[i][state] as usize;
     }
-    whole_entries(&mut labels, context);
+    whole_entries(&mut labels, sentences, context);
     introduced_offers(&mut labels, scores, sentences, context, weights.bias);
     set_ups_of_closing_pitches(&mut labels, scores, sentences, context, weights.bias);
     business_reports(&mut labels, context);
@@ -1022,11 +1036,12 @@ fn states_product_facts(rule: &crate::rules::Rule) -> bool {
 }
 
 /// Whether a rule names an app or a subscription as such (`<lang>.app`, `<lang>.app.download`,
-/// `<lang>.subscription`), not as the reader's call to download or subscribe.
+/// `<lang>.subscription`, or a price per month or week: `price.per_period`, "Tallyo Plus will
+/// cost £4.99 a month"), not as the reader's call to download or subscribe.
 fn names_app_or_subscription(rule: &crate::rules::Rule) -> bool {
     matches!(
         positive_family(rule),
-        Some("app" | "app.download" | "subscription")
+        Some("app" | "app.download" | "subscription" | "per_period")
     )
 }
 
@@ -2068,9 +2083,11 @@ mod tests {
             editorial_evidence: (0..6).map(|i| reports.contains(&i)).collect(),
             ..Context::default()
         };
+        // Entry 0: two one-line blocks; entry 2: its timestamp line, then a paragraph.
+        let sentences = sentences_in(&[0, 1, 2, 3, 3, 4]);
         let whole = |context: &Context| {
             let mut labels = [E, P, E, E, P, P];
-            whole_entries(&mut labels, context);
+            whole_entries(&mut labels, &sentences, context);
             labels
         };
         assert_eq!(whole(&context(&[], &[])), [P, P, P, P, P, P]);
@@ -2079,6 +2096,20 @@ mod tests {
         assert_eq!(whole(&context(&[3], &[])), [P, P, E, E, P, P]);
         assert_eq!(whole(&context(&[], &[2])), [P, P, E, E, P, P]);
         assert_eq!(whole(&context(&[1], &[])), [P, P, P, P, P, P]);
+        // An entry that tells three sentences of news before its run keeps them; its
+        // timestamp line is not one of them.
+        let news = Context {
+            entry: vec![Some(0); 5],
+            quotes_speech: vec![false; 5],
+            editorial_evidence: vec![false; 5],
+            ..Context::default()
+        };
+        let told = |mut labels: [Label; 5]| {
+            whole_entries(&mut labels, &sentences_in(&[0, 1, 1, 1, 1]), &news);
+            labels
+        };
+        assert_eq!(told([E, E, E, E, P]), [E, E, E, E, P]);
+        assert_eq!(told([E, E, E, P, P]), [P, P, P, P, P]);
     }
 
     use Label::{Editorial as E, Promo as P};

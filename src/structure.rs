@@ -256,8 +256,9 @@ fn list_items_are_no_headings(text: &str, blocks: &mut [Block]) {
 const LIVEBLOG_MIN_ENTRIES: usize = 3;
 
 /// Where a block that opens with a time of day ends its time: `HH:MM`, `HH.MM` or `HHhMM`,
-/// then "Uhr", "am" or "pm" or not, then the end of the line, a separator or a space (not a
-/// number: "10.000 Menschen", "3:1 gewann").
+/// then "Uhr", "am" or "pm" or not, then the end of the line, a separator or a space and no
+/// lower-case word (not a number: "10.000 Menschen", "3:1 gewann"; not a time inside a
+/// sentence: "21:00 horas, y …").
 fn time_stamp_end(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let hours = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -280,6 +281,13 @@ fn time_stamp_end(line: &str) -> Option<usize> {
             end += suffix.len();
             break;
         }
+    }
+    // A lower-case word right after the time goes on with a sentence that a hard wrap broke
+    // before it ("… hasta las\n21:00 horas, y aviso naranja …"); an entry opens with its
+    // headline or a separator.
+    let mut after = line[end..].chars();
+    if after.next() == Some(' ') && after.next().is_some_and(char::is_lowercase) {
+        return None;
     }
     Some(end)
 }
@@ -763,6 +771,7 @@ mod tests {
             "12.03.2026 Berlin",
             "3:1 gewann Köln",
             "Um 14:30 Uhr",
+            "21:00 horas, y aviso naranja en Asturias.",
         ] {
             assert_eq!(time_stamp_end(line), None, "{line}");
         }

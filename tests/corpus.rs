@@ -330,12 +330,19 @@ fn detection_with_the_built_in_rules() {
     // problem?", now gambling fine print): retained 0.99912, F1 0.9349. Estimates ("la AEVI
     // calcula que", "L'ARS prévoit") as reported speech and "… should check" as advice, so
     // that a story paragraph above a publisher's event is no lead-in: retained 0.99945, F1
-    // 0.9363.
+    // 0.9363. The twenty-eighth round (unseen: 21 of 30 ads, char P 77.9%, retained 0.9775, one
+    // of its seven articles without ads cut, a neobank's plan prices; rules fitted by `train`
+    // on the other 670: 22 of 30, none cut) took the corpus to 690 articles: 0.9025, F1
+    // 0.9295, retained 0.99870, one cut. A price per month names a subscription business, so a
+    // report of plan prices is a business report: none cut; a liveblog entry that tells three
+    // sentences of news before its run keeps them; "WIN!" as a giveaway's label; readers
+    // "stellen sich … die Frage", "cherchent", "buscan" as the reader's problem: 0.9068, F1
+    // 0.9357, retained 0.99947, none cut.
     let floors = Floors {
-        caught: 0.909,
+        caught: 0.906,
         retained: 0.9994,
         cut: 0,
-        f1: 0.936,
+        f1: 0.935,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -678,8 +685,11 @@ fn caught_ads_get_their_gold_category() {
     // subscription, other and app offers: 0.9414. The floor fell with the corpus. The
     // twenty-sixth round's 31 ads (650 articles): 0.9408. Three more ads caught by their
     // seller's paragraph, with installers' discounts and quotes as affiliate hints: 0.9423.
-    // The twenty-seventh round's 30 ads (670 articles), with gambling fine print: 0.9440.
-    assert!(right >= 0.942, "category right {right:.4}, floor 0.942");
+    // The twenty-seventh round's 30 ads (670 articles), with gambling fine print: 0.9440. The
+    // twenty-eighth round's 30 ads (690 articles): 0.9418; with its changes, which catch ads
+    // whose hints read another category (a grain broker's app as `app`): 0.9409. The floor fell
+    // with the corpus and with ads newly caught.
+    assert!(right >= 0.940, "category right {right:.4}, floor 0.940");
 }
 
 #[test]
@@ -836,10 +846,12 @@ fn detection_cross_validated_in_five_folds() {
     // The twenty-seventh round took the corpus to 670 articles; with an offer to readers
     // taking its paragraph only when it closes it: 0.8970, F1 0.9292, retained 0.99914, none
     // cut; estimates as reported speech and "… should check" as advice: 0.9025, F1 0.9328,
-    // retained 0.99934.
+    // retained 0.99934. The twenty-eighth round took the corpus to 690 articles: 0.8960, F1
+    // 0.9279, retained 0.99905, none cut; with the changes named above the built-in floors:
+    // 0.8993, F1 0.9320, retained 0.99948, none cut (10 folds 0.8971, 4 folds 0.8918).
     let floors = Floors {
-        caught: 0.902,
-        retained: 0.9993,
+        caught: 0.899,
+        retained: 0.9994,
         cut: 0,
         f1: 0.932,
     };
