@@ -337,12 +337,13 @@ fn detection_with_the_built_in_rules() {
     // report of plan prices is a business report: none cut; a liveblog entry that tells three
     // sentences of news before its run keeps them; "WIN!" as a giveaway's label; readers
     // "stellen sich … die Frage", "cherchent", "buscan" as the reader's problem: 0.9068, F1
-    // 0.9357, retained 0.99947, none cut.
+    // 0.9357, retained 0.99947, none cut. The regulators' CFD warnings ("74 % des comptes
+    // d'investisseurs particuliers perdent de l'argent") as risk notes: 0.9078, F1 0.9374.
     let floors = Floors {
-        caught: 0.906,
+        caught: 0.907,
         retained: 0.9994,
         cut: 0,
-        f1: 0.935,
+        f1: 0.937,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
