@@ -338,12 +338,13 @@ fn detection_with_the_built_in_rules() {
     // sentences of news before its run keeps them; "WIN!" as a giveaway's label; readers
     // "stellen sich … die Frage", "cherchent", "buscan" as the reader's problem: 0.9068, F1
     // 0.9357, retained 0.99947, none cut. The regulators' CFD warnings ("74 % des comptes
-    // d'investisseurs particuliers perdent de l'argent") as risk notes: 0.9078, F1 0.9374.
+    // d'investisseurs particuliers perdent de l'argent") as risk notes: 0.9078, F1 0.9374; a
+    // seller that is "partenaire de notre journal" as a partner's offer: 0.9089, F1 0.9383.
     let floors = Floors {
-        caught: 0.907,
+        caught: 0.908,
         retained: 0.9994,
         cut: 0,
-        f1: 0.937,
+        f1: 0.938,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -849,9 +850,10 @@ fn detection_cross_validated_in_five_folds() {
     // cut; estimates as reported speech and "… should check" as advice: 0.9025, F1 0.9328,
     // retained 0.99934. The twenty-eighth round took the corpus to 690 articles: 0.8960, F1
     // 0.9279, retained 0.99905, none cut; with the changes named above the built-in floors:
-    // 0.8993, F1 0.9320, retained 0.99948, none cut (10 folds 0.8971, 4 folds 0.8918).
+    // 0.8993, F1 0.9320, retained 0.99948, none cut (10 folds 0.8971, 4 folds 0.8918). CFD
+    // warnings and the partner of "notre journal": 0.9003, F1 0.9330.
     let floors = Floors {
-        caught: 0.899,
+        caught: 0.900,
         retained: 0.9994,
         cut: 0,
         f1: 0.932,
