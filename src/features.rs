@@ -1158,6 +1158,10 @@ fn field_key(line: &str) -> Option<String> {
     .then(|| key.to_lowercase())
 }
 
+/// The fewest lines of a short-line run, each with a price, that make it a list of prices
+/// ([`drop_bare_short_line_runs`]).
+const PRICE_LIST_MIN_LINES: usize = 3;
+
 /// How many lines away from a line with a promotional cue of its own a short line may stand
 /// and still count as part of a product box.
 const SHORT_RUN_REACH: usize = 2;
@@ -1189,16 +1193,43 @@ fn drop_bare_short_line_runs(
         })
         .collect();
     let mut own_cue = vec![false; blocks];
+    let mut priced = vec![false; blocks];
+    let mut beyond_price = vec![false; blocks];
     let mut related_label = vec![false; blocks];
     for (sentence, f) in sentences.iter().zip(features.iter()) {
-        own_cue[sentence.block] |= f
-            .cues
-            .iter()
-            .any(|c| !is_run_cue(c) && rules.rules()[c.rule].weight > 0.0);
+        for c in f.cues.iter().filter(|c| !is_run_cue(c)) {
+            let rule = &rules.rules()[c.rule];
+            if rule.weight > 0.0 {
+                own_cue[sentence.block] = true;
+                if rule.id.starts_with("price.") {
+                    priced[sentence.block] = true;
+                } else {
+                    beyond_price[sentence.block] = true;
+                }
+            }
+        }
         related_label[sentence.block] |= f
             .cues
             .iter()
             .any(|c| rules.rules()[c.rule].speaks_for(Category::RelatedLink));
+    }
+    // A run in which [`PRICE_LIST_MIN_LINES`] lines or more each carry a price and nothing else
+    // that sells is a list of prices (a test's models, a menu, fares), not a box around one
+    // price: its prices are no cue for the run.
+    let mut start = 0;
+    while start < blocks {
+        if !short_runs[start] {
+            start += 1;
+            continue;
+        }
+        let end = (start..blocks).find(|&b| !short_runs[b]).unwrap_or(blocks);
+        let run = start..end;
+        if run.clone().filter(|&b| priced[b]).count() >= PRICE_LIST_MIN_LINES
+            && run.clone().all(|b| !beyond_price[b])
+        {
+            own_cue[run].fill(false);
+        }
+        start = end;
     }
     let near_cue = |block: usize| {
         // Under a related-link label ("Mehr aus dem Ressort", "More from this section") every
@@ -1944,6 +1975,27 @@ mod tests {
         assert!((0..6).all(|i| !run_cue(&cues, i)), "{cues:?}");
         let cues = cue_ids(&article(""));
         assert!((2..5).all(|i| run_cue(&cues, i)), "{cues:?}");
+    }
+
+    #[test]
+    fn a_list_of_prices_is_no_box() {
+        let article = |extra: &str| {
+            format!(
+                "Quatre télescopiques compacts à l'essai\n\
+                 Les prix indiqués sont les tarifs catalogue relevés en novembre.\n\
+                 - Manitou MLT 625 : 75 ch, 2,5 t, 67 900 € HT\n\
+                 - JCB 525-60 Agri : 74 ch, 2,5 t, 64 500 € HT\n\
+                 - Merlo TF 27.6 : 75 ch, 2,7 t, 83 800 € HT{extra}\n\
+                 Dans la stabulation, le JCB a été le plus apprécié pour sa visibilité.\n"
+            )
+        };
+        let run_cue =
+            |cues: &[Vec<String>], i: usize| cues[i].iter().any(|id| id == "form.short_line_run");
+        let cues = cue_ids(&article(""));
+        assert!((2..5).all(|i| !run_cue(&cues, i)), "{cues:?}");
+        // One line that sells beside the prices makes the run a box again.
+        let cues = cue_ids(&article(" – avec le code TELE10 chez notre partenaire"));
+        assert!((2..5).any(|i| run_cue(&cues, i)), "{cues:?}");
     }
 
     #[test]

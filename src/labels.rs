@@ -573,8 +573,13 @@ fn set_ups_of_closing_pitches(
                 context,
                 bias,
             );
+        // A liveblog entry that tells three sentences of news before the pitch glued to its end
+        // keeps them, as [`whole_entries`] does.
+        let entry_news = context.entry.get(start).copied().flatten().is_some()
+            && set_up.len() >= ENTRY_NEWS_MIN_SENTENCES;
         let takes_set_up = run > start
             && run < end
+            && !entry_news
             && !context.hook[run]
             && !context.opener_cue[run]
             && scores[end - 1] > bias

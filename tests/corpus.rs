@@ -340,11 +340,18 @@ fn detection_with_the_built_in_rules() {
     // 0.9357, retained 0.99947, none cut. The regulators' CFD warnings ("74 % des comptes
     // d'investisseurs particuliers perdent de l'argent") as risk notes: 0.9078, F1 0.9374; a
     // seller that is "partenaire de notre journal" as a partner's offer: 0.9089, F1 0.9383.
+    // The twenty-ninth round (unseen: 18 of 28 ads, char P 85.2%, retained 0.9888, one of its
+    // seven articles without ads cut, a test of farm loaders; rules fitted by `train` on the
+    // other 690: 18 of 28, one cut) took the corpus to 710 articles: 0.9011, F1 0.9316,
+    // retained 0.99912, one cut. A run of short lines that each carry a price and nothing else
+    // is a price list, not a box; "la plupart des marques …" (most makers, dealers, banks) as
+    // advice; a liveblog entry's three sentences of news are no set-up of the pitch glued to
+    // its end: F1 0.9331, retained 0.99949, none cut.
     let floors = Floors {
-        caught: 0.908,
+        caught: 0.901,
         retained: 0.9994,
         cut: 0,
-        f1: 0.938,
+        f1: 0.933,
     };
     assert_floors("built-in rules", &report.overall, floors);
 }
@@ -690,8 +697,9 @@ fn caught_ads_get_their_gold_category() {
     // The twenty-seventh round's 30 ads (670 articles), with gambling fine print: 0.9440. The
     // twenty-eighth round's 30 ads (690 articles): 0.9418; with its changes, which catch ads
     // whose hints read another category (a grain broker's app as `app`): 0.9409. The floor fell
-    // with the corpus and with ads newly caught.
-    assert!(right >= 0.940, "category right {right:.4}, floor 0.940");
+    // with the corpus and with ads newly caught. The twenty-ninth round's 28 ads (710
+    // articles): 0.9388. The floor fell with the corpus.
+    assert!(right >= 0.938, "category right {right:.4}, floor 0.938");
 }
 
 #[test]
@@ -851,12 +859,14 @@ fn detection_cross_validated_in_five_folds() {
     // retained 0.99934. The twenty-eighth round took the corpus to 690 articles: 0.8960, F1
     // 0.9279, retained 0.99905, none cut; with the changes named above the built-in floors:
     // 0.8993, F1 0.9320, retained 0.99948, none cut (10 folds 0.8971, 4 folds 0.8918). CFD
-    // warnings and the partner of "notre journal": 0.9003, F1 0.9330.
+    // warnings and the partner of "notre journal": 0.9003, F1 0.9330. The twenty-ninth round
+    // took the corpus to 710 articles: 0.8970, F1 0.9291, retained 0.99901, one cut; with the
+    // changes named above the built-in floors: 0.8970, F1 0.9306, retained 0.99939, none cut.
     let floors = Floors {
-        caught: 0.900,
-        retained: 0.9994,
+        caught: 0.896,
+        retained: 0.9993,
         cut: 0,
-        f1: 0.932,
+        f1: 0.930,
     };
     assert_floors("5-fold held-out", &report.overall, floors);
 }
