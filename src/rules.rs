@@ -938,10 +938,15 @@ impl DatelinePattern {
     /// The pattern's match in `line` and its groups: what `Regex::captures` gives.
     ///
     /// The screen keeps every match from the start of the line and reports where the last one
-    /// ends, so every match of the pattern lies within that end. When the line up to it and the
-    /// character there (what a word boundary at the end looks at) are ASCII, the matches of the
-    /// pattern and of the pattern over ASCII are the same paths through the same choices, with
-    /// the same assertions holding: the same match, the same groups.
+    /// ends, so every match of the pattern lies within that end: the regex reads the line only
+    /// up to there and the character there (what a word boundary at the end looks at), not a
+    /// whole paragraph (where its lazy DFA gives up, on a non-ASCII character, the backtracker
+    /// clears a bit per automaton state and byte it may read). Every match of the pattern in the
+    /// line is one in that cut, with the same assertions holding; a match of the cut that ends
+    /// beyond the last end (an end of text passing a `\b` or `$` that the line fails) sends the
+    /// search back to the whole line. When the cut is ASCII, the matches of the pattern and of
+    /// the pattern over ASCII are the same paths through the same choices: the same match, the
+    /// same groups.
     pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
         let screen = self.screen.get_or_init(|| {
             if !self.hir.properties().look_set().contains_word_unicode() {
@@ -957,14 +962,19 @@ impl DatelinePattern {
             Ok(Some(end)) => end.offset(),
             Err(_) => return self.regex().captures(line),
         };
-        let bytes = line.as_bytes();
-        if bytes[..bytes.len().min(last_end + 1)].is_ascii() {
-            let ascii_regex = self
-                .ascii_regex
-                .get_or_init(|| compile_dateline_pattern(&ascii_only(&self.hir).to_string()));
-            return ascii_regex.captures(line);
+        let cut = &line[..last_end + line[last_end..].chars().next().map_or(0, char::len_utf8)];
+        let regex = if cut.is_ascii() {
+            self.ascii_regex
+                .get_or_init(|| compile_dateline_pattern(&ascii_only(&self.hir).to_string()))
+        } else {
+            self.regex()
+        };
+        match regex.captures(cut) {
+            Some(caps) if caps.get(0).is_some_and(|m| m.end() > last_end) => {
+                self.regex().captures(line)
+            }
+            found => found,
         }
-        self.regex().captures(line)
     }
 
     /// The pattern, compiled on first use.
