@@ -1178,7 +1178,7 @@ impl Stopwords {
 /// Calls `found` with where every maximal run of alphabetic characters of `text` starts, the
 /// run and its length in characters: `text.split(|c: char| !c.is_alphabetic())` without the
 /// empty pieces, but ASCII bytes are told without decoding them.
-fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(usize, &str, usize)) {
+pub(crate) fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(usize, &str, usize)) {
     let bytes = text.as_bytes();
     let (mut start, mut chars, mut at) = (0, 0, 0);
     while at < bytes.len() {
@@ -2313,21 +2313,7 @@ impl RuleSet {
         if chars > self.stopwords.longest {
             return None;
         }
-        let key = if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            word
-        } else if word.is_ascii() {
-            lowercase.clear();
-            lowercase.push_str(word);
-            lowercase.make_ascii_lowercase();
-            lowercase.as_str()
-        } else if word.chars().any(char::is_uppercase) {
-            lowercase.clear();
-            letters::extend_lowercase(lowercase, word);
-            lowercase.as_str()
-        } else {
-            word
-        };
-        self.stopwords.get(key)
+        self.stopwords.get(letters::lowercase_word(word, lowercase))
     }
 
     /// The languages with stopword lists, in name order.
