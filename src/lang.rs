@@ -28,7 +28,8 @@ use std::collections::BTreeMap;
 
 use foldhash::HashMap;
 
-use crate::rules::RuleSet;
+use crate::letters;
+use crate::rules::{for_each_alphabetic_word, RuleSet};
 
 /// How much of the article the detector reads. Longer samples cost time and rarely change the
 /// answer for a news article.
@@ -166,25 +167,19 @@ impl Markers {
             return (own, foreign);
         }
         let mut lower = String::new();
-        for word in sample.split(|c: char| !c.is_alphabetic()) {
+        for_each_alphabetic_word(sample, |_, word, _| {
             // Lower-casing can lengthen a word's bytes at most twofold.
-            if word.is_empty() || word.len() > 2 * self.longest {
-                continue;
+            if word.len() > 2 * self.longest {
+                return;
             }
-            let word = if word.chars().any(char::is_uppercase) {
-                lower.clear();
-                lower.extend(word.chars().flat_map(char::to_lowercase));
-                lower.as_str()
-            } else {
-                word
-            };
+            let word = letters::lowercase_word(word, &mut lower);
             if let Some(&bits) = self.words.get(word) {
                 for m in 0..n {
                     own[m] += usize::from(bits >> m & 1 == 1);
                     foreign[m] += usize::from(bits >> (m + 16) & 1 == 1);
                 }
             }
-        }
+        });
         (own, foreign)
     }
 }

@@ -17,7 +17,10 @@ use regex::Regex;
 use regex_automata::nfa::thompson::{self, backtrack, pikevm};
 use regex_automata::nfa::thompson::{backtrack::BoundedBacktracker, pikevm::PikeVM};
 use regex_automata::{hybrid, meta, Anchored, Input, MatchKind};
-use regex_syntax::hir::{Hir, HirKind, Look, LookSet};
+use regex_syntax::hir::{
+    Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look,
+    LookSet,
+};
 use serde::{Deserialize, Serialize};
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
@@ -902,6 +905,12 @@ pub struct Weights {
 /// instructions to compile), and a run meets the dates of a few of them. The screen is a
 /// forward lazy DFA alone ([`ForwardDfa`]), without the reverse automaton and the other engines
 /// a `meta::Regex` builds.
+///
+/// The groups of a block the screen lets through are found by the bounded backtracker, which
+/// clears a bit per automaton state and byte read, and the Unicode letter classes of the place
+/// and the month names make the automaton large: some 27,000 instructions a block. Where what
+/// the pattern can match and the character after it are ASCII, the pattern over ASCII
+/// ([`ascii_only`]), a small automaton that its lazy DFA runs throughout, finds the same groups.
 #[derive(Clone, Debug)]
 pub struct DatelinePattern {
     source: String,
@@ -909,6 +918,8 @@ pub struct DatelinePattern {
     hir: Hir,
     screen: OnceLock<Option<Arc<ForwardDfa>>>,
     regex: OnceLock<Regex>,
+    /// The pattern over ASCII, compiled on first use.
+    ascii_regex: OnceLock<Regex>,
 }
 
 impl DatelinePattern {
@@ -920,10 +931,22 @@ impl DatelinePattern {
             hir,
             screen: OnceLock::new(),
             regex: OnceLock::new(),
+            ascii_regex: OnceLock::new(),
         })
     }
 
     /// The pattern's match in `line` and its groups: what `Regex::captures` gives.
+    ///
+    /// The screen keeps every match from the start of the line and reports where the last one
+    /// ends, so every match of the pattern lies within that end: the regex reads the line only
+    /// up to there and the character there (what a word boundary at the end looks at), not a
+    /// whole paragraph (where its lazy DFA gives up, on a non-ASCII character, the backtracker
+    /// clears a bit per automaton state and byte it may read). Every match of the pattern in the
+    /// line is one in that cut, with the same assertions holding; a match of the cut that ends
+    /// beyond the last end (an end of text passing a `\b` or `$` that the line fails) sends the
+    /// search back to the whole line. When the cut is ASCII, the matches of the pattern and of
+    /// the pattern over ASCII are the same paths through the same choices: the same match, the
+    /// same groups.
     pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
         let screen = self.screen.get_or_init(|| {
             if !self.hir.properties().look_set().contains_word_unicode() {
@@ -931,21 +954,70 @@ impl DatelinePattern {
             }
             ForwardDfa::new(&[without_word_boundaries(&self.hir)]).map(Arc::new)
         });
-        if let Some(ForwardDfa { dfa, cache }) = screen.as_deref() {
-            let input = Input::new(line).earliest(true);
-            if let Ok(None) = dfa.try_search_fwd(&mut cache.lock(), &input) {
-                return None;
+        let Some(ForwardDfa { dfa, cache }) = screen.as_deref() else {
+            return self.regex().captures(line);
+        };
+        let last_end = match dfa.try_search_fwd(&mut cache.lock(), &Input::new(line)) {
+            Ok(None) => return None,
+            Ok(Some(end)) => end.offset(),
+            Err(_) => return self.regex().captures(line),
+        };
+        let cut = &line[..last_end + line[last_end..].chars().next().map_or(0, char::len_utf8)];
+        let regex = if cut.is_ascii() {
+            self.ascii_regex
+                .get_or_init(|| compile_dateline_pattern(&ascii_only(&self.hir).to_string()))
+        } else {
+            self.regex()
+        };
+        match regex.captures(cut) {
+            Some(caps) if caps.get(0).is_some_and(|m| m.end() > last_end) => {
+                self.regex().captures(line)
             }
+            found => found,
         }
-        self.regex
-            .get_or_init(|| {
-                regex::RegexBuilder::new(&self.source)
-                    .size_limit(usize::MAX)
-                    .build()
-                    .expect("a dateline pattern whose syntax was checked compiles")
-            })
-            .captures(line)
     }
+
+    /// The pattern, compiled on first use.
+    fn regex(&self) -> &Regex {
+        self.regex
+            .get_or_init(|| compile_dateline_pattern(&self.source))
+    }
+}
+
+/// A dateline pattern whose syntax was checked, compiled without a size limit.
+fn compile_dateline_pattern(source: &str) -> Regex {
+    regex::RegexBuilder::new(source)
+        .size_limit(usize::MAX)
+        .build()
+        .expect("a dateline pattern whose syntax was checked compiles")
+}
+
+/// `hir` over ASCII text: its classes without their non-ASCII members and its Unicode word
+/// boundaries as ASCII ones. On a text whose characters are ASCII it matches where `hir` does,
+/// along the same paths.
+fn ascii_only(hir: &Hir) -> Hir {
+    crate::gate::map_leaves(hir, &|leaf| match leaf.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut class = class.clone();
+            class.intersect(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7f')]));
+            Hir::class(Class::Unicode(class))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut class = class.clone();
+            class.intersect(&ClassBytes::new([ClassBytesRange::new(0, 0x7f)]));
+            Hir::class(Class::Bytes(class))
+        }
+        HirKind::Look(look) => Hir::look(match look {
+            Look::WordUnicode => Look::WordAscii,
+            Look::WordUnicodeNegate => Look::WordAsciiNegate,
+            Look::WordStartUnicode => Look::WordStartAscii,
+            Look::WordEndUnicode => Look::WordEndAscii,
+            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+            other => *other,
+        }),
+        _ => leaf.clone(),
+    })
 }
 
 /// Compiled dateline patterns and the month names they may use.
@@ -1106,7 +1178,7 @@ impl Stopwords {
 /// Calls `found` with where every maximal run of alphabetic characters of `text` starts, the
 /// run and its length in characters: `text.split(|c: char| !c.is_alphabetic())` without the
 /// empty pieces, but ASCII bytes are told without decoding them.
-fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(usize, &str, usize)) {
+pub(crate) fn for_each_alphabetic_word(text: &str, mut found: impl FnMut(usize, &str, usize)) {
     let bytes = text.as_bytes();
     let (mut start, mut chars, mut at) = (0, 0, 0);
     while at < bytes.len() {
@@ -2241,21 +2313,7 @@ impl RuleSet {
         if chars > self.stopwords.longest {
             return None;
         }
-        let key = if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            word
-        } else if word.is_ascii() {
-            lowercase.clear();
-            lowercase.push_str(word);
-            lowercase.make_ascii_lowercase();
-            lowercase.as_str()
-        } else if word.chars().any(char::is_uppercase) {
-            lowercase.clear();
-            letters::extend_lowercase(lowercase, word);
-            lowercase.as_str()
-        } else {
-            word
-        };
-        self.stopwords.get(key)
+        self.stopwords.get(letters::lowercase_word(word, lowercase))
     }
 
     /// The languages with stopword lists, in name order.
@@ -2442,6 +2500,32 @@ mod tests {
                 text: extra.to_string(),
             },
         ])
+    }
+
+    #[test]
+    fn dateline_groups_over_ascii_are_those_of_the_pattern() {
+        let rules = RuleSet::builtin();
+        let lines = [
+            "07.12.2026, 10:15 Uhr Berlin hat",
+            "Updated Dec 7, 2026 at 3:20 PM ET",
+            "Hamburg, 09.09.2025 Der Senat",
+            "Valencia | 6 de diciembre de 2026 Las",
+            "12/03/2026 07:45hMás de la mitad",
+            "5 Dec 2026 10:20hs über",
+            "Le 7 décembre 2026 à 11h20",
+        ];
+        let groups = |caps: Option<regex::Captures<'_>>| {
+            caps.map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+        };
+        for (_, pattern) in &rules.datelines().patterns {
+            for line in lines {
+                assert_eq!(
+                    groups(pattern.captures(line)),
+                    groups(pattern.regex().captures(line)),
+                    "{line}"
+                );
+            }
+        }
     }
 
     #[test]
