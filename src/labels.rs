@@ -123,6 +123,10 @@ pub struct Context {
     /// euros par personne", "Renseignements et réservations auprès de l'agence"), where a
     /// labelled insert's body ends ([`label_scopes`]).
     pub states_terms: Vec<bool>,
+    /// Per sentence: a rule that speaks against promo fired in it, other than the cue of a
+    /// sentence that sums the story up (`context.article_topic`): reported speech, advice, a
+    /// public provider. A related story's headline sums the story up as well.
+    pub reports: Vec<bool>,
     /// Per sentence: it is an offer's risk note (a `<lang>.trading.risk_note` cue: "ein
     /// Totalverlust ist möglich"), the fine print that goes under a trading pitch.
     pub fine_print: Vec<bool>,
@@ -219,6 +223,7 @@ impl Context {
                 .collect(),
             offers_readers: fires(RuleRoles::OFFERS_READERS),
             states_terms: fires(RuleRoles::STATES_TERMS),
+            reports: fires(RuleRoles::REPORTS),
             headline: sentences
                 .iter()
                 .enumerate()
@@ -608,7 +613,9 @@ const RELATED_LIST_OPENER_MAX_BYTES: usize = 32;
 /// without a final period ("Oyster reefs return to the Dornoch Firth", "Taquillas
 /// inteligentes: ¿el fin del segundo intento de entrega?"). Under a line that went as promo,
 /// the headline lines right under it go too, up to [`RELATED_LIST_MAX_ITEMS`], none of them
-/// quoting anyone or speaking against promo, and none a heading of the story: a
+/// quoting anyone or speaking against promo ([`Context::reports`]: a linked headline may sum
+/// the story up, "Limoges : les commerçants réclament des bus gratuits" under a ticker on the
+/// city's buses), and none a heading of the story: a
 /// headline on the story's topic that heads a paragraph ("Drei Kräne, sechs Gleise" over the
 /// port's cranes) ends the list. One that heads a paragraph off the topic is the list's last
 /// item over the story's next paragraph, and one over a further headline is an item.
@@ -627,7 +634,7 @@ fn related_lists(labels: &mut [Label], sentences: &[Sentence], context: &Context
                 && !context.headline.get(item + 1).copied().unwrap_or(false);
             let is_item = context.headline[item]
                 && !context.quotes_speech[item]
-                && !context.editorial_evidence[item]
+                && !context.reports[item]
                 && !heads_story;
             if !is_item {
                 break;
@@ -1136,6 +1143,9 @@ impl RuleRoles {
     const OFFERS_READERS: RuleRoles = RuleRoles(1 << 14);
     /// The `<lang>.offer.terms` family ([`Context::states_terms`]).
     const STATES_TERMS: RuleRoles = RuleRoles(1 << 15);
+    /// A cue of negative weight other than the one that finds a sentence summing the story up
+    /// ([`Context::reports`]).
+    const REPORTS: RuleRoles = RuleRoles(1 << 16);
 
     /// The roles of `rule`.
     pub fn of(rule: &crate::rules::Rule) -> RuleRoles {
@@ -1166,6 +1176,10 @@ impl RuleRoles {
             (Self::NAMES_BUSINESS, names_app_or_subscription(rule)),
             (Self::OFFERS_READERS, family == Some("reader_offer.partner")),
             (Self::STATES_TERMS, family == Some("offer.terms")),
+            (
+                Self::REPORTS,
+                rule.weight < 0.0 && rule.position != Position::ArticleTopic,
+            ),
         ]
         .into_iter()
         .filter(|&(_, holds)| holds)
@@ -1901,6 +1915,8 @@ mod tests {
         headline: &'a [usize],
         /// (a sentence that brings a name in, a later one of its block that names it again).
         named_again: &'a [(usize, usize)],
+        /// Sentences whose only cue against promo finds them summing the story up.
+        sums_up: &'a [usize],
     }
 
     impl Case<'_> {
@@ -1923,6 +1939,7 @@ mod tests {
                 related,
                 headline,
                 named_again,
+                sums_up,
             } = *self;
             let sentences: Vec<_> = scores.iter().map(|&(b, _)| sentence(b)).collect();
             let scores: Vec<f64> = scores.iter().map(|&(_, score)| score).collect();
@@ -1945,7 +1962,10 @@ mod tests {
                 binds_to_next: binds_to_next.to_vec(),
                 on_topic: flags(on_topic),
                 opens_insert: flags(opens_insert),
-                editorial_evidence: flags(editorial_evidence),
+                editorial_evidence: (0..scores.len())
+                    .map(|i| editorial_evidence.contains(&i) || sums_up.contains(&i))
+                    .collect(),
+                reports: flags(editorial_evidence),
                 echo_below: (0..scores.len())
                     .map(|i| if echoed_below.contains(&i) { 8 } else { 0 })
                     .collect::<Vec<_>>(),
@@ -2828,6 +2848,21 @@ mod tests {
         let heading = [false, false, false, false, true, false];
         assert_eq!(with(&[1], &heading, &[4]), [E, P, P, P, E, E]);
         assert_eq!(with(&[1], &heading, &[]), [E, P, P, P, P, E]);
+        // A headline that sums the story up is still an item; one that reports someone ends
+        // the list.
+        let with_evidence = |sums_up: &[usize], editorial_evidence: &[usize]| {
+            Case {
+                scores: &article,
+                related: &[1],
+                headline: &[2, 3, 4],
+                sums_up,
+                editorial_evidence,
+                ..Case::default()
+            }
+            .run()
+        };
+        assert_eq!(with_evidence(&[3], &[]), [E, P, P, P, P, E]);
+        assert_eq!(with_evidence(&[], &[3]), [E, P, P, E, E, E]);
     }
 
     #[test]
