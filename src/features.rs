@@ -955,10 +955,11 @@ fn mark_shared_words(
                         topic_words += 1;
                         recurring += usize::from(blocks.more);
                     }
-                    let own = blocks.within(|b| paragraph_of[b] == paragraph)
-                        && word.chars().count() >= ONLY_BELOW_MIN_CHARS
-                        && !w.topic_stopword;
-                    if own {
+                    // A thing the text speaks of ("Brixly", "report"), not a word any two blocks
+                    // may use ("jeden"); counted only for the few words that need it.
+                    let names_a_thing =
+                        || !w.topic_stopword && word.chars().count() >= ONLY_BELOW_MIN_CHARS;
+                    if blocks.within(|b| paragraph_of[b] == paragraph) && names_a_thing() {
                         match paragraph_names.iter().find(|(name, _)| *name == word) {
                             Some(&(_, k)) if k < i && w.joined() => named_again.push((k, i)),
                             Some(_) => {}
@@ -966,10 +967,7 @@ fn mark_shared_words(
                             None => {}
                         }
                     }
-                    if blocks.exactly(sentence.block, sentence.block + 1)
-                        && word.chars().count() >= ONLY_BELOW_MIN_CHARS
-                        && !w.topic_stopword
-                    {
+                    if blocks.exactly(sentence.block, sentence.block + 1) && names_a_thing() {
                         only_below = true;
                         names_below = names_below || w.capitalised();
                     }

@@ -1841,6 +1841,7 @@ fn ad_span(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sentences::sentences_in;
 
     /// A rule's roles follow its weight: refitted weights get a table of their own, so a call
     /// to action whose weight turns negative is editorial evidence and calls to nothing.
@@ -1866,18 +1867,6 @@ mod tests {
             span: Span::new(0, 0),
             block,
         }
-    }
-
-    /// One sentence per entry of `blocks`, in the block it names, each with a span of its own.
-    fn sentences_in(blocks: &[usize]) -> Vec<Sentence> {
-        blocks
-            .iter()
-            .enumerate()
-            .map(|(i, &block)| Sentence {
-                span: Span::new(i, i + 1),
-                block,
-            })
-            .collect()
     }
 
     fn run(scores: &[(usize, f64)]) -> Vec<Label> {

@@ -947,23 +947,27 @@ fn is_dotted_abbreviation(word: &str) -> bool {
         })
 }
 
+/// One sentence per entry of `blocks`, in the block it names, each with a span of its own: the
+/// sentences of a test that needs only their blocks.
+#[cfg(test)]
+pub(crate) fn sentences_in(blocks: &[usize]) -> Vec<Sentence> {
+    blocks
+        .iter()
+        .enumerate()
+        .map(|(i, &block)| Sentence {
+            span: Span::new(i, i + 1),
+            block,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_sentence_is_alone_in_its_block_when_its_neighbours_stand_in_others() {
-        let in_blocks = |blocks: &[usize]| -> Vec<Sentence> {
-            blocks
-                .iter()
-                .enumerate()
-                .map(|(i, &block)| Sentence {
-                    span: Span::new(i, i + 1),
-                    block,
-                })
-                .collect()
-        };
-        let sentences = in_blocks(&[0, 1, 1, 2, 3, 3]);
+        let sentences = sentences_in(&[0, 1, 1, 2, 3, 3]);
         let alone: Vec<bool> = (0..sentences.len())
             .map(|i| alone_in_block(&sentences, i))
             .collect();
